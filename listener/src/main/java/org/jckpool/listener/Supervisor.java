@@ -26,7 +26,8 @@ import org.jckpool.libpool.process.SocketDirs;
 
 /**
  * The listener process: writes {@code <sockdir>/main.pid}, serves the admin socket {@code <sockdir>/listener},
- * starts generator, stratifier and connector (in that order, each after the previous one's socket answers),
+ * starts generator, stratifier and connector (spawned in that order, all at once: a process that needs another's
+ * socket must retry until it answers; the supervisor then waits for all three sockets),
  * restarts a child that dies (with back-off) and stops the suite when one keeps dying. Stops the children in the
  * reverse order (connector, stratifier, generator) on shutdown, SIGTERM or SIGINT, and removes sockets and pid
  * files.
@@ -107,10 +108,11 @@ final class Supervisor {
                 sockdir());
         synchronized (lifecycle) {
             for (ManagedChild c : children) {
-                if (stopping) {
-                    break;
+                if (!stopping) {
+                    startChild(c);
                 }
-                startChild(c);
+            }
+            for (ManagedChild c : children) {
                 waitForSocket(c);
             }
         }
@@ -212,22 +214,24 @@ final class Supervisor {
             for (int i = children.size() - 1; i >= 0; i--) {
                 stopChild(children.get(i));
             }
-            for (ManagedChild c : children) {
-                if (stopping) {
-                    return;
-                }
-                try {
+            try {
+                for (ManagedChild c : children) {
+                    if (stopping) {
+                        return;
+                    }
                     c.restarts.incrementAndGet();
                     startChild(c);
-                    waitForSocket(c);
-                } catch (IOException e) {
-                    Log.emerg("Cannot restart %s: %s", c.process, e.getMessage());
-                    stopAsync(1);
-                    return;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
                 }
+                for (ManagedChild c : children) {
+                    waitForSocket(c);
+                }
+            } catch (IOException e) {
+                Log.emerg("Cannot restart children: %s", e.getMessage());
+                stopAsync(1);
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
             Log.notice("Children restarted");
         }

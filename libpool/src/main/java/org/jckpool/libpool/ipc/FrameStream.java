@@ -202,9 +202,10 @@ public final class FrameStream implements Closeable {
 
     private void readLoop() {
         Throwable cause = null;
+        FrameReader in = new FrameReader(channel, 64 * 1024);
         try {
             while (!closed.get()) {
-                byte[] f = Frames.read(channel);
+                byte[] f = in.next();
                 if (f == null) {
                     break;
                 }
