@@ -49,8 +49,11 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException("config", "(file)", "cannot parse: " + e.getMessage());
         }
-        if (root == null || !root.isObject()) {
-            throw new ConfigException("config", root == null ? "(empty)" : shown(root), "must be one JSON object");
+        if (root == null) {
+            throw new ConfigException("config", "(nothing)", "file is empty");
+        }
+        if (!root.isObject()) {
+            throw new ConfigException("config", shown(root), "must be one JSON object");
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String k = it.next();
