@@ -1,0 +1,57 @@
+package org.jckpool.libpool.ipc;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ReadableByteChannel;
+
+/**
+ * Reads frames from a blocking channel through one reusable buffer, so a stream of small frames costs one read
+ * call per buffer-full rather than two per frame. Frames larger than the buffer are read directly.
+ */
+public final class FrameReader {
+    private final ReadableByteChannel ch;
+    private final ByteBuffer buf;
+
+    public FrameReader(ReadableByteChannel ch, int bufferSize) {
+        this.ch = ch;
+        this.buf = ByteBuffer.allocate(bufferSize).order(ByteOrder.LITTLE_ENDIAN);
+        this.buf.flip(); // start empty, in read mode
+    }
+
+    /** The next frame; null on a clean EOF between frames; {@link FrameException} on a bad or cut frame. */
+    public byte[] next() throws IOException {
+        if (!ensure(Frames.HEADER, true)) {
+            return null;
+        }
+        int len = Frames.checkLength(Integer.toUnsignedLong(buf.getInt(buf.position())));
+        buf.position(buf.position() + Frames.HEADER);
+        byte[] out = new byte[len];
+        int have = Math.min(len, buf.remaining());
+        buf.get(out, 0, have);
+        if (have < len) {
+            ByteBuffer rest = ByteBuffer.wrap(out, have, len - have);
+            while (rest.hasRemaining()) {
+                if (ch.read(rest) < 0) {
+                    throw new FrameException("peer closed inside a frame (" + rest.position() + " of " + len + " bytes)");
+                }
+            }
+        }
+        return out;
+    }
+
+    private boolean ensure(int n, boolean eofOk) throws IOException {
+        while (buf.remaining() < n) {
+            buf.compact();
+            int r = ch.read(buf);
+            buf.flip();
+            if (r < 0) {
+                if (eofOk && buf.remaining() == 0) {
+                    return false;
+                }
+                throw new FrameException("peer closed inside a frame (" + buf.remaining() + " of " + n + " header bytes)");
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,230 @@
+package org.jckpool.libpool.ipc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.jckpool.libpool.log.Log;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ControlServerTest {
+    @TempDir
+    Path dir;
+    private ControlServer server;
+    private Path sock;
+    private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void start() throws IOException {
+        Log.setStderr(new PrintStream(logged, true, StandardCharsets.UTF_8));
+        sock = dir.resolve("listener");
+        server = ControlServer.open(sock, new CommandTable().text("ping", r -> "pong").text("quiet", r -> null))
+                .requestTimeout(300);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        Log.setStderr(System.err);
+    }
+
+    private void assertStillServes() throws IOException {
+        assertThat(ControlClient.request(sock, "ping", 2000)).contains("pong");
+    }
+
+    private static byte[] header(int len) {
+        return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(len).array();
+    }
+
+    /** Sends raw bytes, then reads until the server closes; returns what it sent back. */
+    private byte[] rawExchange(byte[] bytes, boolean halfClose) throws IOException {
+        try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
+            c.write(ByteBuffer.wrap(bytes));
+            if (halfClose) {
+                c.shutdownOutput();
+            }
+            ByteBuffer got = ByteBuffer.allocate(1024);
+            try {
+                while (c.read(got) >= 0) {
+                    if (!got.hasRemaining()) {
+                        break;
+                    }
+                }
+            } catch (java.net.SocketException e) {
+                // the server closed with our bytes unread: a reset is how that looks
+            }
+            got.flip();
+            byte[] out = new byte[got.remaining()];
+            got.get(out);
+            return out;
+        }
+    }
+
+    @Test
+    void answersOneRequestPerConnection() throws IOException {
+        assertThat(ControlClient.request(sock, "ping", 2000)).contains("pong");
+        assertThat(ControlClient.request(sock, "PiNg", 2000)).contains("pong");
+        assertThat(ControlClient.request(sock, "nothing-like-it", 2000)).contains("unknown");
+        assertThat(ControlClient.request(sock, "quiet", 2000)).isEqualTo(Optional.empty());
+    }
+
+    @Test
+    void socketAndModes() throws IOException {
+        assertThat(Files.getPosixFilePermissions(sock)).isEqualTo(PosixFilePermissions.fromString("rwxrwx---"));
+        assertThat(server.path()).isEqualTo(sock);
+    }
+
+    @Test
+    void zeroLengthFrameIsDroppedAndLogged() throws IOException {
+        assertThat(rawExchange(header(0), false)).isEmpty();
+        assertThat(logged.toString()).contains("length 0");
+        assertStillServes();
+    }
+
+    @Test
+    void oversizedFrameIsDroppedAndLogged() throws IOException {
+        assertThat(rawExchange(header(Frames.MAX_FRAME + 1), false)).isEmpty();
+        assertThat(logged.toString()).contains("MAX_FRAME");
+        assertStillServes();
+    }
+
+    @Test
+    void truncatedFrameIsDropped() throws IOException {
+        byte[] partial = new byte[4 + 3];
+        System.arraycopy(header(100), 0, partial, 0, 4);
+        assertThat(rawExchange(partial, true)).isEmpty();
+        assertThat(logged.toString()).contains("bad frame").contains("3 of 100");
+        assertStillServes();
+    }
+
+    @Test
+    void garbageIsDroppedOrAnsweredUnknown() throws IOException {
+        // text where the header should be: "GET " is a length of 0x20544547 > cap
+        assertThat(rawExchange("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII), false)).isEmpty();
+        // a well-formed frame of binary junk is just an unknown command
+        byte[] junk = {(byte) 0xff, 0x00, (byte) 0xfe, 0x01};
+        byte[] framed = new byte[8];
+        System.arraycopy(header(4), 0, framed, 0, 4);
+        System.arraycopy(junk, 0, framed, 4, 4);
+        byte[] reply = rawExchange(framed, false);
+        assertThat(new String(reply, 4, reply.length - 4, StandardCharsets.UTF_8)).isEqualTo("unknown");
+        assertStillServes();
+    }
+
+    @Test
+    void silentClientIsDroppedWhileOthersAreServed() throws Exception {
+        try (SocketChannel silent = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
+            assertStillServes();
+            ByteBuffer b = ByteBuffer.allocate(16);
+            long t0 = System.nanoTime();
+            assertThat(silent.read(b)).isEqualTo(-1); // server closes it after the request timeout
+            assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(200);
+        }
+        assertThat(logged.toString()).contains("no frame in time");
+    }
+
+    @Test
+    void clientThatConnectsAndClosesIsHarmless() throws IOException {
+        SocketChannel.open(UnixDomainSocketAddress.of(sock)).close();
+        assertStillServes();
+    }
+
+    @Test
+    void refusesASecondServerOnALiveSocketAndReplacesAStaleOne() throws IOException {
+        assertThatThrownBy(() -> ControlServer.open(sock, r -> "x")).hasMessageContaining("in use");
+        Path stale = dir.resolve("stale");
+        Files.createFile(stale);
+        try (ControlServer s2 = ControlServer.open(stale, r -> "fresh")) {
+            assertThat(ControlClient.request(stale, "anything", 2000)).contains("fresh");
+        }
+        assertThat(stale).doesNotExist();
+    }
+
+    @Test
+    void clientFailsClearlyOnAMissingSocket() {
+        assertThatThrownBy(() -> ControlClient.request(dir.resolve("missing"), "ping", 500))
+                .isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void streamOpenHandsTheConnectionToTheAcceptor() throws Exception {
+        List<String> serverGot = new CopyOnWriteArrayList<>();
+        CountDownLatch serverClosed = new CountDownLatch(1);
+        List<String> peers = new CopyOnWriteArrayList<>();
+        server.onStream(peer -> {
+            peers.add(peer);
+            return new FrameStream.Listener() {
+                @Override
+                public void onFrame(FrameStream s, byte[] f) {
+                    serverGot.add(Frames.text(f));
+                    s.send(Frames.utf8("echo:" + Frames.text(f)));
+                }
+
+                @Override
+                public void onClose(FrameStream s, Throwable cause) {
+                    serverClosed.countDown();
+                }
+            };
+        });
+        List<String> clientGot = new CopyOnWriteArrayList<>();
+        CountDownLatch three = new CountDownLatch(3);
+        try (FrameStream c = FrameStream.connect(sock, "stratifier", (s, f) -> {
+            clientGot.add(Frames.text(f));
+            three.countDown();
+        })) {
+            c.send("a");
+            c.send("b");
+            c.send("c");
+            assertThat(three.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.streams()).hasSize(1);
+        }
+        assertThat(serverClosed.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(peers).containsExactly("stratifier");
+        assertThat(serverGot).containsExactly("a", "b", "c");
+        assertThat(clientGot).containsExactly("echo:a", "echo:b", "echo:c");
+        assertStillServes();
+    }
+
+    @Test
+    void streamWithoutAcceptorIsRefused() throws Exception {
+        CountDownLatch closed = new CountDownLatch(1);
+        FrameStream c = FrameStream.connect(sock, "connector", new FrameStream.Listener() {
+            @Override
+            public void onFrame(FrameStream s, byte[] f) {
+            }
+
+            @Override
+            public void onClose(FrameStream s, Throwable cause) {
+                closed.countDown();
+            }
+        });
+        assertThat(closed.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(c.isOpen()).isFalse();
+        assertThat(logged.toString()).contains("refusing stream from connector");
+    }
+
+    @Test
+    void closeRemovesTheSocketFile() {
+        server.close();
+        assertThat(sock).doesNotExist();
+    }
+}

@@ -1,0 +1,157 @@
+package org.jckpool.libpool.ipc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FrameStreamTest {
+    @TempDir
+    Path dir;
+    private ControlServer server;
+    private Path sock;
+
+    @BeforeEach
+    void start() throws IOException {
+        sock = dir.resolve("stratifier");
+        server = ControlServer.open(sock, r -> "pong");
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void carriesManyFramesBothWaysInBatchesAndPrintsThroughput() throws Exception {
+        int n = 200_000;
+        AtomicLong serverCount = new AtomicLong();
+        server.onStream(peer -> (s, f) -> {
+            if (serverCount.incrementAndGet() % 1000 == 0) {
+                s.send(f);
+            }
+        });
+        CountDownLatch echoes = new CountDownLatch(n / 1000);
+        byte[] frame = new byte[100];
+        try (FrameStream c = FrameStream.connect(sock, "connector", (s, f) -> echoes.countDown())) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                assertThat(c.send(frame)).isTrue();
+            }
+            assertThat(echoes.await(60, TimeUnit.SECONDS)).isTrue();
+            double secs = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("FrameStream: %d frames of %d bytes in %.2f s = %.0f frames/s, mean batch %.1f frames%n",
+                    n, frame.length, secs, n / secs, (double) c.framesOut() / c.batches());
+            assertThat(c.framesOut()).isEqualTo(n);
+            assertThat(c.batches()).isLessThanOrEqualTo(n);
+        }
+        assertThat(serverCount.get()).isEqualTo(n);
+    }
+
+    @Test
+    void fullQueueGivesBackPressure() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        server.onStream(peer -> (s, f) -> {
+            try {
+                release.await(); // a peer that stops reading
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        byte[] big = new byte[64 * 1024];
+        try (FrameStream c = FrameStream.connect(sock, "connector", (s, f) -> {
+        }, 4, 100)) {
+            boolean refused = false;
+            for (int i = 0; i < 10_000 && !refused; i++) {
+                refused = !c.send(big); // kernel buffers fill, then the 4-frame queue, then send times out
+            }
+            assertThat(refused).isTrue();
+            assertThat(c.isOpen()).isTrue();
+            assertThat(c.trySend(big)).isFalse();
+            release.countDown();
+        }
+    }
+
+    @Test
+    void closeRunsCallbacksOnBothSides() throws Exception {
+        CountDownLatch serverClosed = new CountDownLatch(1);
+        server.onStream(peer -> new FrameStream.Listener() {
+            @Override
+            public void onFrame(FrameStream s, byte[] f) {
+                s.close();
+            }
+
+            @Override
+            public void onClose(FrameStream s, Throwable cause) {
+                serverClosed.countDown();
+            }
+        });
+        CountDownLatch clientClosed = new CountDownLatch(1);
+        FrameStream c = FrameStream.connect(sock, "generator", new FrameStream.Listener() {
+            @Override
+            public void onFrame(FrameStream s, byte[] f) {
+            }
+
+            @Override
+            public void onClose(FrameStream s, Throwable cause) {
+                clientClosed.countDown();
+            }
+        });
+        c.send("bye");
+        assertThat(serverClosed.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(clientClosed.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(c.send("late")).isFalse();
+    }
+
+    @Test
+    void badFrameOnAStreamClosesItWithTheCause() throws Exception {
+        AtomicReference<Throwable> cause = new AtomicReference<>();
+        CountDownLatch closed = new CountDownLatch(1);
+        server.onStream(peer -> new FrameStream.Listener() {
+            @Override
+            public void onFrame(FrameStream s, byte[] f) {
+            }
+
+            @Override
+            public void onClose(FrameStream s, Throwable c) {
+                cause.set(c);
+                closed.countDown();
+            }
+        });
+        try (SocketChannel raw = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
+            Frames.write(raw, Frames.utf8("{\"method\":\"stream.open\",\"params\":{\"peer\":\"x\"}}"));
+            raw.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 0));
+            assertThat(closed.await(5, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(cause.get()).isInstanceOf(FrameException.class);
+        assertThat(ControlClient.request(sock, "ping", 2000)).contains("pong");
+    }
+
+    @Test
+    void flushWaitsForQueuedFrames() throws Exception {
+        AtomicLong got = new AtomicLong();
+        server.onStream(peer -> (s, f) -> got.incrementAndGet());
+        try (FrameStream c = FrameStream.connect(sock, "generator", (s, f) -> {
+        })) {
+            for (int i = 0; i < 1000; i++) {
+                c.send("x");
+            }
+            assertThat(c.flush(5000)).isTrue();
+            assertThat(c.queued()).isZero();
+            assertThat(c.framesOut()).isEqualTo(1000);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package org.jckpool.libpool.ipc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FramesTest {
+    @TempDir
+    Path dir;
+
+    private static byte[] raw(int len, byte[] body) {
+        ByteBuffer b = ByteBuffer.allocate(4 + body.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(len).put(body);
+        return b.array();
+    }
+
+    private static java.nio.channels.ReadableByteChannel in(byte[] bytes) {
+        return Channels.newChannel(new java.io.ByteArrayInputStream(bytes));
+    }
+
+    @Test
+    void headerIsLittleEndianLength() {
+        ByteBuffer b = Frames.encode(Frames.utf8("ping"));
+        assertThat(b.remaining()).isEqualTo(8);
+        assertThat(new byte[]{b.get(0), b.get(1), b.get(2), b.get(3)}).containsExactly(4, 0, 0, 0);
+        assertThat(Frames.text(new byte[]{b.get(4), b.get(5), b.get(6), b.get(7)})).isEqualTo("ping");
+    }
+
+    @Test
+    void roundTripsThroughAChannel() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Frames.write(Channels.newChannel(out), Frames.utf8("loglevel=7"));
+        Frames.write(Channels.newChannel(out), Frames.utf8("{\"method\":\"stats\"}"));
+        var ch = in(out.toByteArray());
+        assertThat(Frames.text(Frames.read(ch))).isEqualTo("loglevel=7");
+        assertThat(Frames.text(Frames.read(ch))).isEqualTo("{\"method\":\"stats\"}");
+        assertThat(Frames.read(ch)).isNull();
+    }
+
+    @Test
+    void rejectsZeroLength() {
+        assertThatThrownBy(() -> Frames.read(in(raw(0, new byte[0])))).isInstanceOf(FrameException.class)
+                .hasMessageContaining("length 0");
+    }
+
+    @Test
+    void rejectsOverTheCapIncludingHugeUnsignedLengths() {
+        assertThatThrownBy(() -> Frames.read(in(raw(Frames.MAX_FRAME + 1, new byte[0]))))
+                .isInstanceOf(FrameException.class).hasMessageContaining("MAX_FRAME");
+        assertThatThrownBy(() -> Frames.read(in(raw(0xFFFFFFFF, new byte[0]))))
+                .isInstanceOf(FrameException.class).hasMessageContaining("4294967295");
+    }
+
+    @Test
+    void rejectsTruncatedHeaderAndBody() {
+        assertThatThrownBy(() -> Frames.read(in(new byte[]{5, 0}))).isInstanceOf(FrameException.class)
+                .hasMessageContaining("inside a frame");
+        assertThatThrownBy(() -> Frames.read(in(raw(10, Frames.utf8("abc"))))).isInstanceOf(FrameException.class)
+                .hasMessageContaining("3 of 10");
+    }
+
+    @Test
+    void outgoingFramesMustFitTheCap() {
+        assertThatThrownBy(() -> Frames.encode(new byte[0])).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Frames.encode(new byte[Frames.MAX_FRAME + 1])).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void readWithTimeoutTimesOutOnASilentPeerAndReturnsNullOnClose() throws Exception {
+        Path sock = dir.resolve("s");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(sock));
+            try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(sock));
+                 SocketChannel peer = server.accept()) {
+                long t0 = System.nanoTime();
+                assertThatThrownBy(() -> Frames.readWithTimeout(client, 200, 200))
+                        .isInstanceOf(SocketTimeoutException.class);
+                assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(150);
+                assertThat(client.isBlocking()).isTrue();
+                // partial frame then silence: the second timeout applies
+                peer.write(ByteBuffer.wrap(raw(10, Frames.utf8("abc"))));
+                assertThatThrownBy(() -> Frames.readWithTimeout(client, 5000, 200))
+                        .isInstanceOf(SocketTimeoutException.class).hasMessageContaining("not completed");
+            }
+            try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(sock));
+                 SocketChannel peer = server.accept()) {
+                peer.close();
+                assertThat(Frames.readWithTimeout(client, 2000, 2000)).isNull();
+            }
+        }
+    }
+
+    @Test
+    void bufferedReaderSplitsSmallAndLargeFramesAndDetectsCuts() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        var w = Channels.newChannel(out);
+        byte[] large = new byte[100_000];
+        large[99_999] = 7;
+        Frames.write(w, Frames.utf8("one"));
+        Frames.write(w, large);
+        Frames.write(w, Frames.utf8("two"));
+        FrameReader r = new FrameReader(in(out.toByteArray()), 64);
+        assertThat(Frames.text(r.next())).isEqualTo("one");
+        assertThat(r.next()).hasSize(100_000).endsWith(7);
+        assertThat(Frames.text(r.next())).isEqualTo("two");
+        assertThat(r.next()).isNull();
+        assertThatThrownBy(() -> new FrameReader(in(raw(9, Frames.utf8("ab"))), 64).next())
+                .isInstanceOf(FrameException.class);
+        assertThatThrownBy(() -> new FrameReader(in(new byte[]{1, 0}), 64).next())
+                .isInstanceOf(FrameException.class);
+        assertThatThrownBy(() -> new FrameReader(in(raw(0, new byte[0])), 64).next())
+                .isInstanceOf(FrameException.class);
+    }
+}

@@ -1,0 +1,75 @@
+package org.jckpool.listener;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.jckpool.libpool.process.ChildArgs;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class CkpoolMainTest {
+    private static CkpoolMain parse(String... args) {
+        CkpoolMain m = new CkpoolMain(args);
+        new CommandLine(m).parseArgs(args);
+        return m;
+    }
+
+    @Test
+    void parsesCkpoolsFlags() {
+        CkpoolMain m = parse("-c", "x.conf", "-n", "pool2", "-s", "/tmp/s", "-l", "7", "-k", "-q", "-g", "miners",
+                "-B", "-L");
+        assertThat(m.config).isEqualTo("x.conf");
+        assertThat(m.name).isEqualTo("pool2");
+        assertThat(m.sockdir).isEqualTo("/tmp/s");
+        assertThat(m.loglevel).isEqualTo(7);
+        assertThat(m.killOld && m.quiet && m.btcsolo && m.logShares).isTrue();
+        assertThat(m.group).isEqualTo("miners");
+        assertThat(m.checkFlags()).isNull();
+        assertThat(parse("-kBL").killOld).isTrue();
+        CkpoolMain all = parse("-H", "-N", "-D", "-t");
+        assertThat(all.handover && all.node && all.daemonise && all.trusted).isTrue();
+    }
+
+    @Test
+    void rejectsWhatCkpoolRejects() {
+        assertThat(parse("-l", "8").checkFlags()).contains("loglevel");
+        assertThat(parse("-p", "-P").checkFlags()).contains("only one");
+        assertThat(parse("-B", "-p").checkFlags()).contains("btcsolo");
+        assertThat(parse("-t", "-u").checkFlags()).contains("trusted");
+    }
+
+    @Test
+    void defaultNamesFollowTheMode() {
+        assertThat(parse().defaultName()).isEqualTo("ckpool");
+        assertThat(parse("-p").defaultName()).isEqualTo("ckproxy");
+        assertThat(parse("-u").defaultName()).isEqualTo("ckproxy");
+        assertThat(parse("-P").defaultName()).isEqualTo("ckpassthrough");
+        assertThat(parse("-N").defaultName()).isEqualTo("cknode");
+        assertThat(parse("-R").defaultName()).isEqualTo("ckredirector");
+    }
+
+    @Test
+    void daemonFlagIsStrippedForTheBackgroundCopy() {
+        assertThat(CkpoolMain.stripDaemonFlag("-D")).isNull();
+        assertThat(CkpoolMain.stripDaemonFlag("--daemonise")).isNull();
+        assertThat(CkpoolMain.stripDaemonFlag("-kD")).isEqualTo("-k");
+        assertThat(CkpoolMain.stripDaemonFlag("-k")).isEqualTo("-k");
+        assertThat(CkpoolMain.stripDaemonFlag("/tmp/Dir")).isEqualTo("/tmp/Dir");
+    }
+
+    @Test
+    void childCommandUsesTheParentJavaAndPassesFlags() {
+        ChildLauncher l = new ChildLauncher("/opt/java/bin/java", "a.jar:b.jar");
+        ChildArgs a = new SuiteSettings("p", Path.of("/tmp/p"), Path.of("/etc/p.conf"), 5, null, false, false, true,
+                false, false, true).childArgs(6);
+        List<String> cmd = l.command("stratifier", "org.jckpool.stratifier.StratifierMain", a);
+        assertThat(cmd.get(0)).isEqualTo("/opt/java/bin/java");
+        assertThat(cmd).contains("-XX:+UseSerialGC", "-Xss512k", "-cp", "a.jar:b.jar",
+                "org.jckpool.stratifier.StratifierMain", "--btcsolo", "--passthrough");
+        int main = cmd.indexOf("org.jckpool.stratifier.StratifierMain");
+        assertThat(ChildArgs.parse(cmd.subList(main + 1, cmd.size()).toArray(String[]::new))).isEqualTo(a);
+        assertThat(a.loglevel()).isEqualTo(6);
+    }
+}
