@@ -65,8 +65,7 @@ public final class SimNode implements AutoCloseable {
         }
         try {
             if (options.rpcPassword != null && !options.rpcPassword.isEmpty()) {
-                auth = RpcAuth.password(options.rpcUser == null || options.rpcUser.isEmpty() ? "user" : options.rpcUser,
-                        options.rpcPassword);
+                auth = RpcAuth.password(options.rpcUser == null ? "" : options.rpcUser, options.rpcPassword);
             } else {
                 Path dir = options.dataDir;
                 if (dir == null) {

@@ -198,6 +198,14 @@ class SubmitBlockTest {
         String greedyHex = greedy.hex();
         assertThat(submit(greedyHex).asText()).isEqualTo("bad-cb-amount");
         assertThat(submit(greedyHex).asText()).isEqualTo("duplicate-invalid");
+        TestBlocks child = TestBlocks.fromTemplate(template());
+        child.prevHash = Block.parse(Hex.decode(greedyHex)).hash();
+        child.height = 2;
+        child.rawTxs = List.of();
+        child.value = 5_000_000_000L;
+        child.commitmentScript = Witness.commitmentScript(Witness.commitmentHash(List.of()));
+        child.time += 1;
+        assertThat(submit(child.hex()).asText()).isEqualTo("bad-prevblk");
 
         // a wrong BIP34 height is remembered as invalid too; mutations are not
         TestBlocks wrongHeight = TestBlocks.fromTemplate(template());

@@ -26,10 +26,10 @@ public final class RpcAuth {
         this.cookieFile = cookieFile;
     }
 
-    /** Fixed credentials. */
+    /** Fixed credentials; like Core, an empty user is allowed (the header then carries ":password"). */
     public static RpcAuth password(String user, String password) {
-        if (user == null || user.isEmpty() || user.contains(":")) {
-            throw new IllegalArgumentException("rpcuser must be non-empty and must not contain ':'");
+        if (user == null || user.contains(":")) {
+            throw new IllegalArgumentException("rpcuser must not contain ':'");
         }
         return new RpcAuth(user, password, null);
     }
