@@ -1,0 +1,48 @@
+package org.jckpool.simnode.notify;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Core's {@code -blocknotify}: runs the command through {@code /bin/sh -c} with every {@code %s} replaced by the
+ * new tip's hash, on its own thread so a slow command never blocks the node.
+ */
+public final class BlockNotifyCommand implements TipListener {
+    private static final System.Logger LOG = System.getLogger(BlockNotifyCommand.class.getName());
+    private final String template;
+
+    public BlockNotifyCommand(String template) {
+        this.template = template;
+    }
+
+    @Override
+    public void newTip(String rpcHash, long height) {
+        String command = template.replace("%s", rpcHash);
+        Thread thread = new Thread(() -> run(command), "simnode-blocknotify");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static void run(String command) {
+        try {
+            Process process = new ProcessBuilder("/bin/sh", "-c", command)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "blocknotify command still running after 60 s: " + command);
+                return;
+            }
+            if (process.exitValue() != 0) {
+                LOG.log(System.Logger.Level.WARNING,
+                        "blocknotify command exited with " + process.exitValue() + ": " + command);
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "blocknotify command failed to start: " + command + ": " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package org.jckpool.simnode.rpc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** One RPC method body: params in, result out, or an {@link RpcException}. */
+@FunctionalInterface
+public interface RpcMethod {
+    JsonNode call(RpcParams params);
+}
