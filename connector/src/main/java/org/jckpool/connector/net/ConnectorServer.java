@@ -12,6 +12,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -331,7 +332,7 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
     private void dropForFailure(ClientConnection client, String failure) {
         if (failure.startsWith(QUEUE_FULL)) {
             droppedSlow.incrementAndGet();
-            closeClient(client, failure, Level.INFO);
+            abortClient(client, failure);
         } else {
             closeClient(client, failure, Level.DEBUG);
         }
@@ -517,8 +518,8 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
             int max = settings.maxClients();
             if (max > 0 && clients.size() >= max) {
                 // Accept and close at once: leaving it in the backlog would wake the selector forever.
-                closeQuietly(channel);
                 refusedFull.incrementAndGet();
+                closeQuietly(channel);
                 fullLog.log(now, "Server full with " + clients.size() + " clients (maxclients " + max
                         + "), refusing new connections");
                 continue;
@@ -613,18 +614,35 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
         }
         for (ClientConnection c : stalled) {
             droppedSlow.incrementAndGet();
-            closeClient(c, "not reading: " + c.queuedBytes + " bytes pending, none taken for "
-                    + settings.stallTimeout().toSeconds() + " s", Level.INFO);
+            abortClient(c, "not reading: " + c.queuedBytes + " bytes pending, none taken for "
+                    + describe(settings.stallTimeout()));
         }
         for (ClientConnection c : idled) {
             droppedIdle.incrementAndGet();
-            closeClient(c, "idle for " + settings.idleTimeout().toSeconds() + " s", Level.INFO);
+            closeClient(c, "idle for " + describe(settings.idleTimeout()), Level.INFO);
         }
         for (ClientConnection c : silent) {
             droppedIdle.incrementAndGet();
-            closeClient(c, "no complete line within " + settings.firstLineTimeout().toSeconds()
-                    + " s of connecting", Level.INFO);
+            closeClient(c, "no complete line within " + describe(settings.firstLineTimeout())
+                    + " of connecting", Level.INFO);
         }
+    }
+
+    /**
+     * Drops a client that does not read with a reset instead of a FIN, so the kernel frees its send buffer at
+     * once rather than keep retrying to deliver data nobody reads.
+     */
+    private void abortClient(ClientConnection client, String reason) {
+        try {
+            client.channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, () -> "Could not set SO_LINGER on " + client + ": " + e.getMessage());
+        }
+        closeClient(client, reason, Level.INFO);
+    }
+
+    private static String describe(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     /** Closes the connection and tells the upstream, once. A null level means the caller already logged. */
