@@ -55,15 +55,16 @@ final class ClientConnection {
         return partial;
     }
 
-    void appendPartial(byte[] src, int offset, int length) {
+    /** Appends to the incomplete line; the caller has checked that {@code limit} is not exceeded. */
+    void appendPartial(byte[] src, int offset, int length, int limit) {
         if (length == 0) {
             return;
         }
         int needed = partialLength + length;
         if (partial == null) {
-            partial = new byte[Math.max(FIRST_PARTIAL_CAPACITY, needed)];
+            partial = new byte[Math.min(limit, Math.max(FIRST_PARTIAL_CAPACITY, needed))];
         } else if (needed > partial.length) {
-            partial = Arrays.copyOf(partial, Math.max(needed, partial.length * 2));
+            partial = Arrays.copyOf(partial, Math.min(limit, Math.max(needed, partial.length * 2)));
         }
         System.arraycopy(src, offset, partial, partialLength, length);
         partialLength = needed;

@@ -141,6 +141,11 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
         return out;
     }
 
+    /** False once {@link #close()} was called or the I/O loop failed (logged); the process should then exit. */
+    public boolean isRunning() {
+        return running && ioThread.isAlive();
+    }
+
     public int clientCount() {
         return clientCount.get();
     }
@@ -449,7 +454,7 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
                     dropOversize(client, client.partialLength() + (i - start));
                     return;
                 }
-                client.appendPartial(data, start, i - start);
+                client.appendPartial(data, start, i - start, maxLine + 1);
                 deliverLine(client, client.partialBytes(), 0, client.partialLength());
                 client.clearPartial();
             } else {
@@ -470,7 +475,7 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
                 dropOversize(client, client.partialLength() + rest);
                 return;
             }
-            client.appendPartial(data, start, rest);
+            client.appendPartial(data, start, rest, maxLine + 1);
         }
     }
 

@@ -13,8 +13,8 @@ import java.util.List;
  *                            mining.configure or worker names while still bounding memory per client.
  * @param maxQueuedBytes      most bytes waiting to be written to one client; more drops the client
  * @param stallTimeout        a client with data pending that accepts no byte for this long is dropped
- * @param idleTimeout         a client that sends no byte for this long is dropped (ckpool has no such key;
- *                            default off, the stratifier's own rules usually suffice)
+ * @param idleTimeout         a client that sends no byte for this long is dropped; fed from ckpool's
+ *                            {@code dropidle} key (seconds, default 0 = off)
  * @param firstLineTimeout    a client that sends no complete line this long after connecting is dropped
  *                            (ckpool reaps such silent sockets after 60 s; the stratifier cannot see them)
  * @param acceptPause         how long accepting stops after accept fails (e.g. out of file descriptors)
