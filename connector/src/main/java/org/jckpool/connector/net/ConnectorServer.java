@@ -43,6 +43,7 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
     private static final int GATHER_BUFFERS = 32;
     /** Callers of send/sendAll/drop wait while this many requests are not yet handled by the I/O thread. */
     private static final int MAX_PENDING_COMMANDS = 65_536;
+    private static final int COMMANDS_PER_ROUND = 16_384;
     private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final ConnectorSettings settings;
@@ -77,6 +78,7 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
     private final AtomicLong bytesOut = new AtomicLong();
     private final AtomicLong peakQueuedBytes = new AtomicLong();
     private long nextHousekeepingNanos;
+    private boolean commandsLeft;
 
     private ConnectorServer(ConnectorSettings settings, Upstream upstream, AcceptFunction acceptFunction)
             throws IOException {
@@ -219,10 +221,13 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
         try {
             while (running) {
                 long now = System.nanoTime();
-                long timeoutMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextWakeNanos(now) - now));
-                selector.select(timeoutMillis);
+                if (commandsLeft) {
+                    selector.selectNow();
+                } else {
+                    selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextWakeNanos(now) - now)));
+                }
                 wakeupRequested.set(false);
-                runCommands();
+                commandsLeft = !runCommands();
                 handleSelected();
                 now = System.nanoTime();
                 if (now - nextHousekeepingNanos >= 0) {
@@ -253,84 +258,105 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
         while (it.hasNext()) {
             SelectionKey key = it.next();
             it.remove();
-            Object attachment = key.attachment();
-            if (attachment instanceof Listener listener) {
-                if (key.isValid() && key.isAcceptable()) {
-                    acceptClients(listener);
-                }
-                continue;
-            }
-            ClientConnection client = (ClientConnection) attachment;
-            if (client.closed || !key.isValid()) {
-                continue;
-            }
-            if (key.isReadable()) {
-                readFrom(client);
-            }
-            if (!client.closed && key.isValid() && key.isWritable()) {
-                String failure = flush(client, System.nanoTime());
-                if (failure != null) {
-                    closeClient(client, failure, Level.DEBUG);
+            try {
+                handleKey(key);
+            } catch (RuntimeException e) {
+                // A bug or a key cancelled under us must cost one client at most, never the whole connector.
+                LOG.log(Level.ERROR, "Unexpected failure serving " + key.attachment() + ": " + e, e);
+                if (key.attachment() instanceof ClientConnection client) {
+                    closeClient(client, "internal error: " + e, null);
                 }
             }
         }
     }
 
-    private void runCommands() {
-        Command command;
-        List<ClientConnection> failed = null;
-        List<String> failures = null;
-        while ((command = commands.poll()) != null) {
-            pendingCommands.decrementAndGet();
-            long now = System.nanoTime();
-            switch (command.kind) {
-                case Command.SEND -> {
-                    ClientConnection client = clients.get(command.id);
-                    if (client == null) {
-                        long unknown = command.id;
-                        LOG.log(Level.DEBUG, () -> "Line for unknown client " + unknown + " discarded");
-                        break;
-                    }
-                    String failure = enqueue(client, command.data, now);
-                    if (failure != null) {
-                        dropForFailure(client, failure);
-                    }
-                }
-                case Command.SEND_ALL -> {
-                    // Collect failures first: closing inside the loop would change the map being iterated.
-                    for (ClientConnection client : clients.values()) {
-                        String failure = enqueue(client, command.data.duplicate(), now);
-                        if (failure != null) {
-                            if (failed == null) {
-                                failed = new ArrayList<>();
-                                failures = new ArrayList<>();
-                            }
-                            failed.add(client);
-                            failures.add(failure);
-                        }
-                    }
-                    if (failed != null) {
-                        for (int i = 0; i < failed.size(); i++) {
-                            dropForFailure(failed.get(i), failures.get(i));
-                        }
-                        failed = null;
-                        failures = null;
-                    }
-                }
-                case Command.DROP -> {
-                    ClientConnection client = clients.get(command.id);
-                    if (client == null) {
-                        long unknown = command.id;
-                        LOG.log(Level.DEBUG, () -> "Drop for unknown client " + unknown + " ignored");
-                        break;
-                    }
-                    if (client.hasQueuedOutput()) {
-                        flush(client, now); // one last try; whatever does not fit is lost with the connection
-                    }
-                    closeClient(client, "dropped by stratifier: " + command.reason, Level.INFO);
-                }
-                default -> throw new IllegalStateException("unknown command " + command.kind);
+    private void handleKey(SelectionKey key) {
+        Object attachment = key.attachment();
+        if (attachment instanceof Listener listener) {
+            if (key.isValid() && key.isAcceptable()) {
+                acceptClients(listener);
             }
+            return;
+        }
+        ClientConnection client = (ClientConnection) attachment;
+        if (client.closed || !key.isValid()) {
+            return;
+        }
+        if (key.isReadable()) {
+            readFrom(client);
+        }
+        if (!client.closed && key.isValid() && key.isWritable()) {
+            String failure = flush(client, System.nanoTime());
+            if (failure != null) {
+                closeClient(client, failure, Level.DEBUG);
+            }
+        }
+    }
+
+    /**
+     * Runs queued requests, at most {@link #COMMANDS_PER_ROUND} so that reads and accepts are not starved by a
+     * busy producer. Returns true when the queue was emptied.
+     */
+    private boolean runCommands() {
+        for (int done = 0; done < COMMANDS_PER_ROUND; done++) {
+            Command command = commands.poll();
+            if (command == null) {
+                return true;
+            }
+            pendingCommands.decrementAndGet();
+            try {
+                runCommand(command, System.nanoTime());
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "Unexpected failure handling a request for client " + command.id + ": " + e, e);
+            }
+        }
+        return commands.isEmpty();
+    }
+
+    private void runCommand(Command command, long now) {
+        switch (command.kind) {
+            case Command.SEND -> {
+                ClientConnection client = clients.get(command.id);
+                if (client == null) {
+                    LOG.log(Level.DEBUG, () -> "Line for unknown client " + command.id + " discarded");
+                    return;
+                }
+                String failure = enqueue(client, command.data, now);
+                if (failure != null) {
+                    dropForFailure(client, failure);
+                }
+            }
+            case Command.SEND_ALL -> {
+                // Collect failures first: closing inside the loop would change the map being iterated.
+                List<ClientConnection> failed = null;
+                List<String> failures = null;
+                for (ClientConnection client : clients.values()) {
+                    String failure = enqueue(client, command.data.duplicate(), now);
+                    if (failure != null) {
+                        if (failed == null) {
+                            failed = new ArrayList<>();
+                            failures = new ArrayList<>();
+                        }
+                        failed.add(client);
+                        failures.add(failure);
+                    }
+                }
+                for (int i = 0; failed != null && i < failed.size(); i++) {
+                    dropForFailure(failed.get(i), failures.get(i));
+                }
+            }
+            case Command.DROP -> {
+                ClientConnection client = clients.get(command.id);
+                if (client == null) {
+                    LOG.log(Level.DEBUG, () -> "Drop for unknown client " + command.id + " ignored");
+                    return;
+                }
+                if (client.hasQueuedOutput()) {
+                    flush(client, now); // one last try; whatever does not fit is lost with the connection
+                }
+                closeClient(client, "dropped by stratifier: " + command.reason, Level.INFO);
+            }
+            default -> throw new IllegalStateException("unknown command " + command.kind);
         }
     }
 
