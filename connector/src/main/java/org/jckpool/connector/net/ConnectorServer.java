@@ -1,0 +1,744 @@
+package org.jckpool.connector.net;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The connector's networking core: NIO servers on every serverurl entry and the miners' connections, all served
+ * by one I/O thread (no thread per client). Lines from clients go to an {@link Upstream}; lines for clients come
+ * in through {@link Downstream}, from any thread.
+ *
+ * <p>Memory per client stays small and bounded: a partial-line buffer exists only while a line is incomplete and
+ * never exceeds {@code maxLineBytes}; the output queue holds at most {@code maxQueuedBytes} (broadcast buffers are
+ * shared between all clients, each queue holding a {@code duplicate()} view).
+ */
+public final class ConnectorServer implements Downstream, AutoCloseable {
+    private static final Logger LOG = System.getLogger("org.jckpool.connector");
+
+    private static final int READ_BUFFER_BYTES = 64 * 1024;
+    private static final int ACCEPTS_PER_WAKEUP = 256;
+    private static final int GATHER_BUFFERS = 32;
+    /** Callers of send/sendAll/drop wait while this many requests are not yet handled by the I/O thread. */
+    private static final int MAX_PENDING_COMMANDS = 65_536;
+    private static final int COMMANDS_PER_ROUND = 16_384;
+    private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    private final ConnectorSettings settings;
+    private final Upstream upstream;
+    private final AcceptFunction acceptFunction;
+    private final Selector selector;
+    private final List<Listener> listeners = new ArrayList<>();
+    private final Map<Long, ClientConnection> clients = new HashMap<>();
+    private final ClientIds ids = new ClientIds();
+    private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
+    private final ByteBuffer[] gather = new ByteBuffer[GATHER_BUFFERS];
+
+    private final ConcurrentLinkedQueue<Command> commands = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pendingCommands = new AtomicInteger();
+    private final AtomicBoolean wakeupRequested = new AtomicBoolean();
+    private final Thread ioThread;
+    private volatile boolean running = true;
+
+    private final RateLimitedLog fullLog = new RateLimitedLog(LOG, Level.WARNING, LOG_INTERVAL_NANOS);
+    private final RateLimitedLog acceptFailLog = new RateLimitedLog(LOG, Level.ERROR, LOG_INTERVAL_NANOS);
+    private final RateLimitedLog oversizeLog = new RateLimitedLog(LOG, Level.WARNING, TimeUnit.SECONDS.toNanos(1));
+
+    private final AtomicInteger clientCount = new AtomicInteger();
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong refusedFull = new AtomicLong();
+    private final AtomicLong acceptFailures = new AtomicLong();
+    private final AtomicLong droppedOversize = new AtomicLong();
+    private final AtomicLong droppedSlow = new AtomicLong();
+    private final AtomicLong droppedIdle = new AtomicLong();
+    private final AtomicLong linesIn = new AtomicLong();
+    private final AtomicLong linesOut = new AtomicLong();
+    private final AtomicLong bytesOut = new AtomicLong();
+    private final AtomicLong peakQueuedBytes = new AtomicLong();
+    private long nextHousekeepingNanos;
+    private boolean commandsLeft;
+
+    private ConnectorServer(ConnectorSettings settings, Upstream upstream, AcceptFunction acceptFunction)
+            throws IOException {
+        this.settings = settings;
+        this.upstream = upstream;
+        this.acceptFunction = acceptFunction;
+        this.selector = Selector.open();
+        try {
+            for (int i = 0; i < settings.listen().size(); i++) {
+                listeners.add(bind(settings.listen().get(i), i));
+            }
+        } catch (IOException | RuntimeException e) {
+            for (Listener l : listeners) {
+                closeQuietly(l.channel);
+            }
+            closeQuietly(selector);
+            throw e;
+        }
+        this.ioThread = new Thread(this::runLoop, "connector-io");
+        this.ioThread.setDaemon(true);
+    }
+
+    /** Binds every serverurl entry and starts serving; fails with the address when one cannot be bound. */
+    public static ConnectorServer start(ConnectorSettings settings, Upstream upstream) throws IOException {
+        return start(settings, upstream, AcceptFunction.DEFAULT);
+    }
+
+    static ConnectorServer start(ConnectorSettings settings, Upstream upstream, AcceptFunction acceptFunction)
+            throws IOException {
+        ConnectorServer server = new ConnectorServer(settings, upstream, acceptFunction);
+        server.ioThread.start();
+        return server;
+    }
+
+    private Listener bind(ListenAddress address, int index) throws IOException {
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(address.toSocketAddress(), 1024);
+            channel.configureBlocking(false);
+            Listener listener = new Listener(channel, address, index);
+            listener.key = channel.register(selector, SelectionKey.OP_ACCEPT, listener);
+            LOG.log(Level.INFO, "Connector listening on " + channel.getLocalAddress() + " (serverurl " + address
+                    + ", server " + index + ")");
+            return listener;
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new IOException("cannot listen on serverurl " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The bound addresses, in serverurl order (useful with port 0). */
+    public List<InetSocketAddress> boundAddresses() {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (Listener l : listeners) {
+            try {
+                out.add((InetSocketAddress) l.channel.getLocalAddress());
+            } catch (IOException e) {
+                out.add(null);
+            }
+        }
+        return out;
+    }
+
+    /** False once {@link #close()} was called or the I/O loop failed (logged); the process should then exit. */
+    public boolean isRunning() {
+        return running && ioThread.isAlive();
+    }
+
+    public int clientCount() {
+        return clientCount.get();
+    }
+
+    public ConnectorStats stats() {
+        return new ConnectorStats(clientCount.get(), accepted.get(), refusedFull.get(), acceptFailures.get(),
+                droppedOversize.get(), droppedSlow.get(), droppedIdle.get(), linesIn.get(), linesOut.get(),
+                bytesOut.get(), peakQueuedBytes.get());
+    }
+
+    // ---- Downstream: any thread ----
+
+    @Override
+    public void send(long id, byte[] line, int offset, int length) {
+        submit(new Command(Command.SEND, id, encodeLine(line, offset, length), null));
+    }
+
+    @Override
+    public void sendAll(byte[] line, int offset, int length) {
+        submit(new Command(Command.SEND_ALL, 0, encodeLine(line, offset, length), null));
+    }
+
+    @Override
+    public void drop(long id, String reason) {
+        submit(new Command(Command.DROP, id, null, reason));
+    }
+
+    private static ByteBuffer encodeLine(byte[] line, int offset, int length) {
+        boolean hasNewline = length > 0 && line[offset + length - 1] == '\n';
+        byte[] out = new byte[hasNewline ? length : length + 1];
+        System.arraycopy(line, offset, out, 0, length);
+        out[out.length - 1] = '\n';
+        return ByteBuffer.wrap(out).asReadOnlyBuffer();
+    }
+
+    private void submit(Command command) {
+        if (!running) {
+            return;
+        }
+        commands.add(command);
+        int pending = pendingCommands.incrementAndGet();
+        if (wakeupRequested.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
+        // Back-pressure for producers on other threads; the I/O thread itself must never wait here.
+        if (pending > MAX_PENDING_COMMANDS && Thread.currentThread() != ioThread) {
+            while (running && pendingCommands.get() > MAX_PENDING_COMMANDS) {
+                LockSupport.parkNanos(100_000);
+            }
+        }
+    }
+
+    /** Stops serving: closes every listener and client (each reported to the upstream as disconnected). */
+    @Override
+    public void close() {
+        running = false;
+        selector.wakeup();
+        if (Thread.currentThread() != ioThread) {
+            try {
+                ioThread.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    // ---- I/O thread ----
+
+    private void runLoop() {
+        nextHousekeepingNanos = System.nanoTime() + settings.housekeepingInterval().toNanos();
+        try {
+            while (running) {
+                long now = System.nanoTime();
+                if (commandsLeft) {
+                    selector.selectNow();
+                } else {
+                    selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextWakeNanos(now) - now)));
+                }
+                wakeupRequested.set(false);
+                commandsLeft = !runCommands();
+                handleSelected();
+                now = System.nanoTime();
+                if (now - nextHousekeepingNanos >= 0) {
+                    housekeeping(now);
+                    nextHousekeepingNanos = now + settings.housekeepingInterval().toNanos();
+                }
+                resumePausedListeners(now);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.ERROR, "Connector I/O loop failed: " + e, e);
+        } finally {
+            shutdown();
+        }
+    }
+
+    private long nextWakeNanos(long now) {
+        long wake = nextHousekeepingNanos;
+        for (Listener l : listeners) {
+            if (l.paused && l.resumeNanos - wake < 0) {
+                wake = l.resumeNanos;
+            }
+        }
+        return wake;
+    }
+
+    private void handleSelected() {
+        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+        while (it.hasNext()) {
+            SelectionKey key = it.next();
+            it.remove();
+            try {
+                handleKey(key);
+            } catch (RuntimeException e) {
+                // A bug or a key cancelled under us must cost one client at most, never the whole connector.
+                LOG.log(Level.ERROR, "Unexpected failure serving " + key.attachment() + ": " + e, e);
+                if (key.attachment() instanceof ClientConnection client) {
+                    closeClient(client, "internal error: " + e, null);
+                }
+            }
+        }
+    }
+
+    private void handleKey(SelectionKey key) {
+        Object attachment = key.attachment();
+        if (attachment instanceof Listener listener) {
+            if (key.isValid() && key.isAcceptable()) {
+                acceptClients(listener);
+            }
+            return;
+        }
+        ClientConnection client = (ClientConnection) attachment;
+        if (client.closed || !key.isValid()) {
+            return;
+        }
+        if (key.isReadable()) {
+            readFrom(client);
+        }
+        if (!client.closed && key.isValid() && key.isWritable()) {
+            String failure = flush(client, System.nanoTime());
+            if (failure != null) {
+                closeClient(client, failure, Level.DEBUG);
+            }
+        }
+    }
+
+    /**
+     * Runs queued requests, at most {@link #COMMANDS_PER_ROUND} so that reads and accepts are not starved by a
+     * busy producer. Returns true when the queue was emptied.
+     */
+    private boolean runCommands() {
+        for (int done = 0; done < COMMANDS_PER_ROUND; done++) {
+            Command command = commands.poll();
+            if (command == null) {
+                return true;
+            }
+            pendingCommands.decrementAndGet();
+            try {
+                runCommand(command, System.nanoTime());
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "Unexpected failure handling a request for client " + command.id + ": " + e, e);
+            }
+        }
+        return commands.isEmpty();
+    }
+
+    private void runCommand(Command command, long now) {
+        switch (command.kind) {
+            case Command.SEND -> {
+                ClientConnection client = clients.get(command.id);
+                if (client == null) {
+                    LOG.log(Level.DEBUG, () -> "Line for unknown client " + command.id + " discarded");
+                    return;
+                }
+                String failure = enqueue(client, command.data, now);
+                if (failure != null) {
+                    dropForFailure(client, failure);
+                }
+            }
+            case Command.SEND_ALL -> {
+                // Collect failures first: closing inside the loop would change the map being iterated.
+                List<ClientConnection> failed = null;
+                List<String> failures = null;
+                for (ClientConnection client : clients.values()) {
+                    String failure = enqueue(client, command.data.duplicate(), now);
+                    if (failure != null) {
+                        if (failed == null) {
+                            failed = new ArrayList<>();
+                            failures = new ArrayList<>();
+                        }
+                        failed.add(client);
+                        failures.add(failure);
+                    }
+                }
+                for (int i = 0; failed != null && i < failed.size(); i++) {
+                    dropForFailure(failed.get(i), failures.get(i));
+                }
+            }
+            case Command.DROP -> {
+                ClientConnection client = clients.get(command.id);
+                if (client == null) {
+                    LOG.log(Level.DEBUG, () -> "Drop for unknown client " + command.id + " ignored");
+                    return;
+                }
+                if (client.hasQueuedOutput()) {
+                    flush(client, now); // one last try; whatever does not fit is lost with the connection
+                }
+                closeClient(client, "dropped by stratifier: " + command.reason, Level.INFO);
+            }
+            default -> throw new IllegalStateException("unknown command " + command.kind);
+        }
+    }
+
+    private void dropForFailure(ClientConnection client, String failure) {
+        if (failure.startsWith(QUEUE_FULL)) {
+            droppedSlow.incrementAndGet();
+            abortClient(client, failure);
+        } else {
+            closeClient(client, failure, Level.DEBUG);
+        }
+    }
+
+    private static final String QUEUE_FULL = "output queue full";
+
+    /**
+     * Queues {@code data} for the client and writes at once when nothing is waiting before it. Returns null, or
+     * why the client must be dropped.
+     */
+    private String enqueue(ClientConnection client, ByteBuffer data, long now) {
+        if (client.closed) {
+            return null;
+        }
+        int length = data.remaining();
+        if (client.queuedBytes + length > settings.maxQueuedBytes()) {
+            return QUEUE_FULL + ": " + client.queuedBytes + " bytes waiting, cap " + settings.maxQueuedBytes()
+                    + " (client not reading)";
+        }
+        linesOut.incrementAndGet();
+        if (!client.hasQueuedOutput()) {
+            try {
+                int written = client.channel.write(data);
+                bytesOut.addAndGet(written);
+            } catch (IOException e) {
+                return "write failed: " + e.getMessage();
+            }
+            if (!data.hasRemaining()) {
+                return null;
+            }
+            client.lastWriteProgressNanos = now;
+            client.key.interestOps(client.key.interestOps() | SelectionKey.OP_WRITE);
+        }
+        client.outputQueue().addLast(data);
+        long queued = client.queuedBytes + data.remaining();
+        client.queuedBytes = queued;
+        if (queued > peakQueuedBytes.get()) {
+            peakQueuedBytes.set(queued); // only the I/O thread writes it
+        }
+        return null;
+    }
+
+    /** Writes as much queued output as the socket takes. Returns null, or why the client must be dropped. */
+    private String flush(ClientConnection client, long now) {
+        ArrayDeque<ByteBuffer> queue = client.outputQueue();
+        while (!queue.isEmpty()) {
+            int n = 0;
+            for (ByteBuffer b : queue) {
+                gather[n++] = b;
+                if (n == GATHER_BUFFERS) {
+                    break;
+                }
+            }
+            long written;
+            try {
+                written = client.channel.write(gather, 0, n);
+            } catch (IOException e) {
+                return "write failed: " + e.getMessage();
+            } finally {
+                java.util.Arrays.fill(gather, 0, n, null);
+            }
+            if (written > 0) {
+                bytesOut.addAndGet(written);
+                client.queuedBytes -= written;
+                client.lastWriteProgressNanos = now;
+            }
+            while (!queue.isEmpty() && !queue.peekFirst().hasRemaining()) {
+                queue.pollFirst();
+            }
+            if (written == 0 || !queue.isEmpty() && n < GATHER_BUFFERS) {
+                break; // socket buffer full
+            }
+        }
+        SelectionKey key = client.key;
+        if (queue.isEmpty()) {
+            client.queuedBytes = 0;
+            if (key.isValid()) {
+                key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
+            }
+        } else if (key.isValid()) {
+            key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
+        }
+        return null;
+    }
+
+    private void readFrom(ClientConnection client) {
+        readBuffer.clear();
+        int n;
+        try {
+            n = client.channel.read(readBuffer);
+        } catch (IOException e) {
+            closeClient(client, "read failed: " + e.getMessage(), Level.DEBUG);
+            return;
+        }
+        if (n < 0) {
+            closeClient(client, "client disconnected", Level.DEBUG);
+            return;
+        }
+        if (n == 0) {
+            return;
+        }
+        client.lastReadNanos = System.nanoTime();
+        byte[] data = readBuffer.array();
+        int end = readBuffer.position();
+        int start = 0;
+        int maxLine = settings.maxLineBytes();
+        for (int i = 0; i < end; i++) {
+            if (data[i] != '\n') {
+                continue;
+            }
+            if (client.partialLength() > 0) {
+                if (client.partialLength() + (i - start) > maxLine + 1) {
+                    dropOversize(client, client.partialLength() + (i - start));
+                    return;
+                }
+                client.appendPartial(data, start, i - start, maxLine + 1);
+                deliverLine(client, client.partialBytes(), 0, client.partialLength());
+                client.clearPartial();
+            } else {
+                if (i - start > maxLine + 1) {
+                    dropOversize(client, i - start);
+                    return;
+                }
+                deliverLine(client, data, start, i - start);
+            }
+            start = i + 1;
+            if (client.closed) {
+                return;
+            }
+        }
+        int rest = end - start;
+        if (rest > 0) {
+            if (client.partialLength() + rest > maxLine + 1) {
+                dropOversize(client, client.partialLength() + rest);
+                return;
+            }
+            client.appendPartial(data, start, rest, maxLine + 1);
+        }
+    }
+
+    /** Passes one line on, without its trailing {@code \r}; the cap allows one byte more for that {@code \r}. */
+    private void deliverLine(ClientConnection client, byte[] data, int offset, int length) {
+        if (length > 0 && data[offset + length - 1] == '\r') {
+            length--;
+        }
+        if (length > settings.maxLineBytes()) {
+            dropOversize(client, length);
+            return;
+        }
+        if (length == 0) {
+            return;
+        }
+        client.gotLine = true;
+        linesIn.incrementAndGet();
+        try {
+            upstream.line(client.id, data, offset, length);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "Upstream failed on a line from " + client + ": " + e, e);
+        }
+    }
+
+    private void dropOversize(ClientConnection client, int length) {
+        droppedOversize.incrementAndGet();
+        oversizeLog.log(System.nanoTime(), "Dropping " + client + ": line of " + length
+                + "+ bytes exceeds the cap of " + settings.maxLineBytes());
+        closeClient(client, "line longer than " + settings.maxLineBytes() + " bytes", null);
+    }
+
+    private void acceptClients(Listener listener) {
+        for (int i = 0; i < ACCEPTS_PER_WAKEUP; i++) {
+            SocketChannel channel;
+            try {
+                channel = acceptFunction.accept(listener.channel);
+            } catch (IOException e) {
+                pauseAccepting(listener, e);
+                return;
+            }
+            if (channel == null) {
+                return;
+            }
+            long now = System.nanoTime();
+            int max = settings.maxClients();
+            if (max > 0 && clients.size() >= max) {
+                // Accept and close at once: leaving it in the backlog would wake the selector forever.
+                refusedFull.incrementAndGet();
+                closeQuietly(channel);
+                fullLog.log(now, "Server full with " + clients.size() + " clients (maxclients " + max
+                        + "), refusing new connections");
+                continue;
+            }
+            register(listener, channel, now);
+        }
+    }
+
+    private void register(Listener listener, SocketChannel channel, long now) {
+        String ip;
+        int port;
+        ClientConnection client;
+        try {
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+            SocketAddress remote = channel.getRemoteAddress();
+            if (!(remote instanceof InetSocketAddress inet)) {
+                closeQuietly(channel);
+                return;
+            }
+            ip = addressText(inet);
+            port = inet.getPort();
+            client = new ClientConnection(ids.next(), channel, ip, port, listener.index, now);
+            client.key = channel.register(selector, SelectionKey.OP_READ, client);
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, () -> "Could not set up an accepted connection: " + e.getMessage());
+            closeQuietly(channel);
+            return;
+        }
+        clients.put(client.id, client);
+        clientCount.set(clients.size());
+        accepted.incrementAndGet();
+        LOG.log(Level.DEBUG, () -> "Connected " + client + " on server " + listener.index);
+        try {
+            upstream.connected(client.id, ip, port, listener.index);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "Upstream failed on connect of " + client + ": " + e, e);
+        }
+    }
+
+    private static String addressText(InetSocketAddress address) {
+        String text = address.getAddress().getHostAddress();
+        if (address.getAddress() instanceof Inet6Address) {
+            int scope = text.indexOf('%');
+            if (scope >= 0) {
+                text = text.substring(0, scope);
+            }
+        }
+        return text;
+    }
+
+    private void pauseAccepting(Listener listener, IOException e) {
+        acceptFailures.incrementAndGet();
+        long now = System.nanoTime();
+        long pause = settings.acceptPause().toNanos();
+        acceptFailLog.log(now, "Accept failed on " + listener.address + ": " + e.getMessage() + "; pausing accepts for "
+                + settings.acceptPause().toMillis() + " ms, serving the " + clients.size() + " connected clients");
+        if (pause > 0 && listener.key.isValid()) {
+            listener.key.interestOps(0);
+            listener.paused = true;
+            listener.resumeNanos = now + pause;
+        }
+    }
+
+    private void resumePausedListeners(long now) {
+        for (Listener l : listeners) {
+            if (l.paused && now - l.resumeNanos >= 0) {
+                l.paused = false;
+                if (l.key.isValid()) {
+                    l.key.interestOps(SelectionKey.OP_ACCEPT);
+                }
+            }
+        }
+    }
+
+    private void housekeeping(long now) {
+        long stall = settings.stallTimeout().toNanos();
+        long idle = settings.idleTimeout().toNanos();
+        long firstLine = settings.firstLineTimeout().toNanos();
+        List<ClientConnection> stalled = new ArrayList<>();
+        List<ClientConnection> idled = new ArrayList<>();
+        List<ClientConnection> silent = new ArrayList<>();
+        for (ClientConnection c : clients.values()) {
+            if (stall > 0 && c.queuedBytes > 0 && now - c.lastWriteProgressNanos > stall) {
+                stalled.add(c);
+            } else if (idle > 0 && now - c.lastReadNanos > idle) {
+                idled.add(c);
+            } else if (firstLine > 0 && !c.gotLine && now - c.connectedNanos > firstLine) {
+                silent.add(c);
+            }
+        }
+        for (ClientConnection c : stalled) {
+            droppedSlow.incrementAndGet();
+            abortClient(c, "not reading: " + c.queuedBytes + " bytes pending, none taken for "
+                    + describe(settings.stallTimeout()));
+        }
+        for (ClientConnection c : idled) {
+            droppedIdle.incrementAndGet();
+            closeClient(c, "idle for " + describe(settings.idleTimeout()), Level.INFO);
+        }
+        for (ClientConnection c : silent) {
+            droppedIdle.incrementAndGet();
+            closeClient(c, "no complete line within " + describe(settings.firstLineTimeout())
+                    + " of connecting", Level.INFO);
+        }
+    }
+
+    /**
+     * Drops a client that does not read with a reset instead of a FIN, so the kernel frees its send buffer at
+     * once rather than keep retrying to deliver data nobody reads.
+     */
+    private void abortClient(ClientConnection client, String reason) {
+        try {
+            client.channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, () -> "Could not set SO_LINGER on " + client + ": " + e.getMessage());
+        }
+        closeClient(client, reason, Level.INFO);
+    }
+
+    private static String describe(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    /** Closes the connection and tells the upstream, once. A null level means the caller already logged. */
+    private void closeClient(ClientConnection client, String reason, Level level) {
+        if (client.closed) {
+            return;
+        }
+        client.closed = true;
+        if (client.key != null) {
+            client.key.cancel();
+        }
+        closeQuietly(client.channel);
+        clients.remove(client.id);
+        clientCount.set(clients.size());
+        client.queuedBytes = 0;
+        if (level != null) {
+            LOG.log(level, () -> "Dropped " + client + ": " + reason);
+        }
+        try {
+            upstream.disconnected(client.id, reason);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "Upstream failed on disconnect of " + client + ": " + e, e);
+        }
+    }
+
+    private void shutdown() {
+        running = false;
+        for (ClientConnection c : new ArrayList<>(clients.values())) {
+            closeClient(c, "connector shutting down", null);
+        }
+        for (Listener l : listeners) {
+            closeQuietly(l.channel);
+        }
+        closeQuietly(selector);
+        commands.clear();
+        pendingCommands.set(0);
+        LOG.log(Level.INFO, "Connector stopped");
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // closing during teardown or after a failure: nothing useful to do with the error
+        }
+    }
+
+    private static final class Listener {
+        final ServerSocketChannel channel;
+        final ListenAddress address;
+        final int index;
+        SelectionKey key;
+        boolean paused;
+        long resumeNanos;
+
+        Listener(ServerSocketChannel channel, ListenAddress address, int index) {
+            this.channel = channel;
+            this.address = address;
+            this.index = index;
+        }
+    }
+
+    private record Command(int kind, long id, ByteBuffer data, String reason) {
+        static final int SEND = 1;
+        static final int SEND_ALL = 2;
+        static final int DROP = 3;
+    }
+}

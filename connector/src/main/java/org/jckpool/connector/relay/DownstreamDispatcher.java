@@ -1,0 +1,32 @@
+package org.jckpool.connector.relay;
+
+import java.util.Objects;
+import org.jckpool.connector.net.Downstream;
+
+/** Applies S/A/X frame payloads from the stratifier to the networking core. */
+public final class DownstreamDispatcher {
+    private final Downstream downstream;
+
+    public DownstreamDispatcher(Downstream downstream) {
+        this.downstream = Objects.requireNonNull(downstream, "downstream");
+    }
+
+    public void dispatch(byte[] payload) throws RelayFrameException {
+        dispatch(payload, 0, payload.length);
+    }
+
+    /**
+     * Decodes one payload and acts on it. Throws for a frame that cannot be decoded or that only travels
+     * towards the stratifier; nothing is done in that case.
+     */
+    public void dispatch(byte[] payload, int offset, int length) throws RelayFrameException {
+        RelayFrame frame = RelayCodec.decode(payload, offset, length);
+        switch (frame.type()) {
+            case SEND -> downstream.send(frame.clientId(), frame.buffer(), frame.bodyOffset(), frame.bodyLength());
+            case SEND_ALL -> downstream.sendAll(frame.buffer(), frame.bodyOffset(), frame.bodyLength());
+            case DROP -> downstream.drop(frame.clientId(), frame.bodyText());
+            default -> throw new RelayFrameException("relay frame " + (char) frame.type().code()
+                    + " travels from connector to stratifier, not the other way");
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package org.jckpool.connector.relay;
+
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.jckpool.connector.net.Upstream;
+
+/**
+ * Turns what the networking core reports into C/L/D frame payloads and hands each to a sink (in the process,
+ * the frame stream to the stratifier). The sink is called on the connector's I/O thread.
+ */
+public final class FrameUpstream implements Upstream {
+    private final Consumer<byte[]> sink;
+
+    public FrameUpstream(Consumer<byte[]> sink) {
+        this.sink = Objects.requireNonNull(sink, "sink");
+    }
+
+    @Override
+    public void connected(long id, String ip, int port, int serverIndex) {
+        sink.accept(RelayCodec.connected(id, ip, port, serverIndex));
+    }
+
+    @Override
+    public void line(long id, byte[] utf8, int offset, int length) {
+        sink.accept(RelayCodec.line(id, utf8, offset, length));
+    }
+
+    @Override
+    public void disconnected(long id, String reason) {
+        sink.accept(RelayCodec.disconnected(id, reason));
+    }
+}

@@ -1,0 +1,10 @@
+package org.jckpool.connector.relay;
+
+/** A connector ↔ stratifier frame that cannot be decoded; the message says what is wrong with it. */
+public final class RelayFrameException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    public RelayFrameException(String message) {
+        super(message);
+    }
+}

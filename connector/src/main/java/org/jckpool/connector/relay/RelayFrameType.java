@@ -1,0 +1,48 @@
+package org.jckpool.connector.relay;
+
+/** The binary frame types between connector and stratifier (docs/INTERNALS.md, "connector ↔ stratifier"). */
+public enum RelayFrameType {
+    /** connector → stratifier: client connected, body {@code "ip port serverIndex"}. */
+    CONNECTED('C', true),
+    /** connector → stratifier: one line the client sent, without its newline. */
+    LINE('L', true),
+    /** connector → stratifier: client gone, body is the reason text. */
+    DISCONNECTED('D', true),
+    /** stratifier → connector: one line to send to the client; the connector adds the newline. */
+    SEND('S', false),
+    /** stratifier → connector: one line for every client (client id 0). */
+    SEND_ALL('A', false),
+    /** stratifier → connector: drop the client, body is the reason text. */
+    DROP('X', false);
+
+    private final byte code;
+    private final boolean upstream;
+
+    RelayFrameType(char code, boolean upstream) {
+        this.code = (byte) code;
+        this.upstream = upstream;
+    }
+
+    /** The type byte on the wire. */
+    public byte code() {
+        return code;
+    }
+
+    /** True for frames the connector sends to the stratifier (C, L, D). */
+    public boolean isUpstream() {
+        return upstream;
+    }
+
+    /** The type for a wire byte, or null when the byte is not a known type. */
+    public static RelayFrameType fromCode(byte code) {
+        switch (code) {
+            case 'C': return CONNECTED;
+            case 'L': return LINE;
+            case 'D': return DISCONNECTED;
+            case 'S': return SEND;
+            case 'A': return SEND_ALL;
+            case 'X': return DROP;
+            default: return null;
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package org.jckpool.connector.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.jckpool.connector.net.Downstream;
+import org.junit.jupiter.api.Test;
+
+class RelayCodecTest {
+
+    @Test
+    void headerIsTypeByteThenLittleEndianId() {
+        byte[] payload = RelayCodec.encode(RelayFrameType.LINE, 0x0102030405060708L, "hi");
+        assertThat(payload).containsExactly('L', 8, 7, 6, 5, 4, 3, 2, 1, 'h', 'i');
+    }
+
+    @Test
+    void everyTypeRoundTrips() throws Exception {
+        long[] ids = {0, 1, -1, Long.MAX_VALUE, Long.MIN_VALUE, 1_800_000_000_000L << 20};
+        for (RelayFrameType type : RelayFrameType.values()) {
+            for (long id : ids) {
+                long useId = type == RelayFrameType.SEND_ALL ? 0 : id;
+                byte[] body = ("body ü " + type).getBytes(StandardCharsets.UTF_8);
+                RelayFrame frame = RelayCodec.decode(RelayCodec.encode(type, useId, body));
+                assertThat(frame.type()).isEqualTo(type);
+                assertThat(frame.clientId()).isEqualTo(useId);
+                assertThat(frame.body()).isEqualTo(body);
+                assertThat(frame.bodyText()).isEqualTo("body ü " + type);
+            }
+        }
+    }
+
+    @Test
+    void decodesAtAnOffsetWithoutCopying() throws Exception {
+        byte[] inner = RelayCodec.send(42, "{\"id\":1}".getBytes(StandardCharsets.UTF_8));
+        byte[] outer = new byte[inner.length + 7];
+        System.arraycopy(inner, 0, outer, 4, inner.length);
+        RelayFrame frame = RelayCodec.decode(outer, 4, inner.length);
+        assertThat(frame.buffer()).isSameAs(outer);
+        assertThat(frame.bodyOffset()).isEqualTo(4 + RelayCodec.HEADER_BYTES);
+        assertThat(frame.bodyText()).isEqualTo("{\"id\":1}");
+        assertThat(frame.clientId()).isEqualTo(42);
+    }
+
+    @Test
+    void emptyBodyAndInvalidUtf8AreKeptAsBytes() throws Exception {
+        assertThat(RelayCodec.decode(RelayCodec.drop(5, "")).bodyLength()).isZero();
+        byte[] bad = {(byte) 0xff, (byte) 0xfe, 'x'};
+        assertThat(RelayCodec.decode(RelayCodec.line(5, bad, 0, 3)).body()).isEqualTo(bad);
+    }
+
+    @Test
+    void shortPayloadIsRejected() {
+        assertThatThrownBy(() -> RelayCodec.decode(new byte[] {'S', 1, 2, 3, 4, 5, 6, 7}))
+                .isInstanceOf(RelayFrameException.class).hasMessageContaining("too short: 8 bytes");
+        assertThatThrownBy(() -> RelayCodec.decode(new byte[0]))
+                .isInstanceOf(RelayFrameException.class).hasMessageContaining("too short: 0 bytes");
+    }
+
+    @Test
+    void unknownTypeIsRejected() {
+        byte[] payload = RelayCodec.send(1, new byte[] {'x'});
+        payload[0] = 'Q';
+        assertThatThrownBy(() -> RelayCodec.decode(payload))
+                .isInstanceOf(RelayFrameException.class).hasMessageContaining("unknown relay frame type 0x51");
+        payload[0] = (byte) 0x9c;
+        assertThatThrownBy(() -> RelayCodec.decode(payload)).hasMessageContaining("0x9c");
+    }
+
+    @Test
+    void broadcastMustCarryIdZero() {
+        byte[] payload = RelayCodec.encode(RelayFrameType.SEND_ALL, 7, "x");
+        assertThatThrownBy(() -> RelayCodec.decode(payload)).isInstanceOf(RelayFrameException.class)
+                .hasMessageContaining("client id 0");
+    }
+
+    @Test
+    void connectedBodyParsesIpv4AndIpv6() throws Exception {
+        ConnectedInfo v4 = RelayCodec.parseConnected(RelayCodec.decode(RelayCodec.connected(9, "10.0.0.2", 50123, 1)));
+        assertThat(v4).isEqualTo(new ConnectedInfo("10.0.0.2", 50123, 1));
+        ConnectedInfo v6 = RelayCodec.parseConnected(RelayCodec.decode(RelayCodec.connected(9, "::1", 7, 0)));
+        assertThat(v6).isEqualTo(new ConnectedInfo("::1", 7, 0));
+    }
+
+    @Test
+    void badConnectedBodiesAreRejected() throws Exception {
+        for (String body : new String[] {"", "1.2.3.4", "1.2.3.4 x 0", "1.2.3.4 70000 0", "1.2.3.4 1 2 3", " 1 2"}) {
+            RelayFrame frame = RelayCodec.decode(RelayCodec.encode(RelayFrameType.CONNECTED, 1, body));
+            assertThatThrownBy(() -> RelayCodec.parseConnected(frame)).as(body)
+                    .isInstanceOf(RelayFrameException.class);
+        }
+        RelayFrame line = RelayCodec.decode(RelayCodec.line(1, new byte[] {'a'}, 0, 1));
+        assertThatThrownBy(() -> RelayCodec.parseConnected(line)).hasMessageContaining("expected a C frame");
+    }
+
+    @Test
+    void frameUpstreamEncodesConnectLineDisconnect() throws Exception {
+        List<byte[]> sent = new ArrayList<>();
+        FrameUpstream upstream = new FrameUpstream(sent::add);
+        upstream.connected(3, "127.0.0.1", 4000, 2);
+        byte[] buf = "xx{\"a\":1}yy".getBytes(StandardCharsets.US_ASCII);
+        upstream.line(3, buf, 2, 7);
+        upstream.disconnected(3, "client disconnected");
+        assertThat(sent).hasSize(3);
+        assertThat(RelayCodec.parseConnected(RelayCodec.decode(sent.get(0))))
+                .isEqualTo(new ConnectedInfo("127.0.0.1", 4000, 2));
+        RelayFrame line = RelayCodec.decode(sent.get(1));
+        assertThat(line.type()).isEqualTo(RelayFrameType.LINE);
+        assertThat(line.bodyText()).isEqualTo("{\"a\":1}");
+        RelayFrame gone = RelayCodec.decode(sent.get(2));
+        assertThat(gone.type()).isEqualTo(RelayFrameType.DISCONNECTED);
+        assertThat(gone.clientId()).isEqualTo(3);
+        assertThat(gone.bodyText()).isEqualTo("client disconnected");
+    }
+
+    @Test
+    void dispatcherAppliesDownstreamFramesAndRefusesUpstreamOnes() throws Exception {
+        List<String> calls = new ArrayList<>();
+        Downstream recorder = new Downstream() {
+            @Override
+            public void send(long id, byte[] line, int offset, int length) {
+                calls.add("send " + id + " " + new String(line, offset, length, StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void sendAll(byte[] line, int offset, int length) {
+                calls.add("all " + new String(line, offset, length, StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void drop(long id, String reason) {
+                calls.add("drop " + id + " " + reason);
+            }
+        };
+        DownstreamDispatcher dispatcher = new DownstreamDispatcher(recorder);
+        dispatcher.dispatch(RelayCodec.send(11, "one".getBytes(StandardCharsets.UTF_8)));
+        dispatcher.dispatch(RelayCodec.sendAll("two".getBytes(StandardCharsets.UTF_8)));
+        dispatcher.dispatch(RelayCodec.drop(12, "unauthorised"));
+        assertThat(calls).containsExactly("send 11 one", "all two", "drop 12 unauthorised");
+
+        assertThatThrownBy(() -> dispatcher.dispatch(RelayCodec.connected(1, "1.1.1.1", 1, 0)))
+                .isInstanceOf(RelayFrameException.class).hasMessageContaining("C travels from connector");
+        assertThatThrownBy(() -> dispatcher.dispatch(new byte[3])).isInstanceOf(RelayFrameException.class);
+        assertThat(calls).hasSize(3);
+    }
+}
