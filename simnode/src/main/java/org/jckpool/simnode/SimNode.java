@@ -133,7 +133,8 @@ public final class SimNode implements AutoCloseable {
 
     /** {@code http://127.0.0.1:PORT} */
     public String url() {
-        return "http://" + options.bindHost + ":" + port;
+        String host = options.bindHost.contains(":") ? "[" + options.bindHost + "]" : options.bindHost;
+        return "http://" + host + ":" + port;
     }
 
     /** The cookie file when cookie auth is in use, else null. */

@@ -26,7 +26,8 @@ final class RpcTestClient {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    /** One client for all tests: building an HttpClient is slow on a cold JVM. */
+    private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final String url;
     private final String authHeader;

@@ -88,6 +88,8 @@ class SubmitBlockTest {
     @Test
     void vectorGWithoutCoinbaseWitnessIsAcceptedAsCoreFillsTheNonce() throws Exception {
         start(0, 1_700_000_000L);
+        assertThat(template().get("default_witness_commitment").asText())
+                .isEqualTo("6a24aa21a9ede2f61c3f71d1defd3fa999dfa36953755c690689799962b48bebd836974e8cf9");
         Block g = Block.parse(Hex.decode(VECTOR_G));
         String stripped = Hex.encode(g.serialize(false));
         assertThat(submit(stripped).isNull()).isTrue();

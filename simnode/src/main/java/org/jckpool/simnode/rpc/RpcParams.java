@@ -32,7 +32,7 @@ public final class RpcParams {
                 String name = fields.next();
                 int index = names.indexOf(name);
                 if (index < 0) {
-                    throw new RpcException(RpcCodes.MISC_ERROR, "Unknown named parameter " + name);
+                    throw new RpcException(RpcCodes.INVALID_PARAMETER, "Unknown named parameter " + name);
                 }
                 values[index] = raw.get(name);
             }
