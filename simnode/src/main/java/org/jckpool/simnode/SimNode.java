@@ -51,7 +51,7 @@ public final class SimNode implements AutoCloseable {
     public SimNode(SimNodeOptions options) {
         this.options = options;
         this.clock = new NodeClock(options.fixedTime);
-        this.chain = new ChainState(clock, Math.max(0, options.txs), options.seed);
+        this.chain = new ChainState(clock, Math.max(0, options.txs), options.seed, options.bits);
     }
 
     /** Starts serving; returns the bound port. */

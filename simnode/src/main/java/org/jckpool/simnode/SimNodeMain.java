@@ -34,6 +34,10 @@ public final class SimNodeMain implements Callable<Integer> {
     long time = 0;
     @Option(names = "--seed", description = "Seed for the synthetic transactions (0 = random)")
     long seed = 0;
+    @Option(names = "--bits", paramLabel = "HEX",
+            description = "Compact target of new blocks (default ${DEFAULT-VALUE}, Core's regtest); e.g. 1e00ffff "
+                    + "makes blocks rarer than pool shares")
+    String bits = "207fffff";
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new SimNodeMain()).execute(args));
@@ -52,6 +56,13 @@ public final class SimNodeMain implements Callable<Integer> {
         options.zmqPubHashBlock = zmqPubHashBlock;
         options.fixedTime = time;
         options.seed = seed;
+        try {
+            options.bits = Long.parseLong(bits, 16);
+            org.jckpool.libpool.bitcoin.Target.fromCompact(options.bits);
+        } catch (RuntimeException e) {
+            System.err.println("simnode: --bits must be a valid compact target in hex such as 1e00ffff");
+            return 2;
+        }
         try {
             options.mode = FailureMode.parse(mode);
         } catch (IllegalArgumentException e) {

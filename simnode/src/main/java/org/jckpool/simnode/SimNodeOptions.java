@@ -30,6 +30,8 @@ public final class SimNodeOptions {
     public long fixedTime = 0;
     /** Seed for the synthetic transactions; 0 = random. */
     public long seed = 0;
+    /** Compact target of every block above genesis; Core's regtest value by default. */
+    public long bits = org.jckpool.simnode.chain.Consensus.REGTEST_BITS;
     /** Longest wait of a long-polling getblocktemplate, in milliseconds. */
     public long longPollMaxMillis = 60_000;
     /** Delay after a failed authentication, as Core does against brute force. */

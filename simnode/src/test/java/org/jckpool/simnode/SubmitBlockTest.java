@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.jckpool.libpool.bitcoin.Block;
 import org.jckpool.libpool.bitcoin.Hex;
+import org.jckpool.libpool.bitcoin.Target;
 import org.jckpool.libpool.bitcoin.Script;
 import org.jckpool.libpool.bitcoin.Witness;
 import org.jckpool.simnode.chain.RegtestGenesis;
@@ -29,7 +30,12 @@ class SubmitBlockTest {
     private RpcTestClient rpc;
 
     private void start(int txs, long fixedTime) throws Exception {
+        start(txs, fixedTime, org.jckpool.simnode.chain.Consensus.REGTEST_BITS);
+    }
+
+    private void start(int txs, long fixedTime, long bits) throws Exception {
         SimNodeOptions o = new SimNodeOptions();
+        o.bits = bits;
         o.rpcUser = "user";
         o.rpcPassword = "pass";
         o.txs = txs;
@@ -134,6 +140,22 @@ class SubmitBlockTest {
                 .startsWith("getblocktemplate must be called with the segwit rule set");
         JsonNode emptyRules = rpc.callRaw("getblocktemplate", Map.of("rules", List.of()));
         assertThat(emptyRules.get("error").get("code").asInt()).isEqualTo(-8);
+    }
+
+    @Test
+    void harderBitsAreTemplatedEnforcedAndMineable() throws Exception {
+        start(2, 0, 0x1f00ffffL);
+        JsonNode t = template();
+        assertThat(t.get("bits").asText()).isEqualTo("1f00ffff");
+        assertThat(t.get("target").asText()).startsWith("0000ffff");
+        assertThat(rpc.call("getmininginfo").get("bits").asText()).isEqualTo("1f00ffff");
+
+        assertThat(submitVariant(b -> b.bits = 0x207fffffL)).isEqualTo("bad-diffbits");
+        TestBlocks ok = TestBlocks.fromTemplate(template());
+        Block block = ok.build();
+        assertThat(Target.meets(block.hash(), Target.fromCompact(0x1f00ffffL))).isTrue();
+        assertThat(submit(Hex.encode(block.serialize(true))).isNull()).isTrue();
+        assertThat(rpc.call("getblockcount").asLong()).isEqualTo(1);
     }
 
     @Test

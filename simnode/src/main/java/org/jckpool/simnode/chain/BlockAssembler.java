@@ -47,7 +47,7 @@ public final class BlockAssembler {
         }
         long blockTime = Math.max(time, snapshot.minTime());
         BlockHeader header = new BlockHeader(Consensus.TEMPLATE_VERSION, snapshot.tip().hash(), Merkle.root(txids),
-                blockTime, Consensus.REGTEST_BITS, 0);
+                blockTime, snapshot.bits(), 0);
         return new Block(header, all);
     }
 

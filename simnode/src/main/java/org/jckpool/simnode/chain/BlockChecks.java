@@ -147,8 +147,8 @@ public final class BlockChecks {
     }
 
     /** ContextualCheckBlockHeader against the parent; {@code now} is the node clock in seconds. */
-    public static String checkHeaderInContext(BlockHeader header, BlockEntry parent, long now) {
-        if (header.bits() != Consensus.REGTEST_BITS) {
+    public static String checkHeaderInContext(BlockHeader header, BlockEntry parent, long now, long expectedBits) {
+        if (header.bits() != expectedBits) {
             return "bad-diffbits";
         }
         if (header.time() <= parent.medianTimePast()) {

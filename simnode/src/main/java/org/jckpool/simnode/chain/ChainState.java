@@ -17,6 +17,7 @@ import org.jckpool.simnode.notify.TipListener;
  * ActivateBestChain with ConnectBlock) and answers with Core's submitblock result. All methods are thread-safe.
  */
 public final class ChainState {
+    private final long bits;
     private static final System.Logger LOG = System.getLogger(ChainState.class.getName());
     /** getblocktemplate leaves this much weight for the header and coinbase (Core's -blockreservedweight). */
     private static final int RESERVED_WEIGHT = 8_000;
@@ -36,6 +37,15 @@ public final class ChainState {
     private long changeCounter;
 
     public ChainState(NodeClock clock, int mempoolTarget, long seed) {
+        this(clock, mempoolTarget, seed, Consensus.REGTEST_BITS);
+    }
+
+    /**
+     * {@code bits} is the compact target every block above genesis must carry. Real regtest uses 207fffff, where
+     * every other hash is a block; a harder value (e.g. 1e00ffff) lets a demo or test tell shares from blocks.
+     */
+    public ChainState(NodeClock clock, int mempoolTarget, long seed, long bits) {
+        this.bits = bits;
         this.clock = clock;
         this.mempoolTarget = mempoolTarget;
         this.synthetic = new SyntheticTransactions(seed);
@@ -47,7 +57,13 @@ public final class ChainState {
     }
 
     /** A consistent view for building a block template on the current tip. */
-    public record TemplateSnapshot(BlockEntry tip, List<MempoolTx> transactions, long minTime, String longPollId) {
+    /** The compact target of blocks on this chain. */
+    public long bits() {
+        return bits;
+    }
+
+    public record TemplateSnapshot(BlockEntry tip, List<MempoolTx> transactions, long minTime, String longPollId,
+                                   long bits) {
         public long height() {
             return tip.height() + 1;
         }
@@ -135,7 +151,7 @@ public final class ChainState {
             sigOps += tx.sigOpCost();
             selected.add(tx);
         }
-        return new TemplateSnapshot(tip, selected, tip.medianTimePast() + 1, longPollId());
+        return new TemplateSnapshot(tip, selected, tip.medianTimePast() + 1, longPollId(), bits);
     }
 
     /**
@@ -172,7 +188,7 @@ public final class ChainState {
         if (inFailedChain(parent)) {
             return "bad-prevblk";
         }
-        reason = BlockChecks.checkHeaderInContext(block.header(), parent, clock.now());
+        reason = BlockChecks.checkHeaderInContext(block.header(), parent, clock.now(), bits);
         if (reason != null) {
             return reason;
         }
@@ -210,7 +226,7 @@ public final class ChainState {
         if (!java.util.Arrays.equals(block.header().prevHash(), tip.hash())) {
             return "inconclusive-not-best-prevblk";
         }
-        String reason = BlockChecks.checkHeaderInContext(block.header(), tip, clock.now());
+        String reason = BlockChecks.checkHeaderInContext(block.header(), tip, clock.now(), bits);
         if (reason == null) {
             reason = BlockChecks.checkBlock(block, false);
         }

@@ -90,7 +90,7 @@ public final class MiningRpc {
     }
 
     private ObjectNode template(ChainState.TemplateSnapshot snap) {
-        long bits = Consensus.REGTEST_BITS;
+        long bits = snap.bits();
         long now = chain.clock().now();
         ObjectNode o = NODES.objectNode();
         o.putArray("capabilities").add("proposal");
@@ -160,7 +160,7 @@ public final class MiningRpc {
 
     private JsonNode miningInfo() {
         var tip = chain.tip();
-        long bits = tip.header().bits();
+        long bits = chain.bits();
         ObjectNode o = NODES.objectNode();
         o.put("blocks", tip.height());
         o.put("bits", RpcJson.hex32(bits));
