@@ -67,7 +67,6 @@ final class ApiHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) {
-        int status = 500;
         try {
             Response response;
             try {
@@ -84,14 +83,13 @@ final class ApiHandler implements HttpHandler {
                         + truncate(exchange.getRequestURI().getRawPath(), 200) + " failed", e);
                 response = error(500, "internal error");
             }
-            status = response.status;
+            metrics.httpRequest(response.status);
             send(exchange, response);
         } catch (IOException e) {
             // The client went away mid-response; nothing to tell it.
             LOG.log(System.Logger.Level.DEBUG, "web API client gone: " + e.getMessage());
         } finally {
             exchange.close();
-            metrics.httpRequest(status);
         }
     }
 

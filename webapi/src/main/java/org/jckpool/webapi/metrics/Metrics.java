@@ -71,7 +71,12 @@ public final class Metrics {
 
     /** Pool metrics plus the JVM's (memory, GC, threads, CPU, …) from the client's JVM instrumentation. */
     public static Metrics create() {
-        Metrics metrics = new Metrics(Clock.systemUTC());
+        return create(Clock.systemUTC());
+    }
+
+    /** As {@link #create()}, with the clock the template age is measured against. */
+    public static Metrics create(Clock clock) {
+        Metrics metrics = new Metrics(clock);
         JvmMetrics.builder().register(metrics.registry);
         return metrics;
     }
@@ -140,6 +145,11 @@ public final class Metrics {
                 .help("Child processes restarted by the supervisor").labelNames("process").register(registry);
         httpRequests = Counter.builder().name("jckpool_http_requests")
                 .help("Requests served by the web API, by status code").labelNames("code").register(registry);
+
+        // Series that should read 0 rather than be absent before the first event (rate() and alerts need them).
+        shares.initLabelValues("accepted", "none");
+        blockSubmissions.initLabelValues("accepted");
+        blockSubmissions.initLabelValues("rejected");
     }
 
     public PrometheusRegistry registry() {
