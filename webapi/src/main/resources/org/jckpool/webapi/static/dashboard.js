@@ -120,12 +120,14 @@
   }
 
   function drawChart(container, points, interval) {
-    var width = 800, height = 220, left = 70, right = 10, top = 10, bottom = 24;
+    // Drawn at the container's pixel size so text is not stretched; redrawn on every refresh.
+    var width = Math.max(320, Math.round(container.clientWidth - 16)), height = 220;
+    var left = 78, right = 12, top = 10, bottom = 24;
     if (points.length === 1) {
       // One sample so far: draw it as a flat line over one interval.
       points = [Object.assign({}, points[0], { t: points[0].t - (interval || 60) }), points[0]];
     }
-    var root = svg('svg', { viewBox: '0 0 ' + width + ' ' + height, preserveAspectRatio: 'none', id: 'chart-svg' });
+    var root = svg('svg', { viewBox: '0 0 ' + width + ' ' + height, width: width, height: height, id: 'chart-svg' });
     if (points.length === 0) {
       var empty = svg('text', { x: width / 2, y: height / 2, 'text-anchor': 'middle', 'class': 'axis-label' });
       empty.textContent = 'no samples yet';
