@@ -2,6 +2,8 @@ package org.jckpool.webapi.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
@@ -9,7 +11,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.Map;
 import org.jckpool.webapi.InMemoryPoolView;
 import org.jckpool.webapi.metrics.Metrics;
@@ -142,5 +150,29 @@ class MetricsEndpointTest {
                 .count();
         assertThat(reasons).isEqualTo(33); // 32 distinct plus "other"
         assertThat(m).containsEntry("jckpool_shares_total{reason=\"other\",result=\"rejected\"}", 68.0);
+    }
+
+    @Test
+    void grafanaDashboardUsesOnlyExportedNames() throws Exception {
+        metrics.shareRejected("stale");
+        metrics.ipcQueueDepth("connector", 1);
+        metrics.ipcLatency("connector", Duration.ofMillis(1));
+        metrics.processRestarted("generator");
+        metrics.templateReceived(1, 1, NOW);
+        scrape(); // so the http request counter has a series
+        Set<String> exported = new HashSet<>();
+        scrape().keySet().forEach(k -> exported.add(k.replaceAll("\\{.*", "")));
+
+        String dashboard = Files.readString(Path.of("..", "scripts", "grafana", "jckpool-dashboard.json"));
+        JsonNode parsed = new ObjectMapper().readTree(dashboard);
+        assertThat(parsed.get("panels").size()).isGreaterThan(10);
+        Matcher names = Pattern.compile("\\b(?:jckpool|jvm|process)_[a-z0-9_]+").matcher(dashboard);
+        Set<String> used = new HashSet<>();
+        while (names.find()) {
+            used.add(names.group());
+        }
+        assertThat(used).contains("jckpool_hashrate_hashes_per_second", "jckpool_shares_total",
+                "jckpool_ipc_latency_seconds_bucket", "jvm_memory_used_bytes");
+        assertThat(exported).containsAll(used);
     }
 }
