@@ -221,13 +221,14 @@ class DashboardBrowserTest {
 
     @Test
     @Order(2)
-    void userLookupShowsThatUsersWorkers() {
+    void userLookupShowsThatUsersWorkers() throws IOException {
         driver.get(base + "user.html?u=alice&refresh=1");
         waitForRefreshAfter(0);
         assertThat(text("user-name")).isEqualTo("alice");
         assertThat(text("user-hr-1m")).isEqualTo("2.00 TH/s");
         assertThat(rowAttributes("workers", "data-worker")).containsExactly("alice.rig1", "alice.rig2");
         assertThat(js("return document.getElementById('error').hidden;")).isEqualTo(true);
+        Files.write(Paths.get("target", "user-page.png"), ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES));
 
         // The lookup form on the pool page leads to the same page for another user.
         driver.get(base);
