@@ -1,0 +1,207 @@
+package org.jckpool.libpool.log;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Machine-readable event log: one JSON object per line in {@code <logdir>/<process>.events.jsonl}, beside the
+ * human log, for tools (jq, Loki, Elasticsearch) to pick up. Each line carries the event type, a UTC
+ * timestamp with milliseconds, the process name, and the event's own fields:
+ * <pre>{"ts":"2026-11-26T05:01:02.345Z","event":"share_rejected","process":"stratifier","worker":"alice.rig1","reason":"stale"}</pre>
+ * Turned on by the config key {@code "logjson": true}; when off, {@link #disabled()} swallows events at no
+ * cost. Writing never throws to the caller: an I/O failure is reported once on stderr and counted in
+ * {@link #dropped()}. Thread-safe; each line is written and flushed whole.
+ */
+public final class EventLog implements Closeable {
+
+    public static final String CLIENT_CONNECT = "client_connect";
+    public static final String CLIENT_DISCONNECT = "client_disconnect";
+    public static final String CLIENT_AUTHORISE = "client_authorise";
+    public static final String SHARE_REJECTED = "share_rejected";
+    public static final String BLOCK_FOUND = "block_found";
+    public static final String BLOCK_ACCEPTED = "block_accepted";
+    public static final String BLOCK_REJECTED = "block_rejected";
+    public static final String NEW_BLOCK = "new_block";
+    public static final String NODE_DOWN = "node_down";
+    public static final String NODE_UP = "node_up";
+    public static final String NODE_FAILOVER = "node_failover";
+    public static final String CHILD_START = "child_start";
+    public static final String CHILD_EXIT = "child_exit";
+    public static final String CHILD_RESTART = "child_restart";
+    public static final String PROCESS_START = "process_start";
+    public static final String PROCESS_STOP = "process_stop";
+
+    /** File name suffix after the process name. */
+    public static final String SUFFIX = ".events.jsonl";
+
+    private static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonFactory FACTORY = MAPPER.getFactory();
+
+    private final String process;
+    private final OutputStream out;
+    private final Path file;
+    private final Clock clock;
+    private final AtomicLong dropped = new AtomicLong();
+    private volatile boolean failed;
+
+    private EventLog(String process, OutputStream out, Path file, Clock clock) {
+        this.process = process;
+        this.out = out;
+        this.file = file;
+        this.clock = clock;
+    }
+
+    /** An event log that drops everything (logjson off). */
+    public static EventLog disabled() {
+        return new EventLog("", null, null, Clock.systemUTC());
+    }
+
+    /** Opens (appending, creating the directory if needed) {@code <logDir>/<process>.events.jsonl}. */
+    public static EventLog open(Path logDir, String process) throws IOException {
+        return open(logDir, process, Clock.systemUTC());
+    }
+
+    public static EventLog open(Path logDir, String process, Clock clock) throws IOException {
+        if (process == null || process.isEmpty() || process.contains("/") || process.contains("\\")) {
+            throw new IllegalArgumentException("event log process name must be a plain file name part: " + process);
+        }
+        Files.createDirectories(logDir);
+        Path file = logDir.resolve(process + SUFFIX);
+        OutputStream stream = new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND, StandardOpenOption.WRITE), 8192);
+        return new EventLog(process, stream, file, clock);
+    }
+
+    /** {@link #open} when {@code enabled} (the "logjson" key), else {@link #disabled()}. */
+    public static EventLog forConfig(boolean enabled, Path logDir, String process) throws IOException {
+        return enabled ? open(logDir, process) : disabled();
+    }
+
+    public boolean enabled() {
+        return out != null;
+    }
+
+    /** The file written, or null when disabled. */
+    public Path file() {
+        return file;
+    }
+
+    /** Events lost to I/O errors. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /**
+     * Logs one event with alternating field names and values, e.g.
+     * {@code event(SHARE_REJECTED, "worker", name, "reason", "stale", "diff", 42.0)}. Values may be strings,
+     * numbers, booleans, null, maps, lists or records (written as JSON by Jackson).
+     */
+    public void event(String type, Object... namesAndValues) {
+        if (out == null) {
+            return;
+        }
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("event fields must come in name/value pairs, got "
+                    + namesAndValues.length + " items");
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            fields.put(String.valueOf(namesAndValues[i]), namesAndValues[i + 1]);
+        }
+        event(type, fields);
+    }
+
+    /** Logs one event with the given fields (reserved names ts, event and process are ignored in it). */
+    public void event(String type, Map<String, ?> fields) {
+        if (out == null) {
+            return;
+        }
+        byte[] line;
+        try {
+            line = encode(clock.instant(), type, fields);
+        } catch (IOException | RuntimeException e) {
+            // A field Jackson cannot write: keep the event, with the field as text.
+            Map<String, Object> asText = new LinkedHashMap<>();
+            fields.forEach((k, v) -> asText.put(k, String.valueOf(v)));
+            try {
+                line = encode(clock.instant(), type, asText);
+            } catch (IOException e2) {
+                dropped.incrementAndGet();
+                return;
+            }
+        }
+        synchronized (this) {
+            try {
+                out.write(line);
+                out.flush();
+            } catch (IOException e) {
+                dropped.incrementAndGet();
+                if (!failed) {
+                    failed = true;
+                    System.err.println("event log " + file + ": cannot write (" + e.getMessage()
+                            + "); further events are dropped until it works again");
+                }
+                return;
+            }
+            failed = false;
+        }
+    }
+
+    private byte[] encode(Instant now, String type, Map<String, ?> fields) throws IOException {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(160);
+        try (JsonGenerator gen = FACTORY.createGenerator(buffer, JsonEncoding.UTF8)) {
+            gen.setCodec(MAPPER);
+            gen.writeStartObject();
+            gen.writeStringField("ts", TIMESTAMP.format(now));
+            gen.writeStringField("event", type);
+            gen.writeStringField("process", process);
+            for (Map.Entry<String, ?> field : fields.entrySet()) {
+                String name = field.getKey();
+                if (name.equals("ts") || name.equals("event") || name.equals("process")) {
+                    continue;
+                }
+                gen.writeFieldName(name);
+                Object value = field.getValue();
+                if (value instanceof Instant instant) {
+                    gen.writeString(TIMESTAMP.format(instant));
+                } else {
+                    gen.writeObject(value);
+                }
+            }
+            gen.writeEndObject();
+        }
+        buffer.write('\n');
+        return buffer.toByteArray();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (out == null) {
+            return;
+        }
+        try {
+            out.close();
+        } catch (IOException e) {
+            System.err.println("event log " + file + ": close failed: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package org.jckpool.webapi.view;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Read-only view of the pool's live state, implemented by the stratifier (which holds the stats) and read by
+ * the web API on its own threads. Every method may be called concurrently from several HTTP threads, so an
+ * implementation returns immutable snapshots (these records) and never blocks for long.
+ */
+public interface PoolView {
+
+    /** Pool-wide totals: hashrates, counts, shares, network, nodes, uptime, blocks. */
+    PoolSummary pool();
+
+    /** Every user with at least one worker known since start, each with its workers. */
+    List<UserStats> users();
+
+    /** One user by exact name (the mining address or account name miners authorise with). */
+    Optional<UserStats> user(String name);
+
+    /** One worker by its full name as the miner sent it, e.g. {@code "bc1q….rig1"}. */
+    Optional<WorkerStats> worker(String fullName);
+
+    /** Connected clients (sessions); shown to admins only, as it reveals addresses. */
+    List<ClientInfo> clients();
+
+    /** Blocks the pool found, newest first. */
+    List<FoundBlock> blocks();
+}

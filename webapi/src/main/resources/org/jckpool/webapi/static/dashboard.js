@@ -1,0 +1,328 @@
+// jckpool dashboard: polls the JSON API and renders tables and an SVG hashrate chart. No libraries.
+(function () {
+  'use strict';
+
+  var params = new URLSearchParams(window.location.search);
+  var refreshSeconds = Math.min(300, Math.max(1, parseFloat(params.get('refresh')) || 5));
+  var SVG_NS = 'http://www.w3.org/2000/svg';
+  var refreshes = 0;
+
+  // ---- formatting ----
+
+  function siScaled(value, units, digits) {
+    if (value === null || value === undefined || !isFinite(value)) { return '–'; }
+    var i = 0;
+    var v = Math.abs(value);
+    while (v >= 1000 && i < units.length - 1) { v /= 1000; i++; }
+    var shown = (value < 0 ? -v : v).toFixed(i === 0 ? 0 : digits);
+    return shown + (units[i] ? ' ' + units[i] : '');
+  }
+
+  function hashrate(hps) {
+    return siScaled(hps, ['H/s', 'kH/s', 'MH/s', 'GH/s', 'TH/s', 'PH/s', 'EH/s', 'ZH/s'], 2);
+  }
+
+  function difficulty(d) {
+    if (d === null || d === undefined || !isFinite(d)) { return '–'; }
+    if (d > 0 && d < 1) { return d.toPrecision(3); }
+    var text = siScaled(d, ['', 'K', 'M', 'G', 'T', 'P', 'E'], 2);
+    return text.replace(/ $/, '');
+  }
+
+  function integer(n) {
+    return (n === null || n === undefined) ? '–' : Number(n).toLocaleString('en-US');
+  }
+
+  function age(epochSeconds, nowSeconds) {
+    if (!epochSeconds) { return 'never'; }
+    var s = Math.max(0, Math.round(nowSeconds - epochSeconds));
+    if (s < 60) { return s + ' s ago'; }
+    if (s < 3600) { return Math.floor(s / 60) + ' min ago'; }
+    if (s < 86400) { return Math.floor(s / 3600) + ' h ago'; }
+    return Math.floor(s / 86400) + ' d ago';
+  }
+
+  function duration(seconds) {
+    var d = Math.floor(seconds / 86400);
+    var h = Math.floor(seconds % 86400 / 3600);
+    var m = Math.floor(seconds % 3600 / 60);
+    if (d > 0) { return d + 'd ' + h + 'h ' + m + 'm'; }
+    if (h > 0) { return h + 'h ' + m + 'm'; }
+    return m + 'm ' + Math.floor(seconds % 60) + 's';
+  }
+
+  function clock(epochSeconds) {
+    return new Date(epochSeconds * 1000).toLocaleTimeString('en-GB', { hour12: false });
+  }
+
+  function dateTime(epochSeconds) {
+    var d = new Date(epochSeconds * 1000);
+    return d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  }
+
+  // ---- DOM helpers (text only: data never becomes markup) ----
+
+  function byId(id) { return document.getElementById(id); }
+
+  function setText(id, text) {
+    var node = byId(id);
+    if (node) { node.textContent = text; }
+  }
+
+  function cell(text, className) {
+    var td = document.createElement('td');
+    td.textContent = text;
+    if (className) { td.className = className; }
+    return td;
+  }
+
+  function fillTable(tableId, rows, emptyText, columns) {
+    var tbody = byId(tableId).tBodies[0];
+    var fragment = document.createDocumentFragment();
+    if (rows.length === 0) {
+      var tr = document.createElement('tr');
+      tr.className = 'empty';
+      var td = cell(emptyText);
+      td.colSpan = columns;
+      tr.appendChild(td);
+      fragment.appendChild(tr);
+    }
+    rows.forEach(function (tr) { fragment.appendChild(tr); });
+    tbody.replaceChildren(fragment);
+  }
+
+  function showError(message) {
+    var box = byId('error');
+    if (!box) { return; }
+    box.textContent = message || '';
+    box.hidden = !message;
+  }
+
+  function fetchJson(path) {
+    return fetch(path, { headers: { 'Accept': 'application/json' }, cache: 'no-store' }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        if (!response.ok) {
+          var error = new Error(body.error || ('HTTP ' + response.status));
+          error.status = response.status;
+          throw error;
+        }
+        return body;
+      });
+    });
+  }
+
+  // ---- chart ----
+
+  function svg(tag, attrs) {
+    var node = document.createElementNS(SVG_NS, tag);
+    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    return node;
+  }
+
+  function drawChart(container, points, interval) {
+    // Drawn at the container's pixel size so text is not stretched; redrawn on every refresh.
+    var width = Math.max(320, Math.round(container.clientWidth - 16)), height = 220;
+    var left = 78, right = 12, top = 10, bottom = 24;
+    if (points.length === 1) {
+      // One sample so far: draw it as a flat line over one interval.
+      points = [Object.assign({}, points[0], { t: points[0].t - (interval || 60) }), points[0]];
+    }
+    var root = svg('svg', { viewBox: '0 0 ' + width + ' ' + height, width: width, height: height, id: 'chart-svg' });
+    if (points.length === 0) {
+      var empty = svg('text', { x: width / 2, y: height / 2, 'text-anchor': 'middle', 'class': 'axis-label' });
+      empty.textContent = 'no samples yet';
+      root.appendChild(empty);
+      container.replaceChildren(root);
+      return;
+    }
+    var t0 = points[0].t, t1 = points[points.length - 1].t;
+    var span = Math.max(1, t1 - t0);
+    var max = 0;
+    points.forEach(function (p) { max = Math.max(max, p['1m'], p['1h']); });
+    max = max > 0 ? max * 1.1 : 1;
+    function x(t) { return left + (t - t0) / span * (width - left - right); }
+    function y(v) { return top + (1 - v / max) * (height - top - bottom); }
+
+    for (var i = 0; i <= 4; i++) {
+      var value = max * i / 4;
+      root.appendChild(svg('line', { x1: left, x2: width - right, y1: y(value), y2: y(value), 'class': 'grid' }));
+      var label = svg('text', { x: left - 6, y: y(value) + 4, 'text-anchor': 'end', 'class': 'axis-label' });
+      label.textContent = hashrate(value);
+      root.appendChild(label);
+    }
+    [[t0, 'start'], [t1, 'end']].forEach(function (pair) {
+      var label = svg('text', { x: x(pair[0]), y: height - 6, 'text-anchor': pair[1], 'class': 'axis-label' });
+      label.textContent = clock(pair[0]);
+      root.appendChild(label);
+    });
+
+    function line(key) {
+      return points.map(function (p) { return x(p.t).toFixed(1) + ',' + y(p[key]).toFixed(1); }).join(' ');
+    }
+    var line1m = line('1m');
+    var area = left.toFixed(1) + ',' + y(0).toFixed(1) + ' ' + line1m + ' ' + x(t1).toFixed(1) + ',' + y(0).toFixed(1);
+    root.appendChild(svg('polygon', { points: area, 'class': 'area-1m' }));
+    root.appendChild(svg('polyline', { points: line('1h'), 'class': 'line-1h', id: 'chart-line-1h' }));
+    root.appendChild(svg('polyline', { points: line1m, 'class': 'line-1m', id: 'chart-line-1m',
+      'data-samples': String(points.length) }));
+    container.replaceChildren(root);
+  }
+
+  // ---- tables ----
+
+  function workerRows(workers, now) {
+    return workers.map(function (w) {
+      var tr = document.createElement('tr');
+      tr.setAttribute('data-worker', w.name);
+      var nameCell = document.createElement('td');
+      var link = document.createElement('a');
+      link.href = 'user.html?u=' + encodeURIComponent(w.user);
+      link.textContent = w.name;
+      nameCell.appendChild(link);
+      tr.appendChild(nameCell);
+      ['1m', '5m', '1h', '1d'].forEach(function (k) { tr.appendChild(cell(hashrate(w.hashrate[k]), 'num')); });
+      tr.appendChild(cell(difficulty(w.difficulty), 'num'));
+      tr.appendChild(cell(integer(w.accepted), 'num'));
+      tr.appendChild(cell(integer(w.rejected), 'num'));
+      tr.appendChild(cell(difficulty(w.bestShare), 'num'));
+      var last = cell(age(w.lastShare, now));
+      if (w.lastShare) { last.title = dateTime(w.lastShare); }
+      tr.appendChild(last);
+      return tr;
+    });
+  }
+
+  function byHashrate(a, b) { return b.hashrate['1m'] - a.hashrate['1m'] || (a.name < b.name ? -1 : 1); }
+
+  function renderPool(pool, users, blocks, history) {
+    var now = pool.time;
+    var healthy = pool.healthy;
+    var status = byId('status');
+    status.textContent = healthy ? 'online' : 'degraded';
+    status.className = 'badge ' + (healthy ? 'badge-ok' : 'badge-bad');
+
+    setText('hr-1m', hashrate(pool.hashrate['1m']));
+    setText('hr-long', hashrate(pool.hashrate['5m']) + ' / ' + hashrate(pool.hashrate['1h']) + ' / ' +
+      hashrate(pool.hashrate['1d']));
+    setText('counts', integer(pool.users) + ' / ' + integer(pool.workers) + ' / ' + integer(pool.clients));
+    setText('shares', integer(pool.shares.accepted) + ' / ' + integer(pool.shares.rejected));
+    var reasons = Object.keys(pool.shares.rejectedByReason || {}).sort().map(function (r) {
+      return r + ': ' + integer(pool.shares.rejectedByReason[r]);
+    });
+    setText('reject-reasons', reasons.join(', '));
+    setText('best-share', difficulty(pool.bestShare));
+    var net = pool.network;
+    setText('network', net.templateTime
+      ? 'height ' + integer(net.height) + ', difficulty ' + difficulty(net.difficulty) + ', work ' +
+        age(net.templateTime, now)
+      : 'no work yet');
+    setText('blocks-found', integer(pool.blocksFound));
+    setText('uptime', duration(pool.uptime));
+
+    drawChart(byId('chart'), history.points, history.interval);
+
+    fillTable('nodes', pool.nodes.map(function (n) {
+      var tr = document.createElement('tr');
+      tr.setAttribute('data-node', n.url);
+      tr.appendChild(cell(n.url));
+      tr.appendChild(cell(n.alive ? 'yes' : 'no', n.alive ? 'yes' : 'no'));
+      tr.appendChild(cell(n.active ? 'active' : '', n.active ? 'yes' : ''));
+      return tr;
+    }), 'no nodes configured', 3);
+
+    var workers = [];
+    users.users.forEach(function (u) { workers.push.apply(workers, u.workers); });
+    workers.sort(byHashrate);
+    setText('workers-count', '(' + workers.length + ')');
+    fillTable('workers', workerRows(workers.slice(0, 500), now), 'no workers connected', 10);
+
+    fillTable('blocks', blocks.blocks.map(function (b) {
+      var tr = document.createElement('tr');
+      tr.setAttribute('data-height', String(b.height));
+      tr.appendChild(cell(integer(b.height), 'num'));
+      var hash = cell(b.hash.slice(0, 16) + '…' + b.hash.slice(-8), 'hash');
+      hash.title = b.hash;
+      tr.appendChild(hash);
+      tr.appendChild(cell(dateTime(b.time)));
+      tr.appendChild(cell(b.status, 'status-' + b.status));
+      tr.appendChild(cell(b.worker || ''));
+      return tr;
+    }), 'no blocks found yet', 5);
+  }
+
+  function renderUser(user) {
+    var now = Date.now() / 1000;
+    setText('user-name', user.name);
+    document.title = 'jckpool — ' + user.name;
+    setText('user-hr-1m', hashrate(user.hashrate['1m']));
+    setText('user-hr-long', hashrate(user.hashrate['5m']) + ' / ' + hashrate(user.hashrate['1h']) + ' / ' +
+      hashrate(user.hashrate['1d']));
+    setText('user-shares', integer(user.accepted) + ' / ' + integer(user.rejected));
+    setText('user-best', difficulty(user.bestShare));
+    setText('user-last', age(user.lastShare, now));
+    var workers = user.workers.slice().sort(byHashrate);
+    setText('workers-count', '(' + workers.length + ')');
+    fillTable('workers', workerRows(workers, now), 'no workers', 10);
+  }
+
+  // ---- refresh loop ----
+
+  function updated() {
+    refreshes++;
+    document.body.setAttribute('data-refreshes', String(refreshes));
+    setText('updated', 'updated ' + new Date().toLocaleTimeString('en-GB', { hour12: false }));
+  }
+
+  function refreshPool() {
+    return Promise.all([fetchJson('/api/pool'), fetchJson('/api/users'), fetchJson('/api/blocks?limit=20'),
+      fetchJson('/api/pool/history')])
+      .then(function (r) { renderPool(r[0], r[1], r[2], r[3]); showError(''); updated(); })
+      .catch(function (e) {
+        showError('Cannot reach the pool API: ' + e.message);
+        var status = byId('status');
+        status.textContent = 'offline';
+        status.className = 'badge badge-bad';
+      });
+  }
+
+  function userFromLocation() {
+    var name = params.get('u');
+    if (name) { return name; }
+    var m = /^#\/user\/(.+)$/.exec(window.location.hash);
+    return m ? decodeURIComponent(m[1]) : null;
+  }
+
+  function refreshUser(name) {
+    return fetchJson('/api/users/' + encodeURIComponent(name))
+      .then(function (user) { renderUser(user); showError(''); updated(); })
+      .catch(function (e) {
+        setText('user-name', name);
+        showError(e.status === 404 ? 'Unknown user: ' + name + ' (no shares from it since the pool started)'
+          : 'Cannot load user: ' + e.message);
+        fillTable('workers', [], 'no workers', 10);
+        updated();
+      });
+  }
+
+  function loop(task) {
+    task().then(function () { window.setTimeout(function () { loop(task); }, refreshSeconds * 1000); });
+  }
+
+  var page = document.body.getAttribute('data-page');
+  if (page === 'pool') {
+    var hashUser = /^#\/user\/(.+)$/.exec(window.location.hash);
+    if (hashUser) {
+      window.location.replace('user.html?u=' + hashUser[1]);
+      return;
+    }
+    loop(refreshPool);
+  } else if (page === 'user') {
+    var name = userFromLocation();
+    if (name) {
+      byId('lookup-input').value = name;
+      loop(function () { return refreshUser(name); });
+    } else {
+      showError('Enter an address or user name to look up.');
+    }
+  }
+})();

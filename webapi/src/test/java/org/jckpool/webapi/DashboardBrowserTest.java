@@ -1,0 +1,253 @@
+package org.jckpool.webapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.jckpool.webapi.http.WebApiConfig;
+import org.jckpool.webapi.http.WebApiServer;
+import org.jckpool.webapi.metrics.Metrics;
+import org.jckpool.webapi.view.BlockStatus;
+import org.jckpool.webapi.view.FoundBlock;
+import org.jckpool.webapi.view.PoolSummary;
+import org.jckpool.webapi.view.UserStats;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Drives Debian's headless Chromium through the dashboard served by a real WebApiServer over known data.
+ * Needs /usr/bin/chromium and /usr/bin/chromedriver (packages chromium, chromium-driver; CI installs them):
+ * without them this test fails on purpose, it does not skip. Other paths: -Dwebapi.chromium=…,
+ * -Dwebapi.chromedriver=…. -Dwebapi.updateScreenshot=true also writes docs/dashboard.png.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardBrowserTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private static InMemoryPoolView view;
+    private static WebApiServer server;
+    private static ChromeDriverService service;
+    private static WebDriver driver;
+    private static Path profile;
+    private static String base;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path chromium = Paths.get(System.getProperty("webapi.chromium", "/usr/bin/chromium"));
+        Path chromedriver = Paths.get(System.getProperty("webapi.chromedriver", "/usr/bin/chromedriver"));
+        assertThat(Files.isExecutable(chromium))
+                .as("Chromium not found at %s: the dashboard browser test needs Debian's chromium and chromium-driver "
+                        + "(apt-get install -y chromium chromium-driver; .ci/run installs them)", chromium)
+                .isTrue();
+        assertThat(Files.isExecutable(chromedriver))
+                .as("ChromeDriver not found at %s: apt-get install -y chromium-driver", chromedriver)
+                .isTrue();
+
+        profile = Files.createTempDirectory("webapi-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1400,1250", "--user-data-dir=" + profile);
+        service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(chromedriver.toFile())
+                .usingAnyFreePort()
+                .withLogOutput(java.io.OutputStream.nullOutputStream())
+                .build();
+        driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().pageLoadTimeout(WAIT);
+
+        Instant now = Instant.now();
+        view = InMemoryPoolView.sample(now);
+        server = WebApiServer.start(WebApiConfig.defaults(new InetSocketAddress("127.0.0.1", 0))
+                .withHistoryInterval(Duration.ofMillis(50)), view, Metrics.withoutJvm(java.time.Clock.systemUTC()));
+        base = server.uri().toString();
+        // Give the chart a history that moves before the fixed figures the assertions expect.
+        PoolSummary known = view.summary;
+        for (int i = 0; i < 60; i++) {
+            double wave = 1.6e13 * (0.75 + 0.25 * Math.sin(i / 6.0) + i / 240.0);
+            view.summary = InMemoryPoolView.summary(known.startedAt(), known.network().templateTime(), wave, 2, 3, 2);
+            Thread.sleep(50);
+        }
+        view.summary = known;
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        try {
+            if (driver != null) {
+                driver.quit();
+            }
+        } finally {
+            if (service != null) {
+                service.stop();
+            }
+            if (server != null) {
+                server.close();
+            }
+            if (profile != null) {
+                try (Stream<Path> files = Files.walk(profile)) {
+                    files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+                }
+            }
+        }
+    }
+
+    private static WebDriverWait waiting() {
+        WebDriverWait wait = new WebDriverWait(driver, WAIT, Duration.ofMillis(100));
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
+    }
+
+    /** Runs a script in the page; reads go through here because the tables are rebuilt on every refresh. */
+    private static Object js(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    private static int refreshes() {
+        Object value = js("return document.body.getAttribute('data-refreshes');");
+        return value == null ? 0 : Integer.parseInt(value.toString());
+    }
+
+    private static void waitForRefreshAfter(int count) {
+        waiting().until(d -> refreshes() > count);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> rowAttributes(String tableId, String attribute) {
+        return (List<String>) js("var name = arguments[1];"
+                + " return Array.from(document.querySelectorAll('#' + arguments[0] + ' tbody tr'))"
+                + ".map(function (r) { return r.getAttribute(name); });", tableId, attribute);
+    }
+
+    /** The visible text of the first element matching a CSS selector, or null if none. */
+    private static String textOf(String selector) {
+        return (String) js("var e = document.querySelector(arguments[0]); return e ? e.innerText : null;", selector);
+    }
+
+    private static String text(String id) {
+        return textOf("#" + id);
+    }
+
+    @Test
+    @Order(1)
+    void dashboardShowsThePoolAndFollowsChanges() throws Exception {
+        driver.get(base + "?refresh=1");
+        waitForRefreshAfter(0);
+
+        assertThat(text("status")).isEqualTo("online");
+        assertThat(text("hr-1m")).isEqualTo("16.00 TH/s");
+        assertThat(text("counts")).isEqualTo("2 / 3 / 3");
+        assertThat(text("shares")).isEqualTo("1,000 / 7");
+        assertThat(text("reject-reasons")).isEqualTo("duplicate: 2, stale: 5");
+        assertThat(text("network")).startsWith("height 871,234, difficulty 102.34 T");
+        assertThat(text("uptime")).matches("3d 1h \\d+m");
+        assertThat(rowAttributes("workers", "data-worker")).containsExactly("bob.s9", "alice.rig1", "alice.rig2");
+        assertThat(textOf("#workers tr[data-worker='alice.rig1']")).contains("1.50 TH/s").contains("500").containsPattern("\\d+ (s|min) ago");
+        assertThat(rowAttributes("blocks", "data-height")).containsExactly("871233", "871100");
+        assertThat(textOf("#blocks tr[data-height='871233']"))
+                .contains("871,233").contains("accepted").contains("bob.s9");
+        assertThat(textOf("#nodes tr[data-node='http://127.0.0.1:18332']"))
+                .contains("yes").contains("active");
+
+        // The chart is drawn from the sampled history: a polyline with many points.
+        waiting().until(d -> samples() >= 10);
+        String points = (String) js("return document.getElementById('chart-line-1m').getAttribute('points');");
+        assertThat(points.trim().split(" ")).hasSizeGreaterThanOrEqualTo(10);
+        Number width = (Number) js("return document.getElementById('chart-line-1m').getBoundingClientRect().width;");
+        assertThat(width.doubleValue()).isGreaterThan(300);
+
+        byte[] png = ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES);
+        assertThat(png).hasSizeGreaterThan(10_000);
+        Files.write(Paths.get("target", "dashboard.png"), png);
+        if (Boolean.getBoolean("webapi.updateScreenshot")) {
+            Files.write(Paths.get("..", "docs", "dashboard.png"), png);
+        }
+
+        // Change the data: a new user, more hashrate, a new block; the page must follow without a reload.
+        Instant now = Instant.now();
+        List<UserStats> users = new ArrayList<>(view.users);
+        users.add(InMemoryPoolView.user("carol", InMemoryPoolView.worker("carol", "new", 3.0e12, 9, now)));
+        view.users = users;
+        PoolSummary s = view.summary;
+        view.summary = InMemoryPoolView.summary(s.startedAt(), s.network().templateTime(), 2.2e13, 3, 4, 3);
+        List<FoundBlock> blocks = new ArrayList<>();
+        blocks.add(new FoundBlock(871300, "0000000000000000000333334444555566667777888899990000aaaabbbbcccc", now,
+                BlockStatus.SUBMITTED, "carol.new"));
+        blocks.addAll(view.blocks);
+        view.blocks = blocks;
+
+        waiting().until(d -> text("hr-1m").equals("22.00 TH/s"));
+        waiting().until(d -> rowAttributes("workers", "data-worker").contains("carol.new"));
+        assertThat(rowAttributes("workers", "data-worker")).containsExactly("bob.s9", "carol.new", "alice.rig1",
+                "alice.rig2");
+        assertThat(text("counts")).isEqualTo("3 / 4 / 4");
+        assertThat(rowAttributes("blocks", "data-height")).containsExactly("871300", "871233", "871100");
+        assertThat(textOf("#blocks tr[data-height='871300']"))
+                .contains("submitted").contains("carol.new");
+        assertThat(text("blocks-found")).isEqualTo("3");
+    }
+
+    private static int samples() {
+        Object value = js("var e = document.getElementById('chart-line-1m'); "
+                + "return e ? e.getAttribute('data-samples') : null;");
+        return value == null ? 0 : Integer.parseInt(value.toString());
+    }
+
+    @Test
+    @Order(2)
+    void userLookupShowsThatUsersWorkers() throws IOException {
+        driver.get(base + "user.html?u=alice&refresh=1");
+        waitForRefreshAfter(0);
+        assertThat(text("user-name")).isEqualTo("alice");
+        assertThat(text("user-hr-1m")).isEqualTo("2.00 TH/s");
+        assertThat(rowAttributes("workers", "data-worker")).containsExactly("alice.rig1", "alice.rig2");
+        assertThat(js("return document.getElementById('error').hidden;")).isEqualTo(true);
+        Files.write(Paths.get("target", "user-page.png"), ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES));
+
+        // The lookup form on the pool page leads to the same page for another user.
+        driver.get(base);
+        WebElement input = driver.findElement(By.id("lookup-input"));
+        input.sendKeys("bob");
+        input.submit();
+        waiting().until(d -> d.getCurrentUrl().contains("user.html?u=bob"));
+        waitForRefreshAfter(0);
+        assertThat(rowAttributes("workers", "data-worker")).containsExactly("bob.s9");
+
+        // The #/user/NAME form redirects too.
+        driver.get(base + "#/user/alice");
+        waiting().until(d -> d.getCurrentUrl().contains("user.html?u=alice"));
+        waitForRefreshAfter(0);
+        assertThat(text("user-name")).isEqualTo("alice");
+
+        driver.get(base + "user.html?u=nobody");
+        waitForRefreshAfter(0);
+        assertThat(text("error")).startsWith("Unknown user: nobody");
+        assertThat(text("workers")).contains("no workers");
+    }
+}

@@ -1,0 +1,178 @@
+package org.jckpool.webapi.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.Map;
+import org.jckpool.webapi.InMemoryPoolView;
+import org.jckpool.webapi.metrics.Metrics;
+import org.jckpool.webapi.view.NodeStatus;
+import org.jckpool.webapi.view.PoolSummary;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class MetricsEndpointTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-26T05:00:00Z");
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private MutableClock clock;
+    private InMemoryPoolView view;
+    private Metrics metrics;
+    private WebApiServer server;
+
+    @BeforeEach
+    void start() throws IOException {
+        clock = new MutableClock(NOW);
+        view = InMemoryPoolView.sample(NOW);
+        metrics = Metrics.create(clock);
+        server = WebApiServer.start(WebApiConfig.defaults(new InetSocketAddress("127.0.0.1", 0)), view, metrics, clock);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private Map<String, Double> scrape() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.uri().resolve("/metrics"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+        assertThat(response.body()).contains("# TYPE jckpool_shares_total counter")
+                .contains("# HELP jckpool_hashrate_hashes_per_second ");
+        return PrometheusText.parse(response.body());
+    }
+
+    @Test
+    void gaugesComeFromThePoolViewAtEachScrape() throws Exception {
+        Map<String, Double> m = scrape();
+        assertThat(m).containsEntry("jckpool_shares_total{reason=\"none\",result=\"accepted\"}", 0.0)
+                .containsEntry("jckpool_block_submissions_total{result=\"rejected\"}", 0.0)
+                .containsEntry("jckpool_hashrate_hashes_per_second{window=\"1m\"}", 1.6e13)
+                .containsEntry("jckpool_hashrate_hashes_per_second{window=\"7d\"}", 1.6e13)
+                .containsEntry("jckpool_users", 2.0)
+                .containsEntry("jckpool_workers", 3.0)
+                .containsEntry("jckpool_clients_connected", 3.0)
+                .containsEntry("jckpool_best_share_difficulty", 9.87e9)
+                .containsEntry("jckpool_block_height", 871234.0)
+                .containsEntry("jckpool_network_difficulty", 1.0234e14)
+                .containsEntry("jckpool_template_age_seconds", 5.0)
+                .containsEntry("jckpool_node_up{node=\"http://127.0.0.1:8332\"}", 0.0)
+                .containsEntry("jckpool_node_up{node=\"http://127.0.0.1:18332\"}", 1.0)
+                .containsEntry("jckpool_node_active{node=\"http://127.0.0.1:18332\"}", 1.0);
+        // JVM metrics from the official instrumentation.
+        assertThat(m.keySet()).anyMatch(k -> k.startsWith("jvm_memory_used_bytes{"))
+                .anyMatch(k -> k.startsWith("jvm_threads_current"))
+                .anyMatch(k -> k.startsWith("process_cpu_seconds_total"));
+
+        clock.advance(Duration.ofSeconds(20));
+        PoolSummary s = view.summary;
+        view.summary = new PoolSummary(s.startedAt(), InMemoryPoolView.flat(2.5e13), 5, 9, 11, s.shares(),
+                s.bestShare(), s.network(), List.of(new NodeStatus("http://127.0.0.1:8332", true, true)),
+                s.blocksFound());
+        m = scrape();
+        assertThat(m).containsEntry("jckpool_hashrate_hashes_per_second{window=\"1m\"}", 2.5e13)
+                .containsEntry("jckpool_users", 5.0)
+                .containsEntry("jckpool_template_age_seconds", 25.0)
+                .containsEntry("jckpool_node_active{node=\"http://127.0.0.1:8332\"}", 1.0)
+                .doesNotContainKey("jckpool_node_up{node=\"http://127.0.0.1:18332\"}");
+    }
+
+    @Test
+    void countersMoveWithEvents() throws Exception {
+        Map<String, Double> before = scrape();
+        // A scrape is counted once it has been answered, so the first one does not see itself.
+        assertThat(before).doesNotContainKey("jckpool_http_requests_total{code=\"200\"}");
+
+        metrics.clientConnected();
+        metrics.clientConnected();
+        metrics.clientDisconnected();
+        metrics.shareAccepted(1024);
+        metrics.shareAccepted(2048);
+        metrics.shareRejected("Stale share");
+        metrics.shareRejected("stale share");
+        metrics.shareRejected("Above target!");
+        metrics.templateReceived(871235, 1.1e14, NOW);
+        metrics.blockFound();
+        metrics.blockSubmitted(true);
+        metrics.blockSubmitted(false);
+        metrics.nodeFailover();
+        metrics.ipcQueueDepth("connector", 17);
+        metrics.ipcLatency("connector", Duration.ofMillis(3));
+        metrics.processRestarted("generator");
+
+        Map<String, Double> m = scrape();
+        assertThat(m).containsEntry("jckpool_client_connections_total", 2.0)
+                .containsEntry("jckpool_client_disconnections_total", 1.0)
+                .containsEntry("jckpool_shares_total{reason=\"none\",result=\"accepted\"}", 2.0)
+                .containsEntry("jckpool_shares_total{reason=\"stale_share\",result=\"rejected\"}", 2.0)
+                .containsEntry("jckpool_shares_total{reason=\"above_target\",result=\"rejected\"}", 1.0)
+                .containsEntry("jckpool_accepted_difficulty_total", 3072.0)
+                .containsEntry("jckpool_templates_total", 1.0)
+                .containsEntry("jckpool_blocks_found_total", 1.0)
+                .containsEntry("jckpool_block_submissions_total{result=\"accepted\"}", 1.0)
+                .containsEntry("jckpool_block_submissions_total{result=\"rejected\"}", 1.0)
+                .containsEntry("jckpool_node_failovers_total", 1.0)
+                .containsEntry("jckpool_ipc_queue_depth{stream=\"connector\"}", 17.0)
+                .containsEntry("jckpool_ipc_latency_seconds_count{stream=\"connector\"}", 1.0)
+                .containsEntry("jckpool_ipc_latency_seconds_bucket{le=\"0.005\",stream=\"connector\"}", 1.0)
+                .containsEntry("jckpool_ipc_latency_seconds_bucket{le=\"0.0025\",stream=\"connector\"}", 0.0)
+                .containsEntry("jckpool_process_restarts_total{process=\"generator\"}", 1.0)
+                .containsEntry("jckpool_http_requests_total{code=\"200\"}", 1.0);
+        assertThat(m.get("jckpool_ipc_latency_seconds_sum{stream=\"connector\"}")).isCloseTo(0.003,
+                org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
+    void freeTextLabelsAreCapped() throws Exception {
+        for (int i = 0; i < 100; i++) {
+            metrics.shareRejected("reason number " + i);
+        }
+        Map<String, Double> m = scrape();
+        long reasons = m.keySet().stream().filter(k -> k.startsWith("jckpool_shares_total{") && k.contains("rejected"))
+                .count();
+        assertThat(reasons).isEqualTo(33); // 32 distinct plus "other"
+        assertThat(m).containsEntry("jckpool_shares_total{reason=\"other\",result=\"rejected\"}", 68.0);
+    }
+
+    @Test
+    void grafanaDashboardUsesOnlyExportedNames() throws Exception {
+        metrics.shareRejected("stale");
+        metrics.ipcQueueDepth("connector", 1);
+        metrics.ipcLatency("connector", Duration.ofMillis(1));
+        metrics.processRestarted("generator");
+        metrics.templateReceived(1, 1, NOW);
+        scrape(); // so the http request counter has a series
+        Set<String> exported = new HashSet<>();
+        scrape().keySet().forEach(k -> exported.add(k.replaceAll("\\{.*", "")));
+
+        String dashboard = Files.readString(Path.of("..", "scripts", "grafana", "jckpool-dashboard.json"));
+        JsonNode parsed = new ObjectMapper().readTree(dashboard);
+        assertThat(parsed.get("panels").size()).isGreaterThan(10);
+        Matcher names = Pattern.compile("\\b(?:jckpool|jvm|process)_[a-z0-9_]+").matcher(dashboard);
+        Set<String> used = new HashSet<>();
+        while (names.find()) {
+            used.add(names.group());
+        }
+        assertThat(used).contains("jckpool_hashrate_hashes_per_second", "jckpool_shares_total",
+                "jckpool_ipc_latency_seconds_bucket", "jvm_memory_used_bytes");
+        assertThat(exported).containsAll(used);
+    }
+}
