@@ -59,6 +59,8 @@ public final class MiningSession implements ShareSink {
     private final long requestedMask;
 
     private final Object writeLock = new Object();
+    /** Orders job retirement (clean notify, mask change, new connection) against share submission. */
+    private final Object jobLock = new Object();
     private final AtomicLong nextId = new AtomicLong(1);
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final Set<String> liveJobs = ConcurrentHashMap.newKeySet();
@@ -191,7 +193,9 @@ public final class MiningSession implements ShareSink {
         }
         socket = s;
         output = os;
-        epoch++;
+        synchronized (jobLock) {
+            epoch++;
+        }
         if (closing) {
             closeQuietly(s);
             return false;
@@ -318,32 +322,40 @@ public final class MiningSession implements ShareSink {
             return; // found for a connection that is gone
         }
         String jobId = w.job().jobId();
-        if (!liveJobs.contains(jobId)) {
-            stats.stale();
-            out.event("STALE %s job retired", jobId);
-            return;
-        }
         Long versionBits = share.versionBits();
-        if (versionBits != null && (versionBits & ~versionMask) != 0) {
-            stats.stale();
-            out.event("STALE %s version mask changed", jobId);
-            return;
-        }
-        if (share.isBlock()) {
-            stats.block();
-            out.event("BLOCK %s job %s", share.hashRpcHex(), jobId);
-        }
-        long id = nextId.getAndIncrement();
-        pending.put(id, new Pending("mining.submit", share, System.nanoTime()));
-        String en2 = share.extranonce2Hex();
-        out.event("SUBMIT job %s en2 %s ntime %s nonce %s vbits %s sdiff %s", jobId, en2,
-                StratumEncoding.hex32(w.job().ntime()), StratumEncoding.hex32(share.nonce()),
-                versionBits == null ? "-" : StratumEncoding.hex32(versionBits),
-                MinerOutput.number(share.achievedDifficulty()));
-        if (send(StratumRequests.submit(id, opt.user, jobId, en2, w.job().ntime(), share.nonce(), versionBits))) {
-            stats.submitted();
-        } else {
-            pending.remove(id);
+        boolean block = share.isBlock();
+        // Under the job lock: once a clean notify or a mask change has been handled, no share of the old
+        // state can be sent any more.
+        synchronized (jobLock) {
+            if (w.epoch() != epoch) {
+                return;
+            }
+            if (!liveJobs.contains(jobId)) {
+                stats.stale();
+                out.event("STALE %s job retired", jobId);
+                return;
+            }
+            if (versionBits != null && (versionBits & ~versionMask) != 0) {
+                stats.stale();
+                out.event("STALE %s version mask changed", jobId);
+                return;
+            }
+            if (block) {
+                stats.block();
+                out.event("BLOCK %s job %s", share.hashRpcHex(), jobId);
+            }
+            long id = nextId.getAndIncrement();
+            pending.put(id, new Pending("mining.submit", share, System.nanoTime()));
+            String en2 = share.extranonce2Hex();
+            out.event("SUBMIT job %s en2 %s ntime %s nonce %s vbits %s sdiff %s", jobId, en2,
+                    StratumEncoding.hex32(w.job().ntime()), StratumEncoding.hex32(share.nonce()),
+                    versionBits == null ? "-" : StratumEncoding.hex32(versionBits),
+                    MinerOutput.number(share.achievedDifficulty()));
+            if (send(StratumRequests.submit(id, opt.user, jobId, en2, w.job().ntime(), share.nonce(), versionBits))) {
+                stats.submitted();
+            } else {
+                pending.remove(id);
+            }
         }
     }
 
@@ -497,19 +509,21 @@ public final class MiningSession implements ShareSink {
         } catch (IllegalArgumentException e) {
             throw new MalformedMessageException("mining.notify nbits: " + e.getMessage());
         }
-        if (job.cleanJobs()) {
-            liveJobs.clear();
-            jobOrder.clear();
+        synchronized (jobLock) {
+            if (job.cleanJobs()) {
+                liveJobs.clear();
+                jobOrder.clear();
+            }
+            if (liveJobs.add(job.jobId())) {
+                jobOrder.addLast(job.jobId());
+            }
+            while (jobOrder.size() > MAX_LIVE_JOBS) {
+                liveJobs.remove(jobOrder.removeFirst());
+            }
+            currentJob = job;
+            currentJobDifficulty = difficulty;
+            out.event("NOTIFY %s %s", job.jobId(), job.cleanJobs());
         }
-        if (liveJobs.add(job.jobId())) {
-            jobOrder.addLast(job.jobId());
-        }
-        while (jobOrder.size() > MAX_LIVE_JOBS) {
-            liveJobs.remove(jobOrder.removeFirst());
-        }
-        currentJob = job;
-        currentJobDifficulty = difficulty;
-        out.event("NOTIFY %s %s", job.jobId(), job.cleanJobs());
         publishWork();
     }
 
@@ -561,8 +575,10 @@ public final class MiningSession implements ShareSink {
             out.log("ignoring mining.set_version_mask: version rolling was not requested");
             return;
         }
-        versionMask = mask & requestedMask; // valid immediately (BIP310)
-        out.event("VERSIONMASK %s", StratumEncoding.hex32(versionMask));
+        synchronized (jobLock) {
+            versionMask = mask & requestedMask; // valid immediately (BIP310)
+            out.event("VERSIONMASK %s", StratumEncoding.hex32(versionMask));
+        }
         publishWork();
     }
 
