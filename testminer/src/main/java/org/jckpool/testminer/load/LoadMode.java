@@ -69,8 +69,8 @@ public final class LoadMode {
                 opt.connections, MinerOutput.number(opt.rate), opt.valid, loopCount, MinerOutput.number(duration));
         long t0 = System.nanoTime();
         threads.forEach(Thread::start);
-        long statusEvery = opt.statusInterval > 0 ? (long) (opt.statusInterval * 1e9) : Long.MAX_VALUE;
-        long nextStatus = t0 + statusEvery;
+        long statusEvery = opt.statusInterval > 0 ? (long) (opt.statusInterval * 1e9) : 0;
+        long nextStatus = statusEvery > 0 ? t0 + statusEvery : Long.MAX_VALUE;
 
         // Connect phase.
         long readyDeadline = t0 + (long) (opt.readyTimeout * 1e9);
@@ -136,7 +136,7 @@ public final class LoadMode {
 
     private long maybeStatus(long nextStatus, long every) {
         long now = System.nanoTime();
-        if (now < nextStatus) {
+        if (every <= 0 || now < nextStatus) {
             return nextStatus;
         }
         out.event("LOAD_STATUS connected=%d ready=%d sent=%d answered=%d outstanding=%d accepted=%d rejected=%d",
