@@ -74,7 +74,7 @@ class LoadModeTest {
         try (FakePool pool = new FakePool(FakePool.vectorC())) {
             pool.difficulty = 0.000001;
             MinerRun run = new MinerRun("--load", "--valid", "-o", pool.url(), "--connections", "20", "--rate", "20",
-                    "--duration", "1.5", "--version-rolling", "--status-interval", "0");
+                    "--duration", "1.5", "--version-rolling", "--selectors", "2", "--status-interval", "0");
             assertThat(run.exitCode(40)).isZero();
             String submits = run.out.line("LOAD_SUBMITS");
             long accepted = Long.parseLong(value(submits, "accepted"));
