@@ -67,6 +67,12 @@ public final class StratumEngine {
     private volatile long lastStatsDecay;
 
     public StratumEngine(EngineConfig config, ClientOutbound out, BlockSubmitter submitter, InstantSource clock) {
+        this(config, out, submitter, clock, clock.millis() * 7919 ^ System.nanoTime());
+    }
+
+    /** As above with a chosen first extranonce1 (tests, or several pool instances sharing a range). */
+    public StratumEngine(EngineConfig config, ClientOutbound out, BlockSubmitter submitter, InstantSource clock,
+                         long extranonceSeed) {
         this.config = config;
         this.out = out;
         this.submitter = submitter;
@@ -74,8 +80,7 @@ public final class StratumEngine {
         long now = clock.millis();
         this.jobs = new JobBook(now, config.jobGraceMillis());
         this.checker = new ShareChecker(jobs, config.work().nonce2Length(), this::submitBlock);
-        this.extranonces = new Extranonce1Allocator(config.work().nonce1Length(),
-                now * 7919 ^ System.nanoTime());
+        this.extranonces = new Extranonce1Allocator(config.work().nonce1Length(), extranonceSeed);
         this.stats = new StatsRegistry(now);
         this.lastStatsDecay = now;
     }
