@@ -81,7 +81,7 @@ public final class Vardiff {
      */
     public double capToNetwork(double networkDiff, long nowMillis) {
         if (networkDiff > 0 && diff > networkDiff) {
-            return change(round(networkDiff), nowMillis);
+            return change(networkDiff, nowMillis);
         }
         return Double.NaN;
     }
