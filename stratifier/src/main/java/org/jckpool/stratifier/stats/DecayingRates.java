@@ -7,7 +7,7 @@ package org.jckpool.stratifier.stats;
 public final class DecayingRates {
     private final double[] dsps = new double[RateWindow.values().length];
     private long lastDecayMillis;
-    private final long startMillis;
+    private long startMillis;
 
     public DecayingRates(long nowMillis) {
         this.lastDecayMillis = nowMillis;
@@ -40,6 +40,11 @@ public final class DecayingRates {
             v = bias > 0 ? v / bias : v;
         }
         return v;
+    }
+
+    /** Moves the start used for young-average bias correction (restored runtime). */
+    public void setStartMillis(long millis) {
+        startMillis = millis;
     }
 
     /** Moves the decay reference point (used when restoring saved averages). */

@@ -32,6 +32,8 @@ public final class PoolStats extends ShareTally {
     /** Sets the start back by a restored runtime so that young-average bias correction stays right. */
     public void restoreRuntime(long runtimeMillis, long nowMillis) {
         startMillis = Math.min(startMillis, nowMillis - Math.max(0, runtimeMillis));
+        restoreStart(startMillis);
+        sharesPerSecond.setStartMillis(startMillis);
     }
 
     public long startMillis() {

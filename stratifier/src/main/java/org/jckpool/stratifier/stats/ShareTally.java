@@ -75,6 +75,11 @@ public class ShareTally {
         this.lastShareMillis = lastShareMillis;
     }
 
+    /** Moves the start of the averages back (a restored pool runtime), for bias correction. */
+    protected synchronized void restoreStart(long startMillis) {
+        rates.setStartMillis(startMillis);
+    }
+
     public synchronized double acceptedDiff() {
         return acceptedDiff;
     }

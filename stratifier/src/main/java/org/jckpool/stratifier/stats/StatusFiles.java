@@ -54,6 +54,7 @@ public final class StatusFiles {
     public static String renderUser(UserStats user, long nowMillis) {
         ObjectNode o = MAPPER.createObjectNode();
         putRates(o, user, nowMillis);
+        o.put("lastupdate", nowMillis / 1000);
         o.put("lastshare", user.lastShareMillis() / 1000);
         o.put("workers", user.workers().size());
         o.put("shares", (long) user.acceptedDiff());
@@ -65,6 +66,7 @@ public final class StatusFiles {
             ObjectNode wn = arr.addObject();
             wn.put("workername", w.name());
             putRates(wn, w, nowMillis);
+            wn.put("lastupdate", nowMillis / 1000);
             wn.put("lastshare", w.lastShareMillis() / 1000);
             wn.put("shares", (long) w.acceptedDiff());
             wn.put("bestshare", w.bestShare());
@@ -100,8 +102,12 @@ public final class StatusFiles {
                 return false;
             }
             long saved = first.path("lastupdate").asLong(nowMillis / 1000) * 1000;
-            pool.restoreRuntime(first.path("runtime").asLong() * 1000, nowMillis);
-            pool.restore(readRates(second, RateWindow.values()), third.path("accepted").asDouble(),
+            long runtime = first.path("runtime").asLong() * 1000;
+            pool.restoreRuntime(runtime, nowMillis);
+            // The file holds bias-corrected rates; store them uncorrected, as they were kept.
+            Map<RateWindow, Double> rates = readRates(second, RateWindow.values());
+            rates.replaceAll((w, v) -> v * Decay.timeBias(Math.max(runtime, 1) / 1000.0, w.seconds));
+            pool.restore(rates, third.path("accepted").asDouble(),
                     third.path("bestshare").asDouble(), third.path("bestshare").asDouble(), 0, saved, nowMillis);
             return true;
         } catch (JsonProcessingException e) {
@@ -121,8 +127,9 @@ public final class StatusFiles {
             return false;
         }
         long lastShare = o.path("lastshare").asLong() * 1000;
-        // ckpool files carry no save time of their own; the last share is the best lower bound we have.
-        long saved = o.has("lastupdate") ? o.path("lastupdate").asLong() * 1000 : Math.max(lastShare, nowMillis);
+        // Without a lastupdate the last share is the best lower bound of when the file was written.
+        long saved = o.has("lastupdate") ? o.path("lastupdate").asLong() * 1000
+                : lastShare > 0 ? lastShare : nowMillis;
         UserStats user = registry.user(userName, nowMillis);
         user.restore(readRates(o, USER_WINDOWS), o.path("shares").asDouble(), o.path("bestshare").asDouble(),
                 o.path("bestever").asDouble(), lastShare, saved, nowMillis);
