@@ -61,17 +61,31 @@ public final class ByteReader {
         return v;
     }
 
-    /** CompactSize, returned as an unsigned value in a long (values beyond Long.MAX_VALUE are negative). */
+    /**
+     * CompactSize, returned as an unsigned value in a long (values beyond Long.MAX_VALUE are negative).
+     * Non-minimal encodings are rejected, as Core does.
+     */
     public long varInt() {
+        int at = pos;
         int first = u8();
+        long v;
+        long min;
         if (first < 0xfd) {
             return first;
         } else if (first == 0xfd) {
-            return u16();
+            v = u16();
+            min = 0xfd;
         } else if (first == 0xfe) {
-            return u32();
+            v = u32();
+            min = 0x10000;
+        } else {
+            v = u64();
+            min = 0x100000000L;
         }
-        return u64();
+        if (Long.compareUnsigned(v, min) < 0) {
+            throw new ParseException("non-canonical CompactSize at offset " + at);
+        }
+        return v;
     }
 
     /** A CompactSize used as a count or length, checked against {@code max} and the bytes left. */

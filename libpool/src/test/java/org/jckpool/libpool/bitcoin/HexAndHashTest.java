@@ -71,6 +71,10 @@ class HexAndHashTest {
         assertThat(r.atEnd()).isTrue();
         assertThatThrownBy(r::u8).isInstanceOf(ParseException.class).hasMessageContaining("truncated");
         assertThat(Hex.encode(new ByteWriter().varInt(0xfd).toByteArray())).isEqualTo("fdfd00");
+        for (String nonCanonical : new String[] {"fdfc00", "feffff0000", "ffffffffff00000000"}) {
+            assertThatThrownBy(() -> new ByteReader(Hex.decode(nonCanonical)).varInt())
+                    .isInstanceOf(ParseException.class).hasMessageContaining("non-canonical");
+        }
         assertThat(Hex.encode(new ByteWriter().u32(1).toByteArray())).isEqualTo("01000000");
     }
 

@@ -1,0 +1,356 @@
+package org.jckpool.libpool.rpc;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * JSON-RPC client for bitcoind over HTTP/1.1 with basic auth (user/password or cookie file) and persistent
+ * connections (the JDK HttpClient keeps them alive). Requests use JSON-RPC 1.0, which every Core version accepts;
+ * replies in both the 1.0 and the 2.0 shape are understood. Every failure, including timeouts, refused
+ * connections, HTTP errors and garbage replies, is an {@link RpcException}; a call never waits longer than the
+ * request timeout. Thread-safe.
+ */
+public final class BitcoinRpcClient implements AutoCloseable {
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** Cap on a reply body; a full getblocktemplate is a few MB. */
+    public static final long MAX_REPLY_BYTES = 64L << 20;
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final AtomicInteger CLIENT_COUNT = new AtomicInteger();
+    private static final System.Logger LOG = System.getLogger(BitcoinRpcClient.class.getName());
+
+    private final URI uri;
+    private final RpcCredentials credentials;
+    private final Duration requestTimeout;
+    private final ExecutorService executor;
+    private final HttpClient http;
+    private final AtomicLong nextId = new AtomicLong(1);
+
+    public BitcoinRpcClient(String url, RpcCredentials credentials) {
+        this(url, credentials, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
+    }
+
+    /**
+     * @param url {@code host:port} (ckpool style) or {@code http://host:port[/path]}
+     */
+    public BitcoinRpcClient(String url, RpcCredentials credentials, Duration connectTimeout, Duration requestTimeout) {
+        this.uri = parseUrl(url);
+        this.credentials = Objects.requireNonNull(credentials, "credentials");
+        this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+        int n = CLIENT_COUNT.incrementAndGet();
+        AtomicInteger threads = new AtomicInteger();
+        this.executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "rpc-" + n + "-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
+                .executor(executor).build();
+    }
+
+    /** Accepts {@code host:port}, {@code [::1]:port} or a full http(s) URL. */
+    static URI parseUrl(String url) {
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("bitcoind url is empty");
+        }
+        String u = url.trim();
+        if (!u.contains("://")) {
+            u = "http://" + u;
+        }
+        URI parsed;
+        try {
+            parsed = URI.create(u);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bad bitcoind url \"" + url + "\": " + e.getMessage(), e);
+        }
+        if (parsed.getHost() == null || !(parsed.getScheme().equals("http") || parsed.getScheme().equals("https"))) {
+            throw new IllegalArgumentException("bad bitcoind url \"" + url + "\": need host:port or http://host:port");
+        }
+        if (parsed.getPath() == null || parsed.getPath().isEmpty()) {
+            parsed = parsed.resolve("/");
+        }
+        return parsed;
+    }
+
+    public URI uri() {
+        return uri;
+    }
+
+    /** Calls {@code method} with positional parameters (each converted to JSON) and returns the result node. */
+    public JsonNode call(String method, Object... params) {
+        ArrayNode array = MAPPER.createArrayNode();
+        for (Object p : params) {
+            array.add(p instanceof JsonNode node ? node : MAPPER.valueToTree(p));
+        }
+        return callWithParams(method, array);
+    }
+
+    /** Calls {@code method} with a ready JSON params array (or an object, for named parameters). */
+    public JsonNode callWithParams(String method, JsonNode params) {
+        long id = nextId.getAndIncrement();
+        ObjectNode request = MAPPER.createObjectNode();
+        request.put("jsonrpc", "1.0");
+        request.put("id", id);
+        request.put("method", method);
+        request.set("params", params == null ? MAPPER.createArrayNode() : params);
+        byte[] body;
+        try {
+            body = MAPPER.writeValueAsBytes(request);
+        } catch (JsonProcessingException e) {
+            throw new RpcException(method, RpcException.Kind.BAD_REPLY, RpcException.NO_RPC_CODE, 0,
+                    "cannot encode request: " + e.getMessage(), e);
+        }
+        HttpResponse<byte[]> response = send(method, body);
+        if ((response.statusCode() == 401 || response.statusCode() == 403) && credentials.reload()) {
+            LOG.log(System.Logger.Level.DEBUG, "bitcoind rejected the cookie, re-reading it and retrying");
+            response = send(method, body);
+        }
+        return interpret(method, id, response);
+    }
+
+    private HttpResponse<byte[]> send(String method, byte[] body) {
+        String auth;
+        try {
+            auth = credentials.authorizationHeader();
+        } catch (IOException e) {
+            throw new RpcException(method, RpcException.Kind.AUTH, RpcException.NO_RPC_CODE, 0,
+                    "cannot read credentials (" + credentials + "): " + e.getMessage(), e);
+        }
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(requestTimeout)
+                .header("Content-Type", "application/json").header("Authorization", auth)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        CompletableFuture<HttpResponse<byte[]>> future;
+        try {
+            future = http.sendAsync(request, info -> new LimitedBodySubscriber(MAX_REPLY_BYTES));
+        } catch (RuntimeException e) {
+            // e.g. RejectedExecutionException after close()
+            throw new RpcException(method, RpcException.Kind.CONNECTION, RpcException.NO_RPC_CODE, 0,
+                    "client unusable: " + e, e);
+        }
+        try {
+            // HttpRequest.timeout covers the wait for headers only; this bounds the body too.
+            return future.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new RpcException(method, RpcException.Kind.TIMEOUT, RpcException.NO_RPC_CODE, 0,
+                    "no complete reply from " + uri + " within " + requestTimeout.toMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new RpcException(method, RpcException.Kind.CONNECTION, RpcException.NO_RPC_CODE, 0,
+                    "interrupted", e);
+        } catch (CancellationException e) {
+            throw new RpcException(method, RpcException.Kind.CONNECTION, RpcException.NO_RPC_CODE, 0,
+                    "cancelled", e);
+        } catch (ExecutionException e) {
+            throw transportError(method, e.getCause() == null ? e : e.getCause());
+        }
+    }
+
+    private RpcException transportError(String method, Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root != root.getCause()) {
+            if (root instanceof HttpTimeoutException || root instanceof ConnectException) {
+                break;
+            }
+            root = root.getCause();
+        }
+        String detail = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        if (t instanceof HttpConnectTimeoutException || root instanceof HttpConnectTimeoutException) {
+            return new RpcException(method, RpcException.Kind.TIMEOUT, RpcException.NO_RPC_CODE, 0,
+                    "connect to " + uri + " timed out", t);
+        }
+        if (t instanceof HttpTimeoutException || root instanceof HttpTimeoutException) {
+            return new RpcException(method, RpcException.Kind.TIMEOUT, RpcException.NO_RPC_CODE, 0,
+                    "no reply from " + uri + " within " + requestTimeout.toMillis() + " ms", t);
+        }
+        if (t instanceof ConnectException || root instanceof ConnectException) {
+            return new RpcException(method, RpcException.Kind.CONNECTION, RpcException.NO_RPC_CODE, 0,
+                    "cannot connect to " + uri + ": " + detail, t);
+        }
+        if (detail.startsWith("reply larger than")) {
+            return new RpcException(method, RpcException.Kind.BAD_REPLY, RpcException.NO_RPC_CODE, 0, detail, t);
+        }
+        return new RpcException(method, RpcException.Kind.CONNECTION, RpcException.NO_RPC_CODE, 0,
+                "request to " + uri + " failed: " + detail, t);
+    }
+
+    private static RpcException.Kind statusKind(int status) {
+        return status == 401 || status == 403 ? RpcException.Kind.AUTH : RpcException.Kind.HTTP_ERROR;
+    }
+
+    /**
+     * Reads a reply. Core answers JSON-RPC 1.0 errors with HTTP 4xx/5xx and a JSON body, and 2.0 errors with
+     * HTTP 200; the JSON body decides whenever there is one.
+     */
+    private JsonNode interpret(String method, long id, HttpResponse<byte[]> response) {
+        int status = response.statusCode();
+        byte[] body = response.body();
+        JsonNode reply = null;
+        if (body != null && body.length > 0) {
+            try {
+                reply = MAPPER.readTree(body);
+            } catch (IOException e) {
+                reply = null;
+            }
+        }
+        if (reply == null || !reply.isObject() || !(reply.has("result") || reply.has("error"))) {
+            String snippet = body == null ? "" : snippet(body);
+            if (status != 200) {
+                String why = status == 401 ? "unauthorized (check rpc user/password or cookie)"
+                        : status == 403 ? "forbidden (check rpcallowip)" : "unexpected HTTP status";
+                throw new RpcException(method, statusKind(status), RpcException.NO_RPC_CODE, status,
+                        why + (snippet.isEmpty() ? "" : ": " + snippet), null);
+            }
+            throw new RpcException(method, RpcException.Kind.BAD_REPLY, RpcException.NO_RPC_CODE, status,
+                    "not a JSON-RPC reply: " + (snippet.isEmpty() ? "(empty body)" : snippet), null);
+        }
+        JsonNode error = reply.get("error");
+        if (error != null && !error.isNull()) {
+            int code = RpcException.NO_RPC_CODE;
+            String message;
+            if (error.isObject()) {
+                code = error.path("code").asInt(RpcException.NO_RPC_CODE);
+                message = error.path("message").asText(error.toString());
+            } else {
+                message = error.isTextual() ? error.asText() : error.toString();
+            }
+            throw new RpcException(method, RpcException.Kind.RPC_ERROR, code, status, message, null);
+        }
+        if (status != 200) {
+            throw new RpcException(method, statusKind(status), RpcException.NO_RPC_CODE, status,
+                    "HTTP status without an error: " + snippet(body), null);
+        }
+        JsonNode replyId = reply.get("id");
+        if (replyId != null && !replyId.isNull() && !(replyId.canConvertToLong() && replyId.asLong() == id)) {
+            throw new RpcException(method, RpcException.Kind.BAD_REPLY, RpcException.NO_RPC_CODE, status,
+                    "reply id " + replyId + " does not match request id " + id, null);
+        }
+        JsonNode result = reply.get("result");
+        return result == null ? MAPPER.nullNode() : result;
+    }
+
+    private static String snippet(byte[] body) {
+        String s = new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8).strip();
+        return body.length > 200 ? s + "…" : s;
+    }
+
+    // ---- convenience methods ----
+
+    /** {@code getblocktemplate {"rules":["segwit"]}}. */
+    public JsonNode getBlockTemplate() {
+        return getBlockTemplate(List.of("segwit"));
+    }
+
+    /** getblocktemplate with the given rules (signet needs "signet" as well as "segwit"). */
+    public JsonNode getBlockTemplate(List<String> rules) {
+        ObjectNode req = MAPPER.createObjectNode();
+        ArrayNode r = req.putArray("rules");
+        rules.forEach(r::add);
+        return call("getblocktemplate", req);
+    }
+
+    /** Long-poll getblocktemplate; the client's request timeout must exceed the node's long-poll wait. */
+    public JsonNode getBlockTemplate(List<String> rules, String longPollId) {
+        ObjectNode req = MAPPER.createObjectNode();
+        ArrayNode r = req.putArray("rules");
+        rules.forEach(r::add);
+        req.put("longpollid", longPollId);
+        return call("getblocktemplate", req);
+    }
+
+    /** Submits a block; null when accepted, otherwise the node's reason ("duplicate", "high-hash", …). */
+    public String submitBlock(String blockHex) {
+        JsonNode result = call("submitblock", blockHex);
+        return result == null || result.isNull() ? null : result.asText();
+    }
+
+    /** Best block hash in RPC order (hex). */
+    public String getBestBlockHash() {
+        return requireText("getbestblockhash", call("getbestblockhash"));
+    }
+
+    public long getBlockCount() {
+        JsonNode r = call("getblockcount");
+        if (!r.canConvertToLong() || !r.isIntegralNumber()) {
+            throw badShape("getblockcount", "an integer", r);
+        }
+        return r.asLong();
+    }
+
+    public String getBlockHash(long height) {
+        return requireText("getblockhash", call("getblockhash", height));
+    }
+
+    /** validateaddress (no wallet needed): isvalid, scriptPubKey, iswitness, … or error. */
+    public JsonNode validateAddress(String address) {
+        return requireObject("validateaddress", call("validateaddress", address));
+    }
+
+    /** getaddressinfo (a wallet RPC). */
+    public JsonNode getAddressInfo(String address) {
+        return requireObject("getaddressinfo", call("getaddressinfo", address));
+    }
+
+    /** getblockchaininfo: chain ("main", "test", "testnet4", "signet", "regtest"), blocks, bestblockhash, … */
+    public JsonNode getBlockchainInfo() {
+        return requireObject("getblockchaininfo", call("getblockchaininfo"));
+    }
+
+    private static String requireText(String method, JsonNode r) {
+        if (!r.isTextual()) {
+            throw badShape(method, "a string", r);
+        }
+        return r.asText();
+    }
+
+    private static JsonNode requireObject(String method, JsonNode r) {
+        if (!r.isObject()) {
+            throw badShape(method, "an object", r);
+        }
+        return r;
+    }
+
+    private static RpcException badShape(String method, String expected, JsonNode got) {
+        String s = got.toString();
+        return new RpcException(method, RpcException.Kind.BAD_REPLY, RpcException.NO_RPC_CODE, 200,
+                "expected " + expected + " as result, got " + (s.length() > 100 ? s.substring(0, 100) + "…" : s),
+                null);
+    }
+
+    /** Stops the client's threads; pending calls fail. */
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+
+    @Override
+    public String toString() {
+        return "BitcoinRpcClient[" + uri + ", " + credentials + "]";
+    }
+}
