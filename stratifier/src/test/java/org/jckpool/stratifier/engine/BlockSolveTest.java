@@ -19,7 +19,7 @@ class BlockSolveTest {
 
     private EngineHarness regtest(boolean solo) {
         EngineConfig cfg = EngineConfig.of(Vectors.work(), new VardiffConfig(1e-12, 42, 0), 0x1fffe000, solo,
-                solo ? null : Hex.decode(Vectors.P2WPKH), Vectors.RESOLVER);
+                solo ? null : Hex.decode(Vectors.P2WPKH), Vectors.REGTEST_RESOLVER);
         EngineHarness h = new EngineHarness(cfg, 1_700_000_010L);
         h.engine.onTemplate(Vectors.templateG());
         return h;

@@ -6,7 +6,7 @@ import org.jckpool.libpool.bitcoin.Hex;
 import org.jckpool.stratifier.vardiff.VardiffConfig;
 import org.jckpool.stratifier.work.WorkConfig;
 
-import java.util.Map;
+import org.jckpool.libpool.bitcoin.Network;
 
 /** PROTOCOL.md test vectors (c) and (g) and an engine set up the way they assume. */
 public final class Vectors {
@@ -17,16 +17,8 @@ public final class Vectors {
     public static final long EN1 = 0x8d3b5a1cL;
     public static final long C_TIME = 1713571767L;
 
-    /** Known test addresses only; anything else is refused as libpool's Address would. */
-    public static final AddressResolver RESOLVER = a -> {
-        Map<String, String> known = Map.of(MAIN_ADDR, P2WPKH, REGTEST_ADDR, P2WPKH,
-                "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", "76a91462e907b15cbf27d5425399ebf6f0fb50ebb88f1888ac");
-        String s = known.get(a);
-        if (s == null) {
-            throw new IllegalArgumentException("not an address of this network");
-        }
-        return Hex.decode(s);
-    };
+    public static final AddressResolver RESOLVER = AddressResolver.forNetwork(Network.MAIN);
+    public static final AddressResolver REGTEST_RESOLVER = AddressResolver.forNetwork(Network.REGTEST);
 
     public static JsonNode templateC() {
         return json("""
