@@ -40,6 +40,8 @@ public final class ClientSession {
     private boolean workSent;
     private double bestShare;
     private boolean dropped;
+    private WorkBase payoutBase;
+    private WorkBase.Payout payout;
 
     public ClientSession(long clientId, String address, int serverIndex, Vardiff vardiff, long nowMillis) {
         this.clientId = clientId;
@@ -83,6 +85,15 @@ public final class ClientSession {
             targetLE = WorkBase.littleEndian32(Target.fromDifficulty(d));
         }
         return targetLE;
+    }
+
+    /** This connection's coinbase on a work base (cached for the last base used). */
+    public WorkBase.Payout payoutFor(WorkBase base) {
+        if (base != payoutBase) {
+            payout = base.payout(payoutScript);
+            payoutBase = base;
+        }
+        return payout;
     }
 
     public boolean isSubscribed() {

@@ -85,7 +85,7 @@ public final class ShareChecker {
         int version = VersionRolling.apply(base.template().version(), mask, (int) versionBits);
 
         ShareHasher h = ShareHasher.get();
-        WorkBase.Payout payout = base.payout(s.payoutScript());
+        WorkBase.Payout payout = s.payoutFor(base);
         h.hashShare(base, payout.coinbase(), s.extranonce1Bytes(), p.extranonce2(), version, ntime, nonce);
         double shareDiff = ShareHasher.difficulty(h.hash);
 
