@@ -487,6 +487,7 @@ public final class StratumEngine {
         }
         jobs.retire(now);
         resumable.expire(now);
+        stats.fold(now);
         if (now - lastStatsDecay >= STATS_DECAY_MILLIS) {
             lastStatsDecay = now;
             stats.decayIdle(now);
