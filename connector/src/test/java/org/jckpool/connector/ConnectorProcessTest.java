@@ -15,8 +15,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -270,6 +272,57 @@ class ConnectorProcessTest {
         process.close();
         assertThat(d.closedByServer()).isTrue();
         assertThat(second.next(RelayFrameType.DISCONNECTED).bodyText()).isEqualTo("connector shutting down");
+    }
+
+    @Test
+    void aStratifierThatStopsReadingIsTreatedAsLostWithoutStallingTheConnector() throws Exception {
+        Path socket = Files.createTempDirectory("jckpool-connector").resolve("stratifier");
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger streams = new AtomicInteger();
+        ControlServer stuck = ControlServer.open(socket, request -> "unknown");
+        toClose.add(stuck);
+        toClose.add(release::countDown); // closed after the server: lets the blocked reader go
+        stuck.onStream(peer -> {
+            streams.incrementAndGet();
+            return (stream, frame) -> {
+                try {
+                    release.await(); // never reads past the first frame
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+        });
+        StratifierLink.Timing tight = new StratifierLink.Timing(Duration.ofMillis(20), Duration.ofMillis(100),
+                Duration.ofMillis(200), Duration.ofSeconds(1), 4);
+        ConnectorProcess process = ConnectorProcess.start(
+                ConnectorSettings.defaults(List.of(ListenAddress.parse("127.0.0.1:0"))), socket, tight, () -> { });
+        toClose.add(process);
+        await("stream up", () -> process.link().isUp() && process.server().isAdmitting());
+        Miner flooder = miner(process.server().boundAddresses().get(0));
+
+        // 8 MiB of lines: far more than the socket buffers and a 4-frame queue hold while nobody reads.
+        byte[] line = utf8("x".repeat(8191) + "\n");
+        Thread writer = new Thread(() -> {
+            try {
+                for (int i = 0; i < 1024; i++) {
+                    flooder.socket.getOutputStream().write(line);
+                }
+            } catch (IOException expected) {
+                // dropped while writing
+            }
+        });
+        writer.setDaemon(true);
+        writer.start();
+        assertThat(flooder.closedByServer()).as("miner dropped when the stream is given up").isTrue();
+        CommandTable commands = new CommandTable();
+        process.registerCommands(commands, Json::object);
+        JsonNode st = stats(commands);
+        assertThat(st.path("stream").path("congested").asLong()).isPositive();
+        assertThat(st.path("stream").path("losses").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(st.path("dropped").path("stratifier_lost").asLong()).isEqualTo(1);
+        // The I/O thread is not stuck: the control command above was answered and the link reconnects.
+        await("reconnected", () -> streams.get() >= 2 && process.link().isUp());
+        assertThat(commands.handle("clients")).isEqualTo("0");
     }
 
     @Test

@@ -131,6 +131,7 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
         if (s.isOpen()) {
             Log.err("Stratifier took no frame for %d ms with %d queued: closing the stream as lost", waitedMs,
                     s.queued());
+            lastError = "stratifier took no frame for " + waitedMs + " ms";
             s.close();
         }
     }
@@ -163,6 +164,7 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
                 continue;
             }
             attempts = 0;
+            lastError = null;
             long opened = System.currentTimeMillis();
             upSinceMillis = opened;
             synchronized (lock) {
@@ -216,7 +218,7 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
         server.setAdmitting(false);
         if (!admitted) {
             waitingLog.log(System.nanoTime(), "The stratifier at " + socket + " closed the stream at once ("
-                    + lastError + "); retrying");
+                    + (lastError == null ? "refused" : lastError) + "); retrying");
             return;
         }
         losses.incrementAndGet();
@@ -263,7 +265,9 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
 
         @Override
         public void onClose(FrameStream s, Throwable cause) {
-            lastError = cause == null ? "closed by the stratifier" : cause.getMessage();
+            if (lastError == null) { // else the connector closed it and said why
+                lastError = cause == null ? "closed by the stratifier" : cause.getMessage();
+            }
             if (!closed) {
                 // Refuse at once rather than after the link thread wakes up.
                 server.setAdmitting(false);
