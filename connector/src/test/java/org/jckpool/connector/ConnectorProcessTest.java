@@ -11,6 +11,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,7 +69,10 @@ class ConnectorProcessTest {
         final ControlServer server;
 
         FakeStratifier(Path socket) throws IOException {
-            server = ControlServer.open(socket, request -> "unknown");
+            // Bound under another name and renamed once the stream handler is set, so that the connector never
+            // meets a socket that refuses its stream (as a real stratifier registers its handler before opening).
+            Path staging = socket.resolveSibling(socket.getFileName() + ".staging");
+            server = ControlServer.open(staging, request -> "unknown");
             server.onStream(peer -> "connector".equals(peer) ? new FrameStream.Listener() {
                 @Override
                 public void onFrame(FrameStream stream, byte[] payload) {
@@ -93,6 +97,7 @@ class ConnectorProcessTest {
                     }
                 }
             } : null);
+            Files.move(staging, socket, StandardCopyOption.REPLACE_EXISTING);
         }
 
         RelayFrame next(RelayFrameType type) throws InterruptedException {
@@ -272,6 +277,24 @@ class ConnectorProcessTest {
         process.close();
         assertThat(d.closedByServer()).isTrue();
         assertThat(second.next(RelayFrameType.DISCONNECTED).bodyText()).isEqualTo("connector shutting down");
+    }
+
+    @Test
+    void aStratifierThatRefusesTheStreamAdmitsNoMiners() throws Exception {
+        Path socket = Files.createTempDirectory("jckpool-connector").resolve("stratifier");
+        ControlServer notReady = ControlServer.open(socket, request -> "unknown"); // no stream handler yet
+        toClose.add(notReady);
+        ConnectorProcess process = ConnectorProcess.start(
+                ConnectorSettings.defaults(List.of(ListenAddress.parse("127.0.0.1:0"))), socket, FAST, () -> { });
+        toClose.add(process);
+        CommandTable commands = new CommandTable();
+        process.registerCommands(commands, Json::object);
+        Thread.sleep(400); // several refused attempts
+        assertThat(process.server().isAdmitting()).isFalse();
+        assertThat(miner(process.server().boundAddresses().get(0)).closedByServer()).isTrue();
+        JsonNode st = stats(commands);
+        assertThat(st.path("stream").path("connects").asLong()).isZero();
+        assertThat(st.path("stream").path("state").asText()).isEqualTo("down");
     }
 
     @Test

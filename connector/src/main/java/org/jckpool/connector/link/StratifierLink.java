@@ -170,6 +170,9 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
             synchronized (lock) {
                 stream = s;
             }
+            // A stratifier not ready for us (no stream handler yet) closes at once: only a stream that stays
+            // open for a moment admits miners, so such refusals do not flap admission.
+            awaitClose(s, timing.minRetry().toMillis());
             boolean admitted = s.isOpen();
             if (admitted) {
                 server.setAdmitting(true);
@@ -177,7 +180,7 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
                 Log.notice("Connected to the stratifier at %s (connection %d); accepting miners", socket,
                         connects.get());
             }
-            awaitClose(s);
+            awaitClose(s, Long.MAX_VALUE);
             if (closed) {
                 break;
             }
@@ -191,15 +194,19 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
         }
     }
 
-    private void awaitClose(FrameStream s) {
+    /** Waits until the stream closes, the link closes, the server stops, or {@code maxMillis} pass. */
+    private void awaitClose(FrameStream s, long maxMillis) {
+        long end = maxMillis == Long.MAX_VALUE ? Long.MAX_VALUE : System.currentTimeMillis() + maxMillis;
         synchronized (lock) {
-            while (!closed && s.isOpen()) {
-                try {
-                    lock.wait(500);
-                } catch (InterruptedException e) {
+            while (!closed && s.isOpen() && server.isRunning()) {
+                long left = end - System.currentTimeMillis();
+                if (left <= 0) {
                     return;
                 }
-                if (!server.isRunning()) {
+                try {
+                    lock.wait(Math.min(left, 500));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                     return;
                 }
             }
