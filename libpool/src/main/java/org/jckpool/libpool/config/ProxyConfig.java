@@ -1,0 +1,5 @@
+package org.jckpool.libpool.config;
+
+/** One upstream pool for the proxy modes: stratum {@code url} as host:port, worker name and password. */
+public record ProxyConfig(String url, String auth, String pass) {
+}

@@ -1,0 +1,281 @@
+package org.jckpool.libpool.ipc;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.jckpool.libpool.json.Json;
+import org.jckpool.libpool.log.Log;
+import org.jckpool.libpool.process.SocketDirs;
+
+/**
+ * The one Unix socket of a process. Each connection is either
+ * <ul>
+ *   <li>a control request: the server reads one frame (waiting at most the request timeout), passes its text to
+ *       the {@link RequestHandler}, writes the reply frame if the handler returned one, and closes; or</li>
+ *   <li>a persistent stream: when the first frame is {@code {"method":"stream.open","params":{"peer":"name"}}}
+ *       the connection is handed to the {@link StreamAcceptor} as a {@link FrameStream}.</li>
+ * </ul>
+ * Bad frames (length 0, over {@link Frames#MAX_FRAME}, truncated) and clients that send nothing are logged and
+ * dropped; other connections are not affected. The socket file gets mode 0770.
+ */
+public final class ControlServer implements Closeable {
+    /** Answers one control request; returns the reply text, or null to send no reply. */
+    @FunctionalInterface
+    public interface RequestHandler {
+        String handle(String request);
+    }
+
+    /** Accepts a stream opened by {@code peer}: returns its listener, or null to refuse (connection closed). */
+    @FunctionalInterface
+    public interface StreamAcceptor {
+        FrameStream.Listener open(String peer);
+    }
+
+    public static final long DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
+    private static final int MAX_WORKERS = 64;
+
+    private final Path path;
+    private final ServerSocketChannel server;
+    private final RequestHandler handler;
+    private final ThreadPoolExecutor workers;
+    private final Set<FrameStream> streams = ConcurrentHashMap.newKeySet();
+    private final Thread acceptor;
+    private volatile StreamAcceptor streamAcceptor;
+    private volatile long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
+    private volatile boolean closed;
+
+    private ControlServer(Path path, ServerSocketChannel server, RequestHandler handler) {
+        this.path = path;
+        this.server = server;
+        this.handler = handler;
+        AtomicInteger n = new AtomicInteger();
+        String name = path.getFileName().toString();
+        this.workers = new ThreadPoolExecutor(0, MAX_WORKERS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "ctl-" + name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.acceptor = new Thread(this::acceptLoop, "ctl-accept-" + name);
+        this.acceptor.setDaemon(true);
+    }
+
+    /**
+     * Binds {@code socket} and starts serving. A leftover socket file nobody answers on is replaced; a live one
+     * makes this fail (another process owns it).
+     */
+    public static ControlServer open(Path socket, RequestHandler handler) throws IOException {
+        if (Files.exists(socket)) {
+            if (isLive(socket)) {
+                throw new IOException("socket " + socket + " is in use by a running process");
+            }
+            Files.deleteIfExists(socket);
+        }
+        ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            ch.bind(UnixDomainSocketAddress.of(socket), 64);
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rwxrwx---"));
+            SocketDirs.applyGroup(socket);
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+        ControlServer s = new ControlServer(socket, ch, handler);
+        s.acceptor.start();
+        return s;
+    }
+
+    /** True when something accepts connections on this socket path. */
+    public static boolean isLive(Path socket) {
+        try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            c.connect(UnixDomainSocketAddress.of(socket));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Registers the acceptor for persistent streams (without one, stream.open connections are refused). */
+    public ControlServer onStream(StreamAcceptor acceptor) {
+        this.streamAcceptor = acceptor;
+        return this;
+    }
+
+    /** How long a client may take to send its request frame (default 5 s). */
+    public ControlServer requestTimeout(long ms) {
+        this.requestTimeoutMs = ms;
+        return this;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** Streams currently open on this server. */
+    public Set<FrameStream> streams() {
+        return Set.copyOf(streams);
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            SocketChannel c;
+            try {
+                c = server.accept();
+            } catch (ClosedChannelException e) {
+                break;
+            } catch (IOException e) {
+                if (closed) {
+                    break;
+                }
+                Log.err("Control socket %s: accept failed: %s", path, e.getMessage());
+                sleepQuietly(50);
+                continue;
+            }
+            try {
+                workers.execute(() -> serve(c));
+            } catch (RejectedExecutionException e) {
+                Log.warning("Control socket %s: %d connections busy, dropping a new one", path, MAX_WORKERS);
+                closeQuietly(c);
+            }
+        }
+    }
+
+    private void serve(SocketChannel c) {
+        boolean handedOver = false;
+        try {
+            byte[] req = Frames.readWithTimeout(c, requestTimeoutMs, requestTimeoutMs);
+            if (req == null) {
+                Log.debug("Control socket %s: client closed without a request", path);
+                return;
+            }
+            String text = Frames.text(req);
+            String peer = streamPeer(text);
+            if (peer != null) {
+                handedOver = openStream(c, peer);
+                return;
+            }
+            String reply;
+            try {
+                reply = handler.handle(text);
+            } catch (RuntimeException e) {
+                Log.err("Control socket %s: handler failed on '%s': %s", path, abbreviate(text), e);
+                reply = null;
+            }
+            if (reply != null && !reply.isEmpty()) {
+                Frames.writeWithTimeout(c, Frames.utf8(reply), requestTimeoutMs);
+            }
+        } catch (SocketTimeoutException e) {
+            Log.warning("Control socket %s: dropping client: %s", path, e.getMessage());
+        } catch (FrameException e) {
+            Log.warning("Control socket %s: dropping client with a bad frame: %s", path, e.getMessage());
+        } catch (IOException e) {
+            Log.info("Control socket %s: client I/O failed: %s", path, e.getMessage());
+        } finally {
+            if (!handedOver) {
+                closeQuietly(c);
+            }
+        }
+    }
+
+    private boolean openStream(SocketChannel c, String peer) {
+        StreamAcceptor a = streamAcceptor;
+        FrameStream.Listener l = a == null ? null : a.open(peer);
+        if (l == null) {
+            Log.warning("Control socket %s: refusing stream from %s (no stream handler)", path, peer);
+            return false;
+        }
+        FrameStream.Listener tracked = new FrameStream.Listener() {
+            @Override
+            public void onOpen(FrameStream stream) {
+                streams.add(stream);
+                l.onOpen(stream);
+            }
+
+            @Override
+            public void onFrame(FrameStream stream, byte[] frame) {
+                l.onFrame(stream, frame);
+            }
+
+            @Override
+            public void onClose(FrameStream stream, Throwable cause) {
+                streams.remove(stream);
+                l.onClose(stream, cause);
+            }
+        };
+        Log.info("Control socket %s: stream opened by %s", path, peer);
+        FrameStream s = FrameStream.start(c, peer, tracked);
+        if (closed) {
+            s.close();
+        }
+        return true;
+    }
+
+    /** The peer name when the text is a stream.open request, else null. */
+    static String streamPeer(String text) {
+        if (!text.startsWith("{") || !text.contains("stream.open")) {
+            return null;
+        }
+        JsonNode n = Json.parseOrNull(text);
+        if (n == null || !"stream.open".equals(Json.text(n, "method"))) {
+            return null;
+        }
+        String peer = Json.text(n.path("params"), "peer");
+        return peer == null || peer.isBlank() ? "unnamed" : peer;
+    }
+
+    static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 80) + "…";
+    }
+
+    /** Stops accepting, closes open streams and removes the socket file. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeQuietly(server);
+        workers.shutdown();
+        for (FrameStream s : streams) {
+            s.close();
+        }
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            Log.warning("Could not remove socket %s: %s", path, e.getMessage());
+        }
+    }
+
+    private static void closeQuietly(Closeable c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,335 @@
+package org.jckpool.libpool.ipc;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jckpool.libpool.json.Json;
+import org.jckpool.libpool.log.Log;
+
+/**
+ * A persistent, bidirectional connection carrying frames both ways (the hot paths between processes).
+ *
+ * <ul>
+ *   <li>A reader thread reads frames and calls {@link Listener#onFrame} for each, in order. A bad frame (length 0,
+ *       over {@link Frames#MAX_FRAME}, cut short) cannot be resynchronised, so it is logged and the stream closes.</li>
+ *   <li>{@link #send} queues a frame; a writer thread drains the queue in batches and writes each batch with one
+ *       gathering write. The queue is bounded ({@code queueCapacity} frames): when it is full, {@code send}
+ *       <b>blocks</b> for up to the send timeout and then <b>returns false</b> (frame not queued, stream still
+ *       open). {@link #trySend} never blocks. Both return false on a closed stream.</li>
+ *   <li>{@link Listener#onClose} runs exactly once, on the first close from either side or an I/O error.</li>
+ * </ul>
+ */
+public final class FrameStream implements Closeable {
+    /** Callbacks of a stream; run on the stream's reader thread (onClose on whichever thread closes). */
+    public interface Listener {
+        /** Called once, before the reader starts. */
+        default void onOpen(FrameStream stream) {
+        }
+
+        void onFrame(FrameStream stream, byte[] frame);
+
+        /** Called once when the stream closes; {@code cause} is null for an orderly close. */
+        default void onClose(FrameStream stream, Throwable cause) {
+        }
+    }
+
+    public static final int DEFAULT_QUEUE_CAPACITY = 8192;
+    public static final long DEFAULT_SEND_TIMEOUT_MS = 10_000;
+    private static final int MAX_BATCH_FRAMES = 256;
+    private static final long MAX_BATCH_BYTES = 4L << 20;
+    private static final byte[] POISON = new byte[0];
+
+    private final SocketChannel channel;
+    private final String peer;
+    private final Listener listener;
+    private final BlockingQueue<byte[]> queue;
+    private final long sendTimeoutMs;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicLong framesIn = new AtomicLong();
+    private final AtomicLong framesOut = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
+    private final Object idle = new Object();
+    private volatile boolean writing;
+    private Thread reader;
+    private Thread writer;
+
+    private FrameStream(SocketChannel channel, String peer, Listener listener, int queueCapacity, long sendTimeoutMs) {
+        this.channel = channel;
+        this.peer = peer;
+        this.listener = listener;
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.sendTimeoutMs = sendTimeoutMs;
+    }
+
+    /** Wraps a connected blocking channel and starts the reader and writer threads. */
+    public static FrameStream start(SocketChannel channel, String peer, Listener listener) {
+        return start(channel, peer, listener, DEFAULT_QUEUE_CAPACITY, DEFAULT_SEND_TIMEOUT_MS);
+    }
+
+    public static FrameStream start(SocketChannel channel, String peer, Listener listener, int queueCapacity,
+                                    long sendTimeoutMs) {
+        FrameStream s = new FrameStream(channel, peer, listener, queueCapacity, sendTimeoutMs);
+        s.begin();
+        return s;
+    }
+
+    /**
+     * Connects to a {@link ControlServer} socket, sends {@code {"method":"stream.open","params":{"peer":peer}}}
+     * and starts the stream. {@code peer} names the connecting process (e.g. "stratifier").
+     */
+    public static FrameStream connect(Path socket, String peer, Listener listener) throws IOException {
+        return connect(socket, peer, listener, DEFAULT_QUEUE_CAPACITY, DEFAULT_SEND_TIMEOUT_MS);
+    }
+
+    public static FrameStream connect(Path socket, String peer, Listener listener, int queueCapacity,
+                                      long sendTimeoutMs) throws IOException {
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            var open = Json.object();
+            open.put("method", "stream.open");
+            open.putObject("params").put("peer", peer);
+            Frames.write(ch, Frames.utf8(Json.write(open)));
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        return start(ch, socket.getFileName().toString(), listener, queueCapacity, sendTimeoutMs);
+    }
+
+    private void begin() {
+        try {
+            listener.onOpen(this);
+        } catch (RuntimeException e) {
+            Log.err("Stream to %s: onOpen handler failed: %s", peer, e);
+        }
+        writer = new Thread(this::writeLoop, "stream-w-" + peer);
+        writer.setDaemon(true);
+        reader = new Thread(this::readLoop, "stream-r-" + peer);
+        reader.setDaemon(true);
+        writer.start();
+        reader.start();
+    }
+
+    /** The other side's name: the peer named in stream.open (server side) or the socket name (client side). */
+    public String peer() {
+        return peer;
+    }
+
+    public boolean isOpen() {
+        return !closed.get();
+    }
+
+    /** Queues a frame, waiting up to the stream's send timeout for room; false when full after that or closed. */
+    public boolean send(byte[] frame) {
+        return send(frame, sendTimeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    public boolean send(String text) {
+        return send(Frames.utf8(text));
+    }
+
+    /** Queues a frame, waiting up to {@code timeout} for room. False when still full or the stream is closed. */
+    public boolean send(byte[] frame, long timeout, TimeUnit unit) {
+        Frames.checkOutgoing(frame);
+        if (closed.get()) {
+            return false;
+        }
+        try {
+            boolean queued = queue.offer(frame, timeout, unit);
+            if (!queued && !closed.get()) {
+                Log.warning("Stream to %s: send queue full for %d ms, frame not sent", peer, unit.toMillis(timeout));
+            }
+            return queued && !closed.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Queues a frame only if there is room now. */
+    public boolean trySend(byte[] frame) {
+        Frames.checkOutgoing(frame);
+        return !closed.get() && queue.offer(frame);
+    }
+
+    /** Frames waiting in the send queue. */
+    public int queued() {
+        return queue.size();
+    }
+
+    public long framesIn() {
+        return framesIn.get();
+    }
+
+    public long framesOut() {
+        return framesOut.get();
+    }
+
+    /** Gathering writes done so far (framesOut / batches = mean batch size). */
+    public long batches() {
+        return batches.get();
+    }
+
+    /** Waits until every queued frame has been written (or the timeout passes). True when drained. */
+    public boolean flush(long timeoutMs) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        synchronized (idle) {
+            while ((!queue.isEmpty() || writing) && !closed.get()) {
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) {
+                    return false;
+                }
+                idle.wait(Math.min(left, 50));
+            }
+        }
+        return queue.isEmpty();
+    }
+
+    private void readLoop() {
+        Throwable cause = null;
+        try {
+            while (!closed.get()) {
+                byte[] f = Frames.read(channel);
+                if (f == null) {
+                    break;
+                }
+                framesIn.incrementAndGet();
+                try {
+                    listener.onFrame(this, f);
+                } catch (RuntimeException e) {
+                    Log.err("Stream from %s: frame handler failed: %s", peer, e);
+                }
+            }
+        } catch (ClosedChannelException e) {
+            // closed by us
+        } catch (FrameException e) {
+            Log.warning("Stream from %s: bad frame, closing: %s", peer, e.getMessage());
+            cause = e;
+        } catch (IOException e) {
+            Log.info("Stream from %s: read failed: %s", peer, e.getMessage());
+            cause = e;
+        }
+        shutdown(cause);
+    }
+
+    private void writeLoop() {
+        List<byte[]> batch = new ArrayList<>(MAX_BATCH_FRAMES);
+        Throwable cause = null;
+        try {
+            while (!closed.get()) {
+                byte[] first = queue.take();
+                if (first == POISON) {
+                    break;
+                }
+                writing = true;
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH_FRAMES - 1);
+                writeBatch(batch);
+                batch.clear();
+                writing = false;
+                if (queue.isEmpty()) {
+                    synchronized (idle) {
+                        idle.notifyAll();
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            // close() interrupts the writer
+        } catch (ClosedChannelException e) {
+            // closed by us
+        } catch (IOException e) {
+            Log.info("Stream to %s: write failed: %s", peer, e.getMessage());
+            cause = e;
+        } finally {
+            writing = false;
+            synchronized (idle) {
+                idle.notifyAll();
+            }
+        }
+        shutdown(cause);
+    }
+
+    private void writeBatch(List<byte[]> batch) throws IOException {
+        int n = 0;
+        for (byte[] f : batch) {
+            if (f == POISON) {
+                break;
+            }
+            n++;
+        }
+        ByteBuffer[] bufs = new ByteBuffer[n * 2];
+        long total = 0;
+        int used = 0;
+        int frames = 0;
+        for (int i = 0; i < n; i++) {
+            byte[] f = batch.get(i);
+            bufs[used++] = Frames.header(f.length);
+            bufs[used++] = ByteBuffer.wrap(f);
+            total += Frames.HEADER + f.length;
+            frames++;
+            if (total >= MAX_BATCH_BYTES || i == n - 1) {
+                writeFully(bufs, used, total);
+                used = 0;
+                total = 0;
+            }
+        }
+        framesOut.addAndGet(frames);
+        if (n < batch.size()) {
+            throw new AsynchronousCloseException();
+        }
+    }
+
+    private void writeFully(ByteBuffer[] bufs, int count, long total) throws IOException {
+        long written = 0;
+        int offset = 0;
+        while (written < total) {
+            written += channel.write(bufs, offset, count - offset);
+            while (offset < count && !bufs[offset].hasRemaining()) {
+                offset++;
+            }
+        }
+        batches.incrementAndGet();
+    }
+
+    /** Closes the stream: pending frames are dropped (call {@link #flush} first to deliver them). */
+    @Override
+    public void close() {
+        shutdown(null);
+    }
+
+    private void shutdown(Throwable cause) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // already broken
+        }
+        queue.clear();
+        queue.offer(POISON);
+        if (writer != null && Thread.currentThread() != writer) {
+            writer.interrupt();
+        }
+        try {
+            listener.onClose(this, cause);
+        } catch (RuntimeException e) {
+            Log.err("Stream %s: close handler failed: %s", peer, e);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package org.jckpool.libpool.json;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** The one shared Jackson mapper of the suite and a few small helpers around it. */
+public final class Json {
+    /** Shared, thread-safe mapper. Unknown properties are ignored (peers may be newer than us). */
+    public static final ObjectMapper MAPPER = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private Json() {
+    }
+
+    public static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    /** Serialises any value (JsonNode, record, map…) to compact JSON text. */
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot serialise " + value.getClass().getName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses JSON text; returns null when the text is not JSON (plain-text commands, garbage). */
+    public static JsonNode parseOrNull(String text) {
+        if (text == null) {
+            return null;
+        }
+        String t = text.strip();
+        if (t.isEmpty() || (t.charAt(0) != '{' && t.charAt(0) != '[')) {
+            return null;
+        }
+        try {
+            return MAPPER.readTree(t);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    /** The text of a field, or null when it is missing or not textual. */
+    public static String text(JsonNode node, String field) {
+        JsonNode v = node == null ? null : node.get(field);
+        return v != null && v.isTextual() ? v.asText() : null;
+    }
+}

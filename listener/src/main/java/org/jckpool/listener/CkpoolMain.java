@@ -1,0 +1,233 @@
+package org.jckpool.listener;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.jckpool.libpool.config.ConfigException;
+import org.jckpool.libpool.config.ConfigLoader;
+import org.jckpool.libpool.config.PoolConfig;
+import org.jckpool.libpool.log.Log;
+import org.jckpool.libpool.process.SocketDirs;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ckpool}: parses ckpool's command line, checks the config, and runs the {@link Supervisor}. */
+@Command(name = "ckpool", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Start the jckpool suite: listener, generator, stratifier and connector.")
+public final class CkpoolMain implements Callable<Integer> {
+    @Option(names = {"-c", "--config"}, paramLabel = "CONFIG", description = "Config file (default <name>.conf).")
+    String config;
+    @Option(names = {"-n", "--name"}, paramLabel = "NAME",
+            description = "Instance name (default ckpool; ckproxy, ckpassthrough, cknode, ckredirector by mode).")
+    String name;
+    @Option(names = {"-s", "--sockdir"}, paramLabel = "SOCKDIR", description = "Socket directory (default /tmp/<name>).")
+    String sockdir;
+    @Option(names = {"-l", "--loglevel"}, paramLabel = "LOGLEVEL", description = "Log level 0-7 (default 5, notice).")
+    int loglevel = Log.DEFAULT_LEVEL;
+    @Option(names = {"-k", "--killold"}, description = "Kill a running instance of the same name first.")
+    boolean killOld;
+    @Option(names = {"-D", "--daemonise"}, description = "Run in the background.")
+    boolean daemonise;
+    @Option(names = {"-q", "--quiet"}, description = "Print only errors to the console.")
+    boolean quiet;
+    @Option(names = {"-g", "--group"}, paramLabel = "GROUP", description = "Group that owns the sockets.")
+    String group;
+    @Option(names = {"-B", "--btcsolo"}, description = "Solo mining: each user mines to their own address.")
+    boolean btcsolo;
+    @Option(names = {"-L", "--log-shares"}, description = "Log every share.")
+    boolean logShares;
+    @Option(names = {"-p", "--proxy"}, description = "Proxy mode: mine on the upstream pools in \"proxy\".")
+    boolean proxy;
+    @Option(names = {"-P", "--passthrough"}, description = "Passthrough proxy mode.")
+    boolean passthrough;
+    @Option(names = {"-H", "--handover"}, description = "Take over the sockets of a running instance (implies -k).")
+    boolean handover;
+    @Option(names = {"-N", "--node"}, description = "Node mode (passthrough with a local bitcoind).")
+    boolean node;
+    @Option(names = {"-R", "--redirector"}, description = "Redirector mode (send miners to \"redirecturl\").")
+    boolean redirector;
+    @Option(names = {"-u", "--userproxy"}, description = "User proxy mode.")
+    boolean userproxy;
+    @Option(names = {"-t", "--trusted"}, description = "Trusted remote mode (to \"upstream\").")
+    boolean trusted;
+
+    private final String[] originalArgs;
+
+    CkpoolMain(String[] originalArgs) {
+        this.originalArgs = originalArgs;
+    }
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new CkpoolMain(args)).execute(args);
+        System.exit(code);
+    }
+
+    @Override
+    public Integer call() {
+        Log.setProcess("listener");
+        String problem = checkFlags();
+        if (problem != null) {
+            return fail(problem);
+        }
+        if (handover) {
+            killOld = true;
+        }
+        notYet(handover, "-H (handover)", "the old instance is killed instead (-k)");
+        notYet(node, "-N (node mode)", "running as a plain pool");
+        notYet(redirector, "-R (redirector mode)", "running as a plain pool");
+        notYet(userproxy, "-u (userproxy mode)", "running as a plain pool");
+        notYet(trusted, "-t (trusted remote mode)", "running as a plain pool");
+
+        String instance = name != null ? name : defaultName();
+        Path cfgPath = Path.of(config != null ? config : instance + ".conf");
+        Path dir = SocketDirs.forPool(sockdir, instance);
+        PoolConfig cfg;
+        try {
+            cfg = ConfigLoader.load(cfgPath);
+        } catch (ConfigException e) {
+            return fail("bad config " + cfgPath + ": " + e.getMessage());
+        }
+        if (cfg.btcaddress() == null && !btcsolo && !anyProxyMode()) {
+            return fail("non-solo mining needs a \"btcaddress\" in " + cfgPath + " (or use -B)");
+        }
+        if ((proxy || passthrough) && cfg.proxy().isEmpty()) {
+            return fail("no \"proxy\" entries in " + cfgPath + " for proxy mode");
+        }
+        if (group != null) {
+            try {
+                SocketDirs.checkGroup(group);
+            } catch (IOException e) {
+                return fail("group " + group + " not found");
+            }
+            SocketDirs.setGroup(group);
+        }
+        if (daemonise) {
+            return daemonise();
+        }
+        Log.setQuiet(quiet);
+        try {
+            Log.init("listener", Path.of(cfg.logdir()).resolve(instance + ".log"), loglevel);
+        } catch (IOException e) {
+            return fail("cannot open log file in " + cfg.logdir() + ": " + e.getMessage());
+        }
+        SuiteSettings s = new SuiteSettings(instance, dir, cfgPath, loglevel, group, quiet, killOld, btcsolo,
+                logShares, proxy, passthrough);
+        try {
+            return new Supervisor(s, new ChildLauncher()).run();
+        } catch (IOException e) {
+            return fail(e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    /** ckpool's rules: a log level in range, at most one proxy-like mode, no solo mode with a proxy mode. */
+    String checkFlags() {
+        if (!Log.isValidLevel(loglevel)) {
+            return "invalid loglevel (range 0 - 7): " + loglevel;
+        }
+        int modes = (proxy ? 1 : 0) + (passthrough ? 1 : 0) + (node ? 1 : 0) + (redirector ? 1 : 0)
+                + (userproxy ? 1 : 0);
+        if (modes > 1) {
+            return "only one of -p, -P, -N, -R, -u may be given";
+        }
+        if (btcsolo && modes > 0) {
+            return "cannot combine btcsolo mode (-B) with a proxy mode";
+        }
+        if (trusted && modes > 0) {
+            return "cannot combine trusted remote mode (-t) with a proxy mode";
+        }
+        return null;
+    }
+
+    String defaultName() {
+        if (node) {
+            return "cknode";
+        }
+        if (redirector) {
+            return "ckredirector";
+        }
+        if (passthrough) {
+            return "ckpassthrough";
+        }
+        if (proxy || userproxy) {
+            return "ckproxy";
+        }
+        return "ckpool";
+    }
+
+    private boolean anyProxyMode() {
+        return proxy || passthrough || node || redirector || userproxy;
+    }
+
+    private static void notYet(boolean given, String what, String instead) {
+        if (given) {
+            String msg = "ckpool: " + what + " is not yet supported; " + instead;
+            System.err.println(msg);
+            Log.warning("%s", msg);
+        }
+    }
+
+    private static int fail(String message) {
+        System.err.println("ckpool: " + message);
+        Log.emerg("%s", message);
+        return 1;
+    }
+
+    /**
+     * A JVM cannot fork, so -D starts the same command again without -D, detached (setsid when available) with
+     * stdio on /dev/null, and returns. The background instance logs to the log file as usual.
+     */
+    private int daemonise() {
+        List<String> cmd = new ArrayList<>();
+        for (String setsid : List.of("/usr/bin/setsid", "/bin/setsid")) {
+            if (Files.isExecutable(Path.of(setsid))) {
+                cmd.add(setsid);
+                break;
+            }
+        }
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(CkpoolMain.class.getName());
+        for (String a : originalArgs) {
+            String stripped = stripDaemonFlag(a);
+            if (stripped != null) {
+                cmd.add(stripped);
+            }
+        }
+        try {
+            Process p = new ProcessBuilder(cmd)
+                    .redirectInput(new File("/dev/null"))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            System.out.println("ckpool: running in the background as pid " + p.pid());
+            return 0;
+        } catch (IOException e) {
+            return fail("cannot start in the background: " + e.getMessage());
+        }
+    }
+
+    /** Removes D from a flag cluster like -kD; null when nothing is left. Leaves option values alone. */
+    static String stripDaemonFlag(String arg) {
+        if (arg.equals("--daemonise")) {
+            return null;
+        }
+        if (arg.startsWith("-") && !arg.startsWith("--") && arg.length() > 1
+                && arg.substring(1).chars().allMatch(Character::isLetter) && arg.indexOf('D') > 0) {
+            String rest = "-" + arg.substring(1).replace("D", "");
+            return rest.equals("-") ? null : rest;
+        }
+        return arg;
+    }
+}

@@ -1,0 +1,38 @@
+package org.jckpool.listener;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** One child process slot of the suite: its name and main class, the running process, and its restart record. */
+final class ManagedChild {
+    final String process;
+    final String mainClass;
+    final RestartPolicy policy;
+    final AtomicInteger restarts = new AtomicInteger();
+    volatile Process proc;
+    volatile Instant started;
+    /** Set while the supervisor itself stops this child, so its exit is not treated as a crash. */
+    volatile boolean stopping;
+
+    ManagedChild(String process, String mainClass, RestartPolicy policy) {
+        this.process = process;
+        this.mainClass = mainClass;
+        this.policy = policy;
+    }
+
+    boolean alive() {
+        Process p = proc;
+        return p != null && p.isAlive();
+    }
+
+    long pid() {
+        Process p = proc;
+        return p == null ? -1 : p.pid();
+    }
+
+    Duration uptime() {
+        Instant s = started;
+        return s == null ? Duration.ZERO : Duration.between(s, Instant.now());
+    }
+}

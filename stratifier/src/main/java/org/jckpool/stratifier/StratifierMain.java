@@ -1,0 +1,14 @@
+package org.jckpool.stratifier;
+
+import org.jckpool.libpool.process.ChildRuntime;
+
+/** The stratifier child process: started by the listener (ckpool), see {@link ChildRuntime}. */
+public final class StratifierMain {
+    private StratifierMain() {
+    }
+
+    public static void main(String[] args) {
+        ChildRuntime.run("stratifier", args, rt -> {
+        });
+    }
+}
