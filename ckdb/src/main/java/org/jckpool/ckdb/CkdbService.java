@@ -1,5 +1,6 @@
 package org.jckpool.ckdb;
 
+import org.jckpool.libpool.log.Log;
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,7 +38,6 @@ import org.jckpool.ckdb.store.ShareRow;
  * queued for the {@link DbWriter}; queries answer from memory. Thread-safe; memory is guarded by its monitor.
  */
 public final class CkdbService implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger("ckdb");
     private static final int BCRYPT_COST = 10;
     private static final int MAX_PASSWORD = 72;
 
@@ -75,7 +75,7 @@ public final class CkdbService implements AutoCloseable {
             java.util.Map<String, Long> committed = new java.util.HashMap<>();
             m.sources.values().forEach(s -> committed.put(s.source, s.lastSeq));
             writer = new DbWriter(ds, config.writerQueue(), committed);
-            LOG.log(System.Logger.Level.INFO, "ckdb: schema v" + version + ", loaded " + m.users.size()
+            Log.notice("%s", "ckdb: schema v" + version + ", loaded " + m.users.size()
                     + " users, " + m.blocks.size() + " blocks, " + m.poolTotals.accepted + " shares");
         }
         return this;
@@ -103,7 +103,7 @@ public final class CkdbService implements AutoCloseable {
         } catch (BadRequestException e) {
             return failedReply(req.form(), req.id(), e.getMessage());
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "ckdb: " + req.cmd() + " failed: " + e, e);
+            Log.err("%s", "ckdb: " + req.cmd() + " failed: " + e);
             return failedReply(req.form(), req.id(), "internal error");
         }
     }
@@ -248,7 +248,7 @@ public final class CkdbService implements AutoCloseable {
         if (seq > s.lastSeq + 1) {
             s.gaps++;
             s.missing += seq - s.lastSeq - 1;
-            LOG.log(System.Logger.Level.WARNING, "ckdb: source " + source + " skipped from seq " + s.lastSeq
+            Log.warning("%s", "ckdb: source " + source + " skipped from seq " + s.lastSeq
                     + " to " + seq + " (" + (seq - s.lastSeq - 1) + " messages missing)");
         }
         s.lastSeq = seq;
@@ -353,8 +353,7 @@ public final class CkdbService implements AutoCloseable {
                 new Timestamp(created)));
         writer.enqueue(new BlockPayoutOp(hash, reward, netdiff, b.shareIdEnd, config.pplnsN(), config.poolFee(),
                 this::payoutsComputed));
-        LOG.log(System.Logger.Level.INFO,
-                "ckdb: block " + height + " " + hash + " by " + user + "." + worker);
+        Log.notice("%s", "ckdb: block " + height + " " + hash + " by " + user + "." + worker);
     }
 
     private static String blockHash(ObjectNode p) throws BadRequestException {
@@ -407,7 +406,7 @@ public final class CkdbService implements AutoCloseable {
         writer.enqueue(blockUpdate);
         writer.enqueue(sql(null, -1, "UPDATE payouts SET status = ? WHERE blockhash = ?", payoutStatus,
                 b.blockhash));
-        LOG.log(System.Logger.Level.INFO, "ckdb: block " + b.height + " " + b.blockhash + " is " + status
+        Log.notice("%s", "ckdb: block " + b.height + " " + b.blockhash + " is " + status
                 + ("orphan".equals(status) ? "; its payouts are void" : ""));
     }
 

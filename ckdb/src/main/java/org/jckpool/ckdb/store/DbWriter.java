@@ -1,5 +1,6 @@
 package org.jckpool.ckdb.store;
 
+import org.jckpool.libpool.log.Log;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -27,7 +28,6 @@ import org.postgresql.copy.CopyManager;
  * it is retried, so nothing is written twice; and a batch is kept until it commits, so nothing is lost.
  */
 public final class DbWriter implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger("ckdb");
     private static final int MAX_BATCH = 50_000;
     private static final long MAX_BACKOFF_MS = 5_000;
 
@@ -136,24 +136,24 @@ public final class DbWriter implements AutoCloseable {
                 afterCommit(batch);
                 if (databaseDown) {
                     databaseDown = false;
-                    LOG.log(System.Logger.Level.WARNING, "ckdb: PostgreSQL reachable again, writing resumed");
+                    Log.warning("%s", "ckdb: PostgreSQL reachable again, writing resumed");
                 }
                 return;
             } catch (SQLException e) {
                 failures.incrementAndGet();
                 if ("23505".equals(e.getSQLState()) && !stageShares) {
                     // a share already in the table: redo through the staging table, which skips it
-                    LOG.log(System.Logger.Level.WARNING, "ckdb: duplicate key in batch, retrying via staging: "
+                    Log.warning("%s", "ckdb: duplicate key in batch, retrying via staging: "
                             + e.getMessage());
                     stageShares = true;
                     continue;
                 }
                 if (!running && !isConnectionProblem(e)) {
-                    LOG.log(System.Logger.Level.ERROR, "ckdb: dropping batch at shutdown after error: " + e);
+                    Log.err("%s", "ckdb: dropping batch at shutdown after error: " + e);
                     return;
                 }
                 if (!databaseDown || backoff >= MAX_BACKOFF_MS) {
-                    LOG.log(System.Logger.Level.ERROR, "ckdb ALARM: database write failed (" + e.getSQLState()
+                    Log.err("%s", "ckdb ALARM: database write failed (" + e.getSQLState()
                             + " " + e.getMessage() + "); " + (batch.size() + queue.size())
                             + " writes buffered, retrying in " + backoff + " ms");
                 }
@@ -186,7 +186,7 @@ public final class DbWriter implements AutoCloseable {
             }
         }
         if (out.size() != batch.size()) {
-            LOG.log(System.Logger.Level.WARNING, "ckdb: " + (batch.size() - out.size())
+            Log.warning("%s", "ckdb: " + (batch.size() - out.size())
                     + " writes were already committed by an interrupted attempt; not writing them again");
         }
         return out;
@@ -275,7 +275,7 @@ public final class DbWriter implements AutoCloseable {
             try {
                 op.committed();
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "ckdb: after-commit step failed: " + e, e);
+                Log.err("%s", "ckdb: after-commit step failed: " + e);
             }
         }
         committedShares.addAndGet(shares);

@@ -1,5 +1,6 @@
 package org.jckpool.ckdb.store;
 
+import org.jckpool.libpool.log.Log;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,6 @@ import javax.sql.DataSource;
  */
 public final class Migrations {
     private static final String BASE = "/org/jckpool/ckdb/schema/";
-    private static final System.Logger LOG = System.getLogger("ckdb");
 
     private Migrations() {
     }
@@ -54,7 +54,7 @@ public final class Migrations {
                         ps.executeUpdate();
                     }
                     c.commit();
-                    LOG.log(System.Logger.Level.INFO, "ckdb schema: applied " + file);
+                    Log.notice("%s", "ckdb schema: applied " + file);
                 } catch (SQLException e) {
                     c.rollback();
                     throw new SQLException("migration " + file + " failed: " + e.getMessage(), e);
