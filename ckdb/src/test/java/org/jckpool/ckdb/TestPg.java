@@ -49,6 +49,11 @@ public final class TestPg {
         }
     }
 
+    /** Port of the embedded server, or -1 when an external one is used. */
+    public static synchronized int embeddedPort() {
+        return shared == null ? -1 : shared.getPort();
+    }
+
     private static void create(String url, String user, String pass, String name) throws SQLException {
         try (Connection c = DriverManager.getConnection(url, user, pass); Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);

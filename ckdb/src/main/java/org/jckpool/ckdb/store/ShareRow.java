@@ -1,7 +1,6 @@
 package org.jckpool.ckdb.store;
 
 import java.sql.Connection;
-import java.time.Instant;
 
 /** One accepted share, copied into {@code shares} in bulk by the writer. */
 public record ShareRow(String source, long seq, long shareId, long workinfoId, String username, String workername,
@@ -18,7 +17,7 @@ public record ShareRow(String source, long seq, long shareId, long workinfoId, S
                 .append('\t');
         copyText(sb, username).append('\t');
         copyText(sb, workername).append('\t').append(diff).append('\t').append(sdiff).append('\t')
-                .append(Instant.ofEpochMilli(createdMillis)).append('\n');
+                .append(TimeText.utc(createdMillis)).append('\n');
     }
 
     static StringBuilder copyText(StringBuilder sb, String s) {
