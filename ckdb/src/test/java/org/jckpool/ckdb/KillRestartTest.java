@@ -66,7 +66,7 @@ class KillRestartTest {
         assertThat(ControlClient.request(sock, "adduser.1.json={\"username\":\"ann\",\"password\":\"annpass1\"}",
                 10_000).orElseThrow()).contains(".ok.added ann");
 
-        int total = 30_000;
+        int total = 12_000;
         double expected = 0;
         try (CkdbClient client = new CkdbClient(sock, spool, "pool1")) {
             assertThat(client.authorise("ann", "ann.rig1", 1, "test")).isPresent()
@@ -88,7 +88,7 @@ class KillRestartTest {
                 if (i == total / 2) {
                     ckdb = startCkdb(db, sockdir, logdir);
                 }
-                if (i % 1000 == 0) {
+                if (i % 2000 == 0) {
                     Thread.sleep(20);
                 }
             }

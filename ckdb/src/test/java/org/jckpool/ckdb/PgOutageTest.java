@@ -54,7 +54,7 @@ class PgOutageTest {
             long start = System.currentTimeMillis();
             boolean stopped = false;
             boolean restarted = false;
-            while (System.currentTimeMillis() - start < 6000) {
+            while (System.currentTimeMillis() - start < 4000) {
                 String reply = svc.handle(batch(seq, 1000, "u" + (seq % 3)));
                 assertThat(reply).contains("\"accepted\":1000");
                 for (long s = seq; s < seq + 1000; s++) {
@@ -62,10 +62,10 @@ class PgOutageTest {
                 }
                 seq += 1000;
                 long t = System.currentTimeMillis() - start;
-                if (!stopped && t > 1000) {
+                if (!stopped && t > 700) {
                     pg.close();
                     stopped = true;
-                } else if (stopped && !restarted && t > 3500) {
+                } else if (stopped && !restarted && t > 2200) {
                     long wait = System.currentTimeMillis() + 20_000;
                     while (!svc.writer().databaseDown() && System.currentTimeMillis() < wait) {
                         Thread.sleep(50);
