@@ -76,7 +76,7 @@ public final class CkdbMain implements java.util.concurrent.Callable<Integer> {
         Log.init(name, logDir.resolve(name + ".log"), logLevel);
         String password = Optional.ofNullable(dbPass).orElse(System.getenv(PASSWORD_ENV));
         if (dbPass != null) {
-            Log.warning("ckdb: a password given with -p is visible to other users; prefer %s", PASSWORD_ENV);
+            Log.warning("a password given with -p is visible to other users; prefer %s", PASSWORD_ENV);
         }
         DbSettings db = url != null ? new DbSettings(url, dbUser, password)
                 : DbSettings.of(dbHost, dbPort, dbName, dbUser, password);
@@ -87,13 +87,13 @@ public final class CkdbMain implements java.util.concurrent.Callable<Integer> {
         Optional<ProcessHandle> old = PidFile.liveProcess(pidFile);
         if (old.isPresent() && old.get().pid() != ProcessHandle.current().pid()) {
             if (!killOld) {
-                Log.emerg("ckdb: %s already runs as pid %d (use -k to replace it)", name, old.get().pid());
+                Log.emerg("%s already runs as pid %d (use -k to replace it)", name, old.get().pid());
                 return 1;
             }
-            Log.notice("ckdb: stopping old instance pid %d", old.get().pid());
+            Log.notice("stopping old instance pid %d", old.get().pid());
             old.get().destroy();
             if (!old.get().onExit().completeOnTimeout(null, 15, TimeUnit.SECONDS).join().isAlive()) {
-                Log.notice("ckdb: old instance gone");
+                Log.notice("old instance gone");
             } else {
                 old.get().destroyForcibly();
             }
@@ -110,7 +110,7 @@ public final class CkdbMain implements java.util.concurrent.Callable<Integer> {
                 service.start();
                 break;
             } catch (SQLException e) {
-                Log.err("ckdb ALARM: cannot start, database %s unreachable: %s; retrying in %d ms", db,
+                Log.err("ALARM: cannot start, database %s unreachable: %s; retrying in %d ms", db,
                         e.getMessage(), backoff);
                 Thread.sleep(backoff);
                 backoff = Math.min(backoff * 2, 30_000);
@@ -135,7 +135,7 @@ public final class CkdbMain implements java.util.concurrent.Callable<Integer> {
             server.close();
             try {
                 if (!service.awaitDurable(10_000)) {
-                    Log.err("ckdb: stopping with %d writes not committed", service.writer().pending());
+                    Log.err("stopping with %d writes not committed", service.writer().pending());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -144,12 +144,12 @@ public final class CkdbMain implements java.util.concurrent.Callable<Integer> {
             ds.close();
             timer.shutdownNow();
             PidFile.removeIfOurs(pidFile);
-            Log.notice("ckdb: stopped");
+            Log.notice("stopped");
         }, "ckdb-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        Log.notice("ckdb: ready on %s (database %s)", server.path(), db);
+        Log.notice("ready on %s (database %s)", server.path(), db);
         stop.await();
-        Log.notice("ckdb: shutdown requested");
+        Log.notice("shutdown requested");
         return 0;
     }
 }

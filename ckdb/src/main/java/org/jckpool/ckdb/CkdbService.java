@@ -75,7 +75,7 @@ public final class CkdbService implements AutoCloseable {
             java.util.Map<String, Long> committed = new java.util.HashMap<>();
             m.sources.values().forEach(s -> committed.put(s.source, s.lastSeq));
             writer = new DbWriter(ds, config.writerQueue(), committed);
-            Log.notice("%s", "ckdb: schema v" + version + ", loaded " + m.users.size()
+            Log.notice("%s", "schema v" + version + ", loaded " + m.users.size()
                     + " users, " + m.blocks.size() + " blocks, " + m.poolTotals.accepted + " shares");
         }
         return this;
@@ -103,7 +103,7 @@ public final class CkdbService implements AutoCloseable {
         } catch (BadRequestException e) {
             return failedReply(req.form(), req.id(), e.getMessage());
         } catch (RuntimeException e) {
-            Log.err("%s", "ckdb: " + req.cmd() + " failed: " + e);
+            Log.err("%s failed: %s", req.cmd(), e);
             return failedReply(req.form(), req.id(), "internal error");
         }
     }
@@ -248,7 +248,7 @@ public final class CkdbService implements AutoCloseable {
         if (seq > s.lastSeq + 1) {
             s.gaps++;
             s.missing += seq - s.lastSeq - 1;
-            Log.warning("%s", "ckdb: source " + source + " skipped from seq " + s.lastSeq
+            Log.warning("%s", "source " + source + " skipped from seq " + s.lastSeq
                     + " to " + seq + " (" + (seq - s.lastSeq - 1) + " messages missing)");
         }
         s.lastSeq = seq;
@@ -353,7 +353,7 @@ public final class CkdbService implements AutoCloseable {
                 new Timestamp(created)));
         writer.enqueue(new BlockPayoutOp(hash, reward, netdiff, b.shareIdEnd, config.pplnsN(), config.poolFee(),
                 this::payoutsComputed));
-        Log.notice("%s", "ckdb: block " + height + " " + hash + " by " + user + "." + worker);
+        Log.notice("%s", "block " + height + " " + hash + " by " + user + "." + worker);
     }
 
     private static String blockHash(ObjectNode p) throws BadRequestException {
@@ -406,7 +406,7 @@ public final class CkdbService implements AutoCloseable {
         writer.enqueue(blockUpdate);
         writer.enqueue(sql(null, -1, "UPDATE payouts SET status = ? WHERE blockhash = ?", payoutStatus,
                 b.blockhash));
-        Log.notice("%s", "ckdb: block " + b.height + " " + b.blockhash + " is " + status
+        Log.notice("%s", "block " + b.height + " " + b.blockhash + " is " + status
                 + ("orphan".equals(status) ? "; its payouts are void" : ""));
     }
 

@@ -32,7 +32,7 @@ public final class JournalReplay {
         for (Path f : files) {
             Path idFile = f.resolveSibling(f.getFileName().toString().replace(".ckdb.journal", ".ckdb.id"));
             if (!Files.exists(idFile)) {
-                Log.warning("ckdb: %s has no id file, skipped", f);
+                Log.warning("%s has no id file, skipped", f);
                 continue;
             }
             String source = Files.readString(idFile).trim();
@@ -42,7 +42,7 @@ public final class JournalReplay {
                 String line;
                 while ((line = r.readLine()) != null) {
                     if (!line.startsWith("{") || !line.endsWith("}")) {
-                        Log.warning("ckdb: skipping an incomplete line in %s", f);
+                        Log.warning("skipping an incomplete line in %s", f);
                         continue;
                     }
                     lines.add(line);
@@ -53,7 +53,7 @@ public final class JournalReplay {
                 }
                 fileAccepted += send(svc, source, lines);
             }
-            Log.notice("ckdb: rebuilt %d messages of %s from %s", fileAccepted, source, f);
+            Log.notice("rebuilt %d messages of %s from %s", fileAccepted, source, f);
             accepted += fileAccepted;
         }
         return accepted;

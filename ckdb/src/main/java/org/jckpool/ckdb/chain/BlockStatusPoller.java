@@ -49,7 +49,7 @@ public final class BlockStatusPoller implements CkdbService.ChainPollHook {
                     changed++;
                 }
             } catch (IOException e) {
-                Log.warning("ckdb: cannot ask the node about block %s: %s", hash, e.getMessage());
+                Log.warning("cannot ask the node about block %s: %s", hash, e.getMessage());
                 break;
             }
         }

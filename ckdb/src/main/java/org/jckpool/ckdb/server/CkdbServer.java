@@ -31,14 +31,14 @@ public final class CkdbServer implements Closeable {
             public void onFrame(FrameStream stream, byte[] frame) {
                 String reply = service.handle(Frames.text(frame));
                 if (!stream.send(reply)) {
-                    Log.warning("ckdb: could not queue a reply to %s, closing its stream", peer);
+                    Log.warning("could not queue a reply to %s, closing its stream", peer);
                     stream.close();
                 }
             }
 
             @Override
             public void onClose(FrameStream stream, Throwable cause) {
-                Log.info("ckdb: stream from %s closed%s", peer, cause == null ? "" : ": " + cause.getMessage());
+                Log.info("stream from %s closed%s", peer, cause == null ? "" : ": " + cause.getMessage());
             }
         });
         return new CkdbServer(cs);

@@ -136,24 +136,24 @@ public final class DbWriter implements AutoCloseable {
                 afterCommit(batch);
                 if (databaseDown) {
                     databaseDown = false;
-                    Log.warning("%s", "ckdb: PostgreSQL reachable again, writing resumed");
+                    Log.warning("%s", "PostgreSQL reachable again, writing resumed");
                 }
                 return;
             } catch (SQLException e) {
                 failures.incrementAndGet();
                 if ("23505".equals(e.getSQLState()) && !stageShares) {
                     // a share already in the table: redo through the staging table, which skips it
-                    Log.warning("%s", "ckdb: duplicate key in batch, retrying via staging: "
+                    Log.warning("%s", "duplicate key in batch, retrying via staging: "
                             + e.getMessage());
                     stageShares = true;
                     continue;
                 }
                 if (!running && !isConnectionProblem(e)) {
-                    Log.err("%s", "ckdb: dropping batch at shutdown after error: " + e);
+                    Log.err("%s", "dropping batch at shutdown after error: " + e);
                     return;
                 }
                 if (!databaseDown || backoff >= MAX_BACKOFF_MS) {
-                    Log.err("%s", "ckdb ALARM: database write failed (" + e.getSQLState()
+                    Log.err("%s", "ALARM: database write failed (" + e.getSQLState()
                             + " " + e.getMessage() + "); " + (batch.size() + queue.size())
                             + " writes buffered, retrying in " + backoff + " ms");
                 }
@@ -186,7 +186,7 @@ public final class DbWriter implements AutoCloseable {
             }
         }
         if (out.size() != batch.size()) {
-            Log.warning("%s", "ckdb: " + (batch.size() - out.size())
+            Log.warning("%s", "" + (batch.size() - out.size())
                     + " writes were already committed by an interrupted attempt; not writing them again");
         }
         return out;
@@ -275,7 +275,7 @@ public final class DbWriter implements AutoCloseable {
             try {
                 op.committed();
             } catch (RuntimeException e) {
-                Log.err("%s", "ckdb: after-commit step failed: " + e);
+                Log.err("%s", "after-commit step failed: " + e);
             }
         }
         committedShares.addAndGet(shares);

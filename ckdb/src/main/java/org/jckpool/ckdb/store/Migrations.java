@@ -54,7 +54,7 @@ public final class Migrations {
                         ps.executeUpdate();
                     }
                     c.commit();
-                    Log.notice("%s", "ckdb schema: applied " + file);
+                    Log.notice("%s", "schema: applied " + file);
                 } catch (SQLException e) {
                     c.rollback();
                     throw new SQLException("migration " + file + " failed: " + e.getMessage(), e);
