@@ -122,7 +122,10 @@ public final class Fields {
             if (comma > 0) {
                 long sec = Long.parseLong(s.substring(0, comma));
                 long nsec = Long.parseLong(s.substring(comma + 1));
-                return Math.multiplyExact(sec, 1000L) + nsec / 1_000_000;
+                if (sec < 0 || sec > 1e11 || nsec < 0 || nsec >= 1_000_000_000L) {
+                    throw new BadRequestException("field 'createdate' out of range");
+                }
+                return sec * 1000L + nsec / 1_000_000;
             }
             double sec = Double.parseDouble(s);
             if (!Double.isFinite(sec) || sec < 0 || sec > 1e11) {

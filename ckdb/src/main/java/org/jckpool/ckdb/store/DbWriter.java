@@ -126,6 +126,7 @@ public final class DbWriter implements AutoCloseable {
         long backoff = 100;
         boolean outcomeUnknown = false;
         boolean stageShares = false;
+        int dataErrors = 0;
         while (true) {
             try (Connection c = ds.getConnection()) {
                 c.setAutoCommit(false);
@@ -148,8 +149,9 @@ public final class DbWriter implements AutoCloseable {
                     stageShares = true;
                     continue;
                 }
-                if (!running && !isConnectionProblem(e)) {
-                    Log.err("%s", "dropping batch at shutdown after error: " + e);
+                if (!isConnectionProblem(e) && ++dataErrors >= 2) {
+                    // the database is there but refuses something in this batch: find it, keep the rest
+                    writeOneByOne(batch);
                     return;
                 }
                 if (!databaseDown || backoff >= MAX_BACKOFF_MS) {
@@ -157,16 +159,57 @@ public final class DbWriter implements AutoCloseable {
                             + " " + e.getMessage() + "); " + (batch.size() + queue.size())
                             + " writes buffered, retrying in " + backoff + " ms");
                 }
-                databaseDown = true;
+                databaseDown = isConnectionProblem(e);
                 Thread.sleep(backoff);
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
             }
         }
     }
 
+    /**
+     * Writes each op in its own transaction (shares staged, so a share already present is skipped). An op the
+     * database refuses for a reason other than a lost connection is logged with the reason and left out, with its
+     * sequence number still committed, so that one bad row cannot stop the writer.
+     */
+    private void writeOneByOne(List<DbOp> batch) throws InterruptedException {
+        Log.err("%s", "database refuses a batch of " + batch.size() + " writes; writing them one by one");
+        long backoff = 100;
+        for (DbOp op : batch) {
+            List<DbOp> one = List.of(op);
+            boolean skip = false;
+            while (true) {
+                try (Connection c = ds.getConnection()) {
+                    c.setAutoCommit(false);
+                    List<DbOp> todo = withoutCommitted(c, one);
+                    write(c, skip ? List.of() : todo, true);
+                    if (skip && op.source() != null) {
+                        write(c, List.of(DbOp.seqMark(op.source(), op.seq())), true);
+                    }
+                    c.commit();
+                    break;
+                } catch (SQLException e) {
+                    failures.incrementAndGet();
+                    if (!isConnectionProblem(e)) {
+                        Log.err("%s", "ALARM: database refused a write, left out: " + op.getClass().getSimpleName()
+                                + (op.source() == null ? "" : " of " + op.source() + " seq " + op.seq()) + ": "
+                                + e.getMessage());
+                        skip = true;
+                        continue;
+                    }
+                    databaseDown = true;
+                    Thread.sleep(backoff);
+                    backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+                }
+            }
+        }
+        databaseDown = false;
+        afterCommit(batch);
+    }
+
     private static boolean isConnectionProblem(SQLException e) {
         String state = e.getSQLState();
-        return state == null || state.startsWith("08") || state.startsWith("57");
+        return state == null || state.startsWith("08") || state.startsWith("57") || state.startsWith("53")
+                || state.startsWith("40");
     }
 
     /** Drops the ops whose source sequence number is already committed (an earlier attempt did commit). */
