@@ -79,6 +79,12 @@ class KillRestartTest {
                         .put("workername", i % 2 == 0 ? "ann.rig1" : "ben.x").put("diff", diff);
                 client.send("shares", s);
                 if (i == total / 3) {
+                    // kill once part of the stream is committed and part is still on its way
+                    long until = System.currentTimeMillis() + 30_000;
+                    while (client.deliveredSeq() < total / 6 && System.currentTimeMillis() < until) {
+                        Thread.sleep(5);
+                    }
+                    assertThat(client.deliveredSeq()).isBetween((long) total / 6, (long) i - 1);
                     ckdb.destroyForcibly().waitFor();
                     // while ckdb is down: known worker authorises from the cache, an unknown one does not
                     Optional<CkdbClient.Auth> cached = client.authorise("ann", "ann.rig1", 2, "test");
