@@ -80,7 +80,16 @@ public final class CkdbMain implements java.util.concurrent.Callable<Integer> {
         }
         DbSettings db = url != null ? new DbSettings(url, dbUser, password)
                 : DbSettings.of(dbHost, dbPort, dbName, dbUser, password);
-        CkdbConfig config = new CkdbConfig(pplnsN, fee, CkdbConfig.defaults().writerQueue(), autoAdd);
+        CkdbConfig config;
+        try {
+            config = new CkdbConfig(pplnsN, fee, CkdbConfig.defaults().writerQueue(), autoAdd);
+            if (confirmations < 1) {
+                throw new IllegalArgumentException("--confirmations must be at least 1: " + confirmations);
+            }
+        } catch (IllegalArgumentException e) {
+            Log.emerg("%s", e.getMessage());
+            return 2;
+        }
 
         Path dir = SocketDirs.ensure(SocketDirs.forPool(sockdir, name));
         Path pidFile = dir.resolve(name + ".pid");
