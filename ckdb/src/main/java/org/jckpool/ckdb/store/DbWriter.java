@@ -1,7 +1,6 @@
 package org.jckpool.ckdb.store;
 
 import org.jckpool.libpool.log.Log;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -237,26 +236,23 @@ public final class DbWriter implements AutoCloseable {
 
     private void write(Connection c, List<DbOp> ops, boolean stageShares) throws SQLException {
         Map<String, Long> maxSeq = new HashMap<>();
-        StringBuilder copy = new StringBuilder();
-        int copyRows = 0;
+        ShareCopyBuffer copy = new ShareCopyBuffer();
         for (DbOp op : ops) {
             if (op.source() != null) {
                 maxSeq.merge(op.source(), op.seq(), Math::max);
             }
             if (op instanceof ShareRow share) {
-                share.appendCopyLine(copy);
-                copyRows++;
+                copy.add(share);
             } else {
-                if (copyRows > 0) {
-                    copyShares(c, copy, stageShares);
-                    copy.setLength(0);
-                    copyRows = 0;
+                if (copy.rows() > 0) {
+                    copyShares(c, copy.finish(), stageShares);
+                    copy.reset();
                 }
                 op.execute(c);
             }
         }
-        if (copyRows > 0) {
-            copyShares(c, copy, stageShares);
+        if (copy.rows() > 0) {
+            copyShares(c, copy.finish(), stageShares);
         }
         if (!maxSeq.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO source_seq (source, seq) VALUES (?, ?) "
@@ -274,7 +270,7 @@ public final class DbWriter implements AutoCloseable {
     private static final String SHARE_COLUMNS =
             "(source, seq, shareid, workinfoid, username, workername, diff, sdiff, createdate)";
 
-    private static void copyShares(Connection c, StringBuilder rows, boolean staged) throws SQLException {
+    private static void copyShares(Connection c, byte[] bytes, boolean staged) throws SQLException {
         CopyManager cm = c.unwrap(PGConnection.class).getCopyAPI();
         String table = "shares";
         if (staged) {
@@ -283,8 +279,7 @@ public final class DbWriter implements AutoCloseable {
             }
             table = "shares_stage";
         }
-        byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
-        CopyIn in = cm.copyIn("COPY " + table + " " + SHARE_COLUMNS + " FROM STDIN");
+        CopyIn in = cm.copyIn("COPY " + table + " " + SHARE_COLUMNS + " FROM STDIN (FORMAT binary)");
         try {
             int chunk = 1 << 20;
             for (int off = 0; off < bytes.length; off += chunk) {
