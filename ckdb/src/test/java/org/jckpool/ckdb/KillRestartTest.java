@@ -14,6 +14,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jckpool.ckdb.client.CkdbClient;
 import org.jckpool.ckdb.store.DbSettings;
 import org.jckpool.libpool.ipc.ControlClient;
@@ -25,11 +26,15 @@ import org.junit.jupiter.api.Test;
 /** ckdb as a real process, SIGKILLed in the middle of a share stream and started again. */
 class KillRestartTest {
     private final List<Process> started = new ArrayList<>();
+    private Path tmp;
 
     @AfterEach
-    void cleanUp() {
+    void cleanUp() throws InterruptedException {
         for (Process p : started) {
-            p.destroyForcibly();
+            p.destroyForcibly().waitFor();
+        }
+        if (tmp != null) {
+            deleteTree(tmp.toFile());
         }
     }
 
@@ -56,7 +61,7 @@ class KillRestartTest {
     @Test
     void killedMidStreamAndRestartedKeepsShareTotalsExact() throws Exception {
         DbSettings db = TestPg.freshDatabase();
-        Path tmp = Files.createTempDirectory("ckdb-kill");
+        tmp = Files.createTempDirectory("ckdb-kill");
         Path sockdir = tmp.resolve("sock");
         Path logdir = tmp.resolve("logs");
         Path spool = tmp.resolve("pool");
@@ -68,36 +73,45 @@ class KillRestartTest {
 
         int total = 12_000;
         double expected = 0;
+        for (int i = 1; i <= total; i++) {
+            expected += 1 + (i % 13) * 0.25;
+        }
         try (CkdbClient client = new CkdbClient(sock, spool, "pool1")) {
             assertThat(client.authorise("ann", "ann.rig1", 1, "test")).isPresent()
                     .get().extracting(CkdbClient.Auth::fromCache).isEqualTo(false);
-            for (int i = 1; i <= total; i++) {
-                double diff = 1 + (i % 13) * 0.25;
-                expected += diff;
-                ObjectNode s = Json.object();
-                s.put("workinfoid", 7).put("username", i % 2 == 0 ? "ann" : "ben")
-                        .put("workername", i % 2 == 0 ? "ann.rig1" : "ben.x").put("diff", diff);
-                client.send("shares", s);
-                if (i == total / 3) {
-                    // kill once part of the stream is committed and part is still on its way
-                    long until = System.currentTimeMillis() + 30_000;
-                    while (client.deliveredSeq() < total / 6 && System.currentTimeMillis() < until) {
-                        Thread.sleep(5);
+            AtomicReference<Throwable> producerError = new AtomicReference<>();
+            Thread producer = new Thread(() -> {
+                try {
+                    for (int i = 1; i <= total; i++) {
+                        ObjectNode s = Json.object();
+                        s.put("workinfoid", 7).put("username", i % 2 == 0 ? "ann" : "ben")
+                                .put("workername", i % 2 == 0 ? "ann.rig1" : "ben.x").put("diff", 1 + (i % 13) * 0.25);
+                        client.send("shares", s);
+                        if (i % 10 == 0) {
+                            Thread.sleep(2);
+                        }
                     }
-                    assertThat(client.deliveredSeq()).isBetween((long) total / 6, (long) i - 1);
-                    ckdb.destroyForcibly().waitFor();
-                    // while ckdb is down: known worker authorises from the cache, an unknown one does not
-                    Optional<CkdbClient.Auth> cached = client.authorise("ann", "ann.rig1", 2, "test");
-                    assertThat(cached).isPresent().get().extracting(CkdbClient.Auth::fromCache).isEqualTo(true);
-                    assertThat(client.authorise("ann", "ann.new", 3, "test")).isEmpty();
+                } catch (Exception e) {
+                    producerError.set(e);
                 }
-                if (i == total / 2) {
-                    ckdb = startCkdb(db, sockdir, logdir);
-                }
-                if (i % 2000 == 0) {
-                    Thread.sleep(20);
-                }
+            }, "test-pool");
+            producer.start();
+            // kill once part of the stream is committed and the rest is still being produced
+            long until = System.currentTimeMillis() + 30_000;
+            while (client.deliveredSeq() < total / 4 && System.currentTimeMillis() < until) {
+                Thread.sleep(2);
             }
+            assertThat(client.deliveredSeq()).isGreaterThanOrEqualTo(total / 4);
+            assertThat(client.lastSeq()).as("still producing at the kill").isLessThan(total);
+            ckdb.destroyForcibly().waitFor();
+            // while ckdb is down: a known worker authorises from the cache, an unknown one does not
+            Optional<CkdbClient.Auth> cached = client.authorise("ann", "ann.rig1", 2, "test");
+            assertThat(cached).isPresent().get().extracting(CkdbClient.Auth::fromCache).isEqualTo(true);
+            assertThat(client.authorise("ann", "ann.new", 3, "test")).isEmpty();
+            Thread.sleep(500);
+            ckdb = startCkdb(db, sockdir, logdir);
+            producer.join(120_000);
+            assertThat(producerError.get()).isNull();
             assertThat(client.awaitDelivered(60_000)).as("all shares confirmed by ckdb").isTrue();
             assertThat(client.deliveredSeq()).isEqualTo(total);
         }
@@ -122,7 +136,6 @@ class KillRestartTest {
         assertThat(ckdb.exitValue()).isZero();
         String log = Files.readString(logdir.resolve("ckdbt.log"));
         assertThat(log).doesNotContain(db.password().isEmpty() ? "\u0000" : db.password());
-        deleteTree(tmp.toFile());
     }
 
     static void deleteTree(File f) {
