@@ -59,6 +59,15 @@ class ClientSpoolTest {
                         .put("username", "u9").put("reward", 5_000_000_000L).put("netdiff", 1000));
                 assertThat(client.awaitDelivered(30_000)).isTrue();
                 sent = client.lastSeq();
+                // difficulty changes reach the pool through heartbeats, each once
+                assertThat(svc.handle("adduser.1.json={\"username\":\"u9\",\"password\":\"u9pass99\"}"))
+                        .contains(".ok.");
+                assertThat(client.authorise("u9", "u9.a", 1, null)).get()
+                        .extracting(CkdbClient.Auth::difficultyDefault).isEqualTo(0.0);
+                assertThat(svc.handle("setworkerdiff.2.json={\"username\":\"u9\",\"workername\":\"u9.a\","
+                        + "\"difficultydefault\":512}")).contains(".ok.");
+                assertThat(client.heartbeat()).containsExactly(new CkdbClient.DiffChange("u9", "u9.a", 512));
+                assertThat(client.heartbeat()).isEmpty();
                 assertThat(sent).isEqualTo(4001);
             }
             JsonNode pool = query(sock, "pool");
