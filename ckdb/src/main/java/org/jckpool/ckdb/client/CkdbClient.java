@@ -1,0 +1,391 @@
+package org.jckpool.ckdb.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jckpool.libpool.ipc.ControlClient;
+import org.jckpool.libpool.ipc.FrameStream;
+import org.jckpool.libpool.json.Json;
+import org.jckpool.libpool.log.Log;
+
+/**
+ * The pool's side of ckdb (for the stratifier). Pool messages ({@link #send}) get the next sequence number of
+ * this source and go to the journal file first; a sender thread delivers them in order over a persistent stream
+ * in batches and moves the acknowledged position only when ckdb reports them committed to PostgreSQL. While ckdb
+ * is down messages simply stay in the journal, and they are delivered when it returns; a crash of either side
+ * re-sends from the last acknowledged position and ckdb drops what it already has.
+ *
+ * <p>{@link #authorise} is synchronous; when ckdb cannot be reached, a user.worker that ckdb authorised before
+ * (remembered in {@code <source>.authcache}) is still accepted with its last known default difficulty.
+ */
+public final class CkdbClient implements AutoCloseable {
+    private static final int BATCH_LINES = 4000;
+    private static final int BATCH_BYTES = 8 << 20;
+    private static final long REPLY_TIMEOUT_MS = 15_000;
+    private static final long SYNC_TIMEOUT_MS = 3_000;
+
+    /** The answer to an authorise. */
+    public record Auth(String username, String workername, double difficultyDefault, boolean fromCache) {
+    }
+
+    /** A default-difficulty change pushed by ckdb in a heartbeat reply. */
+    public record DiffChange(String username, String workername, double difficultyDefault) {
+    }
+
+    private final Path socket;
+    private final String source;
+    private final CkdbJournal journal;
+    private final Path authCacheFile;
+    private final Map<String, Double> authCache = new ConcurrentHashMap<>();
+    private final LinkedBlockingQueue<String> replies = new LinkedBlockingQueue<>();
+    private final Object wake = new Object();
+    private final AtomicLong requestIds = new AtomicLong();
+    private final Thread sender;
+    private volatile boolean running = true;
+    private volatile boolean connected;
+    private volatile long lastChangeId;
+    private volatile FrameStream stream;
+
+    /**
+     * @param ckdbSocket ckdb's socket ({@code <ckdb sockdir>/listener})
+     * @param spoolDir   directory for the journal, its ack file and the auth cache (e.g. the pool's log dir)
+     * @param name       this pool instance's name; the source id is name plus the journal's creation time, so a
+     *                   new journal never collides with sequence numbers ckdb saw from an old one
+     */
+    public CkdbClient(Path ckdbSocket, Path spoolDir, String name) throws IOException {
+        if (!name.matches("[A-Za-z0-9_\\-]{1,64}")) {
+            throw new IllegalArgumentException("source name must be 1-64 of [A-Za-z0-9_-]: " + name);
+        }
+        this.socket = ckdbSocket;
+        Files.createDirectories(spoolDir);
+        Path idFile = spoolDir.resolve(name + ".ckdb.id");
+        Path journalFile = spoolDir.resolve(name + ".ckdb.journal");
+        if (!Files.exists(idFile) || !Files.exists(journalFile)) {
+            Files.deleteIfExists(journalFile);
+            Files.deleteIfExists(journalFile.resolveSibling(journalFile.getFileName() + ".ack"));
+            Files.writeString(idFile, name + "-" + System.currentTimeMillis() + "\n");
+        }
+        this.source = Files.readString(idFile).trim();
+        this.journal = new CkdbJournal(journalFile);
+        this.authCacheFile = spoolDir.resolve(name + ".ckdb.authcache");
+        loadAuthCache();
+        sender = new Thread(this::sendLoop, "ckdb-client-" + name);
+        sender.setDaemon(true);
+        sender.start();
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /**
+     * Queues a pool message (workinfo, shares, shareerror, block, blockstatus, poolstats, userstats, workerstats);
+     * "source" and "seq" are added to the params. @return its sequence number
+     */
+    public long send(String method, ObjectNode params) throws IOException {
+        long seq;
+        synchronized (journal) {
+            seq = journal.nextSeq();
+            params.put("source", source);
+            params.put("seq", seq);
+            ObjectNode msg = Json.object();
+            msg.put("method", method);
+            msg.set("params", params);
+            journal.append(Json.write(msg));
+        }
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+        return seq;
+    }
+
+    /** Highest sequence number handed to {@link #send}. */
+    public long lastSeq() {
+        return journal.lastSeq();
+    }
+
+    /** Highest sequence number ckdb confirmed as committed. */
+    public long deliveredSeq() {
+        return journal.ackedSeq();
+    }
+
+    public boolean connected() {
+        return connected;
+    }
+
+    /** Waits until ckdb confirmed everything sent so far. */
+    public boolean awaitDelivered(long timeoutMillis) throws InterruptedException {
+        long target = lastSeq();
+        long end = System.currentTimeMillis() + timeoutMillis;
+        while (deliveredSeq() < target) {
+            if (System.currentTimeMillis() > end) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    /**
+     * Asks ckdb whether user.worker may mine. Empty when ckdb refused, or when it is unreachable and the worker was
+     * never authorised before.
+     */
+    public Optional<Auth> authorise(String username, String workername, long clientId, String userAgent) {
+        ObjectNode p = Json.object();
+        p.put("username", username);
+        p.put("workername", workername);
+        p.put("clientid", clientId);
+        if (userAgent != null) {
+            p.put("useragent", userAgent);
+        }
+        String key = username + "\t" + workername;
+        try {
+            String body = request("authorise", p);
+            if (body == null) {
+                authCache.remove(key);
+                return Optional.empty();
+            }
+            JsonNode r = Json.MAPPER.readTree(body);
+            double diff = r.path("difficultydefault").asDouble(0);
+            Double old = authCache.put(key, diff);
+            if (old == null || old != diff) {
+                saveAuth(key, diff);
+            }
+            return Optional.of(new Auth(r.path("username").asText(username), r.path("workername").asText(workername),
+                    diff, false));
+        } catch (IOException e) {
+            Double cached = authCache.get(key);
+            if (cached == null) {
+                Log.warning("ckdb unreachable (%s): cannot authorise new worker %s", e.getMessage(), workername);
+                return Optional.empty();
+            }
+            return Optional.of(new Auth(username, workername, cached, true));
+        }
+    }
+
+    /** Heartbeat: returns the default-difficulty changes since the last heartbeat (empty when ckdb is down). */
+    public List<DiffChange> heartbeat() {
+        ObjectNode p = Json.object();
+        p.put("since", lastChangeId);
+        List<DiffChange> out = new ArrayList<>();
+        try {
+            String body = request("heartbeat", p);
+            if (body == null) {
+                return out;
+            }
+            JsonNode r = Json.MAPPER.readTree(body);
+            for (JsonNode c : r.path("diffchange")) {
+                out.add(new DiffChange(c.path("username").asText(), c.path("workername").asText(),
+                        c.path("difficultydefault").asDouble()));
+                authCache.computeIfPresent(c.path("username").asText() + "\t" + c.path("workername").asText(),
+                        (k, v) -> c.path("difficultydefault").asDouble());
+            }
+            lastChangeId = r.path("last").asLong(lastChangeId);
+        } catch (IOException e) {
+            Log.debug("ckdb heartbeat failed: %s", e.getMessage());
+        }
+        return out;
+    }
+
+    /** One request in ckpool's form; the text after "ok." or null for "failed."; IOException when unreachable. */
+    private String request(String cmd, ObjectNode params) throws IOException {
+        long id = requestIds.incrementAndGet();
+        String reply = ControlClient.request(socket, cmd + "." + id + ".json=" + Json.write(params), SYNC_TIMEOUT_MS)
+                .orElseThrow(() -> new IOException("ckdb closed without a reply"));
+        String prefix = id + ".";
+        int second = reply.indexOf('.', prefix.length());
+        if (!reply.startsWith(prefix) || second < 0) {
+            throw new IOException("malformed ckdb reply: " + reply);
+        }
+        String status = reply.substring(second + 1);
+        if (status.startsWith("ok.")) {
+            return status.substring(3);
+        }
+        Log.notice("ckdb refused %s: %s", cmd, status);
+        return null;
+    }
+
+    private void loadAuthCache() throws IOException {
+        if (!Files.exists(authCacheFile)) {
+            return;
+        }
+        for (String line : Files.readAllLines(authCacheFile)) {
+            String[] f = line.split("\t");
+            if (f.length == 3) {
+                try {
+                    authCache.put(f[0] + "\t" + f[1], Double.parseDouble(f[2]));
+                } catch (NumberFormatException e) {
+                    Log.warning("ckdb auth cache: skipping bad line");
+                }
+            }
+        }
+    }
+
+    private synchronized void saveAuth(String key, double diff) {
+        try {
+            Files.writeString(authCacheFile, key + "\t" + diff + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            Log.warning("ckdb auth cache: cannot write %s: %s", authCacheFile, e.getMessage());
+        }
+    }
+
+    // ---- delivery ----
+
+    private record Sent(long lastSeq, long endOffset) {
+    }
+
+    private void sendLoop() {
+        long backoff = 100;
+        long readOffset = journal.ackedOffset();
+        long readSeq = journal.ackedSeq() + 1;
+        Deque<Sent> unacked = new ArrayDeque<>();
+        long[] end = new long[1];
+        while (running) {
+            try {
+                if (stream == null || !stream.isOpen()) {
+                    stream = null;
+                    connected = false;
+                    // everything not confirmed goes again; ckdb drops what it already has
+                    readOffset = journal.ackedOffset();
+                    readSeq = journal.ackedSeq() + 1;
+                    unacked.clear();
+                    replies.clear();
+                    stream = FrameStream.connect(socket, "ckdbclient-" + source, new FrameStream.Listener() {
+                        @Override
+                        public void onFrame(FrameStream s, byte[] frame) {
+                            replies.add(new String(frame, StandardCharsets.UTF_8));
+                        }
+                    });
+                    connected = true;
+                    backoff = 100;
+                    Log.notice("ckdb: connected to %s, resending from seq %d", socket, readSeq);
+                }
+                List<String> lines = journal.read(readOffset, BATCH_LINES, BATCH_BYTES, end);
+                if (lines.isEmpty() && unacked.isEmpty()) {
+                    synchronized (wake) {
+                        if (journal.lastSeq() < readSeq) {
+                            wake.wait(50);
+                        }
+                    }
+                    continue;
+                }
+                if (lines.isEmpty()) {
+                    Thread.sleep(20);
+                }
+                StringBuilder frame = new StringBuilder(lines.size() * 200 + 100);
+                frame.append("{\"method\":\"batch\",\"params\":{\"source\":\"").append(source)
+                        .append("\",\"messages\":[");
+                for (int i = 0; i < lines.size(); i++) {
+                    if (i > 0) {
+                        frame.append(',');
+                    }
+                    frame.append(lines.get(i));
+                }
+                frame.append("]}}");
+                if (!stream.send(frame.toString())) {
+                    throw new IOException("stream to ckdb closed");
+                }
+                if (!lines.isEmpty()) {
+                    readSeq += lines.size();
+                    readOffset = end[0];
+                    unacked.addLast(new Sent(readSeq - 1, readOffset));
+                }
+                String reply = awaitReply();
+                JsonNode r = Json.MAPPER.readTree(reply);
+                JsonNode result = r.path("result");
+                if (!result.isObject()) {
+                    throw new IOException("ckdb refused a batch: " + r.path("error").asText(reply));
+                }
+                if (result.path("failed").asLong() > 0) {
+                    Log.warning("ckdb rejected %d messages: %s", result.path("failed").asLong(), result.path("errors"));
+                }
+                long durable = result.path("durable").asLong();
+                Sent done = null;
+                while (!unacked.isEmpty() && unacked.peekFirst().lastSeq() <= durable) {
+                    done = unacked.removeFirst();
+                }
+                if (done != null) {
+                    journal.ack(done.lastSeq(), done.endOffset());
+                }
+            } catch (IOException e) {
+                if (connected) {
+                    Log.warning("ckdb: connection lost (%s); messages stay in the journal", e.getMessage());
+                }
+                closeStream();
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, 2000);
+            } catch (InterruptedException e) {
+                if (!running) {
+                    break;
+                }
+            } catch (RuntimeException e) {
+                Log.err("ckdb client: %s", e);
+                closeStream();
+                sleep(backoff);
+            }
+        }
+        closeStream();
+    }
+
+    private String awaitReply() throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + REPLY_TIMEOUT_MS;
+        while (true) {
+            String reply = replies.poll(50, TimeUnit.MILLISECONDS);
+            if (reply != null) {
+                return reply;
+            }
+            FrameStream s = stream;
+            if (s == null || !s.isOpen()) {
+                throw new IOException("ckdb closed the stream");
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new IOException("no reply from ckdb in " + REPLY_TIMEOUT_MS + " ms");
+            }
+        }
+    }
+
+    private void closeStream() {
+        FrameStream s = stream;
+        stream = null;
+        connected = false;
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        running = false;
+        sender.interrupt();
+        try {
+            sender.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        journal.flush();
+        journal.close();
+    }
+}
