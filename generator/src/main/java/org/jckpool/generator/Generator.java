@@ -175,6 +175,7 @@ public final class Generator implements AutoCloseable {
 
     @Override
     public void close() {
+        nodes.stopping();
         if (zmq != null) {
             zmq.close();
         }

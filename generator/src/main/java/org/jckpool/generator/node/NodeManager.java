@@ -35,6 +35,7 @@ public final class NodeManager implements AutoCloseable {
     private final ExecutorService checkers;
     private final List<Consumer<NodeStatus>> listeners = new CopyOnWriteArrayList<>();
     private volatile Node active;
+    private volatile boolean closed;
     private NodeStatus lastStatus;
     private boolean everActive;
     private long noNodeSinceMillis;
@@ -77,6 +78,9 @@ public final class NodeManager implements AutoCloseable {
     }
 
     private void watchdogTick() {
+        if (closed) {
+            return;
+        }
         try {
             checkAll();
             remindWhenNoNode();
@@ -104,6 +108,9 @@ public final class NodeManager implements AutoCloseable {
             } catch (Exception e) {
                 results.get(i).cancel(true);
                 r = NodeCheck.Result.failed("check did not finish: " + e);
+            }
+            if (closed) {
+                return;
             }
             apply(nodes.get(i), r);
         }
@@ -135,8 +142,8 @@ public final class NodeManager implements AutoCloseable {
      * timeout): the node is marked dead until the next check and the next live node takes over at once.
      */
     public void reportFailure(Node node, String why) {
-        if (node == null) {
-            return;
+        if (node == null || closed || Thread.currentThread().isInterrupted()) {
+            return; // an interrupted call says nothing about the node (we are shutting down)
         }
         synchronized (this) {
             if (node.alive()) {
@@ -244,8 +251,14 @@ public final class NodeManager implements AutoCloseable {
         listeners.add(listener);
     }
 
+    /** Stops reacting to failures: the calls interrupted by shutdown are not node failures. */
+    public void stopping() {
+        closed = true;
+    }
+
     @Override
     public void close() {
+        closed = true;
         watchdog.shutdownNow();
         checkers.shutdownNow();
         for (Node n : nodes) {
