@@ -53,11 +53,11 @@ public final class Generator implements AutoCloseable {
         });
     }
 
-    /** Checks the nodes (bounded wait), fetches the first template and starts the timers. Never fails for dead nodes. */
+    /** Checks the nodes (bounded wait), asks for the first template and starts the timers; dead nodes are no failure. */
     public void start() {
-        nodes.start();
         fetcher.start();
-        fetcher.request(Template.START);
+        // the first status (now, or when a node comes up) asks for the first template: see the node listener
+        nodes.start();
         poller.start();
         if (zmq != null) {
             zmq.start();

@@ -51,9 +51,7 @@ public final class StratifierLink implements ControlServer.StreamAcceptor {
                 Template t = fetcher.current();
                 if (t != null) {
                     send(stream, TemplateMessage.encode(t.withReason(Template.START)));
-                } else {
-                    fetcher.request(Template.START);
-                }
+                } // else the first template is on its way (or waits for a live node) and is pushed to every stream
             }
 
             @Override
