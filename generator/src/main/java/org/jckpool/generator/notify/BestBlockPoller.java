@@ -65,7 +65,8 @@ public final class BestBlockPoller implements AutoCloseable {
         lastNode = node.url();
         Template current = fetcher.current();
         boolean templateIsOnTip = current != null && current.prevHash().equals(best);
-        if (!templateIsOnTip && (!sameNode || !best.equals(seen))) {
+        // before the first template there is nothing to renew: that fetch is already asked for
+        if (current != null && !templateIsOnTip && (!sameNode || !best.equals(seen))) {
             Log.notice("Block poll: new best block %s on %s", best, node.url());
             fetcher.request(Template.NEWBLOCK);
         }
