@@ -51,6 +51,14 @@ public final class Generator implements AutoCloseable {
                 }
             }
         });
+        // the watchdog's check sees the active node's tip too: catches a block no notification told us of
+        nodes.addTipListener((node, prev) -> {
+            Template t = fetcher.current();
+            if (node == nodes.active() && t != null && t.node().equals(node.url()) && !t.prevHash().equals(prev)) {
+                Log.notice("Watchdog: %s has moved to a new block %s", node, prev);
+                fetcher.request(Template.NEWBLOCK);
+            }
+        });
     }
 
     /** Checks the nodes (bounded wait), asks for the first template and starts the timers; dead nodes are no failure. */

@@ -97,6 +97,43 @@ class WorkAndSubmitTest {
         generate(n);
         assertThat(Nodes.waitFor(() -> last().height() == 3, 3000)).isTrue();
         assertThat(gen.stats().get("zmq").get("dropped").asLong()).isZero();
+
+        // bitcoind restarts (same RPC port, same ZMQ endpoint, fresh chain): the subscription reconnects
+        int port = n.port();
+        n.close();
+        SimNodeOptions again = new SimNodeOptions();
+        again.port = port;
+        again.zmqPubHashBlock = endpoint;
+        SimNode n2 = sims.start(again);
+        assertThat(Nodes.waitFor(() -> gen.nodes().active() != null && last().height() == 1, 6000)).isTrue();
+        Thread.sleep(700); // ZMQ reconnect interval and slow joiner
+        long before = gen.stats().get("zmq").get("received").asLong();
+        generate(n2);
+        assertThat(Nodes.waitFor(() -> last().height() == 2, 3000)).as("hashblock after reconnect").isTrue();
+        assertThat(gen.stats().get("zmq").get("received").asLong()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aHungNodeDoesNotHoldUpAnAcceptedBlock() throws Exception {
+        SimNodeOptions oa = new SimNodeOptions();
+        oa.txs = 0;
+        SimNodeOptions ob = new SimNodeOptions();
+        ob.txs = 0;
+        SimNode a = sims.start(oa);
+        SimNode b = sims.start(ob);
+        gen = sims.generator(Nodes.settings(List.of(Nodes.btcd(a), Nodes.btcd(b)), null));
+        gen.start();
+        assertThat(Nodes.waitFor(() -> !sims.templates.isEmpty(), 5000)).isTrue();
+        TestBlocks good = TestBlocks.fromTemplate(gen.getbase().get("template"));
+        String hex = good.hex();
+        a.setMode(org.jckpool.simnode.FailureMode.HANG);
+        long t0 = System.currentTimeMillis();
+        SubmitOutcome ok = gen.submitter().submit(hex, null, -1).get(20, TimeUnit.SECONDS);
+        assertThat(System.currentTimeMillis() - t0).isLessThan(4000);
+        assertThat(ok.accepted()).isTrue();
+        assertThat(ok.node()).isEqualTo(Nodes.btcd(b).url());
+        assertThat(ok.confirmed()).isTrue();
+        a.setMode(org.jckpool.simnode.FailureMode.OK);
     }
 
     @Test

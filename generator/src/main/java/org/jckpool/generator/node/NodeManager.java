@@ -35,6 +35,7 @@ public final class NodeManager implements AutoCloseable {
     private final ScheduledExecutorService watchdog;
     private final ExecutorService checkers;
     private final List<Consumer<NodeStatus>> listeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.BiConsumer<Node, String>> tipListeners = new CopyOnWriteArrayList<>();
     private volatile Node active;
     private volatile boolean closed;
     private NodeStatus lastStatus;
@@ -135,6 +136,9 @@ public final class NodeManager implements AutoCloseable {
             n.markAlive(r.network());
             if (!wasAlive) {
                 Log.notice("%s is live (chain %s)", n, r.network().chainName());
+            }
+            for (var l : tipListeners) {
+                l.accept(n, r.templatePrev());
             }
             return;
         }
@@ -255,6 +259,14 @@ public final class NodeManager implements AutoCloseable {
         }
         Node a = active;
         return new NodeStatus(a == null ? null : a.url(), List.copyOf(list));
+    }
+
+    /**
+     * Called after every successful check with the previous block of the node's template: a safety net for
+     * missed notifications (a restarted node, a lost ZMQ message).
+     */
+    public void addTipListener(java.util.function.BiConsumer<Node, String> listener) {
+        tipListeners.add(listener);
     }
 
     /** Called on every change of the active node or of any node's liveness or problem. */

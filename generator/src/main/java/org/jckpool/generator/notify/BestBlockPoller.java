@@ -28,6 +28,7 @@ public final class BestBlockPoller implements AutoCloseable {
     });
     private volatile String lastSeen;
     private volatile String lastNode;
+    private volatile String lastError;
 
     public BestBlockPoller(NodeManager nodes, TemplateFetcher fetcher, int pollMillis) {
         this.nodes = nodes;
@@ -51,14 +52,16 @@ public final class BestBlockPoller implements AutoCloseable {
         } catch (RpcException e) {
             if (e.isTransportFailure()) {
                 nodes.reportFailure(node, e.getMessage());
-            } else {
+            } else if (!e.getMessage().equals(lastError)) {
                 Log.warning("getbestblockhash on %s failed: %s", node, e.getMessage());
             }
+            lastError = e.getMessage();
             return;
         } catch (RuntimeException e) {
             Log.err("Block poll failed: %s", e);
             return;
         }
+        lastError = null;
         boolean sameNode = node.url().equals(lastNode);
         String seen = lastSeen;
         lastSeen = best;
