@@ -208,17 +208,23 @@ class WorkAndSubmitTest {
         return next(in, method, m -> true);
     }
 
-    /** The next message of {@code method} that matches, skipping others (e.g. an interval template). */
+    /**
+     * The first message of {@code method} that matches, in arrival order. Messages passed over stay in the queue
+     * for later calls (a template may arrive before the submit result that caused it).
+     */
     private static JsonNode next(BlockingQueue<JsonNode> in, String method, java.util.function.Predicate<JsonNode> p)
             throws InterruptedException {
         long end = System.currentTimeMillis() + 8000;
         while (System.currentTimeMillis() < end) {
-            JsonNode m = in.poll(100, TimeUnit.MILLISECONDS);
-            if (m != null && method.equals(m.path("method").asText()) && p.test(m)) {
-                return m;
+            for (JsonNode m : in) {
+                if (m != null && method.equals(m.path("method").asText()) && p.test(m)) {
+                    in.remove(m);
+                    return m;
+                }
             }
+            Thread.sleep(20);
         }
-        throw new AssertionError("no matching " + method + " message");
+        throw new AssertionError("no matching " + method + " message in " + in);
     }
 
     private static java.util.function.Predicate<JsonNode> reason(String r) {
