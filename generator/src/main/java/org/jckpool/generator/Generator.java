@@ -1,6 +1,7 @@
 package org.jckpool.generator;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -72,8 +73,8 @@ public final class Generator implements AutoCloseable {
         }
     }
 
-    /** Registers the control methods on the process's command table. */
-    public void registerCommands(CommandTable commands, ObjectNode baseStats) {
+    /** Registers the control methods; {@code baseStats} gives the process's own stats (pid, uptime…) or is null. */
+    public void registerCommands(CommandTable commands, Supplier<ObjectNode> baseStats) {
         commands.text("update", r -> {
             fetcher.request(Template.UPDATE);
             return null;
@@ -86,7 +87,7 @@ public final class Generator implements AutoCloseable {
         });
         commands.json("getbase", p -> getbase());
         commands.json("stats", p -> {
-            ObjectNode o = baseStats == null ? Json.object() : baseStats.deepCopy();
+            ObjectNode o = baseStats == null ? Json.object() : baseStats.get();
             o.setAll(stats());
             return o;
         });
