@@ -98,13 +98,14 @@ public final class ChildRuntime {
     /** Opens the control socket, writes the pid file and starts watching the supervisor. */
     public void start() throws IOException {
         SocketDirs.ensure(args.sockdir());
+        // the pid file first: once the socket answers, the pid file is there too
+        PidFile.write(pidFile(), ProcessHandle.current().pid());
+        Runtime.getRuntime().addShutdownHook(new Thread(this::cleanup, process + "-exit"));
         server = ControlServer.open(socketOf(process), commands);
         ControlServer.StreamAcceptor a = streamAcceptor;
         if (a != null) {
             server.onStream(a);
         }
-        PidFile.write(pidFile(), ProcessHandle.current().pid());
-        Runtime.getRuntime().addShutdownHook(new Thread(this::cleanup, process + "-exit"));
         if (args.parentWatch()) {
             ParentWatch.start(System.in, this::requestShutdown);
         }

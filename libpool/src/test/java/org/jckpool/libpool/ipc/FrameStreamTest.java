@@ -52,6 +52,7 @@ class FrameStreamTest {
                 assertThat(c.send(frame)).isTrue();
             }
             assertThat(echoes.await(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(c.flush(10_000)).isTrue(); // the writer's counters are updated after the bytes leave
             double secs = (System.nanoTime() - t0) / 1e9;
             System.out.printf("FrameStream: %d frames of %d bytes in %.2f s = %.0f frames/s, mean batch %.1f frames%n",
                     n, frame.length, secs, n / secs, (double) c.framesOut() / c.batches());
