@@ -55,7 +55,7 @@ class NodeServicesTest {
         start(o);
         try (ZContext ctx = new ZContext()) {
             ZMQ.Socket sub = ctx.createSocket(SocketType.SUB);
-            sub.setReceiveTimeOut(3000);
+            sub.setReceiveTimeOut(10_000); // generous: CI machines are loaded
             sub.connect(endpoint);
             sub.subscribe("hashblock".getBytes(StandardCharsets.US_ASCII));
             Thread.sleep(300); // let the subscription reach the publisher (ZMQ "slow joiner")
