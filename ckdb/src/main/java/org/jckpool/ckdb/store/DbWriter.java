@@ -27,7 +27,7 @@ import org.postgresql.copy.CopyManager;
  * it is retried, so nothing is written twice; and a batch is kept until it commits, so nothing is lost.
  */
 public final class DbWriter implements AutoCloseable {
-    private static final int MAX_BATCH = 50_000;
+    private static final int MAX_BATCH = 100_000;
     private static final long MAX_BACKOFF_MS = 5_000;
 
     private final DataSource ds;
@@ -236,24 +236,39 @@ public final class DbWriter implements AutoCloseable {
 
     private void write(Connection c, List<DbOp> ops, boolean stageShares) throws SQLException {
         Map<String, Long> maxSeq = new HashMap<>();
-        ShareCopyBuffer copy = new ShareCopyBuffer();
-        for (DbOp op : ops) {
-            if (op.source() != null) {
-                maxSeq.merge(op.source(), op.seq(), Math::max);
-            }
-            if (op instanceof ShareRow share) {
-                copy.add(share);
-            } else {
-                if (copy.rows() > 0) {
-                    copyShares(c, copy.finish(), stageShares);
-                    copy.reset();
+        WorkerTotalsDelta totals = new WorkerTotalsDelta();
+        ShareCopyStream copy = null;
+        try {
+            for (DbOp op : ops) {
+                if (op.source() != null) {
+                    maxSeq.merge(op.source(), op.seq(), Math::max);
                 }
-                op.execute(c);
+                if (op instanceof ShareRow share) {
+                    if (copy == null) {
+                        copy = openCopy(c, stageShares);
+                    }
+                    copy.add(share);
+                    if (!stageShares) {
+                        totals.add(share);
+                    }
+                } else {
+                    if (copy != null) {
+                        finishCopy(c, copy, stageShares);
+                        copy = null;
+                    }
+                    op.execute(c);
+                }
+            }
+            if (copy != null) {
+                finishCopy(c, copy, stageShares);
+                copy = null;
+            }
+        } finally {
+            if (copy != null) {
+                copy.cancelIfActive();
             }
         }
-        if (copy.rows() > 0) {
-            copyShares(c, copy.finish(), stageShares);
-        }
+        totals.write(c);
         if (!maxSeq.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO source_seq (source, seq) VALUES (?, ?) "
                     + "ON CONFLICT (source) DO UPDATE SET seq = GREATEST(source_seq.seq, EXCLUDED.seq)")) {
@@ -267,33 +282,29 @@ public final class DbWriter implements AutoCloseable {
         }
     }
 
-    private static final String SHARE_COLUMNS =
-            "(source, seq, shareid, workinfoid, username, workername, diff, sdiff, createdate)";
+    private static ShareCopyStream openCopy(Connection c, boolean staged) throws SQLException {
+        if (!staged) {
+            return ShareCopyStream.open(c, "shares");
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute("CREATE TEMP TABLE IF NOT EXISTS shares_stage (LIKE shares) ON COMMIT DELETE ROWS");
+        }
+        return ShareCopyStream.open(c, "shares_stage");
+    }
 
-    private static void copyShares(Connection c, byte[] bytes, boolean staged) throws SQLException {
-        CopyManager cm = c.unwrap(PGConnection.class).getCopyAPI();
-        String table = "shares";
+    /**
+     * Ends a COPY. Staged rows move into {@code shares} skipping those already there, and only the rows that
+     * went in count towards {@code worker_totals} (worked out by the database, which knows which ones they are).
+     */
+    private static void finishCopy(Connection c, ShareCopyStream copy, boolean staged) throws SQLException {
+        copy.finish();
         if (staged) {
             try (Statement st = c.createStatement()) {
-                st.execute("CREATE TEMP TABLE IF NOT EXISTS shares_stage (LIKE shares) ON COMMIT DELETE ROWS");
-            }
-            table = "shares_stage";
-        }
-        CopyIn in = cm.copyIn("COPY " + table + " " + SHARE_COLUMNS + " FROM STDIN (FORMAT binary)");
-        try {
-            int chunk = 1 << 20;
-            for (int off = 0; off < bytes.length; off += chunk) {
-                in.writeToCopy(bytes, off, Math.min(chunk, bytes.length - off));
-            }
-            in.endCopy();
-        } finally {
-            if (in.isActive()) {
-                in.cancelCopy();
-            }
-        }
-        if (staged) {
-            try (Statement st = c.createStatement()) {
-                st.executeUpdate("INSERT INTO shares SELECT * FROM shares_stage ON CONFLICT DO NOTHING");
+                st.executeUpdate("WITH ins AS (INSERT INTO shares SELECT * FROM shares_stage ON CONFLICT DO NOTHING "
+                        + "RETURNING username, workername, diff, createdate) "
+                        + WorkerTotalsDelta.UPSERT_FROM_SELECT
+                        + "SELECT username, workername, sum(diff), count(*), 0, max(createdate) FROM ins "
+                        + "GROUP BY username, workername " + WorkerTotalsDelta.ON_CONFLICT);
                 st.execute("TRUNCATE shares_stage");
             }
         }
