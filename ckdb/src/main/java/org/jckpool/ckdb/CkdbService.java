@@ -49,6 +49,8 @@ public final class CkdbService implements AutoCloseable {
     private final RequestParser parser;
     private final BatchReader batchReader;
     private final MemoryTables m = new MemoryTables();
+    /** Serialises admin changes (see {@link #writeNow}); never taken while holding the memory lock. */
+    private final Object adminLock = new Object();
     private final ChainPollHook chainPoll;
     private volatile Runnable shutdownHook = () -> { };
     private DbWriter writer;
@@ -723,18 +725,22 @@ public final class CkdbService implements AutoCloseable {
         String email = Fields.optText(p, "email", 256);
         String hash = new String(BCrypt.withDefaults().hash(BCRYPT_COST, password.toCharArray()),
                 StandardCharsets.UTF_8);
-        synchronized (m) {
-            UserRecord u = m.user(user);
-            if (u != null && u.passwordHash != null) {
-                throw new BadRequestException("user " + user + " exists");
+        synchronized (adminLock) {
+            synchronized (m) {
+                UserRecord u = m.user(user);
+                if (u != null && u.passwordHash != null) {
+                    throw new BadRequestException("user " + user + " exists");
+                }
             }
-            u = m.userCreating(user);
-            u.passwordHash = hash;
-            u.email = email;
-            u.createdMillis = System.currentTimeMillis();
-            writer.enqueue(sql(null, -1, "INSERT INTO users (username, passwordhash, email) VALUES (?, ?, ?) "
+            writeNow("adduser", sql(null, -1, "INSERT INTO users (username, passwordhash, email) VALUES (?, ?, ?) "
                     + "ON CONFLICT (username) DO UPDATE SET passwordhash = EXCLUDED.passwordhash, "
                     + "email = EXCLUDED.email", user, hash, email));
+            synchronized (m) {
+                UserRecord u = m.userCreating(user);
+                u.passwordHash = hash;
+                u.email = email;
+                u.createdMillis = System.currentTimeMillis();
+            }
         }
         return "added " + user;
     }
@@ -757,17 +763,16 @@ public final class CkdbService implements AutoCloseable {
         String user = Fields.name(p, "username");
         String worker = Fields.name(p, "workername");
         double diff = Fields.number(p, "difficultydefault");
-        synchronized (m) {
-            UserRecord u = m.user(user);
-            if (u == null) {
-                throw new BadRequestException("unknown user " + user);
-            }
-            WorkerRecord w = m.workerCreating(u, worker);
-            w.difficultyDefault = diff;
-            m.addDiffChange(user, worker, diff);
-            writer.enqueue(sql(null, -1, "INSERT INTO workers (username, workername, difficultydefault) "
+        synchronized (adminLock) {
+            requireUser(user);
+            writeNow("setworkerdiff", sql(null, -1, "INSERT INTO workers (username, workername, difficultydefault) "
                     + "VALUES (?, ?, ?) ON CONFLICT (username, workername) DO UPDATE SET difficultydefault = "
                     + "EXCLUDED.difficultydefault", user, worker, diff));
+            synchronized (m) {
+                WorkerRecord w = m.workerCreating(m.userCreating(user), worker);
+                w.difficultyDefault = diff;
+                m.addDiffChange(user, worker, diff);
+            }
         }
         return "difficultydefault " + diff;
     }
@@ -793,36 +798,60 @@ public final class CkdbService implements AutoCloseable {
             }
             list.add(new AddressRatio(address, (int) ratio));
         }
-        synchronized (m) {
-            UserRecord u = m.user(user);
-            if (u == null) {
-                throw new BadRequestException("unknown user " + user);
-            }
-            u.addresses = list;
+        synchronized (adminLock) {
+            requireUser(user);
             List<AddressRatio> copy = List.copyOf(list);
-            writer.enqueue(new DbOp() {
-                @Override
-                public void execute(java.sql.Connection c) throws SQLException {
-                    try (PreparedStatement del = c.prepareStatement(
-                            "DELETE FROM paymentaddresses WHERE username = ?");
-                         PreparedStatement ins = c.prepareStatement("INSERT INTO paymentaddresses (username, "
-                                 + "address, ratio, createdate) VALUES (?, ?, ?, now() + ? * interval '1 microsecond')")) {
-                        del.setString(1, user);
-                        del.executeUpdate();
-                        int i = 0;
-                        for (AddressRatio a : copy) {
-                            ins.setString(1, user);
-                            ins.setString(2, a.address());
-                            ins.setInt(3, a.ratio());
-                            ins.setInt(4, i++);
-                            ins.addBatch();
-                        }
-                        ins.executeBatch();
+            writeNow("setaddresses", c -> {
+                try (PreparedStatement del = c.prepareStatement("DELETE FROM paymentaddresses WHERE username = ?");
+                     PreparedStatement ins = c.prepareStatement("INSERT INTO paymentaddresses (username, "
+                             + "address, ratio, createdate) VALUES (?, ?, ?, now() + ? * interval '1 microsecond')")) {
+                    del.setString(1, user);
+                    del.executeUpdate();
+                    int i = 0;
+                    for (AddressRatio a : copy) {
+                        ins.setString(1, user);
+                        ins.setString(2, a.address());
+                        ins.setInt(3, a.ratio());
+                        ins.setInt(4, i++);
+                        ins.addBatch();
                     }
+                    ins.executeBatch();
                 }
             });
+            synchronized (m) {
+                m.userCreating(user).addresses = list;
+            }
         }
         return "addresses " + list.size();
+    }
+
+    private void requireUser(String user) throws BadRequestException {
+        synchronized (m) {
+            if (m.user(user) == null) {
+                throw new BadRequestException("unknown user " + user);
+            }
+        }
+    }
+
+    /**
+     * Commits an admin change in a transaction of its own before memory changes and the caller hears "ok", so an
+     * acknowledged change survives a crash (these are rare, so they do not wait behind the share writer's queue).
+     * Callers hold {@link #adminLock}, so admin changes reach the database and memory in the same order.
+     */
+    private void writeNow(String what, DbOp op) throws BadRequestException {
+        try (java.sql.Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                op.execute(c);
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            Log.err("%s", what + " not saved, database write failed: " + e.getMessage());
+            throw new BadRequestException("database unavailable, " + what + " not saved");
+        }
     }
 
     // ---- queries (memory only) ----
