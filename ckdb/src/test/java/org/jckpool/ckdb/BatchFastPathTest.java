@@ -49,6 +49,8 @@ class BatchFastPathTest {
         try (HikariDataSource ds = TestPg.freshDatabase().open(2);
              CkdbService svc = new CkdbService(CkdbConfig.defaults(), ds, MAPPER).start()) {
             JsonNode reply = MAPPER.readTree(svc.handle(request));
+            // how far the writer got by the time of the reply depends on timing, not on the path
+            ((com.fasterxml.jackson.databind.node.ObjectNode) reply.get("result")).remove("durable");
             assertThat(svc.awaitDurable(20_000)).isTrue();
             JsonNode pool = MAPPER.readTree(svc.handle("{\"method\":\"pool\",\"id\":1}")).get("result");
             ((com.fasterxml.jackson.databind.node.ObjectNode) pool).remove("db_lag_ms");

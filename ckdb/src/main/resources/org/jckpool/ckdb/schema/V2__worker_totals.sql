@@ -16,3 +16,6 @@ INSERT INTO worker_totals (username, workername, diffacc, shares, lastshare)
 INSERT INTO worker_totals (username, workername, rejects)
     SELECT username, workername, count(*) FROM sharerrors GROUP BY username, workername
     ON CONFLICT (username, workername) DO UPDATE SET rejects = EXCLUDED.rejects;
+
+-- start-up reads the latest pool stats; without an index that is a scan of every stats row ever written
+CREATE INDEX poolstats_createdate ON poolstats (createdate);
