@@ -71,6 +71,16 @@ class WorkerTotalsTest {
                 assertThat(pool.get("diffacc").asDouble()).isEqualTo(expected + 100);
                 assertThat(pool.get("rejects").asLong()).isEqualTo(2);
             }
+            // start-up reads the roll-up, not the shares table (whose size must not matter)
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                st.execute("TRUNCATE shares, sharerrors");
+            }
+            try (CkdbService again = new CkdbService(CkdbConfig.defaults(), ds, MAPPER).start()) {
+                JsonNode user = MAPPER.readTree(again.handle("{\"method\":\"user\",\"id\":1,\"params\":"
+                        + "{\"username\":\"kim\"}}")).get("result");
+                assertThat(user.get("shares").asLong()).isEqualTo(21);
+                assertThat(user.get("rejects").asLong()).isEqualTo(1);
+            }
         }
     }
 }

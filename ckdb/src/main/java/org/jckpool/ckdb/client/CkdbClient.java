@@ -93,6 +93,8 @@ public final class CkdbClient implements AutoCloseable {
         if (!Files.exists(idFile) || !Files.exists(journalFile)) {
             Files.deleteIfExists(journalFile);
             Files.deleteIfExists(journalFile.resolveSibling(journalFile.getFileName() + ".ack"));
+            // an older part of a previous journal would be replayed under the new source id by ckdb -r
+            Files.deleteIfExists(journalFile.resolveSibling(journalFile.getFileName() + ".prev"));
             Files.writeString(idFile, name + "-" + System.currentTimeMillis() + "\n");
         }
         this.source = Files.readString(idFile).trim();
