@@ -30,7 +30,7 @@ class WorkerTotalsTest {
             // a share the database has but ckdb's sequence record does not (as after a lost source_seq row):
             // the batch containing seq 7 hits the primary key and goes through the staging table
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-                st.execute("INSERT INTO shares VALUES ('pool', 7, 999999, 1, 'kim', 'kim.x', 100, 100, "
+                st.execute("INSERT INTO shares VALUES ('pool', 7, 0, 1, 'kim', 'kim.x', 100, 100, "
                         + "'2023-11-14 22:13:20+00')");
                 st.execute("INSERT INTO worker_totals VALUES ('kim', 'kim.x', 100, 1, 0, '2023-11-14 22:13:20+00')");
             }
@@ -81,6 +81,33 @@ class WorkerTotalsTest {
                 assertThat(user.get("shares").asLong()).isEqualTo(21);
                 assertThat(user.get("rejects").asLong()).isEqualTo(1);
             }
+        }
+    }
+
+    @Test
+    void startAfterACrashCountsTheSharesNotYetRolledUp() throws Exception {
+        try (HikariDataSource ds = TestPg.freshDatabase().open(4)) {
+            CkdbService crashed = new CkdbService(CkdbConfig.defaults(), ds, MAPPER).start();
+            double expected = 0;
+            for (int i = 1; i <= 300; i++) {
+                assertThat(crashed.handle(CkdbServiceTest.share(i, "ned", "ned.w" + (i % 3), i % 4 + 1)))
+                        .contains(".ok.added");
+                expected += i % 4 + 1;
+            }
+            assertThat(crashed.awaitDurable(20_000)).isTrue();
+            long rolledUp;
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT coalesce(sum(shares), 0) FROM worker_totals")) {
+                rs.next();
+                rolledUp = rs.getLong(1);
+            }
+            // no orderly stop: whatever was not rolled up yet must come from the shares above the mark
+            try (CkdbService next = new CkdbService(CkdbConfig.defaults(), ds, MAPPER).start()) {
+                JsonNode pool = MAPPER.readTree(next.handle("{\"method\":\"pool\",\"id\":1}")).get("result");
+                assertThat(pool.get("shares").asLong()).as("rolled up before the crash: " + rolledUp).isEqualTo(300);
+                assertThat(pool.get("diffacc").asDouble()).isEqualTo(expected);
+            }
+            crashed.close();
         }
     }
 }

@@ -42,6 +42,21 @@ public final class DbWriter implements AutoCloseable {
     private volatile boolean databaseDown;
     private volatile long oldestPendingNanos;
 
+    /**
+     * worker_totals roll-up: committed shares not yet added to worker_totals, added (with the mark moved to their
+     * highest shareid) at most every {@link #ROLLUP_INTERVAL_NANOS} in the same transaction as a share batch.
+     * Start-up adds up only the shares above the mark, so it reads at most about that much of the shares table.
+     */
+    private static final long ROLLUP_INTERVAL_NANOS = 1_000_000_000L;
+    private WorkerTotalsDelta pendingTotals = new WorkerTotalsDelta();
+    private long lastRollupNanos = System.nanoTime();
+    /** the current transaction's share totals when it does not roll up, and whether / how far it rolls up */
+    private WorkerTotalsDelta attemptTotals = new WorkerTotalsDelta();
+    private boolean attemptRollsUp;
+    private long attemptMark;
+    /** a commit was sent and its outcome is unknown (connection lost), so the attempt is neither settled nor void */
+    private boolean attemptInDoubt;
+
     public DbWriter(DataSource ds, int queueCapacity, Map<String, Long> committedAtStart) {
         this.ds = ds;
         this.queue = new LinkedBlockingQueue<>(queueCapacity);
@@ -118,6 +133,53 @@ public final class DbWriter implements AutoCloseable {
                 }
             }
         }
+        rollUpAtStop();
+    }
+
+    /** An orderly stop rolls up what is pending, so the next start reads nothing of the shares table. */
+    private void rollUpAtStop() {
+        if (pendingTotals.isEmpty() || attemptInDoubt) {
+            return;
+        }
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            write(c, List.of(), true);
+            c.commit();
+            settleAttempt();
+        } catch (SQLException e) {
+            Log.warning("%s", "worker totals not rolled up at stop (the next start adds them up): " + e.getMessage());
+        }
+    }
+
+    /** After a commit: the attempt's shares are either in worker_totals now or pending for the next roll-up. */
+    private void settleAttempt() {
+        if (attemptRollsUp) {
+            pendingTotals = new WorkerTotalsDelta();
+            lastRollupNanos = System.nanoTime();
+        } else {
+            pendingTotals.merge(attemptTotals);
+        }
+        attemptTotals = new WorkerTotalsDelta();
+        attemptRollsUp = false;
+        attemptInDoubt = false;
+    }
+
+    /**
+     * Finds out whether the attempt whose commit outcome was unknown did commit (some of its sequenced ops, or its
+     * roll-up mark, are in the database) and settles it if so.
+     */
+    private void resolveInDoubt(Connection c, List<DbOp> batch) throws SQLException {
+        boolean committed = withoutCommitted(c, batch).size() < batch.size();
+        if (!committed && attemptRollsUp && attemptMark > 0) {
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT shareid FROM worker_totals_mark")) {
+                committed = rs.next() && rs.getLong(1) >= attemptMark;
+            }
+        }
+        if (committed) {
+            settleAttempt();
+        }
+        attemptInDoubt = false;
     }
 
     private void writeUntilCommitted(List<DbOp> batch) throws InterruptedException {
@@ -129,10 +191,15 @@ public final class DbWriter implements AutoCloseable {
         while (true) {
             try (Connection c = ds.getConnection()) {
                 c.setAutoCommit(false);
+                if (attemptInDoubt) {
+                    resolveInDoubt(c, batch);
+                }
                 List<DbOp> todo = outcomeUnknown ? withoutCommitted(c, batch) : batch;
                 write(c, todo, stageShares);
                 outcomeUnknown = true;
+                attemptInDoubt = true;
                 c.commit();
+                settleAttempt();
                 afterCommit(batch);
                 if (databaseDown) {
                     databaseDown = false;
@@ -179,12 +246,17 @@ public final class DbWriter implements AutoCloseable {
             while (true) {
                 try (Connection c = ds.getConnection()) {
                     c.setAutoCommit(false);
-                    List<DbOp> todo = withoutCommitted(c, one);
-                    write(c, skip ? List.of() : todo, true);
-                    if (skip && op.source() != null) {
-                        write(c, List.of(DbOp.seqMark(op.source(), op.seq())), true);
+                    if (attemptInDoubt) {
+                        resolveInDoubt(c, one);
                     }
+                    List<DbOp> todo = withoutCommitted(c, one);
+                    if (skip) {
+                        todo = op.source() == null ? List.of() : List.of(DbOp.seqMark(op.source(), op.seq()));
+                    }
+                    write(c, todo, true);
+                    attemptInDoubt = true;
                     c.commit();
+                    settleAttempt();
                     break;
                 } catch (SQLException e) {
                     failures.incrementAndGet();
@@ -237,6 +309,10 @@ public final class DbWriter implements AutoCloseable {
     private void write(Connection c, List<DbOp> ops, boolean stageShares) throws SQLException {
         Map<String, Long> maxSeq = new HashMap<>();
         WorkerTotalsDelta totals = new WorkerTotalsDelta();
+        attemptTotals = totals;
+        attemptRollsUp = false;
+        attemptMark = 0;
+        long maxShareId = 0;
         ShareCopyStream copy = null;
         try {
             for (DbOp op : ops) {
@@ -248,6 +324,7 @@ public final class DbWriter implements AutoCloseable {
                         copy = openCopy(c, stageShares);
                     }
                     copy.add(share);
+                    maxShareId = Math.max(maxShareId, share.shareId());
                     if (!stageShares) {
                         totals.add(share);
                     }
@@ -268,7 +345,22 @@ public final class DbWriter implements AutoCloseable {
                 copy.cancelIfActive();
             }
         }
-        totals.write(c);
+        // staged shares went into worker_totals directly, so a staged transaction must roll up (and move the mark
+        // past them) too, or start-up would count them again
+        if (stageShares || System.nanoTime() - lastRollupNanos >= ROLLUP_INTERVAL_NANOS) {
+            pendingTotals.write(c);
+            totals.write(c);
+            long mark = Math.max(pendingTotals.maxShareId(), Math.max(totals.maxShareId(), maxShareId));
+            if (mark > 0) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE worker_totals_mark SET shareid = GREATEST(shareid, ?)")) {
+                    ps.setLong(1, mark);
+                    ps.executeUpdate();
+                }
+            }
+            attemptRollsUp = true;
+            attemptMark = mark;
+        }
         if (!maxSeq.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO source_seq (source, seq) VALUES (?, ?) "
                     + "ON CONFLICT (source) DO UPDATE SET seq = GREATEST(source_seq.seq, EXCLUDED.seq)")) {

@@ -50,9 +50,12 @@ public final class MemoryLoader {
                     m.userCreating(rs.getString(1)).addresses.add(new AddressRatio(rs.getString(2), rs.getInt(3)));
                 }
             }
-            // one row per worker, kept by the writer (not an aggregate over all shares), so start-up stays short
+            // one row per worker, kept by the writer, plus the few shares above its roll-up mark (found through the
+            // shareid index): not an aggregate over all shares, so start-up stays short as the table grows
             try (ResultSet rs = st.executeQuery("SELECT username, workername, diffacc, shares, rejects, lastshare "
-                    + "FROM worker_totals")) {
+                    + "FROM worker_totals UNION ALL SELECT username, workername, sum(diff), count(*), 0, max(createdate) "
+                    + "FROM shares WHERE shareid > (SELECT shareid FROM worker_totals_mark) "
+                    + "GROUP BY username, workername")) {
                 while (rs.next()) {
                     UserRecord u = m.userCreating(rs.getString(1));
                     WorkerRecord w = m.workerCreating(u, rs.getString(2));

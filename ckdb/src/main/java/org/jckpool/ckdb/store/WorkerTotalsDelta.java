@@ -8,8 +8,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * What one writer transaction adds to {@code worker_totals}, the per-worker roll-up that start-up loads instead of
- * aggregating the whole shares table. Written in the same transaction as the shares, so the two always agree.
+ * Share totals per worker on their way into {@code worker_totals}, the roll-up that start-up loads instead of
+ * aggregating the whole shares table: collected per transaction and, between roll-ups, over committed ones (see
+ * {@link DbWriter}); written together with the mark that says which shares they cover.
  */
 final class WorkerTotalsDelta {
     static final String UPSERT_FROM_SELECT =
@@ -33,6 +34,7 @@ final class WorkerTotalsDelta {
     }
 
     private final Map<String, Map<String, Sum>> byUser = new HashMap<>();
+    private long maxShareId;
 
     void add(ShareRow s) {
         Sum sum = byUser.computeIfAbsent(s.username(), u -> new HashMap<>())
@@ -40,6 +42,29 @@ final class WorkerTotalsDelta {
         sum.diff += s.diff();
         sum.shares++;
         sum.lastMillis = Math.max(sum.lastMillis, s.createdMillis());
+        maxShareId = Math.max(maxShareId, s.shareId());
+    }
+
+    void merge(WorkerTotalsDelta other) {
+        for (Map<String, Sum> workers : other.byUser.values()) {
+            for (Sum o : workers.values()) {
+                Sum sum = byUser.computeIfAbsent(o.username, u -> new HashMap<>())
+                        .computeIfAbsent(o.workername, w -> new Sum(o.username, w));
+                sum.diff += o.diff;
+                sum.shares += o.shares;
+                sum.lastMillis = Math.max(sum.lastMillis, o.lastMillis);
+            }
+        }
+        maxShareId = Math.max(maxShareId, other.maxShareId);
+    }
+
+    boolean isEmpty() {
+        return byUser.isEmpty();
+    }
+
+    /** highest shareid counted here, 0 when none */
+    long maxShareId() {
+        return maxShareId;
     }
 
     void write(Connection c) throws SQLException {
