@@ -22,6 +22,8 @@ import org.jckpool.ckdb.memory.SourceState;
 import org.jckpool.ckdb.memory.UserRecord;
 import org.jckpool.ckdb.memory.WorkerRecord;
 import org.jckpool.ckdb.message.BadRequestException;
+import org.jckpool.ckdb.message.BatchReader;
+import org.jckpool.ckdb.message.ShareMessage;
 import org.jckpool.ckdb.message.Fields;
 import org.jckpool.ckdb.message.Request;
 import org.jckpool.ckdb.message.RequestParser;
@@ -45,7 +47,10 @@ public final class CkdbService implements AutoCloseable {
     private final DataSource ds;
     private final ObjectMapper mapper;
     private final RequestParser parser;
+    private final BatchReader batchReader;
     private final MemoryTables m = new MemoryTables();
+    /** Serialises admin changes (see {@link #writeNow}); never taken while holding the memory lock. */
+    private final Object adminLock = new Object();
     private final ChainPollHook chainPoll;
     private volatile Runnable shutdownHook = () -> { };
     private DbWriter writer;
@@ -64,6 +69,7 @@ public final class CkdbService implements AutoCloseable {
         this.ds = ds;
         this.mapper = mapper;
         this.parser = new RequestParser(mapper);
+        this.batchReader = new BatchReader(mapper);
         this.chainPoll = chainPoll;
     }
 
@@ -91,6 +97,12 @@ public final class CkdbService implements AutoCloseable {
 
     /** Handles one request; never throws, a bad request gets a {@code failed.} reply. */
     public String handle(String text) {
+        if (text != null && text.length() <= RequestParser.MAX_REQUEST_CHARS && BatchReader.looksLikeBatch(text)) {
+            String reply = handleStreamedBatch(text);
+            if (reply != null) {
+                return reply;
+            }
+        }
         Request req;
         try {
             req = parser.parse(text);
@@ -104,6 +116,26 @@ public final class CkdbService implements AutoCloseable {
             return failedReply(req.form(), req.id(), e.getMessage());
         } catch (RuntimeException e) {
             Log.err("%s failed: %s", req.cmd(), e);
+            return failedReply(req.form(), req.id(), "internal error");
+        }
+    }
+
+    /** The fast path for the pool's batches; null when the reader leaves the text to the general path. */
+    private String handleStreamedBatch(String text) {
+        BatchReader.Batch b;
+        try {
+            b = batchReader.read(text);
+        } catch (BadRequestException e) {
+            return failedReply(Request.Form.JSON, e.id(), e.getMessage());
+        }
+        if (b == null) {
+            return null;
+        }
+        Request req = new Request("batch", b.id(), null, Request.Form.JSON);
+        try {
+            return okReply(req, batch(b));
+        } catch (RuntimeException e) {
+            Log.err("batch failed: %s", e);
             return failedReply(req.form(), req.id(), "internal error");
         }
     }
@@ -237,13 +269,52 @@ public final class CkdbService implements AutoCloseable {
     private Admit admitAndApply(String cmd, ObjectNode p) throws BadRequestException {
         String source = Fields.name(p, "source");
         long seq = Fields.integer(p, "seq");
+        if (!admit(source, seq)) {
+            return Admit.DUPLICATE;
+        }
+        try {
+            apply(cmd, p, source, seq);
+        } catch (BadRequestException e) {
+            writer.enqueue(DbOp.seqMark(source, seq));
+            throw e;
+        }
+        return Admit.ACCEPTED;
+    }
+
+    /** {@link #admitAndApply} for a share read by the streaming {@link BatchReader}. */
+    private Admit admitAndApplyShare(String source, ShareMessage sm) throws BadRequestException {
+        long seq = sm.seq();
+        if (!admit(source, seq)) {
+            return Admit.DUPLICATE;
+        }
+        try {
+            String user = sm.username();
+            String worker = sm.workername(user);
+            long workinfoId = sm.workinfoId();
+            double diff = sm.diff();
+            double sdiff = sm.sdiff(diff);
+            long created = sm.createdMillis(System.currentTimeMillis());
+            share(source, seq, user, worker, workinfoId, diff, sdiff, created);
+        } catch (BadRequestException e) {
+            writer.enqueue(DbOp.seqMark(source, seq));
+            throw e;
+        }
+        return Admit.ACCEPTED;
+    }
+
+    /** Sequence check: false for a duplicate; a gap is logged and counted. Caller holds the memory lock. */
+    private boolean admit(String source, long seq) throws BadRequestException {
         if (seq == 0) {
             throw new BadRequestException("field 'seq' must start at 1");
         }
-        SourceState s = m.sources.computeIfAbsent(source, k -> new SourceState(k, 0));
+        SourceState s = m.sources.get(source);
+        if (s == null) {
+            s = new SourceState(source, 0);
+            m.sources.put(source, s);
+        }
         if (seq <= s.lastSeq) {
             s.duplicates++;
-            return Admit.DUPLICATE;
+            return false;
         }
         if (seq > s.lastSeq + 1) {
             s.gaps++;
@@ -252,13 +323,7 @@ public final class CkdbService implements AutoCloseable {
                     + " to " + seq + " (" + (seq - s.lastSeq - 1) + " messages missing)");
         }
         s.lastSeq = seq;
-        try {
-            apply(cmd, p, source, seq);
-        } catch (BadRequestException e) {
-            writer.enqueue(DbOp.seqMark(source, seq));
-            throw e;
-        }
-        return Admit.ACCEPTED;
+        return true;
     }
 
     private void apply(String cmd, ObjectNode p, String source, long seq) throws BadRequestException {
@@ -282,13 +347,20 @@ public final class CkdbService implements AutoCloseable {
         double diff = Fields.number(p, "diff");
         double sdiff = Fields.optNumber(p, "sdiff", diff);
         long created = Fields.createdMillis(p, now);
+        share(source, seq, user, worker, workinfoId, diff, sdiff, created);
+    }
+
+    private void share(String source, long seq, String user, String worker, long workinfoId, double diff,
+                       double sdiff, long created) {
         UserRecord u = m.userCreating(user);
         WorkerRecord w = m.workerCreating(u, worker);
         w.totals.accept(diff, created);
         u.totals.accept(diff, created);
         m.poolTotals.accept(diff, created);
         long shareId = ++m.lastShareId;
-        writer.enqueue(new ShareRow(source, seq, shareId, workinfoId, user, worker, diff, sdiff, created));
+        // the records' own name strings, so that queued rows share them instead of holding one copy each
+        writer.enqueue(new ShareRow(source, seq, shareId, workinfoId, u.username, w.workername, diff, sdiff,
+                created));
     }
 
     private void shareError(ObjectNode p, String source, long seq, long now) throws BadRequestException {
@@ -304,8 +376,13 @@ public final class CkdbService implements AutoCloseable {
         w.totals.reject(created);
         u.totals.reject(created);
         m.poolTotals.reject(created);
-        writer.enqueue(sql(source, seq, "INSERT INTO sharerrors (source, seq, workinfoid, username, workername, "
-                + "diff, errn, error, createdate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        // the reject counts in worker_totals only when the row is new (a resent message changes nothing)
+        writer.enqueue(sql(source, seq, "WITH ins AS (INSERT INTO sharerrors (source, seq, workinfoid, username, "
+                + "workername, diff, errn, error, createdate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING "
+                + "RETURNING username, workername, createdate) INSERT INTO worker_totals (username, workername, "
+                + "rejects, lastshare) SELECT username, workername, 1, createdate FROM ins ON CONFLICT (username, "
+                + "workername) DO UPDATE SET rejects = worker_totals.rejects + 1, lastshare = "
+                + "GREATEST(worker_totals.lastshare, EXCLUDED.lastshare)",
                 source, seq, workinfoId, user, worker, diff, (int) Math.min(errn, Integer.MAX_VALUE), error,
                 new Timestamp(created)));
     }
@@ -521,6 +598,54 @@ public final class CkdbService implements AutoCloseable {
         return r;
     }
 
+    private Object batch(BatchReader.Batch b) {
+        String source = b.source();
+        int accepted = 0;
+        int duplicates = 0;
+        int failed = 0;
+        ArrayNode errors = mapper.createArrayNode();
+        synchronized (m) {
+            for (BatchReader.Item item : b.items()) {
+                try {
+                    Admit a;
+                    if (item instanceof BatchReader.ShareItem si) {
+                        if (!source.equals(si.share().sourceText())) {
+                            throw new BadRequestException("message source differs from batch source");
+                        }
+                        a = admitAndApplyShare(source, si.share());
+                    } else if (item instanceof BatchReader.TreeItem ti) {
+                        if (!isPoolMessage(ti.method())) {
+                            throw new BadRequestException("not a pool message: '" + ti.method() + "'");
+                        }
+                        if (!source.equals(ti.params().path("source").asText())) {
+                            throw new BadRequestException("message source differs from batch source");
+                        }
+                        a = admitAndApply(ti.method(), ti.params());
+                    } else {
+                        throw new BadRequestException(((BatchReader.BadItem) item).reason());
+                    }
+                    if (a == Admit.ACCEPTED) {
+                        accepted++;
+                    } else {
+                        duplicates++;
+                    }
+                } catch (BadRequestException e) {
+                    failed++;
+                    if (errors.size() < 10) {
+                        errors.add(e.getMessage());
+                    }
+                }
+            }
+        }
+        ObjectNode r = mapper.createObjectNode();
+        r.put("accepted", accepted);
+        r.put("duplicates", duplicates);
+        r.put("failed", failed);
+        r.put("durable", writer.durableSeq(source));
+        r.set("errors", errors);
+        return r;
+    }
+
     // ---- synchronous pool requests ----
 
     private Object authorise(ObjectNode p) throws BadRequestException {
@@ -600,18 +725,22 @@ public final class CkdbService implements AutoCloseable {
         String email = Fields.optText(p, "email", 256);
         String hash = new String(BCrypt.withDefaults().hash(BCRYPT_COST, password.toCharArray()),
                 StandardCharsets.UTF_8);
-        synchronized (m) {
-            UserRecord u = m.user(user);
-            if (u != null && u.passwordHash != null) {
-                throw new BadRequestException("user " + user + " exists");
+        synchronized (adminLock) {
+            synchronized (m) {
+                UserRecord u = m.user(user);
+                if (u != null && u.passwordHash != null) {
+                    throw new BadRequestException("user " + user + " exists");
+                }
             }
-            u = m.userCreating(user);
-            u.passwordHash = hash;
-            u.email = email;
-            u.createdMillis = System.currentTimeMillis();
-            writer.enqueue(sql(null, -1, "INSERT INTO users (username, passwordhash, email) VALUES (?, ?, ?) "
+            writeNow("adduser", sql(null, -1, "INSERT INTO users (username, passwordhash, email) VALUES (?, ?, ?) "
                     + "ON CONFLICT (username) DO UPDATE SET passwordhash = EXCLUDED.passwordhash, "
                     + "email = EXCLUDED.email", user, hash, email));
+            synchronized (m) {
+                UserRecord u = m.userCreating(user);
+                u.passwordHash = hash;
+                u.email = email;
+                u.createdMillis = System.currentTimeMillis();
+            }
         }
         return "added " + user;
     }
@@ -634,17 +763,16 @@ public final class CkdbService implements AutoCloseable {
         String user = Fields.name(p, "username");
         String worker = Fields.name(p, "workername");
         double diff = Fields.number(p, "difficultydefault");
-        synchronized (m) {
-            UserRecord u = m.user(user);
-            if (u == null) {
-                throw new BadRequestException("unknown user " + user);
-            }
-            WorkerRecord w = m.workerCreating(u, worker);
-            w.difficultyDefault = diff;
-            m.addDiffChange(user, worker, diff);
-            writer.enqueue(sql(null, -1, "INSERT INTO workers (username, workername, difficultydefault) "
+        synchronized (adminLock) {
+            requireUser(user);
+            writeNow("setworkerdiff", sql(null, -1, "INSERT INTO workers (username, workername, difficultydefault) "
                     + "VALUES (?, ?, ?) ON CONFLICT (username, workername) DO UPDATE SET difficultydefault = "
                     + "EXCLUDED.difficultydefault", user, worker, diff));
+            synchronized (m) {
+                WorkerRecord w = m.workerCreating(m.userCreating(user), worker);
+                w.difficultyDefault = diff;
+                m.addDiffChange(user, worker, diff);
+            }
         }
         return "difficultydefault " + diff;
     }
@@ -670,36 +798,60 @@ public final class CkdbService implements AutoCloseable {
             }
             list.add(new AddressRatio(address, (int) ratio));
         }
-        synchronized (m) {
-            UserRecord u = m.user(user);
-            if (u == null) {
-                throw new BadRequestException("unknown user " + user);
-            }
-            u.addresses = list;
+        synchronized (adminLock) {
+            requireUser(user);
             List<AddressRatio> copy = List.copyOf(list);
-            writer.enqueue(new DbOp() {
-                @Override
-                public void execute(java.sql.Connection c) throws SQLException {
-                    try (PreparedStatement del = c.prepareStatement(
-                            "DELETE FROM paymentaddresses WHERE username = ?");
-                         PreparedStatement ins = c.prepareStatement("INSERT INTO paymentaddresses (username, "
-                                 + "address, ratio, createdate) VALUES (?, ?, ?, now() + ? * interval '1 microsecond')")) {
-                        del.setString(1, user);
-                        del.executeUpdate();
-                        int i = 0;
-                        for (AddressRatio a : copy) {
-                            ins.setString(1, user);
-                            ins.setString(2, a.address());
-                            ins.setInt(3, a.ratio());
-                            ins.setInt(4, i++);
-                            ins.addBatch();
-                        }
-                        ins.executeBatch();
+            writeNow("setaddresses", c -> {
+                try (PreparedStatement del = c.prepareStatement("DELETE FROM paymentaddresses WHERE username = ?");
+                     PreparedStatement ins = c.prepareStatement("INSERT INTO paymentaddresses (username, "
+                             + "address, ratio, createdate) VALUES (?, ?, ?, now() + ? * interval '1 microsecond')")) {
+                    del.setString(1, user);
+                    del.executeUpdate();
+                    int i = 0;
+                    for (AddressRatio a : copy) {
+                        ins.setString(1, user);
+                        ins.setString(2, a.address());
+                        ins.setInt(3, a.ratio());
+                        ins.setInt(4, i++);
+                        ins.addBatch();
                     }
+                    ins.executeBatch();
                 }
             });
+            synchronized (m) {
+                m.userCreating(user).addresses = list;
+            }
         }
         return "addresses " + list.size();
+    }
+
+    private void requireUser(String user) throws BadRequestException {
+        synchronized (m) {
+            if (m.user(user) == null) {
+                throw new BadRequestException("unknown user " + user);
+            }
+        }
+    }
+
+    /**
+     * Commits an admin change in a transaction of its own before memory changes and the caller hears "ok", so an
+     * acknowledged change survives a crash (these are rare, so they do not wait behind the share writer's queue).
+     * Callers hold {@link #adminLock}, so admin changes reach the database and memory in the same order.
+     */
+    private void writeNow(String what, DbOp op) throws BadRequestException {
+        try (java.sql.Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                op.execute(c);
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            Log.err("%s", what + " not saved, database write failed: " + e.getMessage());
+            throw new BadRequestException("database unavailable, " + what + " not saved");
+        }
     }
 
     // ---- queries (memory only) ----

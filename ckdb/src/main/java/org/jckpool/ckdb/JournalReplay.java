@@ -12,7 +12,7 @@ import org.jckpool.libpool.log.Log;
 
 /**
  * Rebuilds what ckdb missed while it was down from the pools' journal files ({@code *.ckdb.journal} in ckpool's
- * log directory, written by {@code CkdbClient}). Every line goes through the normal path, so messages ckdb already
+ * log directory, written by {@code CkdbClient}, each after its compacted older part {@code *.ckdb.journal.prev}). Every line goes through the normal path, so messages ckdb already
  * has are dropped as duplicates by their sequence numbers.
  */
 public final class JournalReplay {
@@ -24,13 +24,24 @@ public final class JournalReplay {
     /** @return messages newly accepted */
     public static long replay(CkdbService svc, Path logDir) throws IOException {
         long accepted = 0;
-        List<Path> files = new ArrayList<>();
+        List<Path> journals = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(logDir, "*.ckdb.journal")) {
-            ds.forEach(files::add);
+            ds.forEach(journals::add);
         }
-        files.sort(null);
+        journals.sort(null);
+        // a compacted journal's older part (.prev) goes first: its seqs come before the current file's
+        List<Path> files = new ArrayList<>();
+        for (Path j : journals) {
+            Path prev = j.resolveSibling(j.getFileName() + ".prev");
+            if (Files.exists(prev)) {
+                files.add(prev);
+            }
+            files.add(j);
+        }
         for (Path f : files) {
-            Path idFile = f.resolveSibling(f.getFileName().toString().replace(".ckdb.journal", ".ckdb.id"));
+            String base = f.getFileName().toString();
+            base = base.substring(0, base.indexOf(".ckdb.journal"));
+            Path idFile = f.resolveSibling(base + ".ckdb.id");
             if (!Files.exists(idFile)) {
                 Log.warning("%s has no id file, skipped", f);
                 continue;

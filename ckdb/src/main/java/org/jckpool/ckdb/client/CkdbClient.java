@@ -37,6 +37,8 @@ public final class CkdbClient implements AutoCloseable {
     private static final int BATCH_BYTES = 8 << 20;
     private static final long REPLY_TIMEOUT_MS = 15_000;
     private static final long SYNC_TIMEOUT_MS = 3_000;
+    /** Acknowledged journal bytes after which the journal is compacted (see {@link CkdbJournal#compact}). */
+    public static final long DEFAULT_JOURNAL_LIMIT = 64L << 20;
 
     /** The answer to an authorise. */
     public record Auth(String username, String workername, double difficultyDefault, boolean fromCache) {
@@ -55,6 +57,7 @@ public final class CkdbClient implements AutoCloseable {
     private final Object wake = new Object();
     private final AtomicLong requestIds = new AtomicLong();
     private final Thread sender;
+    private final long journalLimit;
     private volatile boolean running = true;
     private volatile boolean connected;
     private volatile long lastChangeId;
@@ -67,6 +70,19 @@ public final class CkdbClient implements AutoCloseable {
      *                   new journal never collides with sequence numbers ckdb saw from an old one
      */
     public CkdbClient(Path ckdbSocket, Path spoolDir, String name) throws IOException {
+        this(ckdbSocket, spoolDir, name, DEFAULT_JOURNAL_LIMIT);
+    }
+
+    /**
+     * @param journalLimitBytes once this many journal bytes are acknowledged as committed by ckdb, the journal
+     *                          starts afresh with the unacknowledged rest (the old one is kept as
+     *                          {@code <name>.ckdb.journal.prev}), so the spool stays about this size
+     */
+    public CkdbClient(Path ckdbSocket, Path spoolDir, String name, long journalLimitBytes) throws IOException {
+        if (journalLimitBytes < 1) {
+            throw new IllegalArgumentException("journal limit must be positive: " + journalLimitBytes);
+        }
+        this.journalLimit = journalLimitBytes;
         if (!name.matches("[A-Za-z0-9_\\-]{1,64}")) {
             throw new IllegalArgumentException("source name must be 1-64 of [A-Za-z0-9_-]: " + name);
         }
@@ -77,6 +93,8 @@ public final class CkdbClient implements AutoCloseable {
         if (!Files.exists(idFile) || !Files.exists(journalFile)) {
             Files.deleteIfExists(journalFile);
             Files.deleteIfExists(journalFile.resolveSibling(journalFile.getFileName() + ".ack"));
+            // an older part of a previous journal would be replayed under the new source id by ckdb -r
+            Files.deleteIfExists(journalFile.resolveSibling(journalFile.getFileName() + ".prev"));
             Files.writeString(idFile, name + "-" + System.currentTimeMillis() + "\n");
         }
         this.source = Files.readString(idFile).trim();
@@ -321,6 +339,17 @@ public final class CkdbClient implements AutoCloseable {
                 }
                 if (done != null) {
                     journal.ack(done.lastSeq(), done.endOffset());
+                    long removed = journal.compact(journalLimit);
+                    if (removed > 0) {
+                        readOffset -= removed;
+                        Deque<Sent> shifted = new ArrayDeque<>();
+                        for (Sent u : unacked) {
+                            shifted.addLast(new Sent(u.lastSeq(), u.endOffset() - removed));
+                        }
+                        unacked = shifted;
+                        Log.info("ckdb journal compacted: %d acknowledged bytes moved to %s.prev", removed,
+                                journal.path().getFileName());
+                    }
                 }
             } catch (IOException e) {
                 if (connected) {

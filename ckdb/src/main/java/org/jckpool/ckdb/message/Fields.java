@@ -13,7 +13,14 @@ public final class Fields {
     }
 
     public static String name(ObjectNode p, String field) throws BadRequestException {
-        String s = text(p, field, MAX_NAME);
+        return checkName(field, text(p, field, MAX_NAME));
+    }
+
+    /** The name rules (length, no control characters, not empty) applied to a value already read as text. */
+    static String checkName(String field, String s) throws BadRequestException {
+        if (s.length() > MAX_NAME) {
+            throw new BadRequestException("field '" + field + "' longer than " + MAX_NAME);
+        }
         for (int i = 0; i < s.length(); i++) {
             if (Character.isISOControl(s.charAt(i))) {
                 throw new BadRequestException("field '" + field + "' has a control character");
@@ -68,6 +75,10 @@ public final class Fields {
         } else {
             throw new BadRequestException("field '" + field + "' is not a number");
         }
+        return checkRange(field, v);
+    }
+
+    static double checkRange(String field, double v) throws BadRequestException {
         if (!Double.isFinite(v) || v < 0 || v > MAX_DIFF) {
             throw new BadRequestException("field '" + field + "' out of range");
         }
@@ -116,7 +127,10 @@ public final class Fields {
         if (n == null || n.isNull()) {
             return now;
         }
-        String s = n.asText();
+        return createdMillis(n.asText());
+    }
+
+    static long createdMillis(String s) throws BadRequestException {
         try {
             int comma = s.indexOf(',');
             if (comma > 0) {

@@ -22,6 +22,9 @@ public record DbSettings(String jdbcUrl, String user, String password) {
         cfg.setConnectionTimeout(2000);
         cfg.setValidationTimeout(1000);
         cfg.setInitializationFailTimeout(-1);
+        // ckdb tells the pool a message is durable once its transaction commits: that must mean flushed to disk,
+        // whatever the server's default (embedded test servers, for one, default to off)
+        cfg.setConnectionInitSql("SET synchronous_commit TO on");
         cfg.addDataSourceProperty("reWriteBatchedInserts", "true");
         cfg.addDataSourceProperty("tcpKeepAlive", "true");
         cfg.addDataSourceProperty("socketTimeout", "30");

@@ -27,7 +27,7 @@ import org.postgresql.copy.CopyManager;
  * it is retried, so nothing is written twice; and a batch is kept until it commits, so nothing is lost.
  */
 public final class DbWriter implements AutoCloseable {
-    private static final int MAX_BATCH = 50_000;
+    private static final int MAX_BATCH = 100_000;
     private static final long MAX_BACKOFF_MS = 5_000;
 
     private final DataSource ds;
@@ -41,6 +41,21 @@ public final class DbWriter implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean databaseDown;
     private volatile long oldestPendingNanos;
+
+    /**
+     * worker_totals roll-up: committed shares not yet added to worker_totals, added (with the mark moved to their
+     * highest shareid) at most every {@link #ROLLUP_INTERVAL_NANOS} in the same transaction as a share batch.
+     * Start-up adds up only the shares above the mark, so it reads at most about that much of the shares table.
+     */
+    private static final long ROLLUP_INTERVAL_NANOS = 1_000_000_000L;
+    private WorkerTotalsDelta pendingTotals = new WorkerTotalsDelta();
+    private long lastRollupNanos = System.nanoTime();
+    /** the current transaction's share totals when it does not roll up, and whether / how far it rolls up */
+    private WorkerTotalsDelta attemptTotals = new WorkerTotalsDelta();
+    private boolean attemptRollsUp;
+    private long attemptMark;
+    /** a commit was sent and its outcome is unknown (connection lost), so the attempt is neither settled nor void */
+    private boolean attemptInDoubt;
 
     public DbWriter(DataSource ds, int queueCapacity, Map<String, Long> committedAtStart) {
         this.ds = ds;
@@ -118,6 +133,53 @@ public final class DbWriter implements AutoCloseable {
                 }
             }
         }
+        rollUpAtStop();
+    }
+
+    /** An orderly stop rolls up what is pending, so the next start reads nothing of the shares table. */
+    private void rollUpAtStop() {
+        if (pendingTotals.isEmpty() || attemptInDoubt) {
+            return;
+        }
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            write(c, List.of(), true);
+            c.commit();
+            settleAttempt();
+        } catch (SQLException e) {
+            Log.warning("%s", "worker totals not rolled up at stop (the next start adds them up): " + e.getMessage());
+        }
+    }
+
+    /** After a commit: the attempt's shares are either in worker_totals now or pending for the next roll-up. */
+    private void settleAttempt() {
+        if (attemptRollsUp) {
+            pendingTotals = new WorkerTotalsDelta();
+            lastRollupNanos = System.nanoTime();
+        } else {
+            pendingTotals.merge(attemptTotals);
+        }
+        attemptTotals = new WorkerTotalsDelta();
+        attemptRollsUp = false;
+        attemptInDoubt = false;
+    }
+
+    /**
+     * Finds out whether the attempt whose commit outcome was unknown did commit (some of its sequenced ops, or its
+     * roll-up mark, are in the database) and settles it if so.
+     */
+    private void resolveInDoubt(Connection c, List<DbOp> batch) throws SQLException {
+        boolean committed = withoutCommitted(c, batch).size() < batch.size();
+        if (!committed && attemptRollsUp && attemptMark > 0) {
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT shareid FROM worker_totals_mark")) {
+                committed = rs.next() && rs.getLong(1) >= attemptMark;
+            }
+        }
+        if (committed) {
+            settleAttempt();
+        }
+        attemptInDoubt = false;
     }
 
     private void writeUntilCommitted(List<DbOp> batch) throws InterruptedException {
@@ -129,10 +191,15 @@ public final class DbWriter implements AutoCloseable {
         while (true) {
             try (Connection c = ds.getConnection()) {
                 c.setAutoCommit(false);
+                if (attemptInDoubt) {
+                    resolveInDoubt(c, batch);
+                }
                 List<DbOp> todo = outcomeUnknown ? withoutCommitted(c, batch) : batch;
                 write(c, todo, stageShares);
                 outcomeUnknown = true;
+                attemptInDoubt = true;
                 c.commit();
+                settleAttempt();
                 afterCommit(batch);
                 if (databaseDown) {
                     databaseDown = false;
@@ -179,12 +246,17 @@ public final class DbWriter implements AutoCloseable {
             while (true) {
                 try (Connection c = ds.getConnection()) {
                     c.setAutoCommit(false);
-                    List<DbOp> todo = withoutCommitted(c, one);
-                    write(c, skip ? List.of() : todo, true);
-                    if (skip && op.source() != null) {
-                        write(c, List.of(DbOp.seqMark(op.source(), op.seq())), true);
+                    if (attemptInDoubt) {
+                        resolveInDoubt(c, one);
                     }
+                    List<DbOp> todo = withoutCommitted(c, one);
+                    if (skip) {
+                        todo = op.source() == null ? List.of() : List.of(DbOp.seqMark(op.source(), op.seq()));
+                    }
+                    write(c, todo, true);
+                    attemptInDoubt = true;
                     c.commit();
+                    settleAttempt();
                     break;
                 } catch (SQLException e) {
                     failures.incrementAndGet();
@@ -236,23 +308,58 @@ public final class DbWriter implements AutoCloseable {
 
     private void write(Connection c, List<DbOp> ops, boolean stageShares) throws SQLException {
         Map<String, Long> maxSeq = new HashMap<>();
-        ShareCopyBuffer copy = new ShareCopyBuffer();
-        for (DbOp op : ops) {
-            if (op.source() != null) {
-                maxSeq.merge(op.source(), op.seq(), Math::max);
-            }
-            if (op instanceof ShareRow share) {
-                copy.add(share);
-            } else {
-                if (copy.rows() > 0) {
-                    copyShares(c, copy.finish(), stageShares);
-                    copy.reset();
+        WorkerTotalsDelta totals = new WorkerTotalsDelta();
+        attemptTotals = totals;
+        attemptRollsUp = false;
+        attemptMark = 0;
+        long maxShareId = 0;
+        ShareCopyStream copy = null;
+        try {
+            for (DbOp op : ops) {
+                if (op.source() != null) {
+                    maxSeq.merge(op.source(), op.seq(), Math::max);
                 }
-                op.execute(c);
+                if (op instanceof ShareRow share) {
+                    if (copy == null) {
+                        copy = openCopy(c, stageShares);
+                    }
+                    copy.add(share);
+                    maxShareId = Math.max(maxShareId, share.shareId());
+                    if (!stageShares) {
+                        totals.add(share);
+                    }
+                } else {
+                    if (copy != null) {
+                        finishCopy(c, copy, stageShares);
+                        copy = null;
+                    }
+                    op.execute(c);
+                }
+            }
+            if (copy != null) {
+                finishCopy(c, copy, stageShares);
+                copy = null;
+            }
+        } finally {
+            if (copy != null) {
+                copy.cancelIfActive();
             }
         }
-        if (copy.rows() > 0) {
-            copyShares(c, copy.finish(), stageShares);
+        // staged shares went into worker_totals directly, so a staged transaction must roll up (and move the mark
+        // past them) too, or start-up would count them again
+        if (stageShares || System.nanoTime() - lastRollupNanos >= ROLLUP_INTERVAL_NANOS) {
+            pendingTotals.write(c);
+            totals.write(c);
+            long mark = Math.max(pendingTotals.maxShareId(), Math.max(totals.maxShareId(), maxShareId));
+            if (mark > 0) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE worker_totals_mark SET shareid = GREATEST(shareid, ?)")) {
+                    ps.setLong(1, mark);
+                    ps.executeUpdate();
+                }
+            }
+            attemptRollsUp = true;
+            attemptMark = mark;
         }
         if (!maxSeq.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO source_seq (source, seq) VALUES (?, ?) "
@@ -267,33 +374,29 @@ public final class DbWriter implements AutoCloseable {
         }
     }
 
-    private static final String SHARE_COLUMNS =
-            "(source, seq, shareid, workinfoid, username, workername, diff, sdiff, createdate)";
+    private static ShareCopyStream openCopy(Connection c, boolean staged) throws SQLException {
+        if (!staged) {
+            return ShareCopyStream.open(c, "shares");
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute("CREATE TEMP TABLE IF NOT EXISTS shares_stage (LIKE shares) ON COMMIT DELETE ROWS");
+        }
+        return ShareCopyStream.open(c, "shares_stage");
+    }
 
-    private static void copyShares(Connection c, byte[] bytes, boolean staged) throws SQLException {
-        CopyManager cm = c.unwrap(PGConnection.class).getCopyAPI();
-        String table = "shares";
+    /**
+     * Ends a COPY. Staged rows move into {@code shares} skipping those already there, and only the rows that
+     * went in count towards {@code worker_totals} (worked out by the database, which knows which ones they are).
+     */
+    private static void finishCopy(Connection c, ShareCopyStream copy, boolean staged) throws SQLException {
+        copy.finish();
         if (staged) {
             try (Statement st = c.createStatement()) {
-                st.execute("CREATE TEMP TABLE IF NOT EXISTS shares_stage (LIKE shares) ON COMMIT DELETE ROWS");
-            }
-            table = "shares_stage";
-        }
-        CopyIn in = cm.copyIn("COPY " + table + " " + SHARE_COLUMNS + " FROM STDIN (FORMAT binary)");
-        try {
-            int chunk = 1 << 20;
-            for (int off = 0; off < bytes.length; off += chunk) {
-                in.writeToCopy(bytes, off, Math.min(chunk, bytes.length - off));
-            }
-            in.endCopy();
-        } finally {
-            if (in.isActive()) {
-                in.cancelCopy();
-            }
-        }
-        if (staged) {
-            try (Statement st = c.createStatement()) {
-                st.executeUpdate("INSERT INTO shares SELECT * FROM shares_stage ON CONFLICT DO NOTHING");
+                st.executeUpdate("WITH ins AS (INSERT INTO shares SELECT * FROM shares_stage ON CONFLICT DO NOTHING "
+                        + "RETURNING username, workername, diff, createdate) "
+                        + WorkerTotalsDelta.UPSERT_FROM_SELECT
+                        + "SELECT username, workername, sum(diff), count(*), 0, max(createdate) FROM ins "
+                        + "GROUP BY username, workername " + WorkerTotalsDelta.ON_CONFLICT);
                 st.execute("TRUNCATE shares_stage");
             }
         }

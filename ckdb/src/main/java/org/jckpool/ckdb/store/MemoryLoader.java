@@ -50,30 +50,25 @@ public final class MemoryLoader {
                     m.userCreating(rs.getString(1)).addresses.add(new AddressRatio(rs.getString(2), rs.getInt(3)));
                 }
             }
-            try (ResultSet rs = st.executeQuery("SELECT username, workername, sum(diff), count(*), "
-                    + "max(createdate) FROM shares GROUP BY username, workername")) {
+            // one row per worker, kept by the writer, plus the few shares above its roll-up mark (found through the
+            // shareid index): not an aggregate over all shares, so start-up stays short as the table grows
+            try (ResultSet rs = st.executeQuery("SELECT username, workername, diffacc, shares, rejects, lastshare "
+                    + "FROM worker_totals UNION ALL SELECT username, workername, sum(diff), count(*), 0, max(createdate) "
+                    + "FROM shares WHERE shareid > (SELECT shareid FROM worker_totals_mark) "
+                    + "GROUP BY username, workername")) {
                 while (rs.next()) {
                     UserRecord u = m.userCreating(rs.getString(1));
                     WorkerRecord w = m.workerCreating(u, rs.getString(2));
                     double diff = rs.getDouble(3);
                     long count = rs.getLong(4);
-                    long last = millis(rs.getTimestamp(5));
+                    long rejects = rs.getLong(5);
+                    long last = millis(rs.getTimestamp(6));
                     for (var t : new org.jckpool.ckdb.memory.ShareTotals[] {w.totals, u.totals, m.poolTotals}) {
                         t.acceptedDiff += diff;
                         t.accepted += count;
+                        t.rejected += rejects;
                         t.lastShareMillis = Math.max(t.lastShareMillis, last);
                     }
-                }
-            }
-            try (ResultSet rs = st.executeQuery(
-                    "SELECT username, workername, count(*) FROM sharerrors GROUP BY username, workername")) {
-                while (rs.next()) {
-                    UserRecord u = m.userCreating(rs.getString(1));
-                    WorkerRecord w = m.workerCreating(u, rs.getString(2));
-                    long n = rs.getLong(3);
-                    w.totals.rejected += n;
-                    u.totals.rejected += n;
-                    m.poolTotals.rejected += n;
                 }
             }
             try (ResultSet rs = st.executeQuery("SELECT coalesce(max(shareid), 0) FROM shares")) {
