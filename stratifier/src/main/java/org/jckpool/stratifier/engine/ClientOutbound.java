@@ -1,0 +1,13 @@
+package org.jckpool.stratifier.engine;
+
+/** How the engine talks to miners (the connector stream in the real process). Must not block for long. */
+public interface ClientOutbound {
+    /** One line (no newline) to one client. */
+    void send(long clientId, String line);
+
+    /** One line to every subscribed client. */
+    void broadcast(String line);
+
+    /** Close a client's connection. */
+    void drop(long clientId, String reason);
+}

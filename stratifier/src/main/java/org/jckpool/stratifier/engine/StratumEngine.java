@@ -1,0 +1,593 @@
+package org.jckpool.stratifier.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.jckpool.stratifier.session.ClientSession;
+import org.jckpool.stratifier.session.Extranonce1Allocator;
+import org.jckpool.stratifier.session.Replies;
+import org.jckpool.stratifier.session.SessionResumeStore;
+import org.jckpool.stratifier.session.StratumRequest;
+import org.jckpool.stratifier.session.StratumRequestParser;
+import org.jckpool.stratifier.session.VersionRolling;
+import org.jckpool.stratifier.session.WorkerName;
+import org.jckpool.stratifier.share.BlockSubmitter;
+import org.jckpool.stratifier.share.RejectReason;
+import org.jckpool.stratifier.share.ShareChecker;
+import org.jckpool.stratifier.share.ShareResult;
+import org.jckpool.stratifier.share.SubmitParams;
+import org.jckpool.stratifier.stats.StatsRegistry;
+import org.jckpool.stratifier.stats.StatusFiles;
+import org.jckpool.stratifier.stats.UserStats;
+import org.jckpool.stratifier.stats.WorkerStats;
+import org.jckpool.stratifier.vardiff.Vardiff;
+import org.jckpool.stratifier.vardiff.VardiffConfig;
+import org.jckpool.stratifier.work.Job;
+import org.jckpool.stratifier.work.JobBook;
+import org.jckpool.stratifier.work.Template;
+import org.jckpool.stratifier.work.TemplateException;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.InstantSource;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The stratifier's brain without any IPC: the process shell feeds it client events
+ * ({@link #onConnect}, {@link #onLine}, {@link #onDisconnect}), templates ({@link #onTemplate}) and a periodic
+ * {@link #tick}; the engine answers through {@link ClientOutbound} and hands solved blocks to
+ * {@link BlockSubmitter}.
+ *
+ * <p>Threading: any thread may call any method. Each connection's events run under that connection's
+ * {@link ClientSession} monitor (so connections never contend with each other); work is published by the
+ * {@link JobBook} through a volatile current job and a concurrent job map; statistics lock per pool/user/worker
+ * for a few arithmetic operations. Replies for one connection leave in the order its events were handled.
+ */
+public final class StratumEngine {
+    private static final Logger LOG = System.getLogger("stratifier");
+    private static final long STATS_DECAY_MILLIS = 60_000;
+    private static final long IDLE_MILLIS = 600_000;
+
+    private final EngineConfig config;
+    private final ClientOutbound out;
+    private final BlockSubmitter submitter;
+    private final InstantSource clock;
+    private final JobBook jobs;
+    private final ShareChecker checker;
+    private final Extranonce1Allocator extranonces;
+    private final SessionResumeStore resumable = new SessionResumeStore();
+    private final StatsRegistry stats;
+    private final StratumRequestParser parser = new StratumRequestParser();
+    private final ConcurrentMap<Long, ClientSession> sessions = new ConcurrentHashMap<>();
+    private volatile long lastStatsDecay;
+
+    public StratumEngine(EngineConfig config, ClientOutbound out, BlockSubmitter submitter, InstantSource clock) {
+        this(config, out, submitter, clock, clock.millis() * 7919 ^ System.nanoTime());
+    }
+
+    /** As above with a chosen first extranonce1 (tests, or several pool instances sharing a range). */
+    public StratumEngine(EngineConfig config, ClientOutbound out, BlockSubmitter submitter, InstantSource clock,
+                         long extranonceSeed) {
+        this.config = config;
+        this.out = out;
+        this.submitter = submitter;
+        this.clock = clock;
+        long now = clock.millis();
+        this.jobs = new JobBook(now, config.jobGraceMillis());
+        this.checker = new ShareChecker(jobs, config.work().nonce2Length(), this::submitBlock);
+        this.extranonces = new Extranonce1Allocator(config.work().nonce1Length(), extranonceSeed);
+        this.stats = new StatsRegistry(now);
+        this.lastStatsDecay = now;
+    }
+
+    // ---------------------------------------------------------------- client events
+
+    /** A client connected on server {@code serverIndex} (index into serverurl). */
+    public void onConnect(long clientId, String address, int serverIndex) {
+        long now = clock.millis();
+        VardiffConfig vc = config.highDiffServers().contains(serverIndex)
+                ? config.vardiff().forHighDiffPort(config.highDiff()) : config.vardiff();
+        ClientSession s = new ClientSession(clientId, address, serverIndex, new Vardiff(vc, now), now);
+        ClientSession old = sessions.put(clientId, s);
+        if (old != null) {
+            LOG.log(Level.WARNING, "client {0} connected twice; forgetting the first session", clientId);
+            release(old, now);
+        }
+    }
+
+    /** A client is gone; its session is kept ten minutes for resume. */
+    public void onDisconnect(long clientId, String reason) {
+        ClientSession s = sessions.remove(clientId);
+        if (s != null) {
+            synchronized (s) {
+                s.dropped(true);
+                release(s, clock.millis());
+            }
+            LOG.log(Level.DEBUG, "client {0} disconnected: {1}", clientId, reason);
+        }
+    }
+
+    /** One line (without newline) a client sent. */
+    public void onLine(long clientId, String line) {
+        ClientSession s = sessions.get(clientId);
+        if (s == null) {
+            LOG.log(Level.DEBUG, "line from unknown client {0} ignored", clientId);
+            return;
+        }
+        StratumRequest req;
+        try {
+            req = parser.parse(line);
+        } catch (StratumRequestParser.MalformedRequest e) {
+            LOG.log(Level.INFO, "client {0} ({1}) sent an invalid message, dropping: {2}", clientId, s.address,
+                    e.getMessage());
+            out.send(clientId, Replies.error("null", "null", 20, "Invalid JSON"));
+            drop(s, "invalid json: " + e.getMessage());
+            return;
+        }
+        if (req.method() == null) {
+            return; // a reply to something we sent (client.get_version and the like)
+        }
+        synchronized (s) {
+            if (s.dropped()) {
+                return;
+            }
+            handle(s, req);
+        }
+    }
+
+    private void handle(ClientSession s, StratumRequest req) {
+        switch (req.method()) {
+            case "mining.submit" -> submit(s, req);
+            case "mining.subscribe" -> subscribe(s, req);
+            case "mining.authorize" -> authorize(s, req);
+            case "mining.configure" -> configure(s, req);
+            case "mining.suggest_difficulty" -> suggestDifficulty(s, req);
+            case "mining.extranonce.subscribe" -> {
+                s.extranonceSubscribed(true);
+                out.send(s.clientId, Replies.ok(req.idJson()));
+            }
+            default -> out.send(s.clientId, Replies.error(req.idJson(), "null", 20,
+                    "Method not supported: " + req.method()));
+        }
+    }
+
+    private void subscribe(ClientSession s, StratumRequest req) {
+        long now = clock.millis();
+        if (!s.isSubscribed()) {
+            String agent = req.string(0);
+            long en1 = resumable.take(req.string(1), now);
+            if (en1 < 0 || !extranonces.claim(en1)) {
+                en1 = extranonces.allocate();
+            } else {
+                LOG.log(Level.INFO, "client {0} resumed session {1}", s.clientId, req.string(1));
+            }
+            s.subscribed(en1, extranonces.bytes(en1), agent);
+        }
+        String sid = Replies.quote(s.extranonce1Hex());
+        out.send(s.clientId, Replies.result(req.idJson(), "[[[\"mining.set_difficulty\"," + sid
+                + "],[\"mining.notify\"," + sid + "]]," + sid + "," + config.work().nonce2Length() + "]"));
+    }
+
+    private void authorize(ClientSession s, StratumRequest req) {
+        long now = clock.millis();
+        if (!s.isSubscribed()) {
+            out.send(s.clientId, Replies.error(req.idJson(), "false", 25, "Not subscribed"));
+            return;
+        }
+        String worker = req.string(0);
+        String problem = WorkerName.problem(worker);
+        if (problem != null) {
+            out.send(s.clientId, Replies.error(req.idJson(), "false", 24, problem));
+            return;
+        }
+        if (s.isAuthorised()) {
+            // Extra workers on one connection share its payout and statistics.
+            if (!WorkerName.user(worker).equals(s.userName())) {
+                out.send(s.clientId, Replies.error(req.idJson(), "false", 24,
+                        "Connection already authorised as user " + s.userName()));
+                return;
+            }
+            s.authorised(worker, s.userName(), s.payoutScript(), s.userStats(), s.workerStats());
+            out.send(s.clientId, Replies.ok(req.idJson()));
+            return;
+        }
+        String user = WorkerName.user(worker);
+        byte[] payout = config.poolPayoutScript();
+        if (config.solo()) {
+            try {
+                payout = config.addresses().script(user);
+            } catch (RuntimeException e) {
+                LOG.log(Level.INFO, "client {0} worker {1}: not a valid address for solo mining: {2}",
+                        s.clientId, worker, e.getMessage());
+                out.send(s.clientId, Replies.error(req.idJson(), "false", 24,
+                        "Invalid address " + user + ": " + e.getMessage()));
+                return;
+            }
+        }
+        UserStats us = stats.user(user, now);
+        us.authorised(now);
+        WorkerStats ws = us.worker(worker, now);
+        s.authorised(worker, user, payout, us, ws);
+        LOG.log(Level.INFO, "authorised client {0} worker {1} as user {2}", s.clientId, worker, user);
+        out.send(s.clientId, Replies.ok(req.idJson()));
+        Job job = jobs.current();
+        if (job != null) {
+            s.vardiff().capToNetwork(job.base().networkDiff(), now);
+            sendWork(s, job, true);
+        }
+    }
+
+    private void configure(ClientSession s, StratumRequest req) {
+        long now = clock.millis();
+        Object names = req.param(0);
+        Object opts = req.param(1);
+        JsonNode options = opts instanceof JsonNode n && n.isObject() ? n : null;
+        if (!(names instanceof JsonNode list) || !list.isArray()) {
+            out.send(s.clientId, Replies.error(req.idJson(), "null", 20, "Invalid configure parameters"));
+            return;
+        }
+        StringBuilder result = new StringBuilder("{");
+        Set<String> done = new HashSet<>();
+        boolean diffChanged = false;
+        for (JsonNode n : list) {
+            String ext = n.asText("");
+            if (!done.add(ext)) {
+                continue;
+            }
+            if (result.length() > 1) {
+                result.append(',');
+            }
+            switch (ext) {
+                case "version-rolling" -> {
+                    int minerMask = 0xffffffff;
+                    int minBits = 0;
+                    boolean ok = true;
+                    if (options != null && options.has("version-rolling.mask")) {
+                        String m = options.get("version-rolling.mask").asText("");
+                        try {
+                            minerMask = (int) Long.parseLong(m, 16);
+                            ok = m.length() <= 8;
+                        } catch (NumberFormatException e) {
+                            ok = false;
+                        }
+                    }
+                    if (options != null && options.has("version-rolling.min-bit-count")) {
+                        minBits = options.get("version-rolling.min-bit-count").asInt(0);
+                    }
+                    int mask = VersionRolling.negotiate(config.versionMask(), minerMask);
+                    if (!ok || mask == 0) {
+                        s.versionMask(0);
+                        result.append("\"version-rolling\":false");
+                    } else {
+                        s.versionMask(mask);
+                        if (!VersionRolling.enoughBits(mask, minBits)) {
+                            LOG.log(Level.INFO, "client {0} wants {1} version bits, mask {2} has fewer",
+                                    s.clientId, minBits, String.format("%08x", mask));
+                        }
+                        result.append("\"version-rolling\":true,\"version-rolling.mask\":\"")
+                                .append(String.format("%08x", mask)).append('"');
+                    }
+                }
+                case "minimum-difficulty" -> {
+                    double v = options == null ? 0 : options.path("minimum-difficulty.value").asDouble(0);
+                    if (v > 0) {
+                        double d = s.vardiff().suggest(v, true, networkDiff(), now);
+                        diffChanged |= !Double.isNaN(d);
+                        result.append("\"minimum-difficulty\":true");
+                    } else {
+                        result.append("\"minimum-difficulty\":false");
+                    }
+                }
+                case "subscribe-extranonce" -> {
+                    s.extranonceSubscribed(true);
+                    result.append("\"subscribe-extranonce\":true");
+                }
+                default -> result.append(Replies.quote(ext)).append(":false");
+            }
+        }
+        out.send(s.clientId, Replies.result(req.idJson(), result.append('}').toString()));
+        if (diffChanged) {
+            difficultyChanged(s);
+        }
+    }
+
+    private void suggestDifficulty(ClientSession s, StratumRequest req) {
+        Object p = req.param(0);
+        double v = p instanceof Number n ? n.doubleValue() : Double.NaN;
+        if (p instanceof String str) {
+            try {
+                v = Double.parseDouble(str);
+            } catch (NumberFormatException e) {
+                v = Double.NaN;
+            }
+        }
+        if (!(v > 0) || Double.isInfinite(v)) {
+            out.send(s.clientId, Replies.error(req.idJson(), "false", 20, "Invalid difficulty"));
+            return;
+        }
+        out.send(s.clientId, Replies.ok(req.idJson()));
+        double d = s.vardiff().suggest(v, false, networkDiff(), clock.millis());
+        if (!Double.isNaN(d)) {
+            difficultyChanged(s);
+        }
+    }
+
+    private void submit(ClientSession s, StratumRequest req) {
+        long now = clock.millis();
+        String id = req.idJson();
+        ShareResult r;
+        if (req.params() == null) {
+            r = reject(s, RejectReason.PARAMS_NOT_ARRAY);
+        } else if (req.paramCount() != 5 && req.paramCount() != 6) {
+            r = reject(s, RejectReason.INVALID_ARRAY_SIZE);
+        } else {
+            SubmitParams p = new SubmitParams(req.string(0), req.string(1), req.string(2), req.string(3),
+                    req.string(4), req.paramCount() == 6 ? req.string(5) : null);
+            if (p.versionBits() == null && req.paramCount() == 6) {
+                r = reject(s, RejectReason.INVALID_VERSION_MASK);
+            } else {
+                r = checker.check(s, p, now);
+            }
+        }
+        if (r.accepted()) {
+            out.send(s.clientId, Replies.ok(id));
+        } else {
+            out.send(s.clientId, Replies.reject(id, r.reason().code, r.reason().message, r.reason().rejectReason));
+        }
+        account(s, r, now);
+    }
+
+    private static ShareResult reject(ClientSession s, RejectReason reason) {
+        if (!s.isSubscribed()) {
+            reason = RejectReason.NOT_SUBSCRIBED;
+        } else if (!s.isAuthorised()) {
+            reason = RejectReason.UNAUTHORIZED;
+        }
+        return new ShareResult(reason, null, 0, 0, null);
+    }
+
+    private void account(ClientSession s, ShareResult r, long now) {
+        if (r.shareDiff() > 0) {
+            s.bestShare(r.shareDiff());
+        }
+        if (r.blockHash() != null) {
+            LOG.log(Level.WARNING, "BLOCK SOLVED by client {0} worker {1}: {2}", s.clientId, s.workerName(),
+                    r.blockHash());
+            if (config.blockMessages()) {
+                out.send(s.clientId, Replies.showMessage("Block solved! " + r.blockHash()));
+            }
+        }
+        if (!s.isAuthorised()) {
+            stats.rejected(null, null, 0, r.reason().rejectReason, now);
+            return;
+        }
+        if (r.accepted()) {
+            stats.accepted(s.userStats(), s.workerStats(), r.assignedDiff(), r.shareDiff(), now);
+        } else {
+            stats.rejected(s.userStats(), s.workerStats(), r.assignedDiff(), r.reason().rejectReason, now);
+            if (r.shareDiff() > 0) {
+                stats.best(s.userStats(), s.workerStats(), r.shareDiff());
+            }
+        }
+        if (r.accepted() || r.staleButValid()) {
+            double d = s.vardiff().onShare(r.assignedDiff(), now, networkDiff());
+            if (!Double.isNaN(d)) {
+                LOG.log(Level.INFO, "client {0} difficulty {1} -> {2}", s.clientId, s.vardiff().oldDiff(), d);
+                difficultyChanged(s);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- work
+
+    /**
+     * A new getblocktemplate result. Builds work, sends it to every authorised client (clean_jobs when the
+     * previous block changed) and returns the job; throws {@link TemplateException} for unusable templates.
+     */
+    public JobBook.Update onTemplate(JsonNode template) {
+        Template t = Template.parse(template);
+        long now = clock.millis();
+        JobBook.Update u = jobs.add(t, config.work(), now);
+        Job job = u.job();
+        if (u.newBlock()) {
+            LOG.log(Level.INFO, "new block height {0}, network difficulty {1}", t.height(),
+                    job.base().networkDiff());
+        }
+        if (config.solo()) {
+            for (ClientSession s : sessions.values()) {
+                synchronized (s) {
+                    if (s.isAuthorised() && !s.dropped()) {
+                        s.vardiff().capToNetwork(job.base().networkDiff(), now);
+                        sendWork(s, job, u.newBlock());
+                    }
+                }
+            }
+        } else {
+            // Everyone gets the same notify: record the difficulty per client, then one broadcast line.
+            for (ClientSession s : sessions.values()) {
+                synchronized (s) {
+                    if (s.isAuthorised() && !s.dropped()) {
+                        if (!Double.isNaN(s.vardiff().capToNetwork(job.base().networkDiff(), now))) {
+                            out.send(s.clientId, Replies.setDifficulty(s.vardiff().diff()));
+                        }
+                        s.jobSent(job.id());
+                    }
+                }
+            }
+            out.broadcast(job.base().notifyLine(job.idHex(), config.poolPayoutScript(), u.newBlock()));
+        }
+        return u;
+    }
+
+    private void sendWork(ClientSession s, Job job, boolean clean) {
+        out.send(s.clientId, Replies.setDifficulty(s.vardiff().diff()));
+        s.jobSent(job.id());
+        out.send(s.clientId, job.base().notifyLine(job.idHex(), s.payoutScript(), clean));
+    }
+
+    /** set_difficulty, then the current work under a new job id (clean=false) so the change applies at once. */
+    private void difficultyChanged(ClientSession s) {
+        if (!s.isAuthorised() || !s.workSent()) {
+            return; // the difficulty goes out with the first work
+        }
+        Job alias = jobs.aliasCurrent();
+        if (alias == null) {
+            return;
+        }
+        sendWork(s, alias, false);
+    }
+
+    private double networkDiff() {
+        Job j = jobs.current();
+        return j == null ? 0 : j.base().networkDiff();
+    }
+
+    private void submitBlock(String hex, String hash, long height) {
+        try {
+            submitter.submit(hex, hash, height);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "block " + hash + " could not be handed to the submitter", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- housekeeping
+
+    /**
+     * Periodic work (call every second or few): drops clients that did not subscribe and authorise in time,
+     * runs the vardiff decline path, retires old jobs, expires resumable sessions and decays idle statistics.
+     */
+    public void tick() {
+        long now = clock.millis();
+        double net = networkDiff();
+        for (ClientSession s : sessions.values()) {
+            synchronized (s) {
+                if (s.dropped()) {
+                    continue;
+                }
+                if ((!s.isSubscribed() || !s.isAuthorised()) && now - s.connectedMillis >= config.authTimeoutMillis()) {
+                    LOG.log(Level.INFO, "client {0} ({1}) did not subscribe and authorise within {2} s", s.clientId,
+                            s.address, config.authTimeoutMillis() / 1000);
+                    drop(s, "no authorisation in time");
+                    continue;
+                }
+                if (s.isAuthorised() && s.workSent()) {
+                    double d = s.vardiff().onTick(now, net);
+                    if (!Double.isNaN(d)) {
+                        LOG.log(Level.INFO, "client {0} silent, difficulty {1} -> {2}", s.clientId,
+                                s.vardiff().oldDiff(), d);
+                        difficultyChanged(s);
+                    }
+                }
+            }
+        }
+        jobs.retire(now);
+        resumable.expire(now);
+        if (now - lastStatsDecay >= STATS_DECAY_MILLIS) {
+            lastStatsDecay = now;
+            stats.decayIdle(now);
+        }
+    }
+
+    private void drop(ClientSession s, String reason) {
+        synchronized (s) {
+            if (!s.dropped()) {
+                s.dropped(true);
+                out.drop(s.clientId, reason);
+            }
+        }
+    }
+
+    private void release(ClientSession s, long now) {
+        if (s.isSubscribed() && s.extranonce1() >= 0) {
+            extranonces.release(s.extranonce1());
+            resumable.remember(s.extranonce1Hex(), s.extranonce1(), now);
+        }
+    }
+
+    // ---------------------------------------------------------------- admin helpers
+
+    /** client.reconnect to every subscribed client (host null: the same server). */
+    public void reconnectAll(String host, int port, int waitSeconds) {
+        out.broadcast(Replies.reconnect(host, port, waitSeconds));
+    }
+
+    public void reconnect(long clientId, String host, int port, int waitSeconds) {
+        out.send(clientId, Replies.reconnect(host, port, waitSeconds));
+    }
+
+    public void showMessage(long clientId, String text) {
+        out.send(clientId, Replies.showMessage(text));
+    }
+
+    public void showMessageAll(String text) {
+        out.broadcast(Replies.showMessage(text));
+    }
+
+    // ---------------------------------------------------------------- views
+
+    public StatsRegistry stats() {
+        return stats;
+    }
+
+    public Job currentJob() {
+        return jobs.current();
+    }
+
+    public ClientSession session(long clientId) {
+        return sessions.get(clientId);
+    }
+
+    public Collection<ClientSession> sessions() {
+        return List.copyOf(sessions.values());
+    }
+
+    public StatusFiles.PoolCounts poolCounts() {
+        long now = clock.millis();
+        Set<String> users = new HashSet<>();
+        int workers = 0;
+        int idle = 0;
+        for (ClientSession s : sessions.values()) {
+            if (s.isAuthorised()) {
+                users.add(s.userName());
+                workers++;
+                WorkerStats w = s.workerStats();
+                if (w != null && now - Math.max(w.lastShareMillis(), s.connectedMillis) > IDLE_MILLIS) {
+                    idle++;
+                }
+            }
+        }
+        return new StatusFiles.PoolCounts(users.size(), workers, idle, resumable.size());
+    }
+
+    /** ckpool's pool/pool.status text. */
+    public String poolStatus() {
+        return StatusFiles.renderPool(stats.pool(), poolCounts(), networkDiff(), clock.millis());
+    }
+
+    /** ckpool's users/&lt;user&gt; text, or null for an unknown user. */
+    public String userStatus(String user) {
+        UserStats u = stats.existingUser(user);
+        return u == null ? null : StatusFiles.renderUser(u, clock.millis());
+    }
+
+    /** Restores pool.status and users/* texts written before a restart. */
+    public void restoreStats(String poolStatus, Map<String, String> userFiles) {
+        long now = clock.millis();
+        if (poolStatus != null && !StatusFiles.restorePool(stats.pool(), poolStatus, now)) {
+            LOG.log(Level.WARNING, "pool.status could not be read back; starting from zero");
+        }
+        if (userFiles != null) {
+            for (Iterator<Map.Entry<String, String>> it = userFiles.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<String, String> e = it.next();
+                if (!StatusFiles.restoreUser(stats, e.getKey(), e.getValue(), now)) {
+                    LOG.log(Level.WARNING, "stats of user {0} could not be read back", e.getKey());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package org.jckpool.stratifier.share;
+
+import org.jckpool.libpool.bitcoin.Hex;
+import org.jckpool.stratifier.session.ClientSession;
+import org.jckpool.stratifier.session.JobDifficulties;
+import org.jckpool.stratifier.session.VersionRolling;
+import org.jckpool.stratifier.work.BlockAssembler;
+import org.jckpool.stratifier.work.Job;
+import org.jckpool.stratifier.work.JobBook;
+import org.jckpool.stratifier.work.WorkBase;
+
+/**
+ * Judges {@code mining.submit}: cheap checks first, then one hash; a hash meeting the network target goes to
+ * the {@link BlockSubmitter} before anything else is decided (stale or not), then the stale, ntime, difficulty
+ * and duplicate verdicts. The caller holds the session's monitor; the checker itself keeps no state.
+ */
+public final class ShareChecker {
+    /** ckpool lets ntime roll forward this far past the job's ntime. */
+    public static final long NTIME_ROLL_SECONDS = 7000;
+    /** Consensus limit on block time in the future (MAX_FUTURE_BLOCK_TIME). */
+    public static final long MAX_FUTURE_SECONDS = 7200;
+
+    private final JobBook jobs;
+    private final int nonce2Length;
+    private final BlockSubmitter submitter;
+
+    public ShareChecker(JobBook jobs, int nonce2Length, BlockSubmitter submitter) {
+        this.jobs = jobs;
+        this.nonce2Length = nonce2Length;
+        this.submitter = submitter;
+    }
+
+    public ShareResult check(ClientSession s, SubmitParams p, long nowMillis) {
+        if (!s.isSubscribed()) {
+            return ShareResult.reject(RejectReason.NOT_SUBSCRIBED);
+        }
+        if (!s.isAuthorised()) {
+            return ShareResult.reject(RejectReason.UNAUTHORIZED);
+        }
+        if (p.worker() == null || p.worker().isEmpty()) {
+            return ShareResult.reject(RejectReason.NO_USERNAME);
+        }
+        if (p.jobId() == null || p.jobId().isEmpty()) {
+            return ShareResult.reject(RejectReason.NO_JOBID);
+        }
+        if (p.extranonce2() == null || p.extranonce2().isEmpty()) {
+            return ShareResult.reject(RejectReason.NO_NONCE2);
+        }
+        if (p.ntime() == null || p.ntime().isEmpty()) {
+            return ShareResult.reject(RejectReason.NO_NTIME);
+        }
+        if (p.nonce() == null || p.nonce().isEmpty()) {
+            return ShareResult.reject(RejectReason.NO_NONCE);
+        }
+        if (!s.hasWorker(p.worker())) {
+            return ShareResult.reject(RejectReason.WORKER_MISMATCH);
+        }
+        if (!ShareHasher.isHex(p.extranonce2(), nonce2Length * 2)) {
+            return ShareResult.reject(RejectReason.INVALID_NONCE2);
+        }
+        if (!ShareHasher.isHex(p.ntime(), 8)) {
+            return ShareResult.reject(RejectReason.INVALID_NTIME);
+        }
+        if (!ShareHasher.isHex(p.nonce(), 8)) {
+            return ShareResult.reject(RejectReason.INVALID_NONCE);
+        }
+        int mask = s.versionMask();
+        long versionBits = 0;
+        if (p.versionBits() != null) {
+            if (!ShareHasher.isHex(p.versionBits(), 8)) {
+                return ShareResult.reject(RejectReason.INVALID_VERSION_MASK);
+            }
+            versionBits = ShareHasher.hex32(p.versionBits());
+        }
+        Job job = jobs.find(p.jobId());
+        if (job == null) {
+            return ShareResult.reject(RejectReason.INVALID_JOBID);
+        }
+        if ((versionBits & ~(mask & 0xffffffffL)) != 0) {
+            return new ShareResult(RejectReason.INVALID_VERSION_MASK, job, 0, 0, null);
+        }
+        WorkBase base = job.base();
+        long ntime = ShareHasher.hex32(p.ntime());
+        long nonce = ShareHasher.hex32(p.nonce());
+        int version = VersionRolling.apply(base.template().version(), mask, (int) versionBits);
+
+        ShareHasher h = ShareHasher.get();
+        WorkBase.Payout payout = s.payoutFor(base);
+        h.hashShare(base, payout.coinbase(), s.extranonce1Bytes(), p.extranonce2(), version, ntime, nonce);
+        double shareDiff = ShareHasher.difficulty(h.hash);
+
+        String blockHash = null;
+        if (WorkBase.leq(h.hash, base.networkTargetLE())) {
+            // A block: hand it over before any other verdict, even for a stale job or an odd ntime.
+            blockHash = Hex.encode(Hex.reverse(h.hash));
+            String hex = BlockAssembler.blockHex(base, h.header, h.coinbase(), h.coinbaseLength());
+            submitter.submit(hex, blockHash, base.height());
+        }
+
+        JobDifficulties jd = s.jobDiffs();
+        int idx = jd.find(job.id());
+        double assigned;
+        byte[] target;
+        if (idx >= 0) {
+            assigned = jd.diff(idx);
+            target = jd.target(idx);
+        } else {
+            assigned = s.vardiff().diff();
+            target = s.currentTarget();
+        }
+
+        if (jobs.isStale(job)) {
+            return new ShareResult(RejectReason.STALE, job, assigned, shareDiff, blockHash);
+        }
+        long nowSeconds = Math.floorDiv(nowMillis, 1000);
+        long jobTime = base.ntime();
+        if (ntime < jobTime || ntime > jobTime + NTIME_ROLL_SECONDS || ntime > nowSeconds + MAX_FUTURE_SECONDS
+                || ntime < base.template().mintime()) {
+            return new ShareResult(RejectReason.NTIME_OUT_OF_RANGE, job, assigned, shareDiff, blockHash);
+        }
+        if (!WorkBase.leq(h.hash, target)) {
+            return new ShareResult(RejectReason.ABOVE_TARGET, job, assigned, shareDiff, blockHash);
+        }
+        if (!base.firstSeen(h.hash)) {
+            return new ShareResult(RejectReason.DUPLICATE, job, assigned, shareDiff, blockHash);
+        }
+        return new ShareResult(null, job, assigned, shareDiff, blockHash);
+    }
+}
