@@ -1,5 +1,9 @@
 package org.jckpool.connector;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+import org.jckpool.connector.link.StratifierLink;
 import org.jckpool.libpool.process.ChildRuntime;
 
 /** The connector child process: started by the listener (ckpool), see {@link ChildRuntime}. */
@@ -9,6 +13,14 @@ public final class ConnectorMain {
 
     public static void main(String[] args) {
         ChildRuntime.run("connector", args, rt -> {
+            try {
+                ConnectorProcess connector = ConnectorProcess.start(ConnectorProcess.settingsFrom(rt.config()),
+                        rt.socketOf("stratifier"), StratifierLink.Timing.DEFAULT, rt::requestShutdown);
+                connector.registerCommands(rt.commands(), rt::baseStats);
+                rt.onShutdown(connector::close);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
         });
     }
 }

@@ -237,22 +237,30 @@ final class Supervisor {
         }
     }
 
-    /** Asks the child to shut down over its socket, then TERM, then KILL. */
+    /**
+     * Asks the child to shut down over its socket, then TERM, then KILL. A child whose socket does not answer (for
+     * example one still starting) gets TERM at once.
+     */
     private void stopChild(ManagedChild c) {
         c.stopping = true;
         Process p = c.proc;
         if (p == null || !p.isAlive()) {
             return;
         }
+        boolean asked = false;
         try {
             ControlClient.request(sockdir().resolve(c.process), "shutdown", CONTROL_TIMEOUT_MS);
+            asked = true;
         } catch (IOException e) {
-            Log.info("%s did not take the shutdown request: %s", c.process, e.getMessage());
+            Log.info("%s did not take the shutdown request (%s), sending TERM", c.process, e.getMessage());
+            p.destroy();
         }
         try {
             if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                Log.warning("%s (pid %d) still running, sending TERM", c.process, p.pid());
-                p.destroy();
+                if (asked) {
+                    Log.warning("%s (pid %d) still running, sending TERM", c.process, p.pid());
+                    p.destroy();
+                }
                 if (!p.waitFor(3, TimeUnit.SECONDS)) {
                     Log.warning("%s (pid %d) still running, killing it", c.process, p.pid());
                     p.destroyForcibly();

@@ -26,6 +26,8 @@ final class ClientConnection {
 
     long lastReadNanos;
     boolean gotLine;
+    /** Set by the stratifier's P frame: the client then receives broadcasts. */
+    boolean subscribed;
 
     /** Bytes of an incomplete line carried over from earlier reads. */
     private byte[] partial;

@@ -1,8 +1,6 @@
 package org.jckpool.connector.net;
 
 import java.io.IOException;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -19,25 +17,29 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.jckpool.libpool.log.Log;
 
 /**
  * The connector's networking core: NIO servers on every serverurl entry and the miners' connections, all served
  * by one I/O thread (no thread per client). Lines from clients go to an {@link Upstream}; lines for clients come
  * in through {@link Downstream}, from any thread.
  *
+ * <p>Broadcasts ({@link #sendAll}) reach only clients marked by {@link #subscribe}. While {@link #setAdmitting}
+ * is false new connections are accepted and closed at once (the process does so while the stratifier is not
+ * reachable).
+ *
  * <p>Memory per client stays small and bounded: a partial-line buffer exists only while a line is incomplete and
  * never exceeds {@code maxLineBytes}; the output queue holds at most {@code maxQueuedBytes} (broadcast buffers are
  * shared between all clients, each queue holding a {@code duplicate()} view).
  */
 public final class ConnectorServer implements Downstream, AutoCloseable {
-    private static final Logger LOG = System.getLogger("org.jckpool.connector");
-
     private static final int READ_BUFFER_BYTES = 64 * 1024;
     private static final int ACCEPTS_PER_WAKEUP = 256;
     private static final int GATHER_BUFFERS = 32;
@@ -62,9 +64,11 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
     private final Thread ioThread;
     private volatile boolean running = true;
 
-    private final RateLimitedLog fullLog = new RateLimitedLog(LOG, Level.WARNING, LOG_INTERVAL_NANOS);
-    private final RateLimitedLog acceptFailLog = new RateLimitedLog(LOG, Level.ERROR, LOG_INTERVAL_NANOS);
-    private final RateLimitedLog oversizeLog = new RateLimitedLog(LOG, Level.WARNING, TimeUnit.SECONDS.toNanos(1));
+    private final RateLimitedLog fullLog = new RateLimitedLog(Log.WARNING, LOG_INTERVAL_NANOS);
+    private final RateLimitedLog acceptFailLog = new RateLimitedLog(Log.ERR, LOG_INTERVAL_NANOS);
+    private final RateLimitedLog oversizeLog = new RateLimitedLog(Log.WARNING, TimeUnit.SECONDS.toNanos(1));
+    private final RateLimitedLog notAdmittingLog = new RateLimitedLog(Log.NOTICE, TimeUnit.SECONDS.toNanos(10));
+    private volatile boolean admitting = true;
 
     private final AtomicInteger clientCount = new AtomicInteger();
     private final AtomicLong accepted = new AtomicLong();
@@ -73,6 +77,11 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
     private final AtomicLong droppedOversize = new AtomicLong();
     private final AtomicLong droppedSlow = new AtomicLong();
     private final AtomicLong droppedIdle = new AtomicLong();
+    private final AtomicLong refusedNotAdmitting = new AtomicLong();
+    private final AtomicLong droppedByStratifier = new AtomicLong();
+    private final AtomicLong droppedByAdmin = new AtomicLong();
+    private final AtomicLong droppedAll = new AtomicLong();
+    private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong linesIn = new AtomicLong();
     private final AtomicLong linesOut = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
@@ -106,6 +115,19 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
         return start(settings, upstream, AcceptFunction.DEFAULT);
     }
 
+    /**
+     * Binds every serverurl entry and starts the I/O thread; with {@code admitting} false, new connections are
+     * refused until {@link #setAdmitting} turns it on (the ports are bound at once so a bad serverurl fails
+     * the start).
+     */
+    public static ConnectorServer start(ConnectorSettings settings, Upstream upstream, boolean admitting)
+            throws IOException {
+        ConnectorServer server = new ConnectorServer(settings, upstream, AcceptFunction.DEFAULT);
+        server.admitting = admitting;
+        server.ioThread.start();
+        return server;
+    }
+
     static ConnectorServer start(ConnectorSettings settings, Upstream upstream, AcceptFunction acceptFunction)
             throws IOException {
         ConnectorServer server = new ConnectorServer(settings, upstream, acceptFunction);
@@ -121,8 +143,8 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
             channel.configureBlocking(false);
             Listener listener = new Listener(channel, address, index);
             listener.key = channel.register(selector, SelectionKey.OP_ACCEPT, listener);
-            LOG.log(Level.INFO, "Connector listening on " + channel.getLocalAddress() + " (serverurl " + address
-                    + ", server " + index + ")");
+            Log.notice("Connector listening on %s (serverurl %s, server %d)", channel.getLocalAddress(), address,
+                    index);
             return listener;
         } catch (IOException e) {
             closeQuietly(channel);
@@ -153,26 +175,68 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
     }
 
     public ConnectorStats stats() {
-        return new ConnectorStats(clientCount.get(), accepted.get(), refusedFull.get(), acceptFailures.get(),
-                droppedOversize.get(), droppedSlow.get(), droppedIdle.get(), linesIn.get(), linesOut.get(),
-                bytesOut.get(), peakQueuedBytes.get());
+        return new ConnectorStats(clientCount.get(), accepted.get(), refusedFull.get(), refusedNotAdmitting.get(),
+                acceptFailures.get(), droppedOversize.get(), droppedSlow.get(), droppedIdle.get(),
+                droppedByStratifier.get(), droppedByAdmin.get(), droppedAll.get(), linesIn.get(), linesOut.get(),
+                bytesIn.get(), bytesOut.get(), peakQueuedBytes.get());
+    }
+
+    /**
+     * Whether new connections are served. When false, each new connection is accepted and closed at once (counted
+     * in {@link ConnectorStats#refusedNotAdmitting()}); connected clients are not affected.
+     */
+    public void setAdmitting(boolean admit) {
+        admitting = admit;
+    }
+
+    public boolean isAdmitting() {
+        return admitting;
+    }
+
+    /**
+     * Closes every connected client (each reported to the upstream as disconnected with {@code reason}). The
+     * future completes with the number dropped once the I/O thread has done it, or with 0 when not running.
+     */
+    public CompletableFuture<Integer> dropAll(String reason) {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        if (!submit(new Command(Command.DROP_ALL, 0, null, reason, done))) {
+            done.complete(0);
+        }
+        return done;
+    }
+
+    /**
+     * Drops one client at an operator's request. The future completes with false when no such client is
+     * connected (or the server is not running).
+     */
+    public CompletableFuture<Boolean> dropByAdmin(long id, String reason) {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        if (!submit(new Command(Command.DROP_ADMIN, id, null, reason, done))) {
+            done.complete(false);
+        }
+        return done;
     }
 
     // ---- Downstream: any thread ----
 
     @Override
     public void send(long id, byte[] line, int offset, int length) {
-        submit(new Command(Command.SEND, id, encodeLine(line, offset, length), null));
+        submit(new Command(Command.SEND, id, encodeLine(line, offset, length), null, null));
     }
 
     @Override
     public void sendAll(byte[] line, int offset, int length) {
-        submit(new Command(Command.SEND_ALL, 0, encodeLine(line, offset, length), null));
+        submit(new Command(Command.SEND_ALL, 0, encodeLine(line, offset, length), null, null));
     }
 
     @Override
     public void drop(long id, String reason) {
-        submit(new Command(Command.DROP, id, null, reason));
+        submit(new Command(Command.DROP, id, null, reason, null));
+    }
+
+    @Override
+    public void subscribe(long id) {
+        submit(new Command(Command.SUBSCRIBE, id, null, null, null));
     }
 
     private static ByteBuffer encodeLine(byte[] line, int offset, int length) {
@@ -183,9 +247,10 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
         return ByteBuffer.wrap(out).asReadOnlyBuffer();
     }
 
-    private void submit(Command command) {
+    /** Queues a request for the I/O thread; false when the server is no longer running. */
+    private boolean submit(Command command) {
         if (!running) {
-            return;
+            return false;
         }
         commands.add(command);
         int pending = pendingCommands.incrementAndGet();
@@ -198,6 +263,7 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
                 LockSupport.parkNanos(100_000);
             }
         }
+        return true;
     }
 
     /** Stops serving: closes every listener and client (each reported to the upstream as disconnected). */
@@ -237,7 +303,7 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
                 resumePausedListeners(now);
             }
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.ERROR, "Connector I/O loop failed: " + e, e);
+            Log.crit("Connector I/O loop failed: %s", e);
         } finally {
             shutdown();
         }
@@ -262,9 +328,9 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
                 handleKey(key);
             } catch (RuntimeException e) {
                 // A bug or a key cancelled under us must cost one client at most, never the whole connector.
-                LOG.log(Level.ERROR, "Unexpected failure serving " + key.attachment() + ": " + e, e);
+                Log.err("Unexpected failure serving %s: %s", key.attachment(), e);
                 if (key.attachment() instanceof ClientConnection client) {
-                    closeClient(client, "internal error: " + e, null);
+                    closeClient(client, "internal error: " + e, -1);
                 }
             }
         }
@@ -288,7 +354,7 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
         if (!client.closed && key.isValid() && key.isWritable()) {
             String failure = flush(client, System.nanoTime());
             if (failure != null) {
-                closeClient(client, failure, Level.DEBUG);
+                closeClient(client, failure, Log.DEBUG);
             }
         }
     }
@@ -307,7 +373,7 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
             try {
                 runCommand(command, System.nanoTime());
             } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "Unexpected failure handling a request for client " + command.id + ": " + e, e);
+                Log.err("Unexpected failure handling a request for client %d: %s", command.id, e);
             }
         }
         return commands.isEmpty();
@@ -318,7 +384,7 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
             case Command.SEND -> {
                 ClientConnection client = clients.get(command.id);
                 if (client == null) {
-                    LOG.log(Level.DEBUG, () -> "Line for unknown client " + command.id + " discarded");
+                    Log.debug("Line for unknown client %d discarded", command.id);
                     return;
                 }
                 String failure = enqueue(client, command.data, now);
@@ -331,6 +397,9 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
                 List<ClientConnection> failed = null;
                 List<String> failures = null;
                 for (ClientConnection client : clients.values()) {
+                    if (!client.subscribed) {
+                        continue;
+                    }
                     String failure = enqueue(client, command.data.duplicate(), now);
                     if (failure != null) {
                         if (failed == null) {
@@ -348,16 +417,45 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
             case Command.DROP -> {
                 ClientConnection client = clients.get(command.id);
                 if (client == null) {
-                    LOG.log(Level.DEBUG, () -> "Drop for unknown client " + command.id + " ignored");
+                    Log.debug("Drop for unknown client %d ignored", command.id);
                     return;
                 }
-                if (client.hasQueuedOutput()) {
-                    flush(client, now); // one last try; whatever does not fit is lost with the connection
+                droppedByStratifier.incrementAndGet();
+                flushAndClose(client, "dropped by stratifier: " + command.reason, now);
+            }
+            case Command.DROP_ADMIN -> {
+                ClientConnection client = clients.get(command.id);
+                if (client != null) {
+                    droppedByAdmin.incrementAndGet();
+                    flushAndClose(client, command.reason, now);
                 }
-                closeClient(client, "dropped by stratifier: " + command.reason, Level.INFO);
+                command.complete(client != null);
+            }
+            case Command.DROP_ALL -> {
+                List<ClientConnection> all = new ArrayList<>(clients.values());
+                for (ClientConnection client : all) {
+                    closeClient(client, command.reason, Log.DEBUG);
+                }
+                droppedAll.addAndGet(all.size());
+                command.complete(all.size());
+            }
+            case Command.SUBSCRIBE -> {
+                ClientConnection client = clients.get(command.id);
+                if (client == null) {
+                    Log.debug("Subscribe for unknown client %d ignored", command.id);
+                    return;
+                }
+                client.subscribed = true;
             }
             default -> throw new IllegalStateException("unknown command " + command.kind);
         }
+    }
+
+    private void flushAndClose(ClientConnection client, String reason, long now) {
+        if (client.hasQueuedOutput()) {
+            flush(client, now); // one last try; whatever does not fit is lost with the connection
+        }
+        closeClient(client, reason, Log.INFO);
     }
 
     private void dropForFailure(ClientConnection client, String failure) {
@@ -365,7 +463,7 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
             droppedSlow.incrementAndGet();
             abortClient(client, failure);
         } else {
-            closeClient(client, failure, Level.DEBUG);
+            closeClient(client, failure, Log.DEBUG);
         }
     }
 
@@ -456,17 +554,18 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
         try {
             n = client.channel.read(readBuffer);
         } catch (IOException e) {
-            closeClient(client, "read failed: " + e.getMessage(), Level.DEBUG);
+            closeClient(client, "read failed: " + e.getMessage(), Log.DEBUG);
             return;
         }
         if (n < 0) {
-            closeClient(client, "client disconnected", Level.DEBUG);
+            closeClient(client, "client disconnected", Log.DEBUG);
             return;
         }
         if (n == 0) {
             return;
         }
         client.lastReadNanos = System.nanoTime();
+        bytesIn.addAndGet(n);
         byte[] data = readBuffer.array();
         int end = readBuffer.position();
         int start = 0;
@@ -522,7 +621,7 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
         try {
             upstream.line(client.id, data, offset, length);
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "Upstream failed on a line from " + client + ": " + e, e);
+            Log.err("Upstream failed on a line from %s: %s", client, e);
         }
     }
 
@@ -530,7 +629,7 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
         droppedOversize.incrementAndGet();
         oversizeLog.log(System.nanoTime(), "Dropping " + client + ": line of " + length
                 + "+ bytes exceeds the cap of " + settings.maxLineBytes());
-        closeClient(client, "line longer than " + settings.maxLineBytes() + " bytes", null);
+        closeClient(client, "line longer than " + settings.maxLineBytes() + " bytes", -1);
     }
 
     private void acceptClients(Listener listener) {
@@ -546,6 +645,12 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
                 return;
             }
             long now = System.nanoTime();
+            if (!admitting) {
+                refusedNotAdmitting.incrementAndGet();
+                closeQuietly(channel);
+                notAdmittingLog.log(now, "Refusing new connections: stratifier not connected");
+                continue;
+            }
             int max = settings.maxClients();
             if (max > 0 && clients.size() >= max) {
                 // Accept and close at once: leaving it in the backlog would wake the selector forever.
@@ -577,18 +682,18 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
             client = new ClientConnection(ids.next(), channel, ip, port, listener.index, now);
             client.key = channel.register(selector, SelectionKey.OP_READ, client);
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, () -> "Could not set up an accepted connection: " + e.getMessage());
+            Log.debug("Could not set up an accepted connection: %s", e.getMessage());
             closeQuietly(channel);
             return;
         }
         clients.put(client.id, client);
         clientCount.set(clients.size());
         accepted.incrementAndGet();
-        LOG.log(Level.DEBUG, () -> "Connected " + client + " on server " + listener.index);
+        Log.debug("Connected %s on server %d", client, listener.index);
         try {
             upstream.connected(client.id, ip, port, listener.index);
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "Upstream failed on connect of " + client + ": " + e, e);
+            Log.err("Upstream failed on connect of %s: %s", client, e);
         }
     }
 
@@ -650,12 +755,12 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
         }
         for (ClientConnection c : idled) {
             droppedIdle.incrementAndGet();
-            closeClient(c, "idle for " + describe(settings.idleTimeout()), Level.INFO);
+            closeClient(c, "idle for " + describe(settings.idleTimeout()), Log.INFO);
         }
         for (ClientConnection c : silent) {
             droppedIdle.incrementAndGet();
             closeClient(c, "no complete line within " + describe(settings.firstLineTimeout())
-                    + " of connecting", Level.INFO);
+                    + " of connecting", Log.INFO);
         }
     }
 
@@ -667,17 +772,17 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
         try {
             client.channel.setOption(StandardSocketOptions.SO_LINGER, 0);
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, () -> "Could not set SO_LINGER on " + client + ": " + e.getMessage());
+            Log.debug("Could not set SO_LINGER on %s: %s", client, e.getMessage());
         }
-        closeClient(client, reason, Level.INFO);
+        closeClient(client, reason, Log.INFO);
     }
 
     private static String describe(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
-    /** Closes the connection and tells the upstream, once. A null level means the caller already logged. */
-    private void closeClient(ClientConnection client, String reason, Level level) {
+    /** Closes the connection and tells the upstream, once. A negative level means the caller already logged. */
+    private void closeClient(ClientConnection client, String reason, int level) {
         if (client.closed) {
             return;
         }
@@ -689,28 +794,30 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
         clients.remove(client.id);
         clientCount.set(clients.size());
         client.queuedBytes = 0;
-        if (level != null) {
-            LOG.log(level, () -> "Dropped " + client + ": " + reason);
+        if (level >= 0) {
+            Log.log(level, "Dropped %s: %s", client, reason);
         }
         try {
             upstream.disconnected(client.id, reason);
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "Upstream failed on disconnect of " + client + ": " + e, e);
+            Log.err("Upstream failed on disconnect of %s: %s", client, e);
         }
     }
 
     private void shutdown() {
         running = false;
         for (ClientConnection c : new ArrayList<>(clients.values())) {
-            closeClient(c, "connector shutting down", null);
+            closeClient(c, "connector shutting down", -1);
         }
         for (Listener l : listeners) {
             closeQuietly(l.channel);
         }
         closeQuietly(selector);
-        commands.clear();
+        for (Command c; (c = commands.poll()) != null; ) {
+            c.complete(c.kind == Command.DROP_ALL ? (Object) 0 : (Object) Boolean.FALSE);
+        }
         pendingCommands.set(0);
-        LOG.log(Level.INFO, "Connector stopped");
+        Log.notice("Connector stopped");
     }
 
     private static void closeQuietly(AutoCloseable c) {
@@ -736,9 +843,20 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
         }
     }
 
-    private record Command(int kind, long id, ByteBuffer data, String reason) {
+    /** A request for the I/O thread; {@code done} is completed by the kinds that report back. */
+    private record Command(int kind, long id, ByteBuffer data, String reason, CompletableFuture<?> done) {
         static final int SEND = 1;
         static final int SEND_ALL = 2;
         static final int DROP = 3;
+        static final int DROP_ADMIN = 4;
+        static final int DROP_ALL = 5;
+        static final int SUBSCRIBE = 6;
+
+        @SuppressWarnings("unchecked")
+        void complete(Object value) {
+            if (done != null) {
+                ((CompletableFuture<Object>) done).complete(value);
+            }
+        }
     }
 }

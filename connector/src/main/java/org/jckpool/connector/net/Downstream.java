@@ -13,7 +13,10 @@ public interface Downstream {
         send(id, line, 0, line.length);
     }
 
-    /** One line for every connected client; encoded once and shared by all their queues. */
+    /**
+     * One line for every client marked by {@link #subscribe} (clients not yet subscribed get nothing); encoded
+     * once and shared by all their queues.
+     */
     void sendAll(byte[] line, int offset, int length);
 
     default void sendAll(byte[] line) {
@@ -22,4 +25,7 @@ public interface Downstream {
 
     /** Closes the client's connection after one last attempt to write what is queued for it. */
     void drop(long id, String reason);
+
+    /** Marks the client subscribed: from now on it receives {@link #sendAll} lines. */
+    void subscribe(long id);
 }

@@ -1,31 +1,28 @@
 package org.jckpool.connector.net;
 
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
+import org.jckpool.libpool.log.Log;
 
 /** Logs one message per interval and counts the ones it held back, so a flood cannot fill the log. */
-final class RateLimitedLog {
-    private final Logger log;
-    private final Level level;
+public final class RateLimitedLog {
+    private final int level;
     private final long intervalNanos;
     private long lastNanos;
     private boolean logged;
     private long suppressed;
 
-    RateLimitedLog(Logger log, Level level, long intervalNanos) {
-        this.log = log;
+    public RateLimitedLog(int level, long intervalNanos) {
         this.level = level;
         this.intervalNanos = intervalNanos;
     }
 
     /** Logs the message unless one was logged less than an interval ago. Returns whether it logged. */
-    boolean log(long nowNanos, String message) {
+    public synchronized boolean log(long nowNanos, String message) {
         if (logged && nowNanos - lastNanos < intervalNanos) {
             suppressed++;
             return false;
         }
         String text = suppressed > 0 ? message + " (" + suppressed + " similar events not logged)" : message;
-        log.log(level, text);
+        Log.log(level, "%s", text);
         logged = true;
         lastNanos = nowNanos;
         suppressed = 0;

@@ -2,8 +2,11 @@ package org.jckpool.connector.relay;
 
 import java.util.Objects;
 import org.jckpool.connector.net.Downstream;
+import org.jckpool.libpool.ipc.relay.RelayCodec;
+import org.jckpool.libpool.ipc.relay.RelayFrame;
+import org.jckpool.libpool.ipc.relay.RelayFrameException;
 
-/** Applies S/A/X frame payloads from the stratifier to the networking core. */
+/** Applies S/A/X/P frame payloads from the stratifier to the networking core. */
 public final class DownstreamDispatcher {
     private final Downstream downstream;
 
@@ -25,6 +28,7 @@ public final class DownstreamDispatcher {
             case SEND -> downstream.send(frame.clientId(), frame.buffer(), frame.bodyOffset(), frame.bodyLength());
             case SEND_ALL -> downstream.sendAll(frame.buffer(), frame.bodyOffset(), frame.bodyLength());
             case DROP -> downstream.drop(frame.clientId(), frame.bodyText());
+            case SUBSCRIBED -> downstream.subscribe(frame.clientId());
             default -> throw new RelayFrameException("relay frame " + (char) frame.type().code()
                     + " travels from connector to stratifier, not the other way");
         }

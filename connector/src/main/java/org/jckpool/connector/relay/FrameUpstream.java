@@ -3,6 +3,7 @@ package org.jckpool.connector.relay;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.jckpool.connector.net.Upstream;
+import org.jckpool.libpool.ipc.relay.RelayCodec;
 
 /**
  * Turns what the networking core reports into C/L/D frame payloads and hands each to a sink (in the process,

@@ -1,7 +1,6 @@
 /**
- * The binary frames between connector and stratifier (C/L/D up, S/A/X down): {@link
- * org.jckpool.connector.relay.RelayCodec} encodes and decodes them; {@link org.jckpool.connector.relay.FrameUpstream}
- * and {@link org.jckpool.connector.relay.DownstreamDispatcher} connect the networking core to a frame stream.
- * Depends on nothing outside the JDK and this module.
+ * Connects the networking core to the relay frames of {@link org.jckpool.libpool.ipc.relay.RelayCodec}:
+ * {@link org.jckpool.connector.relay.FrameUpstream} turns client events into C/L/D payloads and
+ * {@link org.jckpool.connector.relay.DownstreamDispatcher} applies S/A/X/P payloads from the stratifier.
  */
 package org.jckpool.connector.relay;

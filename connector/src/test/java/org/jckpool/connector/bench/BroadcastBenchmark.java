@@ -32,9 +32,11 @@ public final class BroadcastBenchmark {
         int lineBytes = args.length > 2 ? Integer.parseInt(args[2]) : 700; // a mining.notify is ~0.5–1 KB
 
         AtomicLong connects = new AtomicLong();
+        java.util.Queue<Long> ids = new java.util.concurrent.ConcurrentLinkedQueue<>();
         Upstream upstream = new Upstream() {
             @Override
             public void connected(long id, String ip, int port, int serverIndex) {
+                ids.add(id);
                 connects.incrementAndGet();
             }
 
@@ -59,6 +61,9 @@ public final class BroadcastBenchmark {
             }
             while (server.clientCount() < clients) {
                 Thread.sleep(1);
+            }
+            for (Long id : ids) {
+                server.subscribe(id); // broadcasts reach subscribed clients only
             }
             long connectMs = (System.nanoTime() - t0) / 1_000_000;
             readers.start();

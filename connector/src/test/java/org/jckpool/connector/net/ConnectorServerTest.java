@@ -349,7 +349,7 @@ class ConnectorServerTest {
             clients.get(i).write("{\"id\":" + i + "}\n");
         }
         for (int i = 0; i < n; i++) {
-            upstream.next("L");
+            server.subscribe(upstream.next("L").id()); // broadcasts reach subscribed clients only
         }
 
         System.out.printf("%d clients: lines in after %d ms%n", n, (System.nanoTime() - t0) / 1_000_000);
@@ -368,6 +368,62 @@ class ConnectorServerTest {
         }
         await("all disconnected", () -> upstream.disconnects.get() == n);
         assertThat(server.clientCount()).isZero();
+    }
+
+    @Test
+    void broadcastsReachOnlySubscribedClients() throws Exception {
+        InetSocketAddress address = start(settings());
+        TestClient early = connect(address);
+        long earlyId = upstream.next("C").id();
+        TestClient late = connect(address);
+        long lateId = upstream.next("C").id();
+        server.subscribe(earlyId);
+        server.sendAll(utf8("first"));
+        server.subscribe(lateId);
+        server.sendAll(utf8("second"));
+        server.subscribe(12345); // unknown id: ignored
+        assertThat(early.readLine()).isEqualTo("first");
+        assertThat(early.readLine()).isEqualTo("second");
+        assertThat(late.readLine()).isEqualTo("second");
+        assertThat(server.stats().linesOut()).isEqualTo(3);
+    }
+
+    @Test
+    void notAdmittingRefusesNewClientsAndDropAllAndAdminDropsAreCounted() throws Exception {
+        InetSocketAddress address = start(settings());
+        TestClient a = connect(address);
+        long aId = upstream.next("C").id();
+        TestClient b = connect(address);
+        upstream.next("C");
+        TestClient c = connect(address);
+        long cId = upstream.next("C").id();
+        a.write("hello\n");
+        upstream.next("L");
+
+        assertThat(server.dropByAdmin(cId, "dropped by admin").get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(server.dropByAdmin(cId, "dropped by admin").get(5, TimeUnit.SECONDS)).isFalse();
+        assertThat(upstream.next("D").text()).isEqualTo("dropped by admin");
+        assertThat(c.closedByServer()).isTrue();
+
+        server.setAdmitting(false);
+        TestClient refused = connect(address);
+        assertThat(refused.closedByServer()).isTrue();
+        assertThat(server.dropAll("stratifier gone").get(5, TimeUnit.SECONDS)).isEqualTo(2);
+        assertThat(upstream.next("D").text()).isEqualTo("stratifier gone");
+        assertThat(upstream.next("D").text()).isEqualTo("stratifier gone");
+        assertThat(a.closedByServer()).isTrue();
+        assertThat(b.closedByServer()).isTrue();
+
+        server.setAdmitting(true);
+        connect(address);
+        assertThat(upstream.next("C").id()).isGreaterThan(aId);
+        ConnectorStats stats = server.stats();
+        assertThat(stats.refusedNotAdmitting()).isEqualTo(1);
+        assertThat(stats.droppedByAdmin()).isEqualTo(1);
+        assertThat(stats.droppedAll()).isEqualTo(2);
+        assertThat(stats.bytesIn()).isEqualTo(6);
+        assertThat(stats.accepted()).isEqualTo(4);
+        assertThat(stats.clients()).isEqualTo(1);
     }
 
     @Test

@@ -15,6 +15,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jckpool.connector.net.ConnectorServer;
 import org.jckpool.connector.net.ConnectorSettings;
 import org.jckpool.connector.net.ListenAddress;
+import org.jckpool.libpool.ipc.relay.ConnectedInfo;
+import org.jckpool.libpool.ipc.relay.RelayCodec;
+import org.jckpool.libpool.ipc.relay.RelayFrame;
+import org.jckpool.libpool.ipc.relay.RelayFrameException;
+import org.jckpool.libpool.ipc.relay.RelayFrameType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,7 +31,7 @@ class RelayWiringTest {
     void linesTravelAsFramesAndRepliesComeBackThroughTheDispatcher() throws Exception {
         BlockingQueue<RelayFrame> upFrames = new LinkedBlockingQueue<>();
         AtomicReference<DownstreamDispatcher> dispatcher = new AtomicReference<>();
-        // Stand-in stratifier: answers every line with S, a "broadcast" line with A, and "quit" with X.
+        // Stand-in stratifier: "sub" marks the client subscribed (P), "broadcast" sends A, "quit" X, else echo (S).
         FrameUpstream upstream = new FrameUpstream(payload -> {
             try {
                 RelayFrame frame = RelayCodec.decode(payload);
@@ -35,7 +40,11 @@ class RelayWiringTest {
                     return;
                 }
                 String text = frame.bodyText();
+                if (text.equals("sub")) {
+                    dispatcher.get().dispatch(RelayCodec.subscribed(frame.clientId()));
+                }
                 byte[] reply = switch (text) {
+                    case "sub" -> RelayCodec.send(frame.clientId(), "ok".getBytes(StandardCharsets.UTF_8));
                     case "broadcast" -> RelayCodec.sendAll("to all".getBytes(StandardCharsets.UTF_8));
                     case "quit" -> RelayCodec.drop(frame.clientId(), "asked to quit");
                     default -> RelayCodec.send(frame.clientId(), ("echo " + text).getBytes(StandardCharsets.UTF_8));
@@ -64,9 +73,15 @@ class RelayWiringTest {
             BufferedReader readerA = new BufferedReader(new InputStreamReader(a.getInputStream(), StandardCharsets.UTF_8));
             BufferedReader readerB = new BufferedReader(new InputStreamReader(b.getInputStream(), StandardCharsets.UTF_8));
             OutputStream outA = a.getOutputStream();
-            outA.write("{\"id\":1}\r\nbroadcast\n".getBytes(StandardCharsets.UTF_8));
+            outA.write("{\"id\":1}\r\nsub\nbroadcast\n".getBytes(StandardCharsets.UTF_8));
             outA.flush();
             assertThat(readerA.readLine()).isEqualTo("echo {\"id\":1}");
+            assertThat(readerA.readLine()).isEqualTo("ok");
+            assertThat(readerA.readLine()).isEqualTo("to all");
+            // B was not subscribed during the first broadcast: its first lines are its own reply, then the second.
+            b.getOutputStream().write("sub\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(readerB.readLine()).isEqualTo("ok");
+            outA.write("broadcast\n".getBytes(StandardCharsets.UTF_8));
             assertThat(readerA.readLine()).isEqualTo("to all");
             assertThat(readerB.readLine()).isEqualTo("to all");
 

@@ -1,11 +1,11 @@
-package org.jckpool.connector.relay;
+package org.jckpool.libpool.ipc.relay;
 
 import java.nio.charset.StandardCharsets;
 
 /**
  * Encodes and decodes the payload of connector ↔ stratifier frames: 1 type byte, the client id as 8 bytes
  * little-endian, then the UTF-8 body. The 4-byte length prefix around it belongs to the frame stream, not here.
- * Dependency-free so that the stratifier can reuse it.
+ * Dependency-free: the connector and the stratifier both use it.
  */
 public final class RelayCodec {
     /** Type byte plus client id. */
@@ -54,6 +54,11 @@ public final class RelayCodec {
 
     public static byte[] drop(long clientId, String reason) {
         return encode(RelayFrameType.DROP, clientId, reason);
+    }
+
+    /** A {@code P} frame: the client subscribed and now gets {@code A} broadcasts. */
+    public static byte[] subscribed(long clientId) {
+        return encode(RelayFrameType.SUBSCRIBED, clientId, new byte[0]);
     }
 
     public static RelayFrame decode(byte[] payload) throws RelayFrameException {

@@ -1,4 +1,4 @@
-package org.jckpool.connector.relay;
+package org.jckpool.libpool.ipc.relay;
 
 /** A connector ↔ stratifier frame that cannot be decoded; the message says what is wrong with it. */
 public final class RelayFrameException extends Exception {

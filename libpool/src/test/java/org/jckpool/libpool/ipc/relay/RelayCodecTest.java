@@ -1,12 +1,9 @@
-package org.jckpool.connector.relay;
+package org.jckpool.libpool.ipc.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import org.jckpool.connector.net.Downstream;
 import org.junit.jupiter.api.Test;
 
 class RelayCodecTest {
@@ -97,53 +94,14 @@ class RelayCodecTest {
     }
 
     @Test
-    void frameUpstreamEncodesConnectLineDisconnect() throws Exception {
-        List<byte[]> sent = new ArrayList<>();
-        FrameUpstream upstream = new FrameUpstream(sent::add);
-        upstream.connected(3, "127.0.0.1", 4000, 2);
-        byte[] buf = "xx{\"a\":1}yy".getBytes(StandardCharsets.US_ASCII);
-        upstream.line(3, buf, 2, 7);
-        upstream.disconnected(3, "client disconnected");
-        assertThat(sent).hasSize(3);
-        assertThat(RelayCodec.parseConnected(RelayCodec.decode(sent.get(0))))
-                .isEqualTo(new ConnectedInfo("127.0.0.1", 4000, 2));
-        RelayFrame line = RelayCodec.decode(sent.get(1));
-        assertThat(line.type()).isEqualTo(RelayFrameType.LINE);
-        assertThat(line.bodyText()).isEqualTo("{\"a\":1}");
-        RelayFrame gone = RelayCodec.decode(sent.get(2));
-        assertThat(gone.type()).isEqualTo(RelayFrameType.DISCONNECTED);
-        assertThat(gone.clientId()).isEqualTo(3);
-        assertThat(gone.bodyText()).isEqualTo("client disconnected");
-    }
-
-    @Test
-    void dispatcherAppliesDownstreamFramesAndRefusesUpstreamOnes() throws Exception {
-        List<String> calls = new ArrayList<>();
-        Downstream recorder = new Downstream() {
-            @Override
-            public void send(long id, byte[] line, int offset, int length) {
-                calls.add("send " + id + " " + new String(line, offset, length, StandardCharsets.UTF_8));
-            }
-
-            @Override
-            public void sendAll(byte[] line, int offset, int length) {
-                calls.add("all " + new String(line, offset, length, StandardCharsets.UTF_8));
-            }
-
-            @Override
-            public void drop(long id, String reason) {
-                calls.add("drop " + id + " " + reason);
-            }
-        };
-        DownstreamDispatcher dispatcher = new DownstreamDispatcher(recorder);
-        dispatcher.dispatch(RelayCodec.send(11, "one".getBytes(StandardCharsets.UTF_8)));
-        dispatcher.dispatch(RelayCodec.sendAll("two".getBytes(StandardCharsets.UTF_8)));
-        dispatcher.dispatch(RelayCodec.drop(12, "unauthorised"));
-        assertThat(calls).containsExactly("send 11 one", "all two", "drop 12 unauthorised");
-
-        assertThatThrownBy(() -> dispatcher.dispatch(RelayCodec.connected(1, "1.1.1.1", 1, 0)))
-                .isInstanceOf(RelayFrameException.class).hasMessageContaining("C travels from connector");
-        assertThatThrownBy(() -> dispatcher.dispatch(new byte[3])).isInstanceOf(RelayFrameException.class);
-        assertThat(calls).hasSize(3);
+    void subscribedFrameCarriesTheIdAndNoBody() throws Exception {
+        byte[] payload = RelayCodec.subscribed(77);
+        assertThat(payload).hasSize(RelayCodec.HEADER_BYTES);
+        assertThat(payload[0]).isEqualTo((byte) 'P');
+        RelayFrame frame = RelayCodec.decode(payload);
+        assertThat(frame.type()).isEqualTo(RelayFrameType.SUBSCRIBED);
+        assertThat(frame.type().isUpstream()).isFalse();
+        assertThat(frame.clientId()).isEqualTo(77);
+        assertThat(frame.bodyLength()).isZero();
     }
 }

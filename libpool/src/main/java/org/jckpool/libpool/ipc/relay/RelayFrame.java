@@ -1,4 +1,4 @@
-package org.jckpool.connector.relay;
+package org.jckpool.libpool.ipc.relay;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package org.jckpool.connector.relay;
+package org.jckpool.libpool.ipc.relay;
 
 /** The binary frame types between connector and stratifier (docs/INTERNALS.md, "connector ↔ stratifier"). */
 public enum RelayFrameType {
@@ -13,7 +13,12 @@ public enum RelayFrameType {
     /** stratifier → connector: one line for every client (client id 0). */
     SEND_ALL('A', false),
     /** stratifier → connector: drop the client, body is the reason text. */
-    DROP('X', false);
+    DROP('X', false),
+    /**
+     * stratifier → connector: the client has subscribed; from now on it receives {@link #SEND_ALL} lines (a
+     * client not yet subscribed gets none). Empty body.
+     */
+    SUBSCRIBED('P', false);
 
     private final byte code;
     private final boolean upstream;
@@ -42,6 +47,7 @@ public enum RelayFrameType {
             case 'S': return SEND;
             case 'A': return SEND_ALL;
             case 'X': return DROP;
+            case 'P': return SUBSCRIBED;
             default: return null;
         }
     }

@@ -1,0 +1,174 @@
+package org.jckpool.connector;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jckpool.connector.link.StratifierLink;
+import org.jckpool.connector.net.ConnectorServer;
+import org.jckpool.connector.net.ConnectorSettings;
+import org.jckpool.connector.net.ConnectorStats;
+import org.jckpool.connector.net.ListenAddress;
+import org.jckpool.connector.relay.FrameUpstream;
+import org.jckpool.libpool.config.HostPort;
+import org.jckpool.libpool.config.PoolConfig;
+import org.jckpool.libpool.ipc.CommandTable;
+import org.jckpool.libpool.log.Log;
+
+/**
+ * The connector's parts wired together: the networking core ({@link ConnectorServer}) relaying through a
+ * {@link StratifierLink} to the stratifier's socket, plus the connector's control commands. Miners are served
+ * only while the stratifier stream is up; see {@link StratifierLink} for what happens when it drops.
+ */
+public final class ConnectorProcess implements AutoCloseable {
+    /** ckpool's rule for {@code maxclients = 0}: 90% of the open-file limit. */
+    private static final double FD_SHARE = 0.9;
+
+    private final ConnectorServer server;
+    private final StratifierLink link;
+
+    private ConnectorProcess(ConnectorServer server, StratifierLink link) {
+        this.server = server;
+        this.link = link;
+    }
+
+    /**
+     * Binds the serverurl ports (failing at once on a bad one), then connects to {@code stratifierSocket} in
+     * the background; miners are refused until that stream is up. {@code onFailure} runs if the networking
+     * core stops on its own.
+     */
+    public static ConnectorProcess start(ConnectorSettings settings, Path stratifierSocket,
+                                         StratifierLink.Timing timing, Runnable onFailure) throws IOException {
+        StratifierLink link = new StratifierLink(stratifierSocket, timing);
+        ConnectorServer server = ConnectorServer.start(settings, new FrameUpstream(link), false);
+        link.start(server, onFailure);
+        Log.notice("Connector serving %d serverurl entries, maxclients %s, idle drop %s; waiting for the "
+                        + "stratifier at %s", settings.listen().size(),
+                settings.maxClients() == 0 ? "unlimited" : String.valueOf(settings.maxClients()),
+                settings.idleTimeout().isZero() ? "off" : settings.idleTimeout().toSeconds() + " s", stratifierSocket);
+        return new ConnectorProcess(server, link);
+    }
+
+    /**
+     * The networking settings from ckpool.conf: {@code serverurl} (in order: a client's server index is its
+     * entry's position; the stratifier applies the port&gt;4000 high-diff rule from that index),
+     * {@code maxclients} (0 = 90% of the open-file limit, as ckpool) and {@code dropidle} (seconds, 0 = off).
+     */
+    public static ConnectorSettings settingsFrom(PoolConfig cfg) {
+        List<HostPort> urls = cfg.serverurl() == null || cfg.serverurl().isEmpty()
+                ? List.of(PoolConfig.DEFAULT_SERVERURL) : cfg.serverurl();
+        List<ListenAddress> listen = new ArrayList<>();
+        for (HostPort hp : urls) {
+            listen.add(new ListenAddress(hp.host(), hp.port()));
+        }
+        int maxClients = cfg.maxclients() > 0 ? cfg.maxclients() : defaultMaxClients();
+        return ConnectorSettings.defaults(listen)
+                .withMaxClients(maxClients)
+                .withIdleTimeout(Duration.ofSeconds(Math.max(0, cfg.dropidle())));
+    }
+
+    /** 90% of the open-file limit, or 0 (no limit) when the JVM cannot tell. */
+    static int defaultMaxClients() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean os) {
+            long fds = os.getMaxFileDescriptorCount();
+            if (fds > 0) {
+                return (int) Math.min(Integer.MAX_VALUE, Math.max(1, (long) (fds * FD_SHARE)));
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Adds the connector's control commands: JSON {@code stats} (replacing the base one, which it extends),
+     * text {@code clients} (the count) and {@code dropclient=<id>}.
+     */
+    public void registerCommands(CommandTable commands, Supplier<ObjectNode> baseStats) {
+        commands.json("stats", params -> stats(baseStats.get()));
+        commands.text("clients", request -> String.valueOf(server.clientCount()));
+        commands.text("dropclient", this::dropClient);
+    }
+
+    /** {@code dropclient=<id>}: "dropped", "unknown client <id>", or "Invalid" for a malformed request. */
+    String dropClient(String request) {
+        int eq = request.indexOf('=');
+        long id;
+        try {
+            if (eq < 0) {
+                throw new NumberFormatException("no '='");
+            }
+            id = Long.parseLong(request.substring(eq + 1).strip());
+        } catch (NumberFormatException e) {
+            Log.info("Connector: malformed dropclient request '%s'", request);
+            return "Invalid";
+        }
+        try {
+            boolean dropped = server.dropByAdmin(id, "dropped by operator (dropclient)").get(5, TimeUnit.SECONDS);
+            if (dropped) {
+                Log.notice("Connector: client %d dropped on request", id);
+                return "dropped";
+            }
+            return "unknown client " + id;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "failed";
+        } catch (ExecutionException | TimeoutException e) {
+            Log.warning("Connector: dropclient %d did not complete: %s", id, e);
+            return "failed";
+        }
+    }
+
+    /** The connector's counters added to {@code into}. */
+    public ObjectNode stats(ObjectNode into) {
+        ConnectorStats s = server.stats();
+        into.put("clients", s.clients());
+        into.put("accepted", s.accepted());
+        into.put("admitting", server.isAdmitting());
+        ObjectNode dropped = into.putObject("dropped");
+        dropped.put("refused_full", s.refusedFull());
+        dropped.put("refused_no_stratifier", s.refusedNotAdmitting());
+        dropped.put("oversize", s.droppedOversize());
+        dropped.put("slow", s.droppedSlow());
+        dropped.put("idle", s.droppedIdle());
+        dropped.put("by_stratifier", s.droppedByStratifier());
+        dropped.put("by_operator", s.droppedByAdmin());
+        dropped.put("stratifier_lost", s.droppedAll());
+        into.put("accept_failures", s.acceptFailures());
+        into.put("lines_in", s.linesIn());
+        into.put("lines_out", s.linesOut());
+        into.put("bytes_in", s.bytesIn());
+        into.put("bytes_out", s.bytesOut());
+        into.put("peak_queued_bytes", s.peakQueuedBytes());
+        into.set("stream", link.stats());
+        return into;
+    }
+
+    public ConnectorServer server() {
+        return server;
+    }
+
+    public StratifierLink link() {
+        return link;
+    }
+
+    /** Closes the clients (their D frames still go to the stratifier), then the stream. */
+    @Override
+    public void close() {
+        link.stopReconnecting();
+        server.close();
+        link.close();
+    }
+
+    @Override
+    public String toString() {
+        return "ConnectorProcess[" + Objects.toString(server.boundAddresses()) + "]";
+    }
+}

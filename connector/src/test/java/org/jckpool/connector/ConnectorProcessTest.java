@@ -1,0 +1,290 @@
+package org.jckpool.connector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.jckpool.connector.link.StratifierLink;
+import org.jckpool.connector.net.ConnectorSettings;
+import org.jckpool.connector.net.ListenAddress;
+import org.jckpool.libpool.config.ConfigLoader;
+import org.jckpool.libpool.config.PoolConfig;
+import org.jckpool.libpool.ipc.CommandTable;
+import org.jckpool.libpool.ipc.ControlServer;
+import org.jckpool.libpool.ipc.FrameStream;
+import org.jckpool.libpool.ipc.relay.ConnectedInfo;
+import org.jckpool.libpool.ipc.relay.RelayCodec;
+import org.jckpool.libpool.ipc.relay.RelayFrame;
+import org.jckpool.libpool.ipc.relay.RelayFrameException;
+import org.jckpool.libpool.ipc.relay.RelayFrameType;
+import org.jckpool.libpool.json.Json;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The connector process pieces in-process against a fake stratifier socket, with real TCP miners: start before
+ * the stratifier, relaying, broadcasts to subscribed clients only, operator commands, loss and return of the
+ * stratifier stream.
+ */
+@Timeout(value = 40, unit = TimeUnit.SECONDS)
+class ConnectorProcessTest {
+    private static final StratifierLink.Timing FAST = new StratifierLink.Timing(Duration.ofMillis(20),
+            Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1), 1024);
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    /**
+     * Stand-in stratifier: records every frame; answers a line "sub" with P then S "ok", a line "bcast" with
+     * A "to-all", anything else with S "echo &lt;line&gt;".
+     */
+    private static final class FakeStratifier implements AutoCloseable {
+        final BlockingQueue<RelayFrame> frames = new LinkedBlockingQueue<>();
+        final ControlServer server;
+
+        FakeStratifier(Path socket) throws IOException {
+            server = ControlServer.open(socket, request -> "unknown");
+            server.onStream(peer -> "connector".equals(peer) ? new FrameStream.Listener() {
+                @Override
+                public void onFrame(FrameStream stream, byte[] payload) {
+                    try {
+                        RelayFrame frame = RelayCodec.decode(payload);
+                        frames.add(frame);
+                        if (frame.type() != RelayFrameType.LINE) {
+                            return;
+                        }
+                        String line = frame.bodyText();
+                        long id = frame.clientId();
+                        switch (line) {
+                            case "sub" -> {
+                                stream.send(RelayCodec.subscribed(id));
+                                stream.send(RelayCodec.send(id, utf8("ok")));
+                            }
+                            case "bcast" -> stream.send(RelayCodec.sendAll(utf8("to-all")));
+                            default -> stream.send(RelayCodec.send(id, utf8("echo " + line)));
+                        }
+                    } catch (RelayFrameException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+            } : null);
+        }
+
+        RelayFrame next(RelayFrameType type) throws InterruptedException {
+            RelayFrame f = frames.poll(10, TimeUnit.SECONDS);
+            assertThat(f).as("a " + type + " frame within 10 s").isNotNull();
+            assertThat(f.type()).as(f.toString()).isEqualTo(type);
+            return f;
+        }
+
+        @Override
+        public void close() {
+            server.close();
+        }
+    }
+
+    /** A blocking line client standing in for a miner. */
+    private static final class Miner implements AutoCloseable {
+        final Socket socket = new Socket();
+        final InputStream in;
+
+        Miner(InetSocketAddress address) throws IOException {
+            socket.connect(address, 5000);
+            socket.setSoTimeout(10_000);
+            in = socket.getInputStream();
+        }
+
+        void send(String line) throws IOException {
+            socket.getOutputStream().write(utf8(line + "\n"));
+            socket.getOutputStream().flush();
+        }
+
+        String readLine() throws IOException {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            for (int b = in.read(); b != '\n'; b = in.read()) {
+                if (b < 0) {
+                    return line.size() == 0 ? null : line.toString(StandardCharsets.UTF_8);
+                }
+                line.write(b);
+            }
+            return line.toString(StandardCharsets.UTF_8);
+        }
+
+        /** True when the server closes the connection (EOF or reset) within the timeout. */
+        boolean closedByServer() throws IOException {
+            try {
+                while (in.read() >= 0) {
+                    // discard
+                }
+                return true;
+            } catch (SocketTimeoutException e) {
+                return false;
+            } catch (IOException e) {
+                return true;
+            }
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    private Miner miner(InetSocketAddress address) throws IOException {
+        Miner m = new Miner(address);
+        toClose.add(m);
+        return m;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() - deadline).as("timed out waiting for " + what).isNegative();
+            Thread.sleep(10);
+        }
+    }
+
+    private static JsonNode stats(CommandTable commands) {
+        return Json.parseOrNull(commands.handle("{\"method\":\"stats\"}"));
+    }
+
+    @Test
+    void relaysThroughTheStratifierStreamAndSurvivesItsLossAndReturn() throws Exception {
+        Path dir = Files.createTempDirectory("jckpool-connector");
+        Path socket = dir.resolve("stratifier");
+        ConnectorSettings settings = ConnectorSettings.defaults(List.of(ListenAddress.parse("127.0.0.1:0")));
+        ConnectorProcess process = ConnectorProcess.start(settings, socket, FAST, () -> { });
+        toClose.add(process);
+        CommandTable commands = new CommandTable();
+        process.registerCommands(commands, Json::object);
+        InetSocketAddress address = process.server().boundAddresses().get(0);
+
+        // Started before the stratifier: miners are refused, the link keeps retrying.
+        assertThat(miner(address).closedByServer()).isTrue();
+        assertThat(stats(commands).path("stream").path("state").asText()).isEqualTo("down");
+        assertThat(stats(commands).path("dropped").path("refused_no_stratifier").asLong()).isEqualTo(1);
+
+        FakeStratifier stratifier = new FakeStratifier(socket);
+        toClose.add(stratifier);
+        await("stream up", () -> process.link().isUp() && process.server().isAdmitting());
+
+        Miner a = miner(address);
+        ConnectedInfo infoA = RelayCodec.parseConnected(stratifier.next(RelayFrameType.CONNECTED));
+        assertThat(infoA).isEqualTo(new ConnectedInfo("127.0.0.1", a.port(), 0));
+        Miner b = miner(address);
+        RelayFrame connectedB = stratifier.next(RelayFrameType.CONNECTED);
+        assertThat(RelayCodec.parseConnected(connectedB).port()).isEqualTo(b.port());
+
+        a.send("{\"id\":1,\"method\":\"mining.subscribe\"}");
+        assertThat(a.readLine()).isEqualTo("echo {\"id\":1,\"method\":\"mining.subscribe\"}");
+        long idA = stratifier.next(RelayFrameType.LINE).clientId();
+        a.send("sub");
+        assertThat(a.readLine()).isEqualTo("ok");
+        b.send("bcast");
+        assertThat(a.readLine()).isEqualTo("to-all");
+        // b is not subscribed: the broadcast skipped it, so its next line is the answer to its own request.
+        b.send("hello");
+        assertThat(b.readLine()).isEqualTo("echo hello");
+
+        assertThat(commands.handle("clients")).isEqualTo("2");
+        JsonNode st = stats(commands);
+        assertThat(st.path("clients").asInt()).isEqualTo(2);
+        assertThat(st.path("accepted").asLong()).isEqualTo(2); // the refused one is not counted
+        assertThat(st.path("bytes_in").asLong()).isPositive();
+        assertThat(st.path("bytes_out").asLong()).isPositive();
+        assertThat(st.path("stream").path("state").asText()).isEqualTo("up");
+        assertThat(st.path("stream").path("connects").asLong()).isEqualTo(1);
+
+        // dropclient: the client goes, the stratifier hears D with the reason.
+        assertThat(commands.handle("dropclient=" + idA)).isEqualTo("dropped");
+        assertThat(a.closedByServer()).isTrue();
+        RelayFrame gone;
+        do {
+            gone = stratifier.frames.poll(10, TimeUnit.SECONDS);
+            assertThat(gone).isNotNull();
+        } while (gone.type() != RelayFrameType.DISCONNECTED);
+        assertThat(gone.clientId()).isEqualTo(idA);
+        assertThat(gone.bodyText()).contains("dropclient");
+        assertThat(commands.handle("dropclient=" + idA)).isEqualTo("unknown client " + idA);
+        assertThat(commands.handle("dropclient=abc")).isEqualTo("Invalid");
+        assertThat(commands.handle("clients")).isEqualTo("1");
+
+        // Stream loss: every client is dropped, new miners are refused until it is back.
+        stratifier.close();
+        assertThat(b.closedByServer()).isTrue();
+        await("admitting off", () -> !process.server().isAdmitting());
+        assertThat(miner(address).closedByServer()).isTrue();
+        st = stats(commands);
+        assertThat(st.path("clients").asInt()).isZero();
+        assertThat(st.path("stream").path("state").asText()).isEqualTo("down");
+        assertThat(st.path("dropped").path("stratifier_lost").asLong()).isEqualTo(1);
+        assertThat(st.path("dropped").path("by_operator").asLong()).isEqualTo(1);
+        assertThat(st.path("dropped").path("refused_no_stratifier").asLong()).isEqualTo(2);
+
+        // The stratifier returns: the link reconnects, miners are served again; old clients' D frames are not
+        // replayed to the new stream.
+        FakeStratifier second = new FakeStratifier(socket);
+        toClose.add(second);
+        await("stream up again", () -> process.link().isUp() && process.server().isAdmitting());
+        Miner d = miner(address);
+        assertThat(RelayCodec.parseConnected(second.next(RelayFrameType.CONNECTED)).port()).isEqualTo(d.port());
+        d.send("again");
+        assertThat(d.readLine()).isEqualTo("echo again");
+        assertThat(second.next(RelayFrameType.LINE).bodyText()).isEqualTo("again");
+        st = stats(commands);
+        assertThat(st.path("stream").path("connects").asLong()).isEqualTo(2);
+        assertThat(st.path("stream").path("losses").asLong()).isEqualTo(1);
+
+        // Closing the connector: the client's D frame still reaches the stratifier.
+        process.close();
+        assertThat(d.closedByServer()).isTrue();
+        assertThat(second.next(RelayFrameType.DISCONNECTED).bodyText()).isEqualTo("connector shutting down");
+    }
+
+    @Test
+    void settingsComeFromServerurlMaxclientsAndDropidle() throws Exception {
+        PoolConfig cfg = ConfigLoader.parse("{\"btcaddress\":\"bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080\","
+                + "\"serverurl\":[\"127.0.0.1:3333\",\"[::1]:4444\"],\"maxclients\":123,\"dropidle\":90}");
+        ConnectorSettings s = ConnectorProcess.settingsFrom(cfg);
+        assertThat(s.listen()).containsExactly(new ListenAddress("127.0.0.1", 3333), new ListenAddress("::1", 4444));
+        assertThat(s.maxClients()).isEqualTo(123);
+        assertThat(s.idleTimeout()).isEqualTo(Duration.ofSeconds(90));
+
+        PoolConfig defaults = ConfigLoader.parse("{\"btcaddress\":\"bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080\"}");
+        ConnectorSettings d = ConnectorProcess.settingsFrom(defaults);
+        assertThat(d.listen()).containsExactly(new ListenAddress("0.0.0.0", 3333));
+        assertThat(d.idleTimeout()).isZero();
+        assertThat(d.maxClients()).isEqualTo(ConnectorProcess.defaultMaxClients()).isPositive();
+    }
+}
