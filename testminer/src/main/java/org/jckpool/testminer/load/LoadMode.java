@@ -1,0 +1,194 @@
+package org.jckpool.testminer.load;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.jckpool.testminer.TestMinerOptions;
+import org.jckpool.testminer.mining.StopSignal;
+import org.jckpool.testminer.output.MinerOutput;
+import org.jckpool.testminer.stratum.PoolAddress;
+
+/**
+ * Load mode: N connections on one or a few NIO selector threads. Phases: connect (subscribe + authorize each,
+ * until all have a job or --ready-timeout), submit (--duration seconds at --rate submits/s in total), drain
+ * (wait up to --drain seconds for outstanding replies), then a summary of LOAD_* lines.
+ */
+public final class LoadMode {
+    private static final double DEFAULT_DURATION_SECONDS = 10;
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    private final TestMinerOptions opt;
+    private final MinerOutput out;
+    private final StopSignal stop;
+    private final LoadStats stats = new LoadStats();
+    private final FanOutTracker fanOut = new FanOutTracker();
+
+    public LoadMode(TestMinerOptions opt, MinerOutput out, StopSignal stop) {
+        this.opt = opt;
+        this.out = out;
+        this.stop = stop;
+    }
+
+    public int run() throws InterruptedException {
+        PoolAddress pool = PoolAddress.parse(opt.url);
+        InetSocketAddress address = new InetSocketAddress(pool.host(), pool.port());
+        if (address.isUnresolved()) {
+            out.log("cannot resolve %s", pool.host());
+            return 1;
+        }
+        int loopCount = Math.min(opt.selectors, opt.connections);
+        List<List<LoadConnection>> split = new ArrayList<>();
+        for (int i = 0; i < loopCount; i++) {
+            split.add(new ArrayList<>());
+        }
+        for (int i = 0; i < opt.connections; i++) {
+            split.get(i % loopCount).add(new LoadConnection(i, opt.user + ".w" + i));
+        }
+        ValidShareGrinder grinder = opt.valid ? new ValidShareGrinder(opt.threads) : null;
+        List<SelectorLoop> loops = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        try {
+            for (int i = 0; i < loopCount; i++) {
+                SelectorLoop loop = new SelectorLoop(opt, out, stats, fanOut, address, split.get(i),
+                        opt.rate / loopCount, Math.max(1, opt.connectConcurrency / loopCount), grinder);
+                loops.add(loop);
+                Thread t = new Thread(loop, "testminer-load-" + i);
+                t.setDaemon(true);
+                threads.add(t);
+            }
+        } catch (IOException e) {
+            out.log("cannot open a selector: %s", e.getMessage());
+            return 1;
+        }
+        double duration = opt.duration > 0 ? opt.duration : DEFAULT_DURATION_SECONDS;
+        out.event("START load url %s connections %d rate %s valid %s selectors %d duration_s %s", opt.url,
+                opt.connections, MinerOutput.number(opt.rate), opt.valid, loopCount, MinerOutput.number(duration));
+        long t0 = System.nanoTime();
+        threads.forEach(Thread::start);
+        long statusEvery = opt.statusInterval > 0 ? (long) (opt.statusInterval * 1e9) : 0;
+        long nextStatus = statusEvery > 0 ? t0 + statusEvery : Long.MAX_VALUE;
+
+        // Connect phase.
+        long readyDeadline = t0 + (long) (opt.readyTimeout * 1e9);
+        while (!stop.stopped() && System.nanoTime() < readyDeadline && !allSettled()) {
+            stop.await(POLL_NANOS);
+            nextStatus = maybeStatus(nextStatus, statusEvery);
+        }
+        long readyAt = System.nanoTime();
+        long ready = stats.ready.get();
+        out.event("LOAD_READY ready=%d of %d after_ms=%.1f", ready, opt.connections, (readyAt - t0) / 1e6);
+
+        // Submit phase.
+        long submitStart = System.nanoTime();
+        long submitEnd = submitStart + (long) (duration * 1e9);
+        if (ready > 0 && !stop.stopped()) {
+            for (SelectorLoop loop : loops) {
+                loop.startSubmitting(submitStart, submitEnd);
+            }
+            while (!stop.stopped() && System.nanoTime() < submitEnd) {
+                stop.await(Math.min(POLL_NANOS, Math.max(1, submitEnd - System.nanoTime())));
+                nextStatus = maybeStatus(nextStatus, statusEvery);
+            }
+        }
+        long submitStop = Math.min(System.nanoTime(), submitEnd);
+        for (SelectorLoop loop : loops) {
+            loop.stopSubmitting(submitStop);
+        }
+
+        // Drain phase.
+        long drainDeadline = System.nanoTime() + (long) (opt.drainSeconds * 1e9);
+        while (stats.outstanding.get() > 0 && System.nanoTime() < drainDeadline) {
+            Thread.sleep(10);
+        }
+        long readyAtEnd = stats.ready.get();
+        long outstanding = stats.outstanding.get();
+        for (SelectorLoop loop : loops) {
+            loop.close();
+        }
+        for (Thread t : threads) {
+            t.join(5000);
+        }
+        if (grinder != null) {
+            grinder.shutdown();
+        }
+        LatencyRecorder latencies = new LatencyRecorder();
+        LatencyRecorder connects = new LatencyRecorder();
+        for (SelectorLoop loop : loops) {
+            latencies.addAll(loop.latencies);
+            connects.addAll(loop.connectTimes);
+        }
+        printSummary(t0, readyAtEnd, outstanding, submitStart, submitStop, latencies, connects);
+        if (stop.stopped() && stop.exitCode() != 0) {
+            return stop.exitCode();
+        }
+        return ready > 0 ? 0 : 1;
+    }
+
+    /** Every connection is ready, or has failed for good. */
+    private boolean allSettled() {
+        long done = stats.ready.get() + stats.connectFailed.get() + stats.authFailed.get() + stats.disconnects.get();
+        return done >= opt.connections;
+    }
+
+    private long maybeStatus(long nextStatus, long every) {
+        long now = System.nanoTime();
+        if (every <= 0 || now < nextStatus) {
+            return nextStatus;
+        }
+        out.event("LOAD_STATUS connected=%d ready=%d sent=%d answered=%d outstanding=%d accepted=%d rejected=%d",
+                stats.connected.get(), stats.ready.get(), stats.sent.get(), stats.answered.get(),
+                stats.outstanding.get(), stats.accepted.get(), stats.rejected.get());
+        return now + every;
+    }
+
+    private void printSummary(long t0, long readyAtEnd, long outstanding, long submitStart, long submitStop,
+                              LatencyRecorder latencies, LatencyRecorder connects) {
+        long lastReady = stats.lastReadyNanos.get();
+        out.event("LOAD_SUMMARY connections=%d connected=%d connect_failed=%d subscribed=%d authorized=%d "
+                        + "auth_failed=%d ready_at_end=%d disconnects=%d",
+                opt.connections, stats.connected.get(), stats.connectFailed.get(), stats.subscribed.get(),
+                stats.authorized.get(), stats.authFailed.get(), readyAtEnd, stats.disconnects.get());
+        out.event("LOAD_CONNECT_MS p50=%s p90=%s p99=%s max=%s all_ready_ms=%s",
+                ms(connects.percentileMillis(0.5)), ms(connects.percentileMillis(0.9)),
+                ms(connects.percentileMillis(0.99)), ms(connects.maxMillis()),
+                lastReady == 0 ? "NaN" : ms((lastReady - t0) / 1e6));
+        double seconds = Math.max(1e-9, (submitStop - submitStart) / 1e9);
+        long lastAnswer = stats.lastAnswerNanos.get();
+        double answerSeconds = lastAnswer > submitStart ? (lastAnswer - submitStart) / 1e9 : seconds;
+        out.event("LOAD_SUBMITS sent=%d answered=%d unanswered=%d accepted=%d rejected=%d duration_s=%.3f "
+                        + "sent_per_s=%.1f answered_per_s=%.1f skipped=%d",
+                stats.sent.get(), stats.answered.get(), outstanding, stats.accepted.get(), stats.rejected.get(),
+                seconds, stats.sent.get() / seconds, stats.answered.get() / Math.max(seconds, answerSeconds),
+                stats.noReadyConnection.get());
+        out.event("LOAD_LATENCY_MS samples=%d p50=%s p90=%s p99=%s max=%s", latencies.count(),
+                ms(latencies.percentileMillis(0.5)), ms(latencies.percentileMillis(0.9)),
+                ms(latencies.percentileMillis(0.99)), ms(latencies.maxMillis()));
+        Map<String, Long> reasons = stats.rejectReasons();
+        if (!reasons.isEmpty()) {
+            out.event("LOAD_REJECTS %s", reasons.entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("; ")));
+        }
+        List<FanOutTracker.Change> changes = fanOut.changes();
+        long complete = changes.stream().filter(c -> c.connections() >= readyAtEnd).count();
+        List<FanOutTracker.Change> done = changes.stream().filter(c -> c.connections() >= readyAtEnd).toList();
+        out.event("LOAD_FANOUT block_changes=%d complete=%d connections=%d min_ms=%s avg_ms=%s max_ms=%s",
+                changes.size(), complete, readyAtEnd,
+                ms(done.stream().mapToDouble(FanOutTracker.Change::spreadMillis).min().orElse(Double.NaN)),
+                ms(done.stream().mapToDouble(FanOutTracker.Change::spreadMillis).average().orElse(Double.NaN)),
+                ms(done.stream().mapToDouble(FanOutTracker.Change::spreadMillis).max().orElse(Double.NaN)));
+        for (FanOutTracker.Change c : changes) {
+            out.event("LOAD_FANOUT_BLOCK prevhash=%s reached=%d of %d spread_ms=%s", c.prevHash(), c.connections(),
+                    readyAtEnd, ms(c.spreadMillis()));
+        }
+        out.event("LOAD_ERRORS malformed=%d reconnect_requests=%d grind_failed=%d", stats.malformed.get(),
+                stats.reconnectRequests.get(), stats.grindFailed.get());
+    }
+
+    private static String ms(double v) {
+        return Double.isNaN(v) ? "NaN" : String.format(java.util.Locale.ROOT, "%.3f", v);
+    }
+}

@@ -1,0 +1,101 @@
+package org.jckpool.testminer.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.jckpool.testminer.RecordingOutput.value;
+
+import org.jckpool.testminer.FakePool;
+import org.jckpool.testminer.MinerRun;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(90)
+class LoadModeTest {
+    private static final String NEW_PREV = "00000000" + "22".repeat(28);
+
+    @Test
+    void twoHundredConnectionsReportLatencyAndFanOut() throws Exception {
+        try (FakePool pool = new FakePool(FakePool.vectorC())) {
+            pool.difficulty = 1;
+            MinerRun run = new MinerRun("--load", "-o", pool.url(), "-u", "loaduser", "--connections", "200",
+                    "--rate", "400", "--duration", "2.5", "--status-interval", "0");
+            run.out.await("LOAD_READY", 30_000);
+            Thread.sleep(500);
+            pool.broadcastJob(FakePool.vectorC().withId("b2").withPrevHash(NEW_PREV), true);
+            assertThat(run.exitCode(40)).isZero();
+
+            String ready = run.out.line("LOAD_READY");
+            assertThat(value(ready, "ready")).isEqualTo("200");
+            String summary = run.out.line("LOAD_SUMMARY");
+            assertThat(value(summary, "connected")).isEqualTo("200");
+            assertThat(value(summary, "authorized")).isEqualTo("200");
+            assertThat(value(summary, "ready_at_end")).isEqualTo("200");
+            assertThat(value(summary, "disconnects")).isEqualTo("0");
+
+            String submits = run.out.line("LOAD_SUBMITS");
+            long sent = Long.parseLong(value(submits, "sent"));
+            long answered = Long.parseLong(value(submits, "answered"));
+            assertThat(sent).isBetween(700L, 1100L);
+            assertThat(answered).isEqualTo(sent);
+            assertThat(value(submits, "unanswered")).isEqualTo("0");
+            // Fake submits: the pool recomputed each hash and found it above target (or stale after the block).
+            assertThat(pool.submitList()).hasSize((int) sent);
+            assertThat(Long.parseLong(value(submits, "rejected")) + Long.parseLong(value(submits, "accepted")))
+                    .isEqualTo(sent);
+            assertThat(run.out.line("LOAD_REJECTS")).contains("Low difficulty share=");
+            // Every connection used its own worker name and well-formed fields.
+            assertThat(pool.submitList().stream().map(s -> s.params().get(0).asText()).distinct().count()).isEqualTo(200);
+            assertThat(pool.submitList()).allSatisfy(s -> {
+                assertThat(s.params().get(0).asText()).matches("loaduser\\.w\\d+");
+                assertThat(s.reason() == null || !s.reason().startsWith("Other")).as(s.reason()).isTrue();
+            });
+
+            String latency = run.out.line("LOAD_LATENCY_MS");
+            assertThat(Long.parseLong(value(latency, "samples"))).isEqualTo(answered);
+            double p50 = Double.parseDouble(value(latency, "p50"));
+            double p99 = Double.parseDouble(value(latency, "p99"));
+            double max = Double.parseDouble(value(latency, "max"));
+            assertThat(p50).isPositive().isLessThanOrEqualTo(p99);
+            assertThat(p99).isLessThanOrEqualTo(max);
+
+            String connect = run.out.line("LOAD_CONNECT_MS");
+            assertThat(Double.parseDouble(value(connect, "p50"))).isPositive();
+            assertThat(Double.parseDouble(value(connect, "all_ready_ms"))).isPositive();
+
+            String fanout = run.out.line("LOAD_FANOUT");
+            assertThat(value(fanout, "block_changes")).isEqualTo("1");
+            assertThat(value(fanout, "complete")).isEqualTo("1");
+            assertThat(Double.parseDouble(value(fanout, "max_ms"))).isGreaterThanOrEqualTo(0).isLessThan(5000);
+            assertThat(run.out.line("LOAD_FANOUT_BLOCK")).contains("prevhash=" + NEW_PREV).contains("reached=200 of 200");
+        }
+    }
+
+    @Test
+    void validModeSubmitsRealShares() throws Exception {
+        try (FakePool pool = new FakePool(FakePool.vectorC())) {
+            pool.difficulty = 0.000001;
+            MinerRun run = new MinerRun("--load", "--valid", "-o", pool.url(), "--connections", "20", "--rate", "20",
+                    "--duration", "1.5", "--version-rolling", "--selectors", "2", "--status-interval", "0");
+            assertThat(run.exitCode(40)).isZero();
+            String submits = run.out.line("LOAD_SUBMITS");
+            long accepted = Long.parseLong(value(submits, "accepted"));
+            assertThat(accepted).as("%s", run.out.events).isGreaterThanOrEqualTo(3);
+            assertThat(value(submits, "rejected")).isEqualTo("0");
+            assertThat(pool.submitList()).allSatisfy(s -> {
+                assertThat(s.accepted()).as(s.reason()).isTrue();
+                assertThat(s.versionBits()).isEqualTo("00000000");
+            });
+        }
+    }
+
+    @Test
+    void noReachablePoolFailsTheRun() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        MinerRun run = new MinerRun("--load", "-o", "127.0.0.1:" + port, "--connections", "5", "--duration", "0.2",
+                "--status-interval", "0");
+        assertThat(run.exitCode(30)).isEqualTo(1);
+        assertThat(value(run.out.line("LOAD_SUMMARY"), "connect_failed")).isEqualTo("5");
+    }
+}
