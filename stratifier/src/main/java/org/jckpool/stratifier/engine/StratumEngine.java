@@ -330,7 +330,7 @@ public final class StratumEngine {
         } else {
             SubmitParams p = new SubmitParams(req.string(0), req.string(1), req.string(2), req.string(3),
                     req.string(4), req.paramCount() == 6 ? req.string(5) : null);
-            if (p.versionBits() == null && req.paramCount() == 6) {
+            if (p.versionBits() == null && req.paramCount() == 6 && req.param(5) != null) {
                 r = reject(s, RejectReason.INVALID_VERSION_MASK);
             } else {
                 r = checker.check(s, p, now);
@@ -499,6 +499,7 @@ public final class StratumEngine {
         }
         jobs.retire(now);
         resumable.expire(now);
+        stats.fold(now);
         if (now - lastStatsDecay >= STATS_DECAY_MILLIS) {
             lastStatsDecay = now;
             stats.decayIdle(now);

@@ -67,10 +67,12 @@ public final class ShareChecker {
         int mask = s.versionMask();
         long versionBits = 0;
         if (p.versionBits() != null) {
-            if (!ShareHasher.isHex(p.versionBits(), 8)) {
+            // Some firmwares drop leading zeros: accept 1..8 hex digits (ckpool parses with %x too).
+            String vb = p.versionBits();
+            if (vb.isEmpty() || vb.length() > 8 || !ShareHasher.isHex(vb, vb.length())) {
                 return ShareResult.reject(RejectReason.INVALID_VERSION_MASK);
             }
-            versionBits = ShareHasher.hex32(p.versionBits());
+            versionBits = Long.parseLong(vb, 16);
         }
         Job job = jobs.find(p.jobId());
         if (job == null) {

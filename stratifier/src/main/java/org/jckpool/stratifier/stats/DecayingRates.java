@@ -5,7 +5,8 @@ package org.jckpool.stratifier.stats;
  * the owner synchronises.
  */
 public final class DecayingRates {
-    private final double[] dsps = new double[RateWindow.values().length];
+    private static final RateWindow[] WINDOWS = RateWindow.values();
+    private final double[] dsps = new double[WINDOWS.length];
     private long lastDecayMillis;
     private long startMillis;
 
@@ -17,9 +18,8 @@ public final class DecayingRates {
     /** Adds {@code diff} worth of shares at {@code nowMillis} (diff 0 just decays). */
     public void add(double diff, long nowMillis) {
         double seconds = Decay.saneSeconds(nowMillis, lastDecayMillis);
-        RateWindow[] windows = RateWindow.values();
-        for (int i = 0; i < windows.length; i++) {
-            dsps[i] = Decay.decay(dsps[i], diff, seconds, windows[i].seconds);
+        for (int i = 0; i < WINDOWS.length; i++) {
+            dsps[i] = Decay.decay(dsps[i], diff, seconds, WINDOWS[i].seconds);
         }
         lastDecayMillis = nowMillis;
     }

@@ -12,9 +12,8 @@ public final class PoolStats extends ShareTally {
     }
 
     @Override
-    public synchronized void accepted(double diff, double shareDiff, long nowMillis) {
-        super.accepted(diff, shareDiff, nowMillis);
-        sharesPerSecond.add(1, nowMillis);
+    protected void onFold(long shares, long nowMillis) {
+        sharesPerSecond.add(shares, nowMillis);
     }
 
     @Override
@@ -24,6 +23,7 @@ public final class PoolStats extends ShareTally {
     }
 
     public synchronized double sps(RateWindow w, long nowMillis) {
+        dsps(w); // folds pending shares
         double bias = Decay.timeBias(Decay.saneSeconds(nowMillis, startMillis), w.seconds);
         double v = sharesPerSecond.dsps(w);
         return bias > 0 ? v / bias : v;

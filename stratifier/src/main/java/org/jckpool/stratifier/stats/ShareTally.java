@@ -2,31 +2,42 @@ package org.jckpool.stratifier.stats;
 
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Share bookkeeping for one pool, user or worker: decaying rates, totals, rejects by reason, best shares.
- * All methods synchronise on the tally; each call is short.
+ *
+ * <p>The share path ({@link #accepted}) takes no lock: it adds to striped adders and raises the best share with a
+ * CAS. Like ckpool's "unaccounted" shares, the pending difficulty is folded into the decaying averages by
+ * {@link #fold} (the engine tick) and before any read, so many connections of one user, or the whole pool, never
+ * queue behind one monitor. Everything else synchronises on the tally.
  */
 public class ShareTally {
     private final DecayingRates rates;
+    private final DoubleAdder pendingDiff = new DoubleAdder();
+    private final LongAdder pendingCount = new LongAdder();
+    private final AtomicLong bestShareBits = new AtomicLong();
+    private final AtomicLong bestEverBits = new AtomicLong();
+    private volatile long lastShareMillis;
     private double acceptedDiff;
     private long acceptedCount;
     private double rejectedDiff;
     private long rejectedCount;
     private final Map<String, Long> rejectsByReason = new TreeMap<>();
-    private double bestShare;
-    private double bestEver;
-    private long lastShareMillis;
 
     public ShareTally(long nowMillis) {
         rates = new DecayingRates(nowMillis);
     }
 
-    public synchronized void accepted(double diff, double shareDiff, long nowMillis) {
-        acceptedDiff += diff;
-        acceptedCount++;
-        rates.add(diff, nowMillis);
-        lastShareMillis = nowMillis;
+    /** An accepted share of difficulty {@code diff} whose hash reached {@code shareDiff}. Lock-free. */
+    public void accepted(double diff, double shareDiff, long nowMillis) {
+        pendingDiff.add(diff);
+        pendingCount.increment();
+        if (nowMillis > lastShareMillis) {
+            lastShareMillis = nowMillis;
+        }
         best(shareDiff);
     }
 
@@ -36,25 +47,58 @@ public class ShareTally {
         rejectsByReason.merge(reason, 1L, Long::sum);
     }
 
-    public synchronized void best(double shareDiff) {
-        if (shareDiff > bestShare) {
-            bestShare = shareDiff;
+    /** Raises the best share (and best ever). Lock-free. */
+    public void best(double shareDiff) {
+        raise(bestShareBits, shareDiff);
+        raise(bestEverBits, shareDiff);
+    }
+
+    private static void raise(AtomicLong bits, double v) {
+        long cur;
+        while (v > Double.longBitsToDouble(cur = bits.get())) {
+            if (bits.compareAndSet(cur, Double.doubleToRawLongBits(v))) {
+                return;
+            }
         }
-        if (shareDiff > bestEver) {
-            bestEver = shareDiff;
+    }
+
+    /** Folds pending shares into the averages as of {@code nowMillis}. */
+    public synchronized void fold(long nowMillis) {
+        long n = pendingCount.sumThenReset();
+        double d = pendingDiff.sumThenReset();
+        if (n == 0) {
+            return;
+        }
+        acceptedDiff += d;
+        acceptedCount += n;
+        long at = Math.max(nowMillis, rates.lastDecayMillis());
+        rates.add(d, at);
+        onFold(n, at);
+    }
+
+    /** Hook for subclasses that count shares (not difficulty) per second. Called holding the tally's lock. */
+    protected void onFold(long shares, long nowMillis) {
+    }
+
+    private void foldPending() {
+        if (pendingCount.sum() > 0) {
+            fold(lastShareMillis);
         }
     }
 
     /** Decays the averages with no new shares (for idle entities, on the stats tick). */
     public synchronized void decay(long nowMillis) {
+        foldPending();
         rates.add(0, nowMillis);
     }
 
     public synchronized double hashrate(RateWindow w, long nowMillis, boolean biasCorrect) {
+        foldPending();
         return rates.hashrate(w, nowMillis, biasCorrect);
     }
 
     public synchronized double dsps(RateWindow w) {
+        foldPending();
         return rates.dsps(w);
     }
 
@@ -70,8 +114,8 @@ public class ShareTally {
             rates.setLastDecayMillis(nowMillis);
         }
         this.acceptedDiff = acceptedDiff;
-        this.bestShare = bestShare;
-        this.bestEver = Math.max(bestEver, bestShare);
+        best(bestShare);
+        raise(bestEverBits, bestEver);
         this.lastShareMillis = lastShareMillis;
     }
 
@@ -81,11 +125,11 @@ public class ShareTally {
     }
 
     public synchronized double acceptedDiff() {
-        return acceptedDiff;
+        return acceptedDiff + pendingDiff.sum();
     }
 
     public synchronized long acceptedCount() {
-        return acceptedCount;
+        return acceptedCount + pendingCount.sum();
     }
 
     public synchronized double rejectedDiff() {
@@ -100,15 +144,15 @@ public class ShareTally {
         return new TreeMap<>(rejectsByReason);
     }
 
-    public synchronized double bestShare() {
-        return bestShare;
+    public double bestShare() {
+        return Double.longBitsToDouble(bestShareBits.get());
     }
 
-    public synchronized double bestEver() {
-        return bestEver;
+    public double bestEver() {
+        return Double.longBitsToDouble(bestEverBits.get());
     }
 
-    public synchronized long lastShareMillis() {
+    public long lastShareMillis() {
         return lastShareMillis;
     }
 }

@@ -56,9 +56,23 @@ public final class StatsRegistry {
         }
     }
 
+    /** Folds pending shares of the pool and of every user and worker into their averages (each tick). */
+    public void fold(long nowMillis) {
+        pool.fold(nowMillis);
+        for (UserStats u : users.values()) {
+            u.fold(nowMillis);
+            for (WorkerStats w : u.workers()) {
+                w.fold(nowMillis);
+            }
+        }
+    }
+
     /** Decays every average that saw no share for a minute (ckpool does this on its stats pass). */
     public void decayIdle(long nowMillis) {
-        pool.decay(nowMillis);
+        fold(nowMillis);
+        if (nowMillis - pool.lastShareMillis() > 60_000) {
+            pool.decay(nowMillis);
+        }
         for (UserStats u : users.values()) {
             if (nowMillis - u.lastShareMillis() > 60_000) {
                 u.decay(nowMillis);

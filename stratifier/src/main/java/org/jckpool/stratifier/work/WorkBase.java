@@ -7,7 +7,6 @@ import org.jckpool.libpool.bitcoin.Target;
 
 import java.math.BigInteger;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -31,7 +30,7 @@ public final class WorkBase {
     private final byte[] networkTargetLE;
     private final double networkDiff;
     private final ConcurrentMap<String, Payout> payouts = new ConcurrentHashMap<>();
-    private final Set<ShareHashKey> seen = ConcurrentHashMap.newKeySet();
+    private final SeenShares seen = new SeenShares();
 
     /** Coinbase and notify text for one payout script. */
     public record Payout(CoinbaseParts coinbase, String notifyTail, String notifyTailClean) {
@@ -81,7 +80,7 @@ public final class WorkBase {
 
     /** Records a share hash; false when it was already seen on this base. */
     public boolean firstSeen(byte[] hash) {
-        return seen.add(ShareHashKey.of(hash));
+        return seen.add(hash);
     }
 
     public int seenCount() {

@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Share-check throughput through the whole engine path (JSON line in → parse → hash → verdict → stats → reply
- * text out). Run: {@code java -cp ... org.jckpool.stratifier.engine.ShareCheckBenchmark [seconds] [threads]}.
+ * text out). Run: {@code java -cp ... org.jckpool.stratifier.engine.ShareCheckBenchmark [seconds] [threads]
+ * [warmupSeconds]}; the JIT needs a few seconds of warm-up on a busy machine.
  * Not a test: prints a figure.
  */
 public final class ShareCheckBenchmark {
@@ -17,7 +18,7 @@ public final class ShareCheckBenchmark {
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
-        double warmup = args.length > 2 ? Double.parseDouble(args[2]) : 2;
+        double warmup = args.length > 2 ? Double.parseDouble(args[2]) : 5;
         int clientsPerThread = 50;
         InstantSource clock = InstantSource.fixed(Instant.ofEpochSecond(Vectors.C_TIME + 10));
         AtomicLong replies = new AtomicLong();

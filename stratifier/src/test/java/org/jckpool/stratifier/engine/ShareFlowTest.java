@@ -102,6 +102,15 @@ class ShareFlowTest {
     }
 
     @Test
+    void versionBitsWithoutLeadingZerosOrNull() {
+        assertThat(share(10, job, "0000002b", "662307b7", "7bec501e", "a00000").get("result").asBoolean()).isTrue();
+        h.line(c, "{\"id\":11,\"method\":\"mining.submit\",\"params\":[\"" + W + "\",\"" + job
+                + "\",\"0000002b\",\"662307b7\",\"7bec501e\",null]}");
+        // null means no version bits: version 0x20000000, another header, which misses difficulty 1
+        assertReject(h.out.reply(c, 11), 23, "Above target");
+    }
+
+    @Test
     void versionBitsWithoutNegotiationAreRefused() {
         h.miner(2, W, false);
         JsonNode r = h.submit(2, 10, W, h.jobId(2), "0000002b", "662307b7", "7bec501e", "00a00000");
