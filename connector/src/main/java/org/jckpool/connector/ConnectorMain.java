@@ -11,11 +11,17 @@ public final class ConnectorMain {
     private ConnectorMain() {
     }
 
+    /** The networking core died: exit non-zero (cleanup runs as a shutdown hook) so the supervisor restarts us. */
+    private static void exitOnFailure() {
+        Thread t = new Thread(() -> System.exit(1), "connector-exit");
+        t.start();
+    }
+
     public static void main(String[] args) {
         ChildRuntime.run("connector", args, rt -> {
             try {
                 ConnectorProcess connector = ConnectorProcess.start(ConnectorProcess.settingsFrom(rt.config()),
-                        rt.socketOf("stratifier"), StratifierLink.Timing.DEFAULT, rt::requestShutdown);
+                        rt.socketOf("stratifier"), StratifierLink.Timing.DEFAULT, ConnectorMain::exitOnFailure);
                 connector.registerCommands(rt.commands(), rt::baseStats);
                 rt.onShutdown(connector::close);
             } catch (IOException e) {

@@ -11,12 +11,15 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -66,7 +69,10 @@ class ConnectorProcessTest {
         final ControlServer server;
 
         FakeStratifier(Path socket) throws IOException {
-            server = ControlServer.open(socket, request -> "unknown");
+            // Bound under another name and renamed once the stream handler is set, so that the connector never
+            // meets a socket that refuses its stream (as a real stratifier registers its handler before opening).
+            Path staging = socket.resolveSibling(socket.getFileName() + ".staging");
+            server = ControlServer.open(staging, request -> "unknown");
             server.onStream(peer -> "connector".equals(peer) ? new FrameStream.Listener() {
                 @Override
                 public void onFrame(FrameStream stream, byte[] payload) {
@@ -91,6 +97,7 @@ class ConnectorProcessTest {
                     }
                 }
             } : null);
+            Files.move(staging, socket, StandardCopyOption.REPLACE_EXISTING);
         }
 
         RelayFrame next(RelayFrameType type) throws InterruptedException {
@@ -270,6 +277,75 @@ class ConnectorProcessTest {
         process.close();
         assertThat(d.closedByServer()).isTrue();
         assertThat(second.next(RelayFrameType.DISCONNECTED).bodyText()).isEqualTo("connector shutting down");
+    }
+
+    @Test
+    void aStratifierThatRefusesTheStreamAdmitsNoMiners() throws Exception {
+        Path socket = Files.createTempDirectory("jckpool-connector").resolve("stratifier");
+        ControlServer notReady = ControlServer.open(socket, request -> "unknown"); // no stream handler yet
+        toClose.add(notReady);
+        ConnectorProcess process = ConnectorProcess.start(
+                ConnectorSettings.defaults(List.of(ListenAddress.parse("127.0.0.1:0"))), socket, FAST, () -> { });
+        toClose.add(process);
+        CommandTable commands = new CommandTable();
+        process.registerCommands(commands, Json::object);
+        Thread.sleep(400); // several refused attempts
+        assertThat(process.server().isAdmitting()).isFalse();
+        assertThat(miner(process.server().boundAddresses().get(0)).closedByServer()).isTrue();
+        JsonNode st = stats(commands);
+        assertThat(st.path("stream").path("connects").asLong()).isZero();
+        assertThat(st.path("stream").path("state").asText()).isEqualTo("down");
+    }
+
+    @Test
+    void aStratifierThatStopsReadingIsTreatedAsLostWithoutStallingTheConnector() throws Exception {
+        Path socket = Files.createTempDirectory("jckpool-connector").resolve("stratifier");
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger streams = new AtomicInteger();
+        ControlServer stuck = ControlServer.open(socket, request -> "unknown");
+        toClose.add(stuck);
+        toClose.add(release::countDown); // closed after the server: lets the blocked reader go
+        stuck.onStream(peer -> {
+            streams.incrementAndGet();
+            return (stream, frame) -> {
+                try {
+                    release.await(); // never reads past the first frame
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+        });
+        StratifierLink.Timing tight = new StratifierLink.Timing(Duration.ofMillis(20), Duration.ofMillis(100),
+                Duration.ofMillis(200), Duration.ofSeconds(1), 4);
+        ConnectorProcess process = ConnectorProcess.start(
+                ConnectorSettings.defaults(List.of(ListenAddress.parse("127.0.0.1:0"))), socket, tight, () -> { });
+        toClose.add(process);
+        await("stream up", () -> process.link().isUp() && process.server().isAdmitting());
+        Miner flooder = miner(process.server().boundAddresses().get(0));
+
+        // 8 MiB of lines: far more than the socket buffers and a 4-frame queue hold while nobody reads.
+        byte[] line = utf8("x".repeat(8191) + "\n");
+        Thread writer = new Thread(() -> {
+            try {
+                for (int i = 0; i < 1024; i++) {
+                    flooder.socket.getOutputStream().write(line);
+                }
+            } catch (IOException expected) {
+                // dropped while writing
+            }
+        });
+        writer.setDaemon(true);
+        writer.start();
+        assertThat(flooder.closedByServer()).as("miner dropped when the stream is given up").isTrue();
+        CommandTable commands = new CommandTable();
+        process.registerCommands(commands, Json::object);
+        JsonNode st = stats(commands);
+        assertThat(st.path("stream").path("congested").asLong()).isPositive();
+        assertThat(st.path("stream").path("losses").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(st.path("dropped").path("stratifier_lost").asLong()).isEqualTo(1);
+        // The I/O thread is not stuck: the control command above was answered and the link reconnects.
+        await("reconnected", () -> streams.get() >= 2 && process.link().isUp());
+        assertThat(commands.handle("clients")).isEqualTo("0");
     }
 
     @Test

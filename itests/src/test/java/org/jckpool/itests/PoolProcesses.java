@@ -41,12 +41,16 @@ final class PoolProcesses implements AutoCloseable {
     /** A config whose btcd points at a port nothing listens on (no node is needed in this issue). */
     Path config(String name, String extraJson) throws IOException {
         int unused;
-        try (ServerSocket s = new ServerSocket(0)) {
+        int stratum;
+        try (ServerSocket s = new ServerSocket(0); ServerSocket t = new ServerSocket(0)) {
             unused = s.getLocalPort();
+            stratum = t.getLocalPort();
         }
         Path conf = base.resolve(name + ".conf");
         Files.writeString(conf, "{\"btcd\":{\"url\":\"127.0.0.1:" + unused + "\",\"auth\":\"u\",\"pass\":\"p\"},"
                 + "\"btcaddress\":\"bcrt1qtest\",\"logdir\":\"" + base.resolve("logs") + "\""
+                // The connector binds serverurl: a free loopback port, never the default 0.0.0.0:3333.
+                + (extraJson.contains("serverurl") ? "" : ",\"serverurl\":[\"127.0.0.1:" + stratum + "\"]")
                 + (extraJson.isEmpty() ? "" : "," + extraJson) + "}\n");
         return conf;
     }

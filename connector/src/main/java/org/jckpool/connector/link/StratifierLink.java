@@ -131,6 +131,7 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
         if (s.isOpen()) {
             Log.err("Stratifier took no frame for %d ms with %d queued: closing the stream as lost", waitedMs,
                     s.queued());
+            lastError = "stratifier took no frame for " + waitedMs + " ms";
             s.close();
         }
     }
@@ -163,11 +164,15 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
                 continue;
             }
             attempts = 0;
+            lastError = null;
             long opened = System.currentTimeMillis();
             upSinceMillis = opened;
             synchronized (lock) {
                 stream = s;
             }
+            // A stratifier not ready for us (no stream handler yet) closes at once: only a stream that stays
+            // open for a moment admits miners, so such refusals do not flap admission.
+            awaitClose(s, timing.minRetry().toMillis());
             boolean admitted = s.isOpen();
             if (admitted) {
                 server.setAdmitting(true);
@@ -175,7 +180,7 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
                 Log.notice("Connected to the stratifier at %s (connection %d); accepting miners", socket,
                         connects.get());
             }
-            awaitClose(s);
+            awaitClose(s, Long.MAX_VALUE);
             if (closed) {
                 break;
             }
@@ -189,15 +194,19 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
         }
     }
 
-    private void awaitClose(FrameStream s) {
+    /** Waits until the stream closes, the link closes, the server stops, or {@code maxMillis} pass. */
+    private void awaitClose(FrameStream s, long maxMillis) {
+        long end = maxMillis == Long.MAX_VALUE ? Long.MAX_VALUE : System.currentTimeMillis() + maxMillis;
         synchronized (lock) {
-            while (!closed && s.isOpen()) {
-                try {
-                    lock.wait(500);
-                } catch (InterruptedException e) {
+            while (!closed && s.isOpen() && server.isRunning()) {
+                long left = end - System.currentTimeMillis();
+                if (left <= 0) {
                     return;
                 }
-                if (!server.isRunning()) {
+                try {
+                    lock.wait(Math.min(left, 500));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                     return;
                 }
             }
@@ -216,7 +225,7 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
         server.setAdmitting(false);
         if (!admitted) {
             waitingLog.log(System.nanoTime(), "The stratifier at " + socket + " closed the stream at once ("
-                    + lastError + "); retrying");
+                    + (lastError == null ? "refused" : lastError) + "); retrying");
             return;
         }
         losses.incrementAndGet();
@@ -263,7 +272,9 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
 
         @Override
         public void onClose(FrameStream s, Throwable cause) {
-            lastError = cause == null ? "closed by the stratifier" : cause.getMessage();
+            if (lastError == null) { // else the connector closed it and said why
+                lastError = cause == null ? "closed by the stratifier" : cause.getMessage();
+            }
             if (!closed) {
                 // Refuse at once rather than after the link thread wakes up.
                 server.setAdmitting(false);

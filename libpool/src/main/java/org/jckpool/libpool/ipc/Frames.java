@@ -182,7 +182,7 @@ public final class Frames {
         }
     }
 
-    /** Unused-peer guard for EOF in tests and callers that need an exception rather than null. */
+    /** As {@link #read}, but a clean EOF is an {@link EOFException} rather than null. */
     public static byte[] readRequired(ReadableByteChannel ch) throws IOException {
         byte[] f = read(ch);
         if (f == null) {
