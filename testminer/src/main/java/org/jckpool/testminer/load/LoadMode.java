@@ -85,7 +85,8 @@ public final class LoadMode {
         // Submit phase.
         long submitStart = System.nanoTime();
         long submitEnd = submitStart + (long) (duration * 1e9);
-        if (ready > 0 && !stop.stopped()) {
+        boolean submitting = ready > 0 && !stop.stopped();
+        if (submitting) {
             for (SelectorLoop loop : loops) {
                 loop.startSubmitting(submitStart, submitEnd);
             }
@@ -99,7 +100,12 @@ public final class LoadMode {
             loop.stopSubmitting(submitStop);
         }
 
-        // Drain phase.
+        // Drain phase: once every loop has sent its last due submit, wait for the replies.
+        long phaseDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (submitting && !loops.stream().allMatch(SelectorLoop::submitPhaseOver)
+                && System.nanoTime() < phaseDeadline) {
+            Thread.sleep(5);
+        }
         long drainDeadline = System.nanoTime() + (long) (opt.drainSeconds * 1e9);
         while (stats.outstanding.get() > 0 && System.nanoTime() < drainDeadline) {
             Thread.sleep(10);

@@ -60,6 +60,8 @@ final class SelectorLoop implements Runnable {
     private volatile long submitStart;
     private volatile long submitEnd = Long.MAX_VALUE;
     private volatile boolean closing;
+    /** Set by this loop once it has sent every submit due before the end of the submit phase. */
+    private volatile boolean submitPhaseOver;
     private int nextToOpen;
     private int connecting;
     private long scheduled;
@@ -90,6 +92,11 @@ final class SelectorLoop implements Runnable {
 
     void stopSubmitting(long endNanos) {
         submitEnd = Math.min(submitEnd, endNanos);
+    }
+
+    /** True once the loop will send no more submits (so counting outstanding replies is final). */
+    boolean submitPhaseOver() {
+        return submitPhaseOver;
     }
 
     void close() {
@@ -420,13 +427,26 @@ final class SelectorLoop implements Runnable {
 
     private void submitDue() {
         long start = submitStart;
-        if (start == 0 || rate <= 0) {
+        if (start == 0 || submitPhaseOver) {
             return;
         }
-        long now = Math.min(System.nanoTime(), submitEnd);
+        long end = submitEnd;
+        long clock = System.nanoTime();
+        if (rate <= 0) {
+            submitPhaseOver = clock >= end;
+            return;
+        }
+        long now = Math.min(clock, end);
         if (now <= start) {
             return;
         }
+        sendDue(start, now);
+        if (clock >= end) {
+            submitPhaseOver = true;
+        }
+    }
+
+    private void sendDue(long start, long now) {
         long due = (long) ((now - start) / 1e9 * rate) - scheduled;
         for (long i = 0; i < due; i++) {
             if (grinder != null && grinder.saturated()) {
@@ -493,8 +513,8 @@ final class SelectorLoop implements Runnable {
             stats.grindFailed.incrementAndGet();
             return;
         }
-        if (!c.open || c.job != share.work().job()) {
-            return; // the job moved on while grinding
+        if (!c.open || c.job != share.work().job() || submitPhaseOver) {
+            return; // the job moved on while grinding, or the submit phase is over
         }
         long id = c.takeId("mining.submit");
         sendSubmit(c, id, StratumRequests.submit(id, c.worker, share.work().job().jobId(), share.extranonce2Hex(),

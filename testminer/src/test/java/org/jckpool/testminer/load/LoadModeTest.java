@@ -17,7 +17,7 @@ class LoadModeTest {
         try (FakePool pool = new FakePool(FakePool.vectorC())) {
             pool.difficulty = 1;
             MinerRun run = new MinerRun("--load", "-o", pool.url(), "-u", "loaduser", "--connections", "200",
-                    "--rate", "400", "--duration", "2.5", "--status-interval", "0");
+                    "--rate", "400", "--duration", "2.5", "--drain", "15", "--status-interval", "0");
             run.out.await("LOAD_READY", 30_000);
             Thread.sleep(500);
             pool.broadcastJob(FakePool.vectorC().withId("b2").withPrevHash(NEW_PREV), true);
