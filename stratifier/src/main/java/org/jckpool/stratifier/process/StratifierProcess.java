@@ -82,6 +82,7 @@ public final class StratifierProcess {
 
     /** The ChildRuntime setup: everything registered here starts with the control socket. */
     public static void setup(ChildRuntime rt) {
+        JulToLog.install();
         EngineConfig ec;
         try {
             ec = EngineSettings.from(rt.config(), rt.args().btcsolo());
@@ -128,6 +129,7 @@ public final class StratifierProcess {
             metrics.clientsConnected(s.clients());
             FrameStream cs = connector.stream();
             metrics.ipcQueueDepth("connector", cs == null ? 0 : cs.queued());
+            metrics.ipcQueueDepth("generator", generator.queued());
             if (shareLog != null) {
                 shareLog.flush();
             }
