@@ -2,13 +2,22 @@ package org.jckpool.generator;
 
 import org.jckpool.libpool.process.ChildRuntime;
 
-/** The generator child process: started by the listener (ckpool), see {@link ChildRuntime}. */
+/** The generator child process: started by the listener (ckpool), see {@link ChildRuntime} and {@link Generator}. */
 public final class GeneratorMain {
     private GeneratorMain() {
     }
 
     public static void main(String[] args) {
         ChildRuntime.run("generator", args, rt -> {
+            Generator g = new Generator(GeneratorSettings.from(rt.config(), rt.args().btcsolo()));
+            g.registerCommands(rt.commands(), null);
+            rt.commands().json("stats", p -> rt.baseStats().setAll(g.stats()));
+            rt.onStream(g.link());
+            rt.onShutdown(g::close);
+            // checks run in the background so the control socket opens at once, even with every node down
+            Thread starter = new Thread(g::start, "generator-start");
+            starter.setDaemon(true);
+            starter.start();
         });
     }
 }

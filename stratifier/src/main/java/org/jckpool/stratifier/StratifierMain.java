@@ -1,6 +1,7 @@
 package org.jckpool.stratifier;
 
 import org.jckpool.libpool.process.ChildRuntime;
+import org.jckpool.stratifier.process.StratifierProcess;
 
 /** The stratifier child process: started by the listener (ckpool), see {@link ChildRuntime}. */
 public final class StratifierMain {
@@ -8,7 +9,6 @@ public final class StratifierMain {
     }
 
     public static void main(String[] args) {
-        ChildRuntime.run("stratifier", args, rt -> {
-        });
+        ChildRuntime.run("stratifier", args, StratifierProcess::setup);
     }
 }

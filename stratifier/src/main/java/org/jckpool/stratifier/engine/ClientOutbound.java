@@ -10,4 +10,11 @@ public interface ClientOutbound {
 
     /** Close a client's connection. */
     void drop(long clientId, String reason);
+
+    /**
+     * The client completed mining.subscribe (sent after its reply): from now on {@link #broadcast} reaches it.
+     * Called again on a repeated subscribe.
+     */
+    default void subscribed(long clientId) {
+    }
 }

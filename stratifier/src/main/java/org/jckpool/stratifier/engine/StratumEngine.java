@@ -65,6 +65,7 @@ public final class StratumEngine {
     private final StratumRequestParser parser = new StratumRequestParser();
     private final ConcurrentMap<Long, ClientSession> sessions = new ConcurrentHashMap<>();
     private volatile long lastStatsDecay;
+    private volatile ShareObserver shareObserver = ShareObserver.NONE;
 
     public StratumEngine(EngineConfig config, ClientOutbound out, BlockSubmitter submitter, InstantSource clock) {
         this(config, out, submitter, clock, clock.millis() * 7919 ^ System.nanoTime());
@@ -171,6 +172,7 @@ public final class StratumEngine {
         String sid = Replies.quote(s.extranonce1Hex());
         out.send(s.clientId, Replies.result(req.idJson(), "[[[\"mining.set_difficulty\"," + sid
                 + "],[\"mining.notify\"," + sid + "]]," + sid + "," + config.work().nonce2Length() + "]"));
+        out.subscribed(s.clientId);
     }
 
     private void authorize(ClientSession s, StratumRequest req) {
@@ -351,7 +353,17 @@ public final class StratumEngine {
         return new ShareResult(reason, null, 0, 0, null);
     }
 
+    /** Who hears of every judged share (share log, metrics); called under the session's monitor. */
+    public void shareObserver(ShareObserver observer) {
+        this.shareObserver = observer == null ? ShareObserver.NONE : observer;
+    }
+
     private void account(ClientSession s, ShareResult r, long now) {
+        try {
+            shareObserver.onShare(s, r, now);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "share observer failed", e);
+        }
         if (r.shareDiff() > 0) {
             s.bestShare(r.shareDiff());
         }

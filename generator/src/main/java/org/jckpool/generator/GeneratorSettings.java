@@ -1,0 +1,33 @@
+package org.jckpool.generator;
+
+import java.util.List;
+
+import org.jckpool.generator.node.NodeTimeouts;
+import org.jckpool.libpool.config.BtcdConfig;
+import org.jckpool.libpool.config.PoolConfig;
+
+/**
+ * What the generator needs from the configuration.
+ *
+ * @param btcd           bitcoinds in failover order ({@code btcd})
+ * @param btcaddress     payout address checked on every node ({@code btcaddress}); null to skip (solo mode)
+ * @param blockpollMs    tip poll period for nodes without notify ({@code blockpoll}, 100 ms)
+ * @param updateInterval seconds between templates when nothing else asked ({@code update_interval}, 30)
+ * @param zmqblock       ZMQ hashblock endpoint, or null when {@code zmqblock} is not in the config
+ * @param timeouts       RPC waits and the watchdog period
+ */
+public record GeneratorSettings(List<BtcdConfig> btcd, String btcaddress, int blockpollMs, int updateInterval,
+                                String zmqblock, NodeTimeouts timeouts) {
+
+    /** From ckpool.conf; {@code solo} (-B) skips the btcaddress check, as there is no pool address then. */
+    public static GeneratorSettings from(PoolConfig cfg, boolean solo) {
+        // PoolConfig always has a zmqblock default; ZMQ is only used when the operator wrote the key
+        String zmq = cfg.raw() != null && cfg.raw().hasNonNull("zmqblock") ? cfg.zmqblock() : null;
+        return new GeneratorSettings(cfg.btcd(), solo ? null : cfg.btcaddress(), cfg.blockpollMs(),
+                cfg.updateInterval(), zmq, NodeTimeouts.DEFAULT);
+    }
+
+    public GeneratorSettings withTimeouts(NodeTimeouts t) {
+        return new GeneratorSettings(btcd, btcaddress, blockpollMs, updateInterval, zmqblock, t);
+    }
+}

@@ -1,0 +1,152 @@
+package org.jckpool.generator.link;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jckpool.generator.node.NodeManager;
+import org.jckpool.generator.node.NodeStatus;
+import org.jckpool.generator.submit.BlockSubmitter;
+import org.jckpool.generator.submit.SubmitOutcome;
+import org.jckpool.generator.work.Template;
+import org.jckpool.generator.work.TemplateFetcher;
+import org.jckpool.libpool.ipc.ControlServer;
+import org.jckpool.libpool.ipc.FrameStream;
+import org.jckpool.libpool.ipc.Frames;
+import org.jckpool.libpool.json.Json;
+import org.jckpool.libpool.log.Log;
+
+/**
+ * The generator's side of the persistent stream the stratifier opens on the generator's socket
+ * (docs/INTERNALS.md "generator ↔ stratifier"). Pushes {@code template} and {@code node.status}; answers
+ * {@code update} and {@code submitblock} (with {@code submitblock.result}). When the stream drops the generator
+ * keeps working and sends the current node status and last template as soon as a stream is open again.
+ */
+public final class StratifierLink implements ControlServer.StreamAcceptor {
+    static final long SEND_TIMEOUT_MS = 2_000;
+
+    private final TemplateFetcher fetcher;
+    private final BlockSubmitter submitter;
+    private final NodeManager nodes;
+    private final Set<FrameStream> streams = ConcurrentHashMap.newKeySet();
+
+    public StratifierLink(TemplateFetcher fetcher, BlockSubmitter submitter, NodeManager nodes) {
+        this.fetcher = fetcher;
+        this.submitter = submitter;
+        this.nodes = nodes;
+        fetcher.addListener(this::pushTemplate);
+        nodes.addListener(this::pushStatus);
+    }
+
+    @Override
+    public FrameStream.Listener open(String peer) {
+        return new FrameStream.Listener() {
+            @Override
+            public void onOpen(FrameStream stream) {
+                streams.add(stream);
+                Log.notice("Stream from %s open", peer);
+                send(stream, statusFrame(nodes.status()));
+                Template t = fetcher.current();
+                if (t != null) {
+                    send(stream, TemplateMessage.encode(t.withReason(Template.START)));
+                } // else the first template is on its way (or waits for a live node) and is pushed to every stream
+            }
+
+            @Override
+            public void onFrame(FrameStream stream, byte[] frame) {
+                handle(stream, Frames.text(frame));
+            }
+
+            @Override
+            public void onClose(FrameStream stream, Throwable cause) {
+                streams.remove(stream);
+                Log.warning("Stream from %s closed%s; keeping the last template for when it reconnects", peer,
+                        cause == null ? "" : " (" + cause.getMessage() + ")");
+            }
+        };
+    }
+
+    /** Number of open stratifier streams. */
+    public int connected() {
+        return streams.size();
+    }
+
+    void handle(FrameStream stream, String text) {
+        JsonNode msg = Json.parseOrNull(text);
+        if (msg == null || !msg.isObject()) {
+            Log.warning("Stream from %s: ignoring a frame that is not a JSON object: %s", stream.peer(),
+                    abbreviate(text));
+            return;
+        }
+        String method = Json.text(msg, "method");
+        if ("update".equals(method)) {
+            fetcher.request(Template.UPDATE);
+        } else if ("submitblock".equals(method)) {
+            handleSubmit(stream, msg);
+        } else {
+            Log.warning("Stream from %s: unknown method %s", stream.peer(), method);
+            ObjectNode err = Json.object();
+            err.put("method", "error");
+            err.set("id", msg.get("id"));
+            err.put("error", "unknown method: " + method);
+            send(stream, Frames.utf8(Json.write(err)));
+        }
+    }
+
+    private void handleSubmit(FrameStream stream, JsonNode msg) {
+        JsonNode id = msg.get("id");
+        JsonNode p = msg.path("params");
+        String hex = Json.text(p, "hex");
+        String hash = Json.text(p, "hash");
+        long height = p.path("height").canConvertToLong() ? p.path("height").asLong() : -1;
+        submitter.submit(hex, hash, height).thenAccept(outcome -> {
+            byte[] reply = resultFrame(id, outcome);
+            if (stream.isOpen()) {
+                send(stream, reply);
+            } else {
+                // the stratifier that asked reconnected meanwhile: the result still belongs to it
+                streams.forEach(s -> send(s, reply));
+            }
+        });
+    }
+
+    static byte[] resultFrame(JsonNode id, SubmitOutcome outcome) {
+        ObjectNode o = Json.object();
+        o.put("method", "submitblock.result");
+        o.set("id", id == null ? Json.MAPPER.nullNode() : id);
+        o.set("result", outcome.toJson());
+        return Frames.utf8(Json.write(o));
+    }
+
+    private void pushTemplate(Template t) {
+        if (streams.isEmpty()) {
+            return;
+        }
+        byte[] frame = TemplateMessage.encode(t);
+        streams.forEach(s -> send(s, frame));
+    }
+
+    private void pushStatus(NodeStatus status) {
+        byte[] frame = statusFrame(status);
+        streams.forEach(s -> send(s, frame));
+    }
+
+    static byte[] statusFrame(NodeStatus status) {
+        ObjectNode o = Json.object();
+        o.put("method", "node.status");
+        o.set("params", status.toParams());
+        return Frames.utf8(Json.write(o));
+    }
+
+    private static void send(FrameStream s, byte[] frame) {
+        if (!s.send(frame, SEND_TIMEOUT_MS, TimeUnit.MILLISECONDS) && s.isOpen()) {
+            Log.warning("Stream to %s: frame dropped (queue full)", s.peer());
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 80) + "…";
+    }
+}

@@ -1,0 +1,225 @@
+package org.jckpool.generator.submit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jckpool.generator.node.Node;
+import org.jckpool.generator.node.NodeManager;
+import org.jckpool.libpool.bitcoin.Block;
+import org.jckpool.libpool.bitcoin.ByteReader;
+import org.jckpool.libpool.bitcoin.Hex;
+import org.jckpool.libpool.log.Log;
+import org.jckpool.libpool.rpc.RpcException;
+
+/**
+ * Sends a solved block to every live node in parallel (to every configured node when none is live: a block is
+ * too valuable not to try). Per node: {@code null} or {@code "duplicate"} = accepted, any other string = rejected
+ * with that reason; a node that does not answer (transport failure) is asked again a few times with back-off.
+ * Accepted blocks are confirmed with getblockhash(height) == hash. The whole submission is bounded in time.
+ */
+public final class BlockSubmitter implements AutoCloseable {
+    static final int ATTEMPTS = 4;
+    static final long FIRST_BACKOFF_MS = 200;
+    static final long OVERALL_TIMEOUT_MS = 60_000;
+
+    private final NodeManager nodes;
+    private final ExecutorService pool = Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
+        private final AtomicInteger n = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "generator-submit-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    });
+    private final AtomicLong submitted = new AtomicLong();
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+
+    public BlockSubmitter(NodeManager nodes) {
+        this.nodes = nodes;
+    }
+
+    /** One node's answer. */
+    record NodeAnswer(Node node, boolean answered, boolean accepted, String reason) {
+    }
+
+    /**
+     * Submits {@code hex}. {@code rpcHash} (RPC order) and {@code height} may be null/negative: they are then read
+     * from the block itself. Completes, never exceptionally, within about a minute.
+     */
+    public CompletableFuture<SubmitOutcome> submit(String hex, String rpcHash, long height) {
+        return CompletableFuture.supplyAsync(() -> submitNow(hex, rpcHash, height), pool)
+                .completeOnTimeout(new SubmitOutcome(false, "submission timed out", null, false),
+                        OVERALL_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .exceptionally(e -> new SubmitOutcome(false, "submission failed: " + e, null, false));
+    }
+
+    private SubmitOutcome submitNow(String hex, String rpcHash, long height) {
+        if (hex == null || hex.isEmpty() || !Hex.isHex(hex)) {
+            return new SubmitOutcome(false, "block hex missing or not hex", null, false);
+        }
+        String hash = rpcHash;
+        long h = height;
+        try {
+            byte[] raw = Hex.decode(hex);
+            Block block = Block.parse(raw);
+            String computed = Hex.toRpc(block.hash());
+            if (hash == null || hash.isEmpty()) {
+                hash = computed;
+            } else if (!hash.equalsIgnoreCase(computed)) {
+                Log.warning("submitblock: given hash %s differs from the block's own hash %s; using the latter",
+                        hash, computed);
+                hash = computed;
+            }
+            if (h < 0) {
+                h = coinbaseHeight(block);
+            }
+        } catch (RuntimeException e) {
+            Log.warning("submitblock: block does not parse (%s); sending it anyway", e.getMessage());
+        }
+        submitted.incrementAndGet();
+        List<Node> targets = nodes.liveNodes();
+        if (targets.isEmpty()) {
+            Log.emerg("Submitting block %s with no live bitcoind: trying every configured node", hash);
+            targets = nodes.nodes();
+        }
+        Log.warning("Submitting block %s at height %d to %d node(s)", hash, h, targets.size());
+        List<CompletableFuture<NodeAnswer>> answers = new ArrayList<>();
+        for (Node n : targets) {
+            answers.add(CompletableFuture.supplyAsync(() -> submitTo(n, hex), pool));
+        }
+        NodeAnswer accept = null;
+        NodeAnswer reject = null;
+        NodeAnswer silent = null;
+        for (CompletableFuture<NodeAnswer> f : answers) {
+            NodeAnswer a = f.join();
+            if (a.accepted() && (accept == null || a.node().priority() < accept.node().priority())) {
+                accept = a;
+            } else if (a.answered() && !a.accepted() && reject == null) {
+                reject = a;
+            } else if (!a.answered() && silent == null) {
+                silent = a;
+            }
+        }
+        if (accept != null) {
+            boolean confirmed = confirm(accept.node(), hash, h);
+            accepted.incrementAndGet();
+            Log.warning("BLOCK ACCEPTED! %s at height %d by %s%s%s", hash, h, accept.node().url(),
+                    accept.reason() == null ? "" : " (" + accept.reason() + ")",
+                    confirmed ? ", confirmed in the chain" : ", NOT confirmed by getblockhash");
+            return new SubmitOutcome(true, accept.reason(), accept.node().url(), confirmed);
+        }
+        rejected.incrementAndGet();
+        NodeAnswer why = reject != null ? reject : silent;
+        String reason = why == null ? "no node to submit to" : why.reason();
+        Log.err("BLOCK REJECTED! %s at height %d: %s (%s)", hash, h, reason, why == null ? "-" : why.node().url());
+        return new SubmitOutcome(false, reason, why == null ? null : why.node().url(), false);
+    }
+
+    private NodeAnswer submitTo(Node node, String hex) {
+        String last = "no answer";
+        long backoff = FIRST_BACKOFF_MS;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            try {
+                String r = node.workRpc().submitBlock(hex);
+                if (r == null || r.equals("duplicate")) {
+                    return new NodeAnswer(node, true, true, r);
+                }
+                Log.warning("submitblock on %s: %s", node.url(), r);
+                return new NodeAnswer(node, true, false, r);
+            } catch (RpcException e) {
+                if (!e.isTransportFailure()) {
+                    Log.warning("submitblock on %s: error %d %s", node.url(), e.code(), e.rpcMessage());
+                    return new NodeAnswer(node, true, false, e.rpcMessage());
+                }
+                last = e.getMessage();
+                Log.warning("submitblock on %s: attempt %d of %d failed: %s", node.url(), attempt, ATTEMPTS, last);
+            } catch (RuntimeException e) {
+                last = e.toString();
+            }
+            if (attempt < ATTEMPTS && !sleep(backoff)) {
+                break;
+            }
+            backoff *= 2;
+        }
+        return new NodeAnswer(node, false, false, "no answer from " + node.url() + ": " + last);
+    }
+
+    private static boolean confirm(Node node, String hash, long height) {
+        if (height < 0 || hash == null) {
+            return false;
+        }
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                if (hash.equalsIgnoreCase(node.quickRpc().getBlockHash(height))) {
+                    return true;
+                }
+            } catch (RpcException e) {
+                Log.info("getblockhash %d on %s: %s", height, node.url(), e.getMessage());
+            }
+            if (!sleep(200)) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /** The BIP34 height: the first push of the coinbase scriptSig, a little-endian number. -1 when absent. */
+    static long coinbaseHeight(Block block) {
+        if (block.transactions().isEmpty() || block.transactions().get(0).inputs().isEmpty()) {
+            return -1;
+        }
+        byte[] sig = block.transactions().get(0).inputs().get(0).scriptSig();
+        if (sig.length == 0) {
+            return -1;
+        }
+        int op = sig[0] & 0xff;
+        if (op >= 0x51 && op <= 0x60) {
+            return op - 0x50;
+        }
+        if (op < 1 || op > 8 || sig.length < 1 + op) {
+            return -1;
+        }
+        ByteReader r = new ByteReader(sig, 1, op);
+        long v = 0;
+        for (int i = 0; i < op; i++) {
+            v |= (long) r.u8() << (8 * i);
+        }
+        return v;
+    }
+
+    private static boolean sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    public long submitted() {
+        return submitted.get();
+    }
+
+    public long accepted() {
+        return accepted.get();
+    }
+
+    public long rejected() {
+        return rejected.get();
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}

@@ -1,0 +1,160 @@
+package org.jckpool.generator.work;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.jckpool.generator.node.Node;
+import org.jckpool.generator.node.NodeManager;
+import org.jckpool.generator.node.TemplateShape;
+import org.jckpool.libpool.log.Log;
+import org.jckpool.libpool.rpc.RpcException;
+
+/**
+ * Fetches block templates from the active node and hands them to listeners. Requests are coalesced: while a
+ * fetch is waiting to run, further requests only raise its reason (newblock beats update beats interval), so a
+ * burst of notifications costs one getblocktemplate. A template whose previous block differs from the last one is
+ * always pushed as "newblock". A node that fails to give a template is reported to the {@link NodeManager} and the
+ * next live node is asked straight away. Every {@code updateInterval} seconds without a fetch, one is made
+ * ("interval").
+ */
+public final class TemplateFetcher implements AutoCloseable {
+    private static final Map<String, Integer> RANK = Map.of(Template.INTERVAL, 0, Template.UPDATE, 1,
+            Template.START, 2, Template.NEWBLOCK, 3);
+
+    private final NodeManager nodes;
+    private final long intervalMillis;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> daemon(r, "generator-fetch"));
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "generator-interval"));
+    private final AtomicReference<String> pending = new AtomicReference<>();
+    private final List<Consumer<Template>> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicLong fetched = new AtomicLong();
+    private volatile Template current;
+    private volatile long lastAttemptMillis;
+
+    public TemplateFetcher(NodeManager nodes, int updateIntervalSeconds) {
+        this.nodes = nodes;
+        this.intervalMillis = Math.max(1, updateIntervalSeconds) * 1000L;
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Starts the interval timer (the first template is asked for by whoever wires the generator). */
+    public void start() {
+        lastAttemptMillis = System.currentTimeMillis();
+        timer.scheduleWithFixedDelay(() -> {
+            if (System.currentTimeMillis() - lastAttemptMillis >= intervalMillis) {
+                request(Template.INTERVAL);
+            }
+        }, 1000, Math.min(1000, intervalMillis), TimeUnit.MILLISECONDS);
+    }
+
+    public void addListener(Consumer<Template> listener) {
+        listeners.add(listener);
+    }
+
+    /** Asks for a template soon, for {@code reason}; returns at once. */
+    public void request(String reason) {
+        String r = RANK.containsKey(reason) ? reason : Template.UPDATE;
+        String before = pending.getAndUpdate(p -> p == null || RANK.get(r) > RANK.get(p) ? r : p);
+        if (before == null) {
+            try {
+                worker.execute(this::fetchPending);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                pending.set(null); // closed
+            }
+        }
+    }
+
+    private void fetchPending() {
+        String reason = pending.getAndSet(null);
+        if (reason == null) {
+            return;
+        }
+        lastAttemptMillis = System.currentTimeMillis();
+        try {
+            fetch(reason);
+        } catch (RuntimeException e) {
+            Log.err("Template fetch failed unexpectedly: %s", e);
+        }
+    }
+
+    private void fetch(String reason) {
+        for (int attempt = 0; attempt <= nodes.nodes().size(); attempt++) {
+            Node node = nodes.active();
+            if (node == null) {
+                Log.info("No live bitcoind: cannot fetch a template (%s)", reason);
+                return;
+            }
+            JsonNode body;
+            try {
+                body = node.workRpc().getBlockTemplate();
+            } catch (RpcException e) {
+                nodes.reportFailure(node, e.getMessage());
+                continue;
+            }
+            String shape = TemplateShape.problem(body);
+            if (shape != null) {
+                nodes.reportFailure(node, "getblocktemplate: " + shape);
+                continue;
+            }
+            publish(new Template(node.url(), reason, body, System.currentTimeMillis()));
+            return;
+        }
+    }
+
+    private void publish(Template t) {
+        Template before = current;
+        String reason = t.reason();
+        if (before == null) {
+            reason = Template.START;
+        } else if (!before.prevHash().equals(t.prevHash())) {
+            reason = Template.NEWBLOCK;
+        }
+        Template out = t.withReason(reason);
+        current = out;
+        fetched.incrementAndGet();
+        if (Template.NEWBLOCK.equals(reason) || Template.START.equals(reason)) {
+            Log.notice("New template from %s: height %d, prev %s, %d transactions (%s)", out.node(), out.height(),
+                    out.prevHash(), out.body().path("transactions").size(), reason);
+        } else {
+            Log.info("Template from %s: height %d, %d transactions (%s)", out.node(), out.height(),
+                    out.body().path("transactions").size(), reason);
+        }
+        for (Consumer<Template> l : listeners) {
+            try {
+                l.accept(out);
+            } catch (RuntimeException e) {
+                Log.err("template listener failed: %s", e);
+            }
+        }
+    }
+
+    /** The last template fetched, or null before the first. */
+    public Template current() {
+        return current;
+    }
+
+    public long templatesFetched() {
+        return fetched.get();
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        worker.shutdownNow();
+    }
+}

@@ -1,0 +1,262 @@
+package org.jckpool.generator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jckpool.generator.submit.SubmitOutcome;
+import org.jckpool.generator.work.Template;
+import org.jckpool.libpool.bitcoin.Hex;
+import org.jckpool.libpool.ipc.CommandTable;
+import org.jckpool.libpool.ipc.ControlClient;
+import org.jckpool.libpool.ipc.ControlServer;
+import org.jckpool.libpool.ipc.FrameStream;
+import org.jckpool.libpool.ipc.Frames;
+import org.jckpool.libpool.json.Json;
+import org.jckpool.libpool.rpc.BitcoinRpcClient;
+import org.jckpool.libpool.rpc.RpcCredentials;
+import org.jckpool.simnode.SimNode;
+import org.jckpool.simnode.SimNodeOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** New work (tip poll, ZMQ, update), block submission, and the stream and control messages. */
+class WorkAndSubmitTest {
+    private final Nodes sims = new Nodes();
+    private Generator gen;
+    private ControlServer server;
+    private Path dir;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        if (gen != null) {
+            gen.close();
+        }
+        sims.close();
+        if (dir != null) {
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static JsonNode generate(SimNode n) {
+        try (BitcoinRpcClient rpc = new BitcoinRpcClient(n.url(), RpcCredentials.basic("u", "p"))) {
+            return rpc.call("generatetoaddress", 1, Nodes.ADDRESS);
+        }
+    }
+
+    private Template last() {
+        return sims.templates.get(sims.templates.size() - 1);
+    }
+
+    @Test
+    void tipPollPushesANewblockTemplate() throws Exception {
+        SimNode n = sims.start();
+        gen = sims.generator(Nodes.settings(List.of(Nodes.btcd(n)), null));
+        gen.start();
+        assertThat(Nodes.waitFor(() -> !sims.templates.isEmpty(), 5000)).isTrue();
+        assertThat(sims.templates.get(0).reason()).isEqualTo("start");
+        assertThat(sims.templates.get(0).height()).isEqualTo(1);
+
+        String hash = generate(n).get(0).asText();
+        assertThat(Nodes.waitFor(() -> last().height() == 2, 3000)).as("new tip seen by polling").isTrue();
+        assertThat(last().reason()).isEqualTo("newblock");
+        assertThat(last().prevHash()).isEqualTo(hash);
+
+        int before = sims.templates.size();
+        gen.fetcher().request("update");
+        assertThat(Nodes.waitFor(() -> sims.templates.size() > before, 3000)).isTrue();
+        assertThat(last().reason()).isEqualTo("update");
+        assertThat(gen.stats().get("last_template").get("height").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void zmqHashblockTriggersAFetchForANotifyingNode() throws Exception {
+        String endpoint = "tcp://127.0.0.1:" + Nodes.freePort();
+        SimNodeOptions o = new SimNodeOptions();
+        o.zmqPubHashBlock = endpoint;
+        SimNode n = sims.start(o);
+        // notify:true turns tip polling off, so only ZMQ can tell the generator of the new block
+        gen = sims.generator(Nodes.settings(List.of(Nodes.btcdNotifying(n)), endpoint));
+        gen.start();
+        assertThat(Nodes.waitFor(() -> !sims.templates.isEmpty(), 5000)).isTrue();
+        Thread.sleep(500); // ZMQ slow joiner: let the subscription reach the publisher
+        generate(n);
+        assertThat(Nodes.waitFor(() -> last().height() == 2, 3000)).as("hashblock seen").isTrue();
+        assertThat(last().reason()).isEqualTo("newblock");
+        assertThat(gen.stats().get("zmq").get("received").asLong()).isEqualTo(1);
+        generate(n);
+        assertThat(Nodes.waitFor(() -> last().height() == 3, 3000)).isTrue();
+        assertThat(gen.stats().get("zmq").get("dropped").asLong()).isZero();
+    }
+
+    @Test
+    void validBlockIsAcceptedAndConfirmedInvalidOneGetsTheNodesReason() throws Exception {
+        // no mempool: the two nodes' synthetic transactions differ, an empty block is valid on both
+        SimNodeOptions oa = new SimNodeOptions();
+        oa.txs = 0;
+        SimNodeOptions ob = new SimNodeOptions();
+        ob.txs = 0;
+        SimNode a = sims.start(oa);
+        SimNode b = sims.start(ob);
+        gen = sims.generator(Nodes.settings(List.of(Nodes.btcd(a), Nodes.btcd(b)), null));
+        gen.start();
+        assertThat(Nodes.waitFor(() -> !sims.templates.isEmpty(), 5000)).isTrue();
+        JsonNode t = gen.getbase().get("template");
+
+        TestBlocks greedy = TestBlocks.fromTemplate(t);
+        greedy.value += 1;
+        SubmitOutcome bad = gen.submitter().submit(greedy.hex(), null, -1).get(20, TimeUnit.SECONDS);
+        assertThat(bad.accepted()).isFalse();
+        assertThat(bad.reason()).isEqualTo("bad-cb-amount");
+        assertThat(bad.confirmed()).isFalse();
+
+        TestBlocks good = TestBlocks.fromTemplate(t);
+        String hash = Hex.toRpc(good.build().hash());
+        SubmitOutcome ok = gen.submitter().submit(good.hex(), hash, 1).get(20, TimeUnit.SECONDS);
+        assertThat(ok.accepted()).isTrue();
+        assertThat(ok.confirmed()).isTrue();
+        assertThat(ok.node()).isEqualTo(Nodes.btcd(a).url());
+        // both nodes got it: each has the block at height 1 now
+        assertThat(a.chain().tip().rpcHash()).isEqualTo(hash);
+        assertThat(b.chain().tip().rpcHash()).isEqualTo(hash);
+
+        // again: "duplicate" counts as accepted; height read from the coinbase when not given
+        SubmitOutcome dup = gen.submitter().submit(good.hex(), null, -1).get(20, TimeUnit.SECONDS);
+        assertThat(dup.accepted()).isTrue();
+        assertThat(dup.reason()).isEqualTo("duplicate");
+        assertThat(dup.confirmed()).isTrue();
+        assertThat(gen.stats().get("blocks_submitted").asLong()).isEqualTo(3);
+        assertThat(gen.stats().get("blocks_rejected").asLong()).isEqualTo(1);
+
+        SubmitOutcome junk = gen.submitter().submit("zz", null, -1).get(5, TimeUnit.SECONDS);
+        assertThat(junk.accepted()).isFalse();
+    }
+
+    @Test
+    void submitRetriesANodeThatDoesNotAnswer() throws Exception {
+        SimNode a = sims.start();
+        gen = sims.generator(Nodes.settings(List.of(Nodes.btcd(a)), null));
+        gen.start();
+        assertThat(Nodes.waitFor(() -> !sims.templates.isEmpty(), 5000)).isTrue();
+        TestBlocks good = TestBlocks.fromTemplate(gen.getbase().get("template"));
+        a.setMode(org.jckpool.simnode.FailureMode.HTTP500);
+        var pending = gen.submitter().submit(good.hex(), null, -1);
+        Thread.sleep(300);
+        a.setMode(org.jckpool.simnode.FailureMode.OK);
+        SubmitOutcome ok = pending.get(20, TimeUnit.SECONDS);
+        assertThat(ok.accepted()).isTrue();
+        assertThat(ok.confirmed()).isTrue();
+    }
+
+    private FrameStream connectStratifier(BlockingQueue<JsonNode> in) throws Exception {
+        return FrameStream.connect(dir.resolve("generator"), "stratifier", new FrameStream.Listener() {
+            @Override
+            public void onFrame(FrameStream stream, byte[] frame) {
+                in.add(Json.parseOrNull(Frames.text(frame)));
+            }
+        });
+    }
+
+    private static JsonNode next(BlockingQueue<JsonNode> in, String method) throws InterruptedException {
+        return next(in, method, m -> true);
+    }
+
+    /** The next message of {@code method} that matches, skipping others (e.g. an interval template). */
+    private static JsonNode next(BlockingQueue<JsonNode> in, String method, java.util.function.Predicate<JsonNode> p)
+            throws InterruptedException {
+        long end = System.currentTimeMillis() + 8000;
+        while (System.currentTimeMillis() < end) {
+            JsonNode m = in.poll(100, TimeUnit.MILLISECONDS);
+            if (m != null && method.equals(m.path("method").asText()) && p.test(m)) {
+                return m;
+            }
+        }
+        throw new AssertionError("no matching " + method + " message");
+    }
+
+    private static java.util.function.Predicate<JsonNode> reason(String r) {
+        return m -> r.equals(m.path("params").path("reason").asText());
+    }
+
+    @Test
+    void stratifierStreamGetsTemplatesStatusAndSubmitResultsAndSurvivesReconnects() throws Exception {
+        SimNode a = sims.start();
+        SimNode b = sims.start();
+        gen = sims.generator(Nodes.settings(List.of(Nodes.btcd(a), Nodes.btcd(b)), null));
+        dir = Files.createTempDirectory("gen");
+        CommandTable commands = new CommandTable();
+        gen.registerCommands(commands, null);
+        server = ControlServer.open(dir.resolve("generator"), commands);
+        server.onStream(gen.link());
+        gen.start();
+
+        BlockingQueue<JsonNode> in = new LinkedBlockingQueue<>();
+        FrameStream s = connectStratifier(in);
+        JsonNode status = next(in, "node.status");
+        assertThat(status.get("params").get("active").asText()).isEqualTo(Nodes.btcd(a).url());
+        assertThat(status.get("params").get("nodes")).hasSize(2);
+        assertThat(status.get("params").get("nodes").get(1).get("alive").asBoolean()).isTrue();
+        JsonNode tmpl = next(in, "template");
+        assertThat(tmpl.get("params").get("reason").asText()).isEqualTo("start");
+        assertThat(tmpl.get("params").get("node").asText()).isEqualTo(Nodes.btcd(a).url());
+        assertThat(tmpl.get("params").get("template").get("height").asLong()).isEqualTo(1);
+
+        s.send("{\"method\":\"update\"}");
+        assertThat(next(in, "template", reason("update")).get("params").get("template").get("height").asLong())
+                .isEqualTo(1);
+
+        TestBlocks good = TestBlocks.fromTemplate(tmpl.get("params").get("template"));
+        ObjectNode submit = Json.object();
+        submit.put("method", "submitblock");
+        submit.put("id", 7);
+        submit.putObject("params").put("hex", good.hex()).put("hash", Hex.toRpc(good.build().hash()))
+                .put("height", 1);
+        s.send(Json.write(submit));
+        JsonNode result = next(in, "submitblock.result");
+        assertThat(result.get("id").asInt()).isEqualTo(7);
+        assertThat(result.get("result").get("accepted").asBoolean()).isTrue();
+        assertThat(result.get("result").get("reason").isNull()).isTrue();
+        assertThat(result.get("result").get("confirmed").asBoolean()).isTrue();
+        assertThat(result.get("result").get("node").asText()).isEqualTo(Nodes.btcd(a).url());
+        // the accepted block is a new tip: a newblock template follows from the poll
+        assertThat(next(in, "template", reason("newblock")).get("params").get("template").get("height").asLong())
+                .isEqualTo(2);
+
+        s.send("not json");
+        s.send("{\"method\":\"nonsense\",\"id\":3}");
+        assertThat(next(in, "error").get("id").asInt()).isEqualTo(3);
+
+        // the stratifier goes away and comes back: it gets the status and the last template at once
+        s.close();
+        a.close();
+        Thread.sleep(300);
+        BlockingQueue<JsonNode> in2 = new LinkedBlockingQueue<>();
+        FrameStream s2 = connectStratifier(in2);
+        JsonNode status2 = next(in2, "node.status");
+        assertThat(status2.get("params").get("active").asText()).isEqualTo(Nodes.btcd(b).url());
+        JsonNode again = next(in2, "template");
+        assertThat(again.get("params").get("node").asText()).isEqualTo(Nodes.btcd(b).url());
+        s2.close();
+
+        // control requests: update (text, no reply), getbase and stats (JSON)
+        assertThat(ControlClient.request(dir.resolve("generator"), "update", 2000)).isEmpty();
+        JsonNode base = Json.parseOrNull(ControlClient.request(dir.resolve("generator"),
+                "{\"method\":\"getbase\"}", 2000).orElseThrow());
+        assertThat(base.get("template").get("previousblockhash").asText()).isNotEmpty();
+        JsonNode stats = Json.parseOrNull(ControlClient.request(dir.resolve("generator"),
+                "{\"method\":\"stats\"}", 2000).orElseThrow());
+        assertThat(stats.get("active").asText()).isEqualTo(Nodes.btcd(b).url());
+        assertThat(stats.get("nodes_alive").asInt()).isEqualTo(1);
+        assertThat(stats.get("blocks_accepted").asLong()).isEqualTo(1);
+    }
+}

@@ -1,0 +1,146 @@
+package org.jckpool.itests;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.jckpool.libpool.ipc.ControlClient;
+import org.jckpool.libpool.json.Json;
+import org.jckpool.libpool.rpc.BitcoinRpcClient;
+import org.jckpool.libpool.rpc.RpcCredentials;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A simulated node from scripts/simnode and the whole suite from scripts/ckpool mining on it (with -L), on free
+ * loopback ports: stratum, HTTP (web API) and the node's RPC. Everything started is stopped by {@link #close}.
+ */
+final class MiningSuite implements AutoCloseable {
+    static final String ADDRESS = "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080";
+
+    final PoolProcesses pool;
+    final String name;
+    final Path base;
+    final Path logdir;
+    final int stratumPort;
+    final int httpPort;
+    final int rpcPort;
+    final BitcoinRpcClient rpc;
+    private final Process simnode;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    /**
+     * @param bits      simnode --bits (null: Core's regtest target, every share is a block)
+     * @param extraJson more ckpool.conf keys ("" for none)
+     */
+    MiningSuite(Path base, String name, String bits, String extraJson) throws Exception {
+        this.base = base;
+        this.name = name;
+        this.pool = new PoolProcesses(base);
+        this.logdir = base.resolve("logs-" + name);
+        List<String> cmd = new ArrayList<>(List.of(pool.root.resolve("scripts/simnode").toString(), "--port", "0",
+                "--rpcuser", "u", "--rpcpassword", "p", "--txs", "2"));
+        if (bits != null) {
+            cmd.addAll(List.of("--bits", bits));
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(base.resolve(name + "-simnode.err").toFile());
+        simnode = pb.start();
+        BufferedReader r = new BufferedReader(new InputStreamReader(simnode.getInputStream(), StandardCharsets.UTF_8));
+        String line = r.readLine();
+        if (line == null || !line.startsWith("simnode listening on 127.0.0.1:")) {
+            throw new IllegalStateException("simnode did not start: " + line);
+        }
+        rpcPort = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1).strip());
+        rpc = new BitcoinRpcClient("http://127.0.0.1:" + rpcPort, RpcCredentials.basic("u", "p"));
+        stratumPort = freePort();
+        httpPort = freePort();
+        Path conf = base.resolve(name + ".conf");
+        Files.writeString(conf, "{\"btcd\":[{\"url\":\"127.0.0.1:" + rpcPort + "\",\"auth\":\"u\",\"pass\":\"p\"}],"
+                + "\"btcaddress\":\"" + ADDRESS + "\",\"serverurl\":[\"127.0.0.1:" + stratumPort + "\"],"
+                + "\"logdir\":\"" + logdir + "\",\"httpbind\":\"127.0.0.1:" + httpPort + "\""
+                + (extraJson.isEmpty() ? "" : "," + extraJson) + "}\n");
+        pool.startPool(name, conf, Map.of(), "-L");
+    }
+
+    /** Waits until the stratifier has work and the connector's stream is up (miners are admitted). */
+    boolean awaitReady(long timeoutMs) throws InterruptedException {
+        return PoolProcesses.waitUntil(timeoutMs, () -> {
+            JsonNode s = stratifier("{\"method\":\"stats\"}");
+            return s != null && s.path("connector_connected").asBoolean() && s.path("height").asLong() > 0;
+        });
+    }
+
+    Path stratifierSocket() {
+        return pool.sockdir(name).resolve("stratifier");
+    }
+
+    /** One request to the stratifier's control socket, parsed (null when it did not answer JSON). */
+    JsonNode stratifier(String request) {
+        try {
+            return Json.parseOrNull(ControlClient.request(stratifierSocket(), request, 3000).orElse(""));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    String stratifierText(String request) throws IOException {
+        return ControlClient.request(stratifierSocket(), request, 3000).orElse("");
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** scripts/testminer with the given arguments (the pool URL is added); waits for it to end. */
+    PoolProcesses.Result testminer(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(pool.root.resolve("scripts/testminer").toString(), "-o",
+                "stratum+tcp://127.0.0.1:" + stratumPort));
+        cmd.addAll(List.of(args));
+        return pool.run(cmd, null);
+    }
+
+    String poolLog() throws IOException {
+        Path log = logdir.resolve(name + ".log");
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    /** Stops the suite in order (ckpmsg shutdown) so that the stratifier writes its status files. */
+    void shutdownPool() throws IOException, InterruptedException {
+        pool.ckpmsg(name, "shutdown");
+        PoolProcesses.waitUntil(15_000, () -> !pool.allSocketsLive(name) && pool.pid(name, "main").isEmpty());
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        rpc.close();
+        pool.close();
+        simnode.destroy();
+        try {
+            if (!simnode.waitFor(5, TimeUnit.SECONDS)) {
+                simnode.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            simnode.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

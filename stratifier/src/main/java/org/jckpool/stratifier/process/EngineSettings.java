@@ -1,0 +1,80 @@
+package org.jckpool.stratifier.process;
+
+import org.jckpool.libpool.bitcoin.Address;
+import org.jckpool.libpool.bitcoin.Network;
+import org.jckpool.libpool.config.HostPort;
+import org.jckpool.libpool.config.PoolConfig;
+import org.jckpool.libpool.log.Log;
+import org.jckpool.stratifier.engine.AddressResolver;
+import org.jckpool.stratifier.engine.EngineConfig;
+import org.jckpool.stratifier.vardiff.VardiffConfig;
+import org.jckpool.stratifier.work.WorkConfig;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** ckpool.conf and the command line → {@link EngineConfig}. */
+public final class EngineSettings {
+    /** Networks tried in this order when an address does not say which network it belongs to. */
+    private static final List<Network> NETWORKS = List.of(Network.MAIN, Network.TEST, Network.REGTEST);
+
+    private EngineSettings() {
+    }
+
+    /**
+     * @param solo ckpool -B (btcsolo): usernames are payout addresses
+     * @throws IllegalArgumentException when btcaddress is missing or not an address (and not solo)
+     */
+    public static EngineConfig from(PoolConfig cfg, boolean solo) {
+        String tag = "/jckpool/" + (cfg.btcsig() == null ? "" : cfg.btcsig());
+        if (cfg.donation() > 0) {
+            Log.notice("donation %.1f%% is not paid by this pool (no donation address); ignored", cfg.donation());
+        }
+        WorkConfig work = new WorkConfig(tag, cfg.nonce1length(), cfg.nonce2length(), 0, null);
+        VardiffConfig vardiff = new VardiffConfig(cfg.mindiff(), cfg.startdiff(), cfg.maxdiff());
+        Network network = null;
+        byte[] payout = null;
+        if (cfg.btcaddress() != null && !cfg.btcaddress().isBlank()) {
+            for (Network n : NETWORKS) {
+                try {
+                    payout = Address.toScript(cfg.btcaddress(), n);
+                    network = n;
+                    break;
+                } catch (RuntimeException e) {
+                    // try the next network
+                }
+            }
+            if (payout == null && !solo) {
+                throw new IllegalArgumentException("btcaddress \"" + cfg.btcaddress()
+                        + "\" is not an address of any Bitcoin network");
+            }
+        } else if (!solo) {
+            throw new IllegalArgumentException("btcaddress is required unless in solo mode (-B)");
+        }
+        AddressResolver resolver = network != null ? AddressResolver.forNetwork(network) : anyNetwork();
+        Set<Integer> highDiff = new HashSet<>();
+        List<HostPort> servers = cfg.serverurl();
+        for (int i = 0; i < servers.size(); i++) {
+            if (servers.get(i).highDiff()) {
+                highDiff.add(i);
+            }
+        }
+        return EngineConfig.of(work, vardiff, (int) cfg.versionMask(), solo, payout, resolver)
+                .withHighDiffServers(highDiff, cfg.highdiff());
+    }
+
+    private static AddressResolver anyNetwork() {
+        return address -> {
+            IllegalArgumentException last = null;
+            for (Network n : NETWORKS) {
+                try {
+                    return Address.toScript(address, n);
+                } catch (RuntimeException e) {
+                    last = new IllegalArgumentException(e.getMessage(), e);
+                }
+            }
+            throw last;
+        };
+    }
+}

@@ -1,0 +1,208 @@
+package org.jckpool.stratifier.process;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jckpool.libpool.ipc.FrameStream;
+import org.jckpool.libpool.ipc.Frames;
+import org.jckpool.libpool.json.Json;
+import org.jckpool.libpool.log.Log;
+import org.jckpool.stratifier.share.BlockSubmitter;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The stratifier's persistent stream to the generator (docs/INTERNALS.md "generator ↔ stratifier"). A thread of
+ * its own opens it, retrying with back-off (100 ms doubling to 2 s) until the generator answers, and reopens it
+ * when it drops. Solved blocks are sent without blocking the share path; a block that finds no open stream waits
+ * and goes out as soon as the stream is back (blocks are never dropped).
+ */
+public final class GeneratorLink implements BlockSubmitter, AutoCloseable {
+    public static final String PEER = "stratifier";
+    static final long FIRST_RETRY_MS = 100;
+    static final long MAX_RETRY_MS = 2_000;
+
+    private final Path socket;
+    private final GeneratorListener listener;
+    private final Map<Long, BlockSubmission> pending = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final AtomicLong connects = new AtomicLong();
+    private final Object lock = new Object();
+    private final Thread thread;
+    private volatile FrameStream stream;
+    private volatile boolean closed;
+
+    public GeneratorLink(Path socket, GeneratorListener listener) {
+        this.socket = socket;
+        this.listener = listener;
+        this.thread = new Thread(this::run, "generator-link");
+        this.thread.setDaemon(true);
+    }
+
+    public GeneratorLink start() {
+        thread.start();
+        return this;
+    }
+
+    public boolean connected() {
+        FrameStream s = stream;
+        return s != null && s.isOpen();
+    }
+
+    /** How often the stream has been opened (1 after the first connect). */
+    public long connects() {
+        return connects.get();
+    }
+
+    /** Blocks sent (or waiting to be sent) whose result has not come back. */
+    public int pendingBlocks() {
+        return pending.size();
+    }
+
+    /** Asks the generator for a fresh template; false when there is no stream. */
+    public boolean requestUpdate() {
+        FrameStream s = stream;
+        return s != null && s.trySend(Frames.utf8("{\"method\":\"update\"}"));
+    }
+
+    @Override
+    public void submit(String blockHex, String hashRpc, long height) {
+        BlockSubmission b = new BlockSubmission(ids.incrementAndGet(), hashRpc, height, blockHex);
+        pending.put(b.id(), b);
+        FrameStream s = stream;
+        if (s == null || !s.trySend(submitFrame(b))) {
+            Log.warning("Block %s at height %d waits for the generator stream", hashRpc, height);
+            synchronized (lock) {
+                lock.notifyAll(); // wake the link thread: it resends pending blocks after reconnecting
+            }
+        }
+    }
+
+    static byte[] submitFrame(BlockSubmission b) {
+        ObjectNode o = Json.object();
+        o.put("method", "submitblock");
+        o.put("id", b.id());
+        ObjectNode p = o.putObject("params");
+        p.put("hex", b.hex());
+        p.put("hash", b.hash());
+        p.put("height", b.height());
+        return Frames.utf8(Json.write(o));
+    }
+
+    private void run() {
+        long wait = FIRST_RETRY_MS;
+        boolean warned = false;
+        while (!closed) {
+            FrameStream s;
+            try {
+                s = FrameStream.connect(socket, PEER, new Reader());
+            } catch (IOException e) {
+                if (!warned) {
+                    Log.notice("Generator not answering on %s (%s); retrying", socket, e.getMessage());
+                    warned = true;
+                }
+                sleep(wait);
+                wait = Math.min(MAX_RETRY_MS, wait * 2);
+                continue;
+            }
+            stream = s;
+            connects.incrementAndGet();
+            warned = false;
+            wait = FIRST_RETRY_MS;
+            Log.notice("Generator stream open");
+            s.trySend(Frames.utf8("{\"method\":\"update\"}"));
+            for (BlockSubmission b : pending.values()) {
+                s.trySend(submitFrame(b));
+            }
+            synchronized (lock) {
+                while (!closed && s.isOpen()) {
+                    try {
+                        lock.wait(500);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+            stream = null;
+            if (!closed) {
+                Log.warning("Generator stream lost; reconnecting");
+                sleep(FIRST_RETRY_MS);
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+        FrameStream s = stream;
+        if (s != null) {
+            try {
+                s.flush(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            s.close();
+        }
+    }
+
+    private final class Reader implements FrameStream.Listener {
+        @Override
+        public void onFrame(FrameStream s, byte[] frame) {
+            JsonNode msg = Json.parseOrNull(Frames.text(frame));
+            if (msg == null || !msg.isObject()) {
+                Log.warning("Generator stream: ignoring a frame that is not a JSON object");
+                return;
+            }
+            String method = Json.text(msg, "method");
+            JsonNode params = msg.path("params");
+            try {
+                switch (method == null ? "" : method) {
+                    case "template" -> {
+                        JsonNode t = params.get("template");
+                        if (t == null || !t.isObject()) {
+                            Log.warning("Generator stream: template message without a template");
+                            return;
+                        }
+                        listener.template(t, Json.text(params, "node"), Json.text(params, "reason"));
+                    }
+                    case "node.status" -> listener.nodeStatus(params);
+                    case "submitblock.result" -> result(msg);
+                    default -> Log.warning("Generator stream: unknown message %s", method);
+                }
+            } catch (RuntimeException e) {
+                Log.err("Generator stream: handling %s failed: %s", method, e);
+            }
+        }
+
+        private void result(JsonNode msg) {
+            JsonNode idNode = msg.get("id");
+            BlockSubmission b = idNode != null && idNode.canConvertToLong() ? pending.remove(idNode.asLong()) : null;
+            if (b == null) {
+                Log.warning("Generator stream: submitblock.result for an unknown id %s", idNode);
+                return;
+            }
+            JsonNode r = msg.path("result");
+            listener.blockResult(b, r.path("accepted").asBoolean(false), Json.text(r, "reason"),
+                    Json.text(r, "node"));
+        }
+
+        @Override
+        public void onClose(FrameStream s, Throwable cause) {
+            synchronized (lock) {
+                lock.notifyAll();
+            }
+        }
+    }
+}

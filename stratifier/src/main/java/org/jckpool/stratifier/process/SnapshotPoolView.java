@@ -1,0 +1,68 @@
+package org.jckpool.stratifier.process;
+
+import org.jckpool.webapi.view.ClientInfo;
+import org.jckpool.webapi.view.FoundBlock;
+import org.jckpool.webapi.view.PoolSummary;
+import org.jckpool.webapi.view.PoolView;
+import org.jckpool.webapi.view.UserStats;
+import org.jckpool.webapi.view.WorkerStats;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@link PoolView} over the latest {@link PoolSnapshot}, which the timer thread publishes every second (and the
+ * share path never waits for). HTTP threads only read a volatile reference.
+ */
+public final class SnapshotPoolView implements PoolView {
+    private final SnapshotBuilder builder;
+    private final FoundBlocks blocks;
+    private volatile PoolSnapshot current;
+
+    public SnapshotPoolView(SnapshotBuilder builder, FoundBlocks blocks) {
+        this.builder = builder;
+        this.blocks = blocks;
+        this.current = builder.build(System.currentTimeMillis());
+    }
+
+    /** Takes a new snapshot (timer thread). */
+    public PoolSnapshot refresh(long now) {
+        PoolSnapshot s = builder.build(now);
+        current = s;
+        return s;
+    }
+
+    public PoolSnapshot snapshot() {
+        return current;
+    }
+
+    @Override
+    public PoolSummary pool() {
+        return current.pool();
+    }
+
+    @Override
+    public List<UserStats> users() {
+        return current.users();
+    }
+
+    @Override
+    public Optional<UserStats> user(String name) {
+        return Optional.ofNullable(current.userByName().get(name));
+    }
+
+    @Override
+    public Optional<WorkerStats> worker(String fullName) {
+        return Optional.ofNullable(current.workerByName().get(fullName));
+    }
+
+    @Override
+    public List<ClientInfo> clients() {
+        return current.clients();
+    }
+
+    @Override
+    public List<FoundBlock> blocks() {
+        return blocks.newestFirst();
+    }
+}

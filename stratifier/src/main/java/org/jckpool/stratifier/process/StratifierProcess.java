@@ -1,0 +1,293 @@
+package org.jckpool.stratifier.process;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jckpool.libpool.config.PoolConfig;
+import org.jckpool.libpool.ipc.FrameStream;
+import org.jckpool.libpool.json.Json;
+import org.jckpool.libpool.log.Log;
+import org.jckpool.libpool.process.ChildRuntime;
+import org.jckpool.stratifier.engine.EngineConfig;
+import org.jckpool.stratifier.engine.StratumEngine;
+import org.jckpool.stratifier.session.ClientSession;
+import org.jckpool.stratifier.share.ShareResult;
+import org.jckpool.stratifier.work.JobBook;
+import org.jckpool.stratifier.work.TemplateException;
+import org.jckpool.webapi.http.WebApiConfig;
+import org.jckpool.webapi.http.WebApiServer;
+import org.jckpool.webapi.metrics.Metrics;
+import org.jckpool.webapi.view.FoundBlock;
+import org.jckpool.webapi.view.PoolSummary;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The stratifier process: wires the {@link StratumEngine} to the connector stream ({@link ConnectorLink}), the
+ * generator stream ({@link GeneratorLink}), the control socket ({@link AdminCommands}), the status files, the
+ * share log and the web API.
+ *
+ * <p>Threading: the engine is thread-safe (per-connection monitors), so nothing is queued in front of it. The
+ * connector stream's reader thread calls the engine for every client line and the engine's replies go straight
+ * onto the stream's write queue (one hop in, one out: the share path has no executor hand-off). The generator
+ * stream's reader thread delivers templates; one timer thread runs the engine tick, publishes the stats snapshot
+ * for HTTP and admin readers, prints the console line, writes the status files each minute and asks for a
+ * template when none came for update_interval seconds.
+ */
+public final class StratifierProcess {
+    static final long STATUS_WRITE_MILLIS = 60_000;
+
+    private final ChildRuntime rt;
+    private final PoolConfig cfg;
+    private final Clock clock = Clock.systemUTC();
+    private final Metrics metrics;
+    private final NetworkState network = new NetworkState();
+    private final FoundBlocks blocks = new FoundBlocks();
+    private final ConnectorLink connector;
+    private final GeneratorLink generator;
+    private final StratumEngine engine;
+    private final StatusStore status;
+    private final ShareLog shareLog;
+    private final SnapshotPoolView view;
+    private final ScheduledExecutorService timer;
+    private final Instant startedAt = Instant.now();
+    private volatile boolean haveWork;
+    private volatile long lastUpdateAsk;
+    private long lastStatusWrite;
+    private WebApiServer web;
+
+    private StratifierProcess(ChildRuntime rt, EngineConfig engineConfig) {
+        this.rt = rt;
+        this.cfg = rt.config();
+        this.metrics = Metrics.create();
+        this.connector = new ConnectorLink(new EngineEvents(), () -> haveWork);
+        this.generator = new GeneratorLink(rt.socketOf("generator"), new TemplateHandler());
+        this.engine = new StratumEngine(engineConfig, connector, generator, clock);
+        Path logdir = Path.of(cfg.logdir());
+        this.status = new StatusStore(logdir);
+        this.shareLog = rt.args().logShares() ? new ShareLog(logdir) : null;
+        this.engine.shareObserver(this::onShare);
+        this.view = new SnapshotPoolView(new SnapshotBuilder(engine, network, blocks, startedAt), blocks);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "stratifier-timer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The ChildRuntime setup: everything registered here starts with the control socket. */
+    public static void setup(ChildRuntime rt) {
+        EngineConfig ec;
+        try {
+            ec = EngineSettings.from(rt.config(), rt.args().btcsolo());
+        } catch (IllegalArgumentException e) {
+            // Stay up (the supervisor would only restart us into the same error) but serve no miners.
+            Log.crit("Stratifier cannot serve miners: %s", e.getMessage());
+            rt.commands().json("stats", p -> rt.baseStats().put("error", e.getMessage()));
+            return;
+        }
+        new StratifierProcess(rt, ec).install();
+    }
+
+    private void install() {
+        status.restore(engine);
+        rt.onStream(connector);
+        new AdminCommands(view, new Actions(), rt::baseStats).register(rt.commands());
+        rt.onShutdown(this::shutdown);
+        startWebApi();
+        lastStatusWrite = clock.millis();
+        lastUpdateAsk = clock.millis();
+        timer.scheduleAtFixedRate(this::everySecond, 1, 1, TimeUnit.SECONDS);
+        generator.start();
+    }
+
+    private void startWebApi() {
+        try {
+            WebApiConfig wc = WebApiConfig.fromConf(cfg.raw());
+            if (!wc.enabled()) {
+                Log.info("Web API off (httpbind is empty)");
+                return;
+            }
+            web = WebApiServer.start(wc, view, metrics);
+            Log.notice("Web API on %s", web.uri());
+        } catch (IOException | RuntimeException e) {
+            Log.err("Web API not started: %s", e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+    }
+
+    private void everySecond() {
+        try {
+            long now = clock.millis();
+            engine.tick();
+            PoolSummary s = view.refresh(now).pool();
+            metrics.clientsConnected(s.clients());
+            FrameStream cs = connector.stream();
+            metrics.ipcQueueDepth("connector", cs == null ? 0 : cs.queued());
+            if (shareLog != null) {
+                shareLog.flush();
+            }
+            if (!rt.args().quiet()) {
+                ConsoleStatus.print(System.out, ConsoleStatus.line(s, connector.connected(), generator.connected()));
+            }
+            long interval = Math.max(1, cfg.updateInterval()) * 1000L;
+            if (now - Math.max(network.templateMillis(), lastUpdateAsk) >= interval) {
+                lastUpdateAsk = now;
+                generator.requestUpdate();
+            }
+            if (now - lastStatusWrite >= STATUS_WRITE_MILLIS) {
+                lastStatusWrite = now;
+                status.write(engine);
+                Log.notice(ConsoleStatus.line(s, connector.connected(), generator.connected()));
+            }
+        } catch (RuntimeException e) {
+            Log.err("Stratifier timer: %s", e);
+        }
+    }
+
+    private void shutdown() {
+        timer.shutdownNow();
+        if (web != null) {
+            web.close();
+        }
+        status.write(engine);
+        if (shareLog != null) {
+            shareLog.close();
+        }
+        generator.close();
+    }
+
+    // ---------------------------------------------------------------- share path hooks
+
+    private void onShare(ClientSession s, ShareResult r, long now) {
+        if (r.accepted()) {
+            metrics.shareAccepted(r.assignedDiff());
+        } else {
+            metrics.shareRejected(r.reason().rejectReason);
+        }
+        if (r.blockHash() != null) {
+            metrics.blockFound();
+            blocks.solved(r.blockHash(), r.job() == null ? 0 : r.job().base().height(), s.workerName(),
+                    Instant.ofEpochMilli(now));
+        }
+        if (shareLog != null) {
+            shareLog.record(s, r, now);
+        }
+    }
+
+    private final class EngineEvents implements ClientEvents {
+        @Override
+        public void connected(long clientId, String address, int serverIndex) {
+            metrics.clientConnected();
+            engine.onConnect(clientId, address, serverIndex);
+        }
+
+        @Override
+        public void line(long clientId, String line) {
+            engine.onLine(clientId, line);
+        }
+
+        @Override
+        public void disconnected(long clientId, String reason) {
+            metrics.clientDisconnected();
+            engine.onDisconnect(clientId, reason);
+        }
+    }
+
+    private final class TemplateHandler implements GeneratorListener {
+        @Override
+        public void template(JsonNode template, String node, String reason) {
+            JobBook.Update u;
+            try {
+                u = engine.onTemplate(template);
+            } catch (TemplateException | IllegalArgumentException e) {
+                Log.err("Unusable template from %s (%s): %s", node, reason, e.getMessage());
+                return;
+            }
+            Instant now = Instant.now();
+            long height = u.job().base().height();
+            double diff = u.job().base().networkDiff();
+            network.template(height, diff, now);
+            metrics.templateReceived(height, diff, now);
+            if (u.newBlock()) {
+                Log.notice("New block: height %d, network difficulty %.6g (%s, %s)", height, diff, reason, node);
+            } else {
+                Log.info("Template update: height %d (%s)", height, reason);
+            }
+            if (!haveWork) {
+                haveWork = true;
+                Log.notice("First template: accepting the connector");
+            }
+        }
+
+        @Override
+        public void nodeStatus(JsonNode params) {
+            if (network.nodeStatus(params)) {
+                metrics.nodeFailover();
+                Log.warning("Generator switched to node %s", network.activeNode());
+            }
+            metrics.nodeStatus(network.nodes());
+        }
+
+        @Override
+        public void blockResult(BlockSubmission b, boolean accepted, String reason, String node) {
+            FoundBlock f = blocks.result(b.hash(), b.height(), accepted, Instant.now());
+            metrics.blockSubmitted(accepted);
+            String worker = f.worker() == null ? "?" : f.worker();
+            if (accepted) {
+                Log.warning("BLOCK ACCEPTED height %d hash %s worker %s node %s", b.height(), b.hash(), worker, node);
+                engine.showMessageAll("Block " + b.height() + " found by " + worker + " accepted: " + b.hash());
+            } else {
+                Log.err("BLOCK REJECTED height %d hash %s worker %s node %s: %s", b.height(), b.hash(), worker, node,
+                        reason);
+                engine.showMessageAll("Block " + b.height() + " by " + worker + " rejected: " + reason);
+            }
+        }
+    }
+
+    private final class Actions implements AdminCommands.Actions {
+        @Override
+        public void update() {
+            if (!generator.requestUpdate()) {
+                Log.warning("update: no generator stream");
+            }
+            lastUpdateAsk = clock.millis();
+        }
+
+        @Override
+        public void reconnectAll(String host, int port) {
+            Log.notice("Sending client.reconnect to all clients%s", host == null ? "" : " (" + host + ":" + port + ")");
+            engine.reconnectAll(host, port, 0);
+        }
+
+        @Override
+        public boolean dropClient(long id) {
+            if (engine.session(id) == null) {
+                return false;
+            }
+            Log.notice("Dropping client %d on request", id);
+            connector.drop(id, "dropped by administrator");
+            return true;
+        }
+
+        @Override
+        public ObjectNode processStats() {
+            ObjectNode o = Json.object();
+            o.put("connector_connected", connector.connected());
+            o.put("generator_connected", generator.connected());
+            o.put("pending_blocks", generator.pendingBlocks());
+            o.put("dropped_lines", connector.droppedLines());
+            o.put("status_file", status.poolFile().toString());
+            return o;
+        }
+
+        @Override
+        public long uptimeSeconds() {
+            return rt.uptime().toSeconds();
+        }
+    }
+}
