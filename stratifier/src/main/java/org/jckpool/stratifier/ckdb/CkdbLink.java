@@ -6,6 +6,7 @@ import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.Log;
 import org.jckpool.stratifier.engine.StratumEngine;
 import org.jckpool.stratifier.session.ClientSession;
+import org.jckpool.stratifier.share.RejectReason;
 import org.jckpool.stratifier.share.ShareResult;
 import org.jckpool.stratifier.stats.UserStats;
 import org.jckpool.stratifier.stats.WorkerStats;
@@ -93,7 +94,8 @@ public final class CkdbLink implements AutoCloseable {
         } else {
             send("shareerror", CkdbMessages.shareError(s, r, nowMillis));
         }
-        if (r.blockHash() != null && r.job() != null) {
+        // a duplicate of a block solution was reported with the first one (ckdb would drop it by hash anyway)
+        if (r.blockHash() != null && r.job() != null && r.reason() != RejectReason.DUPLICATE) {
             send("block", CkdbMessages.block(s, r, nowMillis));
         }
     }
