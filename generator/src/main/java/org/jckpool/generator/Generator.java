@@ -1,6 +1,7 @@
 package org.jckpool.generator;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -51,6 +52,14 @@ public final class Generator implements AutoCloseable {
                 }
             }
         });
+        // the watchdog's check sees the active node's tip too: catches a block no notification told us of
+        nodes.addTipListener((node, prev) -> {
+            Template t = fetcher.current();
+            if (node == nodes.active() && t != null && t.node().equals(node.url()) && !t.prevHash().equals(prev)) {
+                Log.notice("Watchdog: %s has moved to a new block %s", node, prev);
+                fetcher.request(Template.NEWBLOCK);
+            }
+        });
     }
 
     /** Checks the nodes (bounded wait), asks for the first template and starts the timers; dead nodes are no failure. */
@@ -64,8 +73,8 @@ public final class Generator implements AutoCloseable {
         }
     }
 
-    /** Registers the control methods on the process's command table. */
-    public void registerCommands(CommandTable commands, ObjectNode baseStats) {
+    /** Registers the control methods; {@code baseStats} gives the process's own stats (pid, uptime…) or is null. */
+    public void registerCommands(CommandTable commands, Supplier<ObjectNode> baseStats) {
         commands.text("update", r -> {
             fetcher.request(Template.UPDATE);
             return null;
@@ -78,7 +87,7 @@ public final class Generator implements AutoCloseable {
         });
         commands.json("getbase", p -> getbase());
         commands.json("stats", p -> {
-            ObjectNode o = baseStats == null ? Json.object() : baseStats.deepCopy();
+            ObjectNode o = baseStats == null ? Json.object() : baseStats.get();
             o.setAll(stats());
             return o;
         });

@@ -10,8 +10,7 @@ public final class GeneratorMain {
     public static void main(String[] args) {
         ChildRuntime.run("generator", args, rt -> {
             Generator g = new Generator(GeneratorSettings.from(rt.config(), rt.args().btcsolo()));
-            g.registerCommands(rt.commands(), null);
-            rt.commands().json("stats", p -> rt.baseStats().setAll(g.stats()));
+            g.registerCommands(rt.commands(), rt::baseStats);
             rt.onStream(g.link());
             rt.onShutdown(g::close);
             // checks run in the background so the control socket opens at once, even with every node down

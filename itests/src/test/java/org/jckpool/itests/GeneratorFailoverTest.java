@@ -33,15 +33,28 @@ class GeneratorFailoverTest {
     private final List<Process> processes = new ArrayList<>();
     private Path work;
 
+    private Process pool;
+
     @AfterEach
     void stopAll() throws Exception {
         // the pool first (it stops its children), then the nodes
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            Process p = processes.get(i);
-            p.destroy();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
+        if (pool != null) {
+            stop(pool);
+        }
+        for (Process p : processes) {
+            stop(p);
+        }
+        if (work != null) {
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
+        }
+    }
+
+    private static void stop(Process p) throws InterruptedException {
+        p.destroy();
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
         }
     }
 
@@ -113,14 +126,14 @@ class GeneratorFailoverTest {
         String name = "genfail" + ProcessHandle.current().pid();
         Path sockBase = work.resolve("sock");
         Path sockdir = sockBase.resolve(name);
-        ProcessBuilder pool = new ProcessBuilder(root.resolve("scripts/ckpool").toString(), "-c", conf.toString(),
+        ProcessBuilder pb = new ProcessBuilder(root.resolve("scripts/ckpool").toString(), "-c", conf.toString(),
                 "-n", name, "-s", sockdir.toString(), "-l", "6");
-        pool.redirectOutput(work.resolve("ckpool.out").toFile());
-        pool.redirectError(work.resolve("ckpool.err").toFile());
-        processes.add(pool.start());
+        pb.redirectOutput(work.resolve("ckpool.out").toFile());
+        pb.redirectError(work.resolve("ckpool.err").toFile());
+        pool = pb.start();
         Path generator = sockdir.resolve("generator");
 
-        JsonNode s = waitForStats(generator, activeIs(url1), 20_000);
+        JsonNode s = waitForStats(generator, activeIs(url1), 30_000);
         assertThat(s.path("process").asText()).isEqualTo("generator");
         assertThat(s.path("nodes_alive").asInt()).isEqualTo(2);
         s = waitForStats(generator, st -> st.path("last_template").path("height").asLong() == 1, 5_000);

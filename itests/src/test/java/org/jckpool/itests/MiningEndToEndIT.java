@@ -85,6 +85,23 @@ class MiningEndToEndIT {
                 assertThat(lines).anyMatch(l -> l.contains("\"block\":"));
             }
 
+            // A stratifier stopped with TERM writes its status files; the supervisor restarts it, it reads them
+            // back, the connector links up again and miners are served as before.
+            double best = suite.stratifier("{\"method\":\"getuser\",\"params\":{\"user\":\""
+                    + MiningSuite.ADDRESS + "\"}}").path("bestShare").asDouble();
+            assertThat(best).isPositive();
+            long oldPid = suite.pool.pid("e2e", "stratifier").orElseThrow();
+            ProcessHandle.of(oldPid).ifPresent(ProcessHandle::destroy);
+            assertThat(PoolProcesses.waitUntil(20_000, () -> suite.pool.pid("e2e", "stratifier").orElse(oldPid) != oldPid))
+                    .as("stratifier restarted").isTrue();
+            assertThat(suite.awaitReady(30_000)).isTrue();
+            assertThat(PoolProcesses.waitUntil(5_000, () -> suite.stratifier("{\"method\":\"getuser\",\"params\":"
+                    + "{\"user\":\"" + MiningSuite.ADDRESS + "\"}}").path("bestShare").asDouble() == best))
+                    .as("best share restored from users/<user>").isTrue();
+            PoolProcesses.Result again = suite.testminer("-u", WORKER, "-p", "x", "-t", "1", "--max-shares", "1",
+                    "--duration", "20", "--status-interval", "0");
+            assertThat(again.out()).as(again.out()).contains("ACCEPTED 1 ");
+
             suite.shutdownPool();
             Path poolStatus = suite.logdir.resolve("pool/pool.status");
             assertThat(poolStatus).exists();

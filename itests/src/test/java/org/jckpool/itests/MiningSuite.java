@@ -74,11 +74,20 @@ final class MiningSuite implements AutoCloseable {
         pool.startPool(name, conf, Map.of(), "-L");
     }
 
-    /** Waits until the stratifier has work and the connector's stream is up (miners are admitted). */
+    /** Waits until the stratifier has work, its connector stream is up and the connector admits miners. */
     boolean awaitReady(long timeoutMs) throws InterruptedException {
         return PoolProcesses.waitUntil(timeoutMs, () -> {
             JsonNode s = stratifier("{\"method\":\"stats\"}");
-            return s != null && s.path("connector_connected").asBoolean() && s.path("height").asLong() > 0;
+            if (s == null || !s.path("connector_connected").asBoolean() || s.path("height").asLong() <= 0) {
+                return false;
+            }
+            try {
+                JsonNode c = Json.parseOrNull(ControlClient.request(pool.sockdir(name).resolve("connector"),
+                        "{\"method\":\"stats\"}", 3000).orElse(""));
+                return c != null && c.path("admitting").asBoolean();
+            } catch (IOException e) {
+                return false;
+            }
         });
     }
 

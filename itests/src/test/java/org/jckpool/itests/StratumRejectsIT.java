@@ -122,6 +122,33 @@ class StratumRejectsIT {
     }
 
     @Test
+    void adminReconnectAndDropclientReachTheMiner() throws Exception {
+        try (StratumTestClient c = authorised()) {
+            int mark = c.count();
+            assertThat(suite.stratifierText("reconnect")).isEqualTo("success");
+            assertThat(c.await(n -> "client.reconnect".equals(n.path("method").asText()), 5000, mark))
+                    .as("%s", c.snapshot()).isNotNull();
+
+            String address = "127.0.0.1:" + c.localPort();
+            long[] id = {-1};
+            assertThat(PoolProcesses.waitUntil(5_000, () -> {
+                for (JsonNode client : suite.stratifier("{\"method\":\"clients\"}")) {
+                    if (address.equals(client.path("address").asText())) {
+                        id[0] = client.path("id").asLong();
+                        return WORKER.equals(client.path("worker").asText());
+                    }
+                }
+                return false;
+            })).as("the admin clients list shows this miner").isTrue();
+            JsonNode one = suite.stratifier("{\"method\":\"getclient\",\"params\":{\"id\":" + id[0] + "}}");
+            assertThat(one.path("address").asText()).isEqualTo(address);
+            JsonNode dropped = suite.stratifier("{\"method\":\"dropclient\",\"params\":{\"id\":" + id[0] + "}}");
+            assertThat(dropped.path("dropped").asBoolean()).as("%s", dropped).isTrue();
+            assertThat(c.awaitClosed(5000)).isTrue();
+        }
+    }
+
+    @Test
     void newBlockOnTheNodeSendsACleanNotifyToEveryClientAndOldWorkIsStale() throws Exception {
         List<StratumTestClient> clients = new ArrayList<>();
         try {

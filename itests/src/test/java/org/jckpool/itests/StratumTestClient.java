@@ -72,6 +72,10 @@ final class StratumTestClient implements AutoCloseable {
         }
     }
 
+    int localPort() {
+        return socket.getLocalPort();
+    }
+
     void sendLine(String line) throws IOException {
         out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();

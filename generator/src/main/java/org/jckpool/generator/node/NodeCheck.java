@@ -13,17 +13,17 @@ import org.jckpool.libpool.rpc.RpcException;
  */
 public final class NodeCheck {
     /** Outcome of one check; {@code problem} is null when the node is usable. */
-    public record Result(boolean ok, String problem, Network network, boolean addressProblem) {
-        static Result ok(Network net) {
-            return new Result(true, null, net, false);
+    public record Result(boolean ok, String problem, Network network, boolean addressProblem, String templatePrev) {
+        static Result ok(Network net, String prev) {
+            return new Result(true, null, net, false, prev);
         }
 
         static Result failed(String why) {
-            return new Result(false, why, null, false);
+            return new Result(false, why, null, false, null);
         }
 
         static Result badAddress(String why, Network net) {
-            return new Result(false, why, net, true);
+            return new Result(false, why, net, true, null);
         }
     }
 
@@ -37,6 +37,7 @@ public final class NodeCheck {
     public Result check(Node node) {
         BitcoinRpcClient rpc = node.quickRpc();
         Network net;
+        String prev;
         try {
             JsonNode info = rpc.getBlockchainInfo();
             String chain = info.path("chain").asText("");
@@ -50,17 +51,18 @@ public final class NodeCheck {
             if (shape != null) {
                 return Result.failed("getblocktemplate: " + shape);
             }
+            prev = t.path("previousblockhash").asText();
         } catch (RpcException e) {
             return Result.failed(e.getMessage());
         } catch (RuntimeException e) {
             return Result.failed("unexpected reply: " + e);
         }
         if (btcaddress == null) {
-            return Result.ok(net);
+            return Result.ok(net, prev);
         }
         try {
             String bad = addressProblem(rpc, net);
-            return bad == null ? Result.ok(net) : Result.badAddress(bad, net);
+            return bad == null ? Result.ok(net, prev) : Result.badAddress(bad, net);
         } catch (RpcException e) {
             return Result.failed(e.getMessage());
         }

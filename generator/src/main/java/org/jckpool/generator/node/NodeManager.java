@@ -18,7 +18,7 @@ import org.jckpool.libpool.log.Log;
 
 /**
  * The configured bitcoinds in failover order. At start and then every {@link NodeTimeouts#watchdog()} every node
- * is checked ({@link NodeCheck}); the active node is always the first live one, so the pool fails over when the
+ * is checked ({@link NodeCheck}; every second while none is live); the active node is always the first live one, so the pool fails over when the
  * active node dies and returns to a preferred node when it is back. Users of a node report transport failures
  * ({@link #reportFailure}) so failover does not wait for the next check.
  *
@@ -27,6 +27,7 @@ import org.jckpool.libpool.log.Log;
  */
 public final class NodeManager implements AutoCloseable {
     public static final Duration NO_NODE_REMINDER = Duration.ofSeconds(60);
+    static final long NO_NODE_RETRY_MS = 1000;
 
     private final List<Node> nodes;
     private final NodeCheck check;
@@ -34,6 +35,7 @@ public final class NodeManager implements AutoCloseable {
     private final ScheduledExecutorService watchdog;
     private final ExecutorService checkers;
     private final List<Consumer<NodeStatus>> listeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.BiConsumer<Node, String>> tipListeners = new CopyOnWriteArrayList<>();
     private volatile Node active;
     private volatile boolean closed;
     private NodeStatus lastStatus;
@@ -70,11 +72,20 @@ public final class NodeManager implements AutoCloseable {
     public void start() {
         checkAll();
         if (active == null) {
-            Log.emerg("No live bitcoind at start among %d configured; will keep retrying every %d s", nodes.size(),
-                    timeouts.watchdog().toSeconds());
+            Log.emerg("No live bitcoind at start among %d configured; will keep retrying", nodes.size());
         }
+        scheduleWatchdog();
+    }
+
+    /** Every watchdog period; every second while no node is live, since then there is nothing to lose. */
+    private void scheduleWatchdog() {
         long period = timeouts.watchdog().toMillis();
-        watchdog.scheduleWithFixedDelay(this::watchdogTick, period, period, TimeUnit.MILLISECONDS);
+        long delay = active == null ? Math.min(period, NO_NODE_RETRY_MS) : period;
+        try {
+            watchdog.schedule(this::watchdogTick, delay, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed
+        }
     }
 
     private void watchdogTick() {
@@ -87,6 +98,7 @@ public final class NodeManager implements AutoCloseable {
         } catch (RuntimeException e) {
             Log.err("bitcoind watchdog failed: %s", e);
         }
+        scheduleWatchdog();
     }
 
     /** Checks all nodes in parallel, so a hanging node does not delay the others, then picks the active node. */
@@ -124,6 +136,9 @@ public final class NodeManager implements AutoCloseable {
             n.markAlive(r.network());
             if (!wasAlive) {
                 Log.notice("%s is live (chain %s)", n, r.network().chainName());
+            }
+            for (var l : tipListeners) {
+                l.accept(n, r.templatePrev());
             }
             return;
         }
@@ -189,8 +204,8 @@ public final class NodeManager implements AutoCloseable {
         if (next == null) {
             noNodeSinceMillis = now;
             lastReminderMillis = now;
-            Log.emerg("No live bitcoind! %s was lost (%s); no work for miners until a node is back, retrying every %d s",
-                    before, before.problem(), timeouts.watchdog().toSeconds());
+            Log.emerg("No live bitcoind! %s was lost (%s); no work for miners until a node is back, retrying",
+                    before, before.problem());
         } else if (before == null) {
             if (everActive) {
                 Log.alert("bitcoind back: mining on %s after %d s without a live node", next,
@@ -244,6 +259,14 @@ public final class NodeManager implements AutoCloseable {
         }
         Node a = active;
         return new NodeStatus(a == null ? null : a.url(), List.copyOf(list));
+    }
+
+    /**
+     * Called after every successful check with the previous block of the node's template: a safety net for
+     * missed notifications (a restarted node, a lost ZMQ message).
+     */
+    public void addTipListener(java.util.function.BiConsumer<Node, String> listener) {
+        tipListeners.add(listener);
     }
 
     /** Called on every change of the active node or of any node's liveness or problem. */

@@ -28,6 +28,7 @@ public final class BestBlockPoller implements AutoCloseable {
     });
     private volatile String lastSeen;
     private volatile String lastNode;
+    private volatile String lastError;
 
     public BestBlockPoller(NodeManager nodes, TemplateFetcher fetcher, int pollMillis) {
         this.nodes = nodes;
@@ -51,21 +52,24 @@ public final class BestBlockPoller implements AutoCloseable {
         } catch (RpcException e) {
             if (e.isTransportFailure()) {
                 nodes.reportFailure(node, e.getMessage());
-            } else {
+            } else if (!e.getMessage().equals(lastError)) {
                 Log.warning("getbestblockhash on %s failed: %s", node, e.getMessage());
             }
+            lastError = e.getMessage();
             return;
         } catch (RuntimeException e) {
             Log.err("Block poll failed: %s", e);
             return;
         }
+        lastError = null;
         boolean sameNode = node.url().equals(lastNode);
         String seen = lastSeen;
         lastSeen = best;
         lastNode = node.url();
         Template current = fetcher.current();
         boolean templateIsOnTip = current != null && current.prevHash().equals(best);
-        if (!templateIsOnTip && (!sameNode || !best.equals(seen))) {
+        // before the first template there is nothing to renew: that fetch is already asked for
+        if (current != null && !templateIsOnTip && (!sameNode || !best.equals(seen))) {
             Log.notice("Block poll: new best block %s on %s", best, node.url());
             fetcher.request(Template.NEWBLOCK);
         }

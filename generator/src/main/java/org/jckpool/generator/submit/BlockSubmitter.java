@@ -26,7 +26,8 @@ import org.jckpool.libpool.rpc.RpcException;
 public final class BlockSubmitter implements AutoCloseable {
     static final int ATTEMPTS = 4;
     static final long FIRST_BACKOFF_MS = 200;
-    static final long OVERALL_TIMEOUT_MS = 60_000;
+    static final long ANSWER_WAIT_MS = 30_000;
+    static final long OVERALL_TIMEOUT_MS = 45_000;
 
     private final NodeManager nodes;
     private final ExecutorService pool = Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
@@ -53,7 +54,7 @@ public final class BlockSubmitter implements AutoCloseable {
 
     /**
      * Submits {@code hex}. {@code rpcHash} (RPC order) and {@code height} may be null/negative: they are then read
-     * from the block itself. Completes, never exceptionally, within about a minute.
+     * from the block itself. Completes, never exceptionally, within {@link #OVERALL_TIMEOUT_MS}.
      */
     public CompletableFuture<SubmitOutcome> submit(String hex, String rpcHash, long height) {
         return CompletableFuture.supplyAsync(() -> submitNow(hex, rpcHash, height), pool)
@@ -96,11 +97,15 @@ public final class BlockSubmitter implements AutoCloseable {
         for (Node n : targets) {
             answers.add(CompletableFuture.supplyAsync(() -> submitTo(n, hex), pool));
         }
+        awaitDecision(answers);
         NodeAnswer accept = null;
         NodeAnswer reject = null;
         NodeAnswer silent = null;
         for (CompletableFuture<NodeAnswer> f : answers) {
-            NodeAnswer a = f.join();
+            NodeAnswer a = f.getNow(null);
+            if (a == null) {
+                continue; // still retrying: it goes on in the background
+            }
             if (a.accepted() && (accept == null || a.node().priority() < accept.node().priority())) {
                 accept = a;
             } else if (a.answered() && !a.accepted() && reject == null) {
@@ -122,6 +127,29 @@ public final class BlockSubmitter implements AutoCloseable {
         String reason = why == null ? "no node to submit to" : why.reason();
         Log.err("BLOCK REJECTED! %s at height %d: %s (%s)", hash, h, reason, why == null ? "-" : why.node().url());
         return new SubmitOutcome(false, reason, why == null ? null : why.node().url(), false);
+    }
+
+    /**
+     * Waits until every node answered, or one accepted (a hung node must not hold up the good news), or
+     * {@link #ANSWER_WAIT_MS} passed.
+     */
+    private static void awaitDecision(List<CompletableFuture<NodeAnswer>> answers) {
+        CompletableFuture<Object> accepted = new CompletableFuture<>();
+        for (CompletableFuture<NodeAnswer> f : answers) {
+            f.thenAccept(a -> {
+                if (a.accepted()) {
+                    accepted.complete(a);
+                }
+            });
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new));
+        try {
+            CompletableFuture.anyOf(all, accepted).get(ANSWER_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            Log.warning("submitblock: not every node answered within %d ms", ANSWER_WAIT_MS);
+        }
     }
 
     private NodeAnswer submitTo(Node node, String hex) {

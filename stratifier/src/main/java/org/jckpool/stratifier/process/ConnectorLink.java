@@ -65,7 +65,7 @@ public final class ConnectorLink implements ClientOutbound, ControlServer.Stream
         return s != null && s.isOpen();
     }
 
-    /** Outbound lines dropped because the stream was missing or its queue stayed full. */
+    /** Outbound frames dropped by an open stream (queue full for a second); nothing is counted without a stream. */
     public long droppedLines() {
         return dropped.get();
     }
@@ -98,7 +98,7 @@ public final class ConnectorLink implements ClientOutbound, ControlServer.Stream
 
     private void deliver(byte[] frame) {
         FrameStream s = stream;
-        if (s == null || !s.send(frame, SEND_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+        if (s != null && !s.send(frame, SEND_TIMEOUT_MS, TimeUnit.MILLISECONDS) && s.isOpen()) {
             dropped.incrementAndGet();
         }
     }

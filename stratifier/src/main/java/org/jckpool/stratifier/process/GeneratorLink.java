@@ -57,6 +57,12 @@ public final class GeneratorLink implements BlockSubmitter, AutoCloseable {
         return connects.get();
     }
 
+    /** Frames waiting in the stream's queue (0 without a stream). */
+    public int queued() {
+        FrameStream s = stream;
+        return s == null ? 0 : s.queued();
+    }
+
     /** Blocks sent (or waiting to be sent) whose result has not come back. */
     public int pendingBlocks() {
         return pending.size();

@@ -92,6 +92,7 @@ public final class StratifierProcess {
 
     /** The ChildRuntime setup: everything registered here starts with the control socket. */
     public static void setup(ChildRuntime rt) {
+        JulToLog.install();
         EngineConfig ec;
         Optional<CkdbSettings> ckdb;
         try {
@@ -143,6 +144,7 @@ public final class StratifierProcess {
             metrics.clientsConnected(s.clients());
             FrameStream cs = connector.stream();
             metrics.ipcQueueDepth("connector", cs == null ? 0 : cs.queued());
+            metrics.ipcQueueDepth("generator", generator.queued());
             if (shareLog != null) {
                 shareLog.flush();
             }

@@ -1,0 +1,123 @@
+package org.jckpool.stratifier.process;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.jckpool.libpool.ipc.ControlServer;
+import org.jckpool.libpool.ipc.FrameStream;
+import org.jckpool.libpool.ipc.Frames;
+import org.jckpool.libpool.json.Json;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The generator stream against a fake generator socket: late start, templates, submitblock, reconnect. */
+class GeneratorLinkTest {
+    @TempDir
+    Path dir;
+    private ControlServer server;
+    private GeneratorLink link;
+    private final List<JsonNode> atGenerator = new CopyOnWriteArrayList<>();
+    private final List<FrameStream> streams = new CopyOnWriteArrayList<>();
+    private final List<String> heard = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void close() {
+        if (link != null) {
+            link.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private final GeneratorListener listener = new GeneratorListener() {
+        @Override
+        public void template(JsonNode template, String node, String reason) {
+            heard.add("template " + template.path("height").asLong() + " " + reason);
+        }
+
+        @Override
+        public void nodeStatus(JsonNode params) {
+            heard.add("status " + params.path("active").asText());
+        }
+
+        @Override
+        public void blockResult(BlockSubmission s, boolean accepted, boolean confirmed, String reason, String node) {
+            heard.add("result " + s.hash() + " " + s.height() + " " + accepted + " " + reason
+                    + (confirmed ? " confirmed" : ""));
+        }
+    };
+
+    private void startGenerator() throws Exception {
+        server = ControlServer.open(dir.resolve("generator"), r -> null).onStream(peer -> new FrameStream.Listener() {
+            @Override
+            public void onOpen(FrameStream s) {
+                streams.add(s);
+                s.send("{\"method\":\"node.status\",\"params\":{\"active\":\"http://n1\",\"nodes\":[]}}");
+                s.send("{\"method\":\"template\",\"params\":{\"node\":\"n1\",\"reason\":\"start\","
+                        + "\"template\":{\"height\":5}}}");
+            }
+
+            @Override
+            public void onFrame(FrameStream s, byte[] frame) {
+                atGenerator.add(Json.parseOrNull(Frames.text(frame)));
+            }
+
+            @Override
+            public void onClose(FrameStream s, Throwable cause) {
+                streams.remove(s);
+            }
+        });
+    }
+
+    private static boolean waitFor(BooleanSupplier c) throws InterruptedException {
+        long end = System.currentTimeMillis() + 8000;
+        while (!c.getAsBoolean() && System.currentTimeMillis() < end) {
+            Thread.sleep(10);
+        }
+        return c.getAsBoolean();
+    }
+
+    @Test
+    void connectsLateDeliversTemplatesSubmitsAndReconnects() throws Exception {
+        link = new GeneratorLink(dir.resolve("generator"), listener).start();
+        // a block solved before the generator is up waits for the stream
+        link.submit("00ff", "hash1", 5);
+        Thread.sleep(300);
+        assertThat(link.connected()).isFalse();
+        startGenerator();
+        assertThat(waitFor(() -> heard.contains("template 5 start"))).as("%s", heard).isTrue();
+        assertThat(heard).contains("status http://n1");
+        assertThat(waitFor(() -> atGenerator.size() >= 2)).isTrue();
+        assertThat(atGenerator.get(0).path("method").asText()).isEqualTo("update");
+        JsonNode submit = atGenerator.get(1);
+        assertThat(submit.path("method").asText()).isEqualTo("submitblock");
+        assertThat(submit.path("params").path("hex").asText()).isEqualTo("00ff");
+        assertThat(submit.path("params").path("hash").asText()).isEqualTo("hash1");
+        assertThat(submit.path("params").path("height").asLong()).isEqualTo(5);
+        assertThat(link.pendingBlocks()).isEqualTo(1);
+
+        streams.get(0).send("{\"method\":\"submitblock.result\",\"id\":" + submit.path("id").asLong()
+                + ",\"result\":{\"accepted\":true,\"reason\":null,\"node\":\"n1\",\"confirmed\":true}}");
+        assertThat(waitFor(() -> heard.contains("result hash1 5 true null confirmed"))).as("%s", heard).isTrue();
+        assertThat(link.pendingBlocks()).isZero();
+        // an answer nobody asked for is ignored
+        streams.get(0).send("{\"method\":\"submitblock.result\",\"id\":999,\"result\":{\"accepted\":true}}");
+        streams.get(0).send("not json");
+
+        assertThat(link.requestUpdate()).isTrue();
+        assertThat(waitFor(() -> atGenerator.size() >= 3)).isTrue();
+        assertThat(atGenerator.get(2).path("method").asText()).isEqualTo("update");
+
+        // the generator drops the stream: the link comes back by itself
+        streams.get(0).close();
+        assertThat(waitFor(() -> link.connects() == 2 && link.connected())).isTrue();
+        assertThat(waitFor(() -> heard.stream().filter(h -> h.startsWith("template")).count() == 2)).isTrue();
+    }
+}
