@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * scripts/simnode (Core's regtest target: every share is a block), the suite from scripts/ckpool with the
  * ckdbname/ckdbsockdir keys, and scripts/testminer. ckdb's socket must then show the worker with exactly the
  * shares the miner saw ACCEPTED and the blocks it found; with ckdb stopped the pool keeps mining (the authorised
- * worker from the cache, a new one refused) and the spooled shares arrive once ckdb is back.
+ * worker from the cache, a new one refused) and the spooled shares arrive once ckdb is back; a restarted
+ * stratifier continues the same source's sequence.
  */
 class CkdbPoolIT {
     static final String USER = MiningSuite.ADDRESS;
@@ -101,8 +102,30 @@ class CkdbPoolIT {
                     assertThat(src.get(0).path("gaps").asLong()).as("%s", src).isZero();
                     assertThat(src.get(0).path("missing").asLong()).as("%s", src).isZero();
                     assertThat(src.get(0).path("source").asText()).startsWith("ckp-");
-                    System.out.printf("CkdbPoolIT: %d + %d shares, blocks %s, sources %s%n", accepted1, accepted2,
-                            query(ckdbDir, "blocks", "{}"), src);
+
+                    // 4. stratifier restart (TERM; the supervisor starts a new one): same journal, same source, the
+                    // sequence goes on without a gap
+                    long oldPid = suite.pool.pid("ckp", "stratifier").orElseThrow();
+                    ProcessHandle.of(oldPid).ifPresent(ProcessHandle::destroy);
+                    assertThat(PoolProcesses.waitUntil(20_000,
+                            () -> suite.pool.pid("ckp", "stratifier").orElse(oldPid) != oldPid))
+                            .as("stratifier restarted").isTrue();
+                    assertThat(suite.awaitReady(30_000)).isTrue();
+                    PoolProcesses.Result run3 = mine(suite, WORKER, 2);
+                    long accepted3 = count(ACCEPTED, run3.out());
+                    assertThat(accepted3).as(run3.out()).isGreaterThanOrEqualTo(2);
+                    assertThat(PoolProcesses.waitUntil(20_000,
+                            () -> workerShares(ckdbDir) == accepted1 + accepted2 + accepted3))
+                            .as("after the restart ckdb has %d + %d + %d shares: %s", accepted1, accepted2, accepted3,
+                                    query(ckdbDir, "workers", "{}")).isTrue();
+                    JsonNode after = query(ckdbDir, "sources", "{}");
+                    assertThat(after).as("%s", after).hasSize(1);
+                    assertThat(after.get(0).path("source").asText()).isEqualTo(src.get(0).path("source").asText());
+                    assertThat(after.get(0).path("lastseq").asLong()).isGreaterThan(src.get(0).path("lastseq").asLong());
+                    assertThat(after.get(0).path("gaps").asLong()).as("%s", after).isZero();
+                    assertThat(after.get(0).path("duplicates").asLong()).as("%s", after).isZero();
+                    System.out.printf("CkdbPoolIT: %d + %d + %d shares, blocks %s, sources %s%n", accepted1, accepted2,
+                            accepted3, query(ckdbDir, "blocks", "{}"), after);
                     suite.shutdownPool();
                     assertThat(Files.list(suite.logdir).map(p -> p.getFileName().toString()).toList())
                             .contains("ckp.ckdb.journal", "ckp.ckdb.journal.ack", "ckp.ckdb.authcache");
