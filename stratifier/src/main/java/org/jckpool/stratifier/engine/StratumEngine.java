@@ -28,6 +28,7 @@ import org.jckpool.stratifier.work.TemplateException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.InstantSource;
+import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -52,6 +53,10 @@ public final class StratumEngine {
     private static final Logger LOG = System.getLogger("stratifier");
     private static final long STATS_DECAY_MILLIS = 60_000;
     private static final long IDLE_MILLIS = 600_000;
+    /** Longest wait for an {@link Authoriser} decision before the worker is refused. */
+    static final long AUTH_WAIT_MILLIS = 10_000;
+    /** Requests a connection may send while its authorisation is pending (a miner sends two or three). */
+    static final int MAX_HELD_REQUESTS = 64;
 
     private final EngineConfig config;
     private final ClientOutbound out;
@@ -66,6 +71,7 @@ public final class StratumEngine {
     private final ConcurrentMap<Long, ClientSession> sessions = new ConcurrentHashMap<>();
     private volatile long lastStatsDecay;
     private volatile ShareObserver shareObserver = ShareObserver.NONE;
+    private volatile Authoriser authoriser;
 
     public StratumEngine(EngineConfig config, ClientOutbound out, BlockSubmitter submitter, InstantSource clock) {
         this(config, out, submitter, clock, clock.millis() * 7919 ^ System.nanoTime());
@@ -135,6 +141,14 @@ public final class StratumEngine {
         }
         synchronized (s) {
             if (s.dropped()) {
+                return;
+            }
+            if (s.authPending()) {
+                if (!s.hold(req, MAX_HELD_REQUESTS)) {
+                    LOG.log(Level.INFO, "client {0} ({1}) sent over {2} requests while being authorised, dropping",
+                            clientId, s.address, MAX_HELD_REQUESTS);
+                    drop(s, "too many requests while authorising");
+                }
                 return;
             }
             handle(s, req);
@@ -211,12 +225,67 @@ public final class StratumEngine {
                 return;
             }
         }
+        Authoriser a = authoriser;
+        if (a == null) {
+            completeAuthorise(s, req.idJson(), worker, user, payout, 0, now);
+            return;
+        }
+        String id = req.idJson();
+        byte[] pay = payout;
+        long attempt = s.beginAuth(now, () -> authDecided(s, 0, id, worker, user, pay,
+                Authoriser.Decision.refuse("Authorisation timed out")));
+        try {
+            a.authorise(new Authoriser.Request(s.clientId, user, worker, s.userAgent(), s.address),
+                    d -> authDecided(s, attempt, id, worker, user, pay, d));
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "authoriser failed for worker " + worker, e);
+            authDecided(s, attempt, id, worker, user, pay, Authoriser.Decision.refuse("Authorisation failed"));
+        }
+    }
+
+    /**
+     * The {@link Authoriser} answered (any thread): reply, then replay the requests held meanwhile. A decision
+     * for an attempt that is no longer pending (timed out, client gone) is ignored; attempt 0 = the timeout.
+     */
+    private void authDecided(ClientSession s, long attempt, String id, String worker, String user, byte[] payout,
+                             Authoriser.Decision d) {
+        synchronized (s) {
+            if (!s.authPending() || (attempt != 0 && s.authAttempt() != attempt)) {
+                return;
+            }
+            ArrayDeque<StratumRequest> held = s.endAuth();
+            if (s.dropped()) {
+                return;
+            }
+            if (d != null && d.allowed()) {
+                completeAuthorise(s, id, worker, user, payout, d.startDifficulty(), clock.millis());
+            } else {
+                String why = d == null || d.reason() == null ? "Unauthorised worker" : d.reason();
+                LOG.log(Level.INFO, "client {0} worker {1} refused: {2}", s.clientId, worker, why);
+                out.send(s.clientId, Replies.error(id, "false", 24, why));
+            }
+            while (!held.isEmpty() && !s.dropped()) {
+                if (s.authPending()) {
+                    // a held authorize started another wait: the rest keeps its place behind it
+                    held.forEach(r -> s.hold(r, Integer.MAX_VALUE));
+                    return;
+                }
+                handle(s, held.pollFirst());
+            }
+        }
+    }
+
+    private void completeAuthorise(ClientSession s, String id, String worker, String user, byte[] payout,
+                                   double startDiff, long now) {
         UserStats us = stats.user(user, now);
         us.authorised(now);
         WorkerStats ws = us.worker(worker, now);
         s.authorised(worker, user, payout, us, ws);
         LOG.log(Level.INFO, "authorised client {0} worker {1} as user {2}", s.clientId, worker, user);
-        out.send(s.clientId, Replies.ok(req.idJson()));
+        out.send(s.clientId, Replies.ok(id));
+        if (startDiff > 0) {
+            s.vardiff().suggest(startDiff, false, networkDiff(), now);
+        }
         Job job = jobs.current();
         if (job != null) {
             s.vardiff().capToNetwork(job.base().networkDiff(), now);
@@ -353,6 +422,42 @@ public final class StratumEngine {
         return new ShareResult(reason, null, 0, 0, null);
     }
 
+    /**
+     * Who decides mining.authorize (ckdb); null = everyone with a valid name is authorised at once. Only the first
+     * authorisation of a connection is asked; extra workers on it share its user as before.
+     */
+    public void authoriser(Authoriser a) {
+        this.authoriser = a;
+    }
+
+    /**
+     * A worker's default difficulty changed (ckdb heartbeat): above 0 it becomes the start and floor of every
+     * connection authorised as that worker, sent at once; 0 removes the floor. @return connections affected
+     */
+    public int workerDifficulty(String worker, double diff) {
+        long now = clock.millis();
+        double net = networkDiff();
+        int n = 0;
+        for (ClientSession s : sessions.values()) {
+            synchronized (s) {
+                if (s.dropped() || !s.isAuthorised() || !s.hasWorker(worker)) {
+                    continue;
+                }
+                n++;
+                if (diff > 0) {
+                    if (!Double.isNaN(s.vardiff().suggest(diff, false, net, now))) {
+                        LOG.log(Level.INFO, "client {0} worker {1} default difficulty -> {2}", s.clientId, worker,
+                                s.vardiff().diff());
+                        difficultyChanged(s);
+                    }
+                } else {
+                    s.vardiff().clearSuggested();
+                }
+            }
+        }
+        return n;
+    }
+
     /** Who hears of every judged share (share log, metrics); called under the session's monitor. */
     public void shareObserver(ShareObserver observer) {
         this.shareObserver = observer == null ? ShareObserver.NONE : observer;
@@ -480,6 +585,9 @@ public final class StratumEngine {
             synchronized (s) {
                 if (s.dropped()) {
                     continue;
+                }
+                if (s.authPending() && now - s.authStartedMillis() >= AUTH_WAIT_MILLIS) {
+                    s.authTimeout().run();
                 }
                 if ((!s.isSubscribed() || !s.isAuthorised()) && now - s.connectedMillis >= config.authTimeoutMillis()) {
                     LOG.log(Level.INFO, "client {0} ({1}) did not subscribe and authorise within {2} s", s.clientId,

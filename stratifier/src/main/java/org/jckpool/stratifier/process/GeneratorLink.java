@@ -200,7 +200,8 @@ public final class GeneratorLink implements BlockSubmitter, AutoCloseable {
                 return;
             }
             JsonNode r = msg.path("result");
-            listener.blockResult(b, r.path("accepted").asBoolean(false), Json.text(r, "reason"),
+            listener.blockResult(b, r.path("accepted").asBoolean(false), r.path("confirmed").asBoolean(false),
+                    Json.text(r, "reason"),
                     Json.text(r, "node"));
         }
 

@@ -10,6 +10,6 @@ public interface GeneratorListener {
     /** params of node.status: {"active":URL|null,"nodes":[{"url","alive"}]}. */
     void nodeStatus(JsonNode params);
 
-    /** The answer to a submitblock we sent. */
-    void blockResult(BlockSubmission submission, boolean accepted, String reason, String node);
+    /** The answer to a submitblock we sent; {@code confirmed}: the node's chain has it at its height. */
+    void blockResult(BlockSubmission submission, boolean accepted, boolean confirmed, String reason, String node);
 }

@@ -7,6 +7,8 @@ import org.jckpool.libpool.ipc.FrameStream;
 import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.Log;
 import org.jckpool.libpool.process.ChildRuntime;
+import org.jckpool.stratifier.ckdb.CkdbLink;
+import org.jckpool.stratifier.ckdb.CkdbSettings;
 import org.jckpool.stratifier.engine.EngineConfig;
 import org.jckpool.stratifier.engine.StratumEngine;
 import org.jckpool.stratifier.session.ClientSession;
@@ -20,9 +22,11 @@ import org.jckpool.webapi.view.FoundBlock;
 import org.jckpool.webapi.view.PoolSummary;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +58,7 @@ public final class StratifierProcess {
     private final StatusStore status;
     private final ShareLog shareLog;
     private final SnapshotPoolView view;
+    private final CkdbLink ckdb;
     private final ScheduledExecutorService timer;
     private final Instant startedAt = Instant.now();
     private volatile boolean haveWork;
@@ -61,7 +66,7 @@ public final class StratifierProcess {
     private long lastStatusWrite;
     private WebApiServer web;
 
-    private StratifierProcess(ChildRuntime rt, EngineConfig engineConfig) {
+    private StratifierProcess(ChildRuntime rt, EngineConfig engineConfig, Optional<CkdbSettings> ckdbSettings) {
         this.rt = rt;
         this.cfg = rt.config();
         this.metrics = Metrics.create();
@@ -72,6 +77,11 @@ public final class StratifierProcess {
         this.status = new StatusStore(logdir);
         this.shareLog = rt.args().logShares() ? new ShareLog(logdir) : null;
         this.engine.shareObserver(this::onShare);
+        try {
+            this.ckdb = ckdbSettings.isPresent() ? CkdbLink.open(ckdbSettings.get(), engine, clock) : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("ckdb journal: " + e.getMessage(), e);
+        }
         this.view = new SnapshotPoolView(new SnapshotBuilder(engine, network, blocks, startedAt), blocks);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "stratifier-timer");
@@ -84,15 +94,17 @@ public final class StratifierProcess {
     public static void setup(ChildRuntime rt) {
         JulToLog.install();
         EngineConfig ec;
+        Optional<CkdbSettings> ckdb;
         try {
             ec = EngineSettings.from(rt.config(), rt.args().btcsolo());
+            ckdb = CkdbSettings.of(rt.config(), rt.args().name());
         } catch (IllegalArgumentException e) {
             // Stay up (the supervisor would only restart us into the same error) but serve no miners.
             Log.crit("Stratifier cannot serve miners: %s", e.getMessage());
             rt.commands().json("stats", p -> rt.baseStats().put("error", e.getMessage()));
             return;
         }
-        new StratifierProcess(rt, ec).install();
+        new StratifierProcess(rt, ec, ckdb).install();
     }
 
     private void install() {
@@ -104,6 +116,9 @@ public final class StratifierProcess {
         lastStatusWrite = clock.millis();
         lastUpdateAsk = clock.millis();
         timer.scheduleAtFixedRate(this::everySecond, 1, 1, TimeUnit.SECONDS);
+        if (ckdb != null) {
+            ckdb.start();
+        }
         generator.start();
     }
 
@@ -161,6 +176,9 @@ public final class StratifierProcess {
             shareLog.close();
         }
         generator.close();
+        if (ckdb != null) {
+            ckdb.close();
+        }
     }
 
     // ---------------------------------------------------------------- share path hooks
@@ -178,6 +196,9 @@ public final class StratifierProcess {
         }
         if (shareLog != null) {
             shareLog.record(s, r, now);
+        }
+        if (ckdb != null) {
+            ckdb.share(s, r, now);
         }
     }
 
@@ -214,6 +235,9 @@ public final class StratifierProcess {
             long height = u.job().base().height();
             double diff = u.job().base().networkDiff();
             network.template(height, diff, now);
+            if (ckdb != null) {
+                ckdb.workinfo(u.job().base());
+            }
             metrics.templateReceived(height, diff, now);
             if (u.newBlock()) {
                 Log.notice("New block: height %d, network difficulty %.6g (%s, %s)", height, diff, reason, node);
@@ -236,7 +260,10 @@ public final class StratifierProcess {
         }
 
         @Override
-        public void blockResult(BlockSubmission b, boolean accepted, String reason, String node) {
+        public void blockResult(BlockSubmission b, boolean accepted, boolean confirmed, String reason, String node) {
+            if (ckdb != null) {
+                ckdb.blockResult(b.hash(), accepted, confirmed);
+            }
             FoundBlock f = blocks.result(b.hash(), b.height(), accepted, Instant.now());
             metrics.blockSubmitted(accepted);
             String worker = f.worker() == null ? "?" : f.worker();
@@ -284,6 +311,9 @@ public final class StratifierProcess {
             o.put("pending_blocks", generator.pendingBlocks());
             o.put("dropped_lines", connector.droppedLines());
             o.put("status_file", status.poolFile().toString());
+            if (ckdb != null) {
+                o.set("ckdb", ckdb.status());
+            }
             return o;
         }
 

@@ -7,6 +7,7 @@ import org.jckpool.stratifier.stats.WorkerStats;
 import org.jckpool.stratifier.vardiff.Vardiff;
 import org.jckpool.stratifier.work.WorkBase;
 
+import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -42,6 +43,10 @@ public final class ClientSession {
     private boolean dropped;
     private WorkBase payoutBase;
     private WorkBase.Payout payout;
+    private ArrayDeque<StratumRequest> heldDuringAuth;
+    private long authAttempt;
+    private long authStartedMillis;
+    private Runnable authTimeout;
 
     public ClientSession(long clientId, String address, int serverIndex, Vardiff vardiff, long nowMillis) {
         this.clientId = clientId;
@@ -180,6 +185,50 @@ public final class ClientSession {
         if (d > bestShare) {
             bestShare = d;
         }
+    }
+
+    /**
+     * An asynchronous authorisation starts: later requests are held until it ends; {@code onTimeout} is what the
+     * engine runs when it waited too long. @return the attempt number
+     */
+    public long beginAuth(long nowMillis, Runnable onTimeout) {
+        heldDuringAuth = new ArrayDeque<>();
+        authStartedMillis = nowMillis;
+        authTimeout = onTimeout;
+        return ++authAttempt;
+    }
+
+    public Runnable authTimeout() {
+        return authTimeout;
+    }
+
+    public boolean authPending() {
+        return heldDuringAuth != null;
+    }
+
+    public long authAttempt() {
+        return authAttempt;
+    }
+
+    public long authStartedMillis() {
+        return authStartedMillis;
+    }
+
+    /** Keeps a request for after the pending authorisation; false when {@code max} are already held. */
+    public boolean hold(StratumRequest r, int max) {
+        if (heldDuringAuth.size() >= max) {
+            return false;
+        }
+        heldDuringAuth.addLast(r);
+        return true;
+    }
+
+    /** Ends the pending authorisation; returns the requests held meanwhile, oldest first. */
+    public ArrayDeque<StratumRequest> endAuth() {
+        ArrayDeque<StratumRequest> held = heldDuringAuth;
+        heldDuringAuth = null;
+        authTimeout = null;
+        return held == null ? new ArrayDeque<>() : held;
     }
 
     public boolean dropped() {

@@ -76,6 +76,11 @@ public final class Vardiff {
         return change(target, nowMillis);
     }
 
+    /** Forgets a suggested floor (ckdb cleared a worker's default difficulty); the current difficulty stays. */
+    public void clearSuggested() {
+        suggested = 0;
+    }
+
     /**
      * Caps the current difficulty at the network difficulty (new template). Returns the new difficulty or NaN.
      */

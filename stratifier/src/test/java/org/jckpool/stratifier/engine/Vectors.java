@@ -57,7 +57,7 @@ public final class Vectors {
                 Hex.decode(P2WPKH), RESOLVER);
     }
 
-    static JsonNode json(String s) {
+    public static JsonNode json(String s) {
         try {
             return MAPPER.readTree(s);
         } catch (Exception e) {

@@ -48,8 +48,9 @@ class GeneratorLinkTest {
         }
 
         @Override
-        public void blockResult(BlockSubmission s, boolean accepted, String reason, String node) {
-            heard.add("result " + s.hash() + " " + s.height() + " " + accepted + " " + reason);
+        public void blockResult(BlockSubmission s, boolean accepted, boolean confirmed, String reason, String node) {
+            heard.add("result " + s.hash() + " " + s.height() + " " + accepted + " " + reason
+                    + (confirmed ? " confirmed" : ""));
         }
     };
 
@@ -104,7 +105,7 @@ class GeneratorLinkTest {
 
         streams.get(0).send("{\"method\":\"submitblock.result\",\"id\":" + submit.path("id").asLong()
                 + ",\"result\":{\"accepted\":true,\"reason\":null,\"node\":\"n1\",\"confirmed\":true}}");
-        assertThat(waitFor(() -> heard.contains("result hash1 5 true null"))).as("%s", heard).isTrue();
+        assertThat(waitFor(() -> heard.contains("result hash1 5 true null confirmed"))).as("%s", heard).isTrue();
         assertThat(link.pendingBlocks()).isZero();
         // an answer nobody asked for is ignored
         streams.get(0).send("{\"method\":\"submitblock.result\",\"id\":999,\"result\":{\"accepted\":true}}");
