@@ -41,9 +41,9 @@ public final class StatusFiles {
         ObjectNode third = MAPPER.createObjectNode();
         double accepted = pool.acceptedDiff();
         third.put("diff", networkDiff > 0 ? round(accepted / networkDiff * 100, 1e6) : 0.0);
-        third.put("accepted", (long) accepted);
-        third.put("rejected", (long) pool.rejectedDiff());
-        third.put("bestshare", (long) pool.bestShare());
+        putDiff(third, "accepted", accepted);
+        putDiff(third, "rejected", pool.rejectedDiff());
+        putDiff(third, "bestshare", pool.bestShare());
         third.put("SPS1m", round(pool.sps(RateWindow.M1, nowMillis), 1e3));
         third.put("SPS5m", round(pool.sps(RateWindow.M5, nowMillis), 1e3));
         third.put("SPS15m", round(pool.sps(RateWindow.M15, nowMillis), 1e3));
@@ -57,9 +57,9 @@ public final class StatusFiles {
         o.put("lastupdate", nowMillis / 1000);
         o.put("lastshare", user.lastShareMillis() / 1000);
         o.put("workers", user.workers().size());
-        o.put("shares", (long) user.acceptedDiff());
+        putDiff(o, "shares", user.acceptedDiff());
         o.put("bestshare", user.bestShare());
-        o.put("bestever", (long) user.bestEver());
+        putDiff(o, "bestever", user.bestEver());
         o.put("authorised", user.authorisedMillis() / 1000);
         ArrayNode arr = o.putArray("worker");
         for (WorkerStats w : user.workers()) {
@@ -68,9 +68,9 @@ public final class StatusFiles {
             putRates(wn, w, nowMillis);
             wn.put("lastupdate", nowMillis / 1000);
             wn.put("lastshare", w.lastShareMillis() / 1000);
-            wn.put("shares", (long) w.acceptedDiff());
+            putDiff(wn, "shares", w.acceptedDiff());
             wn.put("bestshare", w.bestShare());
-            wn.put("bestever", (long) w.bestEver());
+            putDiff(wn, "bestever", w.bestEver());
         }
         try {
             return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n";
@@ -158,6 +158,18 @@ public final class StatusFiles {
             }
         }
         return m;
+    }
+
+    /**
+     * ckpool writes share sums and best shares as integers; with fractional difficulties (regtest, lottery
+     * miners) that would print 0, so values below 1e6 that are not whole keep six significant digits.
+     */
+    private static void putDiff(ObjectNode o, String key, double v) {
+        if (v >= 1e6 || v == Math.rint(v)) {
+            o.put(key, (long) v);
+        } else {
+            o.put(key, new java.math.BigDecimal(v).round(new java.math.MathContext(6)).doubleValue());
+        }
     }
 
     private static double round(double v, double scale) {

@@ -119,6 +119,22 @@ class StatsTest {
     }
 
     @Test
+    void fractionalShareSumsAreNotTruncatedToZero() throws Exception {
+        PoolStats p = new PoolStats(0);
+        for (int i = 1; i <= 73; i++) {
+            p.accepted(0.001, 0.0042 + i * 1e-5, i * 1000L);
+        }
+        JsonNode c = M.readTree(StatusFiles.renderPool(p, new StatusFiles.PoolCounts(1, 1, 0, 0), 0.0039, 73_000)
+                .split("\n")[2]);
+        assertThat(c.get("accepted").asDouble()).isCloseTo(0.073, within(1e-9));
+        assertThat(c.get("bestshare").asDouble()).isCloseTo(0.00493, within(1e-9));
+        PoolStats back = new PoolStats(74_000);
+        assertThat(StatusFiles.restorePool(back, StatusFiles.renderPool(p, new StatusFiles.PoolCounts(1, 1, 0, 0),
+                0.0039, 73_000), 74_000)).isTrue();
+        assertThat(back.acceptedDiff()).isCloseTo(0.073, within(1e-9));
+    }
+
+    @Test
     void poolStatusRoundTrip() {
         PoolStats p = new PoolStats(0);
         for (int i = 1; i <= 600; i++) {
