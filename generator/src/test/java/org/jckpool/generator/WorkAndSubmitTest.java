@@ -1,5 +1,6 @@
 package org.jckpool.generator;
 
+import org.jckpool.simnode.BlockFromTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -124,7 +125,7 @@ class WorkAndSubmitTest {
         gen = sims.generator(Nodes.settings(List.of(Nodes.btcd(a), Nodes.btcd(b)), null));
         gen.start();
         assertThat(Nodes.waitFor(() -> !sims.templates.isEmpty(), 5000)).isTrue();
-        TestBlocks good = TestBlocks.fromTemplate(gen.getbase().get("template"));
+        BlockFromTemplate good = BlockFromTemplate.fromTemplate(gen.getbase().get("template"));
         String hex = good.hex();
         a.setMode(org.jckpool.simnode.FailureMode.HANG);
         long t0 = System.currentTimeMillis();
@@ -150,14 +151,14 @@ class WorkAndSubmitTest {
         assertThat(Nodes.waitFor(() -> !sims.templates.isEmpty(), 5000)).isTrue();
         JsonNode t = gen.getbase().get("template");
 
-        TestBlocks greedy = TestBlocks.fromTemplate(t);
+        BlockFromTemplate greedy = BlockFromTemplate.fromTemplate(t);
         greedy.value += 1;
         SubmitOutcome bad = gen.submitter().submit(greedy.hex(), null, -1).get(20, TimeUnit.SECONDS);
         assertThat(bad.accepted()).isFalse();
         assertThat(bad.reason()).isEqualTo("bad-cb-amount");
         assertThat(bad.confirmed()).isFalse();
 
-        TestBlocks good = TestBlocks.fromTemplate(t);
+        BlockFromTemplate good = BlockFromTemplate.fromTemplate(t);
         String hash = Hex.toRpc(good.build().hash());
         SubmitOutcome ok = gen.submitter().submit(good.hex(), hash, 1).get(20, TimeUnit.SECONDS);
         assertThat(ok.accepted()).isTrue();
@@ -186,7 +187,7 @@ class WorkAndSubmitTest {
         gen = sims.generator(Nodes.settings(List.of(Nodes.btcd(a)), null));
         gen.start();
         assertThat(Nodes.waitFor(() -> !sims.templates.isEmpty(), 5000)).isTrue();
-        TestBlocks good = TestBlocks.fromTemplate(gen.getbase().get("template"));
+        BlockFromTemplate good = BlockFromTemplate.fromTemplate(gen.getbase().get("template"));
         a.setMode(org.jckpool.simnode.FailureMode.HTTP500);
         var pending = gen.submitter().submit(good.hex(), null, -1);
         Thread.sleep(300);
@@ -259,7 +260,7 @@ class WorkAndSubmitTest {
         assertThat(next(in, "template", reason("update")).get("params").get("template").get("height").asLong())
                 .isEqualTo(1);
 
-        TestBlocks good = TestBlocks.fromTemplate(tmpl.get("params").get("template"));
+        BlockFromTemplate good = BlockFromTemplate.fromTemplate(tmpl.get("params").get("template"));
         ObjectNode submit = Json.object();
         submit.put("method", "submitblock");
         submit.put("id", 7);

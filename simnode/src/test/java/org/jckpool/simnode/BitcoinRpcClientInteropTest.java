@@ -26,7 +26,7 @@ class BitcoinRpcClientInteropTest {
                     RpcCredentials.cookieFile(node.cookieFile()), Duration.ofSeconds(2), Duration.ofMillis(1500))) {
                 JsonNode template = client.getBlockTemplate();
                 assertThat(template.get("transactions")).hasSize(2);
-                TestBlocks block = TestBlocks.fromTemplate(template);
+                BlockFromTemplate block = BlockFromTemplate.fromTemplate(template);
                 String hex = block.hex();
                 assertThat(client.submitBlock(hex)).isNull();
                 assertThat(client.getBlockCount()).isEqualTo(1);

@@ -109,7 +109,7 @@ class NodeServicesTest {
             Thread.sleep(50);
         }
         assertThat(rpc.call("getblockcount").asLong()).isGreaterThanOrEqualTo(2);
-        TestBlocks late = TestBlocks.fromTemplate(t);
+        BlockFromTemplate late = BlockFromTemplate.fromTemplate(t);
         assertThat(rpc.call("submitblock", late.hex()).asText()).isIn("inconclusive", "time-too-old");
     }
 

@@ -61,8 +61,8 @@ class SubmitBlockTest {
         return rpc.call("submitblock", hex);
     }
 
-    private String submitVariant(Consumer<TestBlocks> breakIt) throws Exception {
-        TestBlocks b = TestBlocks.fromTemplate(template());
+    private String submitVariant(Consumer<BlockFromTemplate> breakIt) throws Exception {
+        BlockFromTemplate b = BlockFromTemplate.fromTemplate(template());
         breakIt.accept(b);
         JsonNode result = submit(b.hex());
         return result.isNull() ? null : result.asText();
@@ -151,7 +151,7 @@ class SubmitBlockTest {
         assertThat(rpc.call("getmininginfo").get("bits").asText()).isEqualTo("1f00ffff");
 
         assertThat(submitVariant(b -> b.bits = 0x207fffffL)).isEqualTo("bad-diffbits");
-        TestBlocks ok = TestBlocks.fromTemplate(template());
+        BlockFromTemplate ok = BlockFromTemplate.fromTemplate(template());
         Block block = ok.build();
         assertThat(Target.meets(block.hash(), Target.fromCompact(0x1f00ffffL))).isTrue();
         assertThat(submit(Hex.encode(block.serialize(true))).isNull()).isTrue();
@@ -164,7 +164,7 @@ class SubmitBlockTest {
         JsonNode t = template();
         List<String> templateTxids = new ArrayList<>();
         t.get("transactions").forEach(tx -> templateTxids.add(tx.get("txid").asText()));
-        TestBlocks b = TestBlocks.fromTemplate(t);
+        BlockFromTemplate b = BlockFromTemplate.fromTemplate(t);
         Block block = b.build();
         assertThat(submit(Hex.encode(block.serialize(true))).isNull()).isTrue();
         String tip = rpc.call("getbestblockhash").asText();
@@ -183,7 +183,7 @@ class SubmitBlockTest {
         assertThat(header.get("nTx").asInt()).isEqualTo(6);
 
         // the block's transactions are spent now: a second block with them is invalid
-        TestBlocks again = TestBlocks.fromTemplate(next);
+        BlockFromTemplate again = BlockFromTemplate.fromTemplate(next);
         again.rawTxs = b.rawTxs;
         again.commitmentScript = Hex.decode(t.get("default_witness_commitment").asText());
         again.value = Script.bip34Height(1).length; // far below the subsidy; amount is not the problem
@@ -200,9 +200,9 @@ class SubmitBlockTest {
         assertThat(submitVariant(b -> b.coinbaseWitness = List.of(new byte[32], new byte[32])))
                 .isEqualTo("bad-witness-nonce-size");
         assertThat(submitVariant(b -> b.commitmentScript = null)).isEqualTo("unexpected-witness");
-        assertThat(submitVariant(b -> b.scriptSigOverride = TestBlocks.concat(Script.bip34Height(2), new byte[] {0})))
+        assertThat(submitVariant(b -> b.scriptSigOverride = BlockFromTemplate.concat(Script.bip34Height(2), new byte[] {0})))
                 .isEqualTo("bad-cb-height");
-        assertThat(submitVariant(b -> b.scriptSigOverride = TestBlocks.concat(Script.bip34Height(1), new byte[100])))
+        assertThat(submitVariant(b -> b.scriptSigOverride = BlockFromTemplate.concat(Script.bip34Height(1), new byte[100])))
                 .isEqualTo("bad-cb-length");
         assertThat(submitVariant(b -> b.scriptSigOverride = Script.bip34Height(1))).isEqualTo("bad-cb-length");
         assertThat(submitVariant(b -> b.bits = 0x207ffffeL)).isEqualTo("bad-diffbits");
@@ -213,16 +213,16 @@ class SubmitBlockTest {
         assertThat(submitVariant(b -> b.rawTxs.add(b.rawTxs.get(b.rawTxs.size() - 1))))
                 .isEqualTo("bad-txns-duplicate");
 
-        TestBlocks highHash = TestBlocks.fromTemplate(template());
+        BlockFromTemplate highHash = BlockFromTemplate.fromTemplate(template());
         assertThat(submit(Hex.encode(highHash.build(false).serialize(true))).asText()).isEqualTo("high-hash");
 
         // a coinbase claiming one satoshi too many is invalid, and stays known as invalid
-        TestBlocks greedy = TestBlocks.fromTemplate(template());
+        BlockFromTemplate greedy = BlockFromTemplate.fromTemplate(template());
         greedy.value += 1;
         String greedyHex = greedy.hex();
         assertThat(submit(greedyHex).asText()).isEqualTo("bad-cb-amount");
         assertThat(submit(greedyHex).asText()).isEqualTo("duplicate-invalid");
-        TestBlocks child = TestBlocks.fromTemplate(template());
+        BlockFromTemplate child = BlockFromTemplate.fromTemplate(template());
         child.prevHash = Block.parse(Hex.decode(greedyHex)).hash();
         child.height = 2;
         child.rawTxs = List.of();
@@ -232,8 +232,8 @@ class SubmitBlockTest {
         assertThat(submit(child.hex()).asText()).isEqualTo("bad-prevblk");
 
         // a wrong BIP34 height is remembered as invalid too; mutations are not
-        TestBlocks wrongHeight = TestBlocks.fromTemplate(template());
-        wrongHeight.scriptSigOverride = TestBlocks.concat(Script.bip34Height(7), new byte[] {0});
+        BlockFromTemplate wrongHeight = BlockFromTemplate.fromTemplate(template());
+        wrongHeight.scriptSigOverride = BlockFromTemplate.concat(Script.bip34Height(7), new byte[] {0});
         String wrongHeightHex = wrongHeight.hex();
         assertThat(submit(wrongHeightHex).asText()).isEqualTo("bad-cb-height");
         assertThat(submit(wrongHeightHex).asText()).isEqualTo("duplicate-invalid");
@@ -258,12 +258,12 @@ class SubmitBlockTest {
     void staleAndCompetingBlocksFollowCoreForkChoice() throws Exception {
         start(1, 0);
         JsonNode t1 = template();
-        TestBlocks a = TestBlocks.fromTemplate(t1);
+        BlockFromTemplate a = BlockFromTemplate.fromTemplate(t1);
         Block blockA = a.build();
         assertThat(submit(Hex.encode(blockA.serialize(true))).isNull()).isTrue();
 
         // competitor at the same height on genesis: valid, stored, not the tip
-        TestBlocks b = TestBlocks.fromTemplate(t1);
+        BlockFromTemplate b = BlockFromTemplate.fromTemplate(t1);
         b.extranonce = Hex.decode("00000000000000bb");
         Block blockB = b.build();
         assertThat(submit(Hex.encode(blockB.serialize(true))).asText()).isEqualTo("inconclusive");
@@ -278,7 +278,7 @@ class SubmitBlockTest {
         assertThat(rpc.call("getbestblockhash").asText()).isEqualTo(Hex.toRpc(blockA.hash()));
 
         // a child of B gives B's branch more work: reorg, and the child is accepted
-        TestBlocks c = new TestBlocks();
+        BlockFromTemplate c = new BlockFromTemplate();
         c.height = 2;
         c.value = 5_000_000_000L;
         c.commitmentScript = Witness.commitmentScript(Witness.commitmentHash(List.of()));
@@ -294,7 +294,7 @@ class SubmitBlockTest {
         assertThat(rpc.call("getrawmempool").size()).isGreaterThanOrEqualTo(1);
 
         // a block on the old tip A is now stale
-        TestBlocks stale = TestBlocks.fromTemplate(t1);
+        BlockFromTemplate stale = BlockFromTemplate.fromTemplate(t1);
         stale.height = 2;
         stale.prevHash = blockA.hash();
         stale.rawTxs = List.of();
@@ -307,7 +307,7 @@ class SubmitBlockTest {
     @Test
     void proposalModeChecksWithoutStoring() throws Exception {
         start(1, 0);
-        TestBlocks b = TestBlocks.fromTemplate(template());
+        BlockFromTemplate b = BlockFromTemplate.fromTemplate(template());
         String hex = b.hex();
         JsonNode ok = rpc.call("getblocktemplate", Map.of("mode", "proposal", "data", hex));
         assertThat(ok.isNull()).isTrue();

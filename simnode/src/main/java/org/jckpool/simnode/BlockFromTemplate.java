@@ -15,29 +15,29 @@ import org.jckpool.libpool.bitcoin.Transaction;
 /**
  * Builds a block from a getblocktemplate result the way a pool does (coinbase with BIP34 height, extranonce,
  * payout, witness commitment from default_witness_commitment, the template's transactions), with knobs to break
- * exactly one thing.
+ * exactly one thing. For tests of anything that submits blocks to a node (the simnode's own, the generator's).
  */
-final class TestBlocks {
-    static final byte[] PAYOUT = Hex.decode("0014751e76e8199196d454941c45d1b3a323f1433bd6");
+public final class BlockFromTemplate {
+    public static final byte[] PAYOUT = Hex.decode("0014751e76e8199196d454941c45d1b3a323f1433bd6");
 
-    long height;
-    long value;
-    byte[] commitmentScript;
-    List<byte[]> rawTxs = new ArrayList<>();
-    byte[] prevHash;
-    long time;
-    long bits;
-    int version;
-    byte[] extranonce = Hex.decode("8d3b5a1c00000001");
+    public long height;
+    public long value;
+    public byte[] commitmentScript;
+    public List<byte[]> rawTxs = new ArrayList<>();
+    public byte[] prevHash;
+    public long time;
+    public long bits;
+    public int version;
+    public byte[] extranonce = Hex.decode("8d3b5a1c00000001");
     /** Coinbase witness stack; null = none. */
-    List<byte[]> coinbaseWitness = List.of(new byte[32]);
+    public List<byte[]> coinbaseWitness = List.of(new byte[32]);
     /** Replaces the computed merkle root when set. */
-    byte[] merkleRootOverride;
+    public byte[] merkleRootOverride;
     /** Replaces the scriptSig when set. */
-    byte[] scriptSigOverride;
+    public byte[] scriptSigOverride;
 
-    static TestBlocks fromTemplate(JsonNode t) {
-        TestBlocks b = new TestBlocks();
+    public static BlockFromTemplate fromTemplate(JsonNode t) {
+        BlockFromTemplate b = new BlockFromTemplate();
         b.height = t.get("height").asLong();
         b.value = t.get("coinbasevalue").asLong();
         b.commitmentScript = Hex.decode(t.get("default_witness_commitment").asText());
@@ -51,7 +51,7 @@ final class TestBlocks {
         return b;
     }
 
-    Transaction coinbase() {
+    public Transaction coinbase() {
         byte[] scriptSig = scriptSigOverride != null ? scriptSigOverride
                 : concat(Script.bip34Height(height), Script.push("/jckpool-test/".getBytes()), Script.push(extranonce));
         List<Transaction.Output> outputs = new ArrayList<>();
@@ -65,7 +65,7 @@ final class TestBlocks {
     }
 
     /** The block, with a nonce chosen so that the header meets (or, with {@code valid} false, misses) its bits. */
-    Block build(boolean validPow) {
+    public Block build(boolean validPow) {
         List<Transaction> txs = new ArrayList<>();
         txs.add(coinbase());
         for (byte[] raw : rawTxs) {
@@ -85,15 +85,15 @@ final class TestBlocks {
         }
     }
 
-    Block build() {
+    public Block build() {
         return build(true);
     }
 
-    String hex() {
+    public String hex() {
         return Hex.encode(build().serialize(true));
     }
 
-    static byte[] concat(byte[]... parts) {
+    public static byte[] concat(byte[]... parts) {
         int n = 0;
         for (byte[] p : parts) {
             n += p.length;
