@@ -121,6 +121,14 @@ final class MiningSuite implements AutoCloseable {
         return pool.run(cmd, null);
     }
 
+    /** scripts/testminer with the given arguments (the pool URL is added), running while the test reads its lines. */
+    LineProcess startTestminer(String errName, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(pool.root.resolve("scripts/testminer").toString(), "-o",
+                "stratum+tcp://127.0.0.1:" + stratumPort));
+        cmd.addAll(List.of(args));
+        return pool.startLines(cmd, errName);
+    }
+
     String poolLog() throws IOException {
         Path log = logdir.resolve(name + ".log");
         return Files.exists(log) ? Files.readString(log) : "";

@@ -97,6 +97,14 @@ final class PoolProcesses implements AutoCloseable {
         return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
     }
 
+    /** Starts a long-running command whose stdout is read line by line (stderr to {@code <base>/<errName>}). */
+    LineProcess startLines(List<String> cmd, String errName) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectError(base.resolve(errName).toFile()).start();
+        started.add(p);
+        p.getOutputStream().close();
+        return new LineProcess(p);
+    }
+
     /** scripts/ckpmsg -s base -n name [args...]. */
     Result ckpmsg(String name, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(root.resolve("scripts/ckpmsg").toString(), "-s", base.toString(),

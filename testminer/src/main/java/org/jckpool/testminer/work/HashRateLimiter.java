@@ -5,10 +5,14 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Keeps one hashing thread at or below a given rate by sleeping whenever it is ahead of schedule. With a rate of
- * 0 it never sleeps. The batch size makes the thread check in about 100 times a second when limited.
+ * 0 it never sleeps. The batch size makes the thread check in about 100 times a second when limited. A thread that
+ * fell more than {@link #MAX_LAG_NANOS} behind (a cold JIT, a stopped process, a busy CPU) forgets the debt
+ * rather than running unthrottled to catch up: the rate stays an upper bound over any stretch of time, which is
+ * what a miner "of known speed" needs (vardiff measures the rate over a few seconds).
  */
 public final class HashRateLimiter {
     private static final int UNLIMITED_BATCH = 4096;
+    static final long MAX_LAG_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final double hashesPerSecond;
     private final int batch;
@@ -42,9 +46,12 @@ public final class HashRateLimiter {
         }
         hashes += done;
         long due = startNanos + (long) (hashes * 1e9 / hashesPerSecond);
-        long ahead = due - System.nanoTime();
+        long now = System.nanoTime();
+        long ahead = due - now;
         if (ahead > TimeUnit.MICROSECONDS.toNanos(200)) {
             LockSupport.parkNanos(ahead);
+        } else if (ahead < -MAX_LAG_NANOS) {
+            startNanos = now - (long) (hashes * 1e9 / hashesPerSecond) + MAX_LAG_NANOS;
         }
     }
 }

@@ -7,14 +7,27 @@ import org.junit.jupiter.api.Test;
 class HashRateLimiterTest {
     @Test
     void pacesToTheGivenRate() {
+        long start = System.nanoTime(); // the schedule starts when the limiter is made
         HashRateLimiter limiter = new HashRateLimiter(20_000);
         assertThat(limiter.batchSize()).isEqualTo(200);
-        long start = System.nanoTime();
         for (int i = 0; i < 40; i++) {
             limiter.pace(limiter.batchSize()); // 8000 hashes at 20000 H/s = 0.4 s
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         assertThat(seconds).isBetween(0.35, 1.5);
+    }
+
+    @Test
+    void doesNotBurstToCatchUpAfterFallingBehind() throws InterruptedException {
+        HashRateLimiter limiter = new HashRateLimiter(20_000);
+        limiter.pace(limiter.batchSize());
+        Thread.sleep(500); // behind by ~10000 hashes, e.g. a stopped or starved thread
+        long start = System.nanoTime();
+        for (int i = 0; i < 40; i++) {
+            limiter.pace(limiter.batchSize()); // 8000 hashes at 20000 H/s = 0.4 s, less at most 0.1 s of lag
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertThat(seconds).as("paced, not a catch-up burst").isGreaterThan(0.25);
     }
 
     @Test
