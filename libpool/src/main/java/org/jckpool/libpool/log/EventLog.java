@@ -47,7 +47,10 @@ public final class EventLog implements Closeable {
     public static final String BLOCK_FOUND = "block_found";
     public static final String BLOCK_ACCEPTED = "block_accepted";
     public static final String BLOCK_REJECTED = "block_rejected";
+    public static final String BLOCK_SUBMITTED = "block_submitted";
     public static final String NEW_BLOCK = "new_block";
+    public static final String VARDIFF = "vardiff";
+    public static final String NODE_STATUS = "node_status";
     public static final String NODE_DOWN = "node_down";
     public static final String NODE_UP = "node_up";
     public static final String NODE_FAILOVER = "node_failover";
