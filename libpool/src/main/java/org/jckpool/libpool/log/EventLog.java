@@ -209,7 +209,7 @@ public final class EventLog implements Closeable {
         for (int i = 0; i < namesAndValues.length; i += 2) {
             fields.put(String.valueOf(namesAndValues[i]), namesAndValues[i + 1]);
         }
-        event(type, fields);
+        submit(type, fields);
     }
 
     /** Logs one event with the given fields (reserved names ts, event and process are ignored in it). */
@@ -217,9 +217,14 @@ public final class EventLog implements Closeable {
         if (out == null) {
             return;
         }
+        submit(type, queue == null ? fields : new LinkedHashMap<>(fields)); // the caller may change its map later
+    }
+
+    /** Queues (asynchronous log) or writes an event whose field map nobody else holds. */
+    private void submit(String type, Map<String, ?> fields) {
         BlockingQueue<Pending> q = queue;
         if (q != null) {
-            if (closed || !q.offer(new Pending(clock.instant(), type, new LinkedHashMap<>(fields)))) {
+            if (closed || !q.offer(new Pending(clock.instant(), type, fields))) {
                 queueDropped.incrementAndGet();
             }
             return;
