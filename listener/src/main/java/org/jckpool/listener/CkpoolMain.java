@@ -12,7 +12,9 @@ import java.util.concurrent.Callable;
 import org.jckpool.libpool.config.ConfigException;
 import org.jckpool.libpool.config.ConfigLoader;
 import org.jckpool.libpool.config.PoolConfig;
+import org.jckpool.libpool.log.EventLog;
 import org.jckpool.libpool.log.Log;
+import org.jckpool.libpool.process.ChildRuntime;
 import org.jckpool.libpool.process.SocketDirs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -117,6 +119,7 @@ public final class CkpoolMain implements Callable<Integer> {
         } catch (IOException e) {
             return fail("cannot open log file in " + cfg.logdir() + ": " + e.getMessage());
         }
+        EventLog.setGlobal(ChildRuntime.openEventLog(cfg, "listener"));
         SuiteSettings s = new SuiteSettings(instance, dir, cfgPath, loglevel, group, quiet, killOld, btcsolo,
                 logShares, proxy, passthrough);
         try {

@@ -19,6 +19,7 @@ import org.jckpool.libpool.ipc.CommandTable;
 import org.jckpool.libpool.ipc.ControlClient;
 import org.jckpool.libpool.ipc.ControlServer;
 import org.jckpool.libpool.json.Json;
+import org.jckpool.libpool.log.EventLog;
 import org.jckpool.libpool.log.Log;
 import org.jckpool.libpool.process.ChildRuntime;
 import org.jckpool.libpool.process.PidFile;
@@ -78,6 +79,7 @@ final class Supervisor {
         commands.text("update", this::forwardToStratifier);
         commands.text("reconnect", this::forwardToStratifier);
         commands.json("stats", p -> stats());
+        commands.json("restarts", p -> restarts());
     }
 
     private static RestartPolicy policy() {
@@ -106,6 +108,7 @@ final class Supervisor {
         Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "ckpool-exit"));
         Log.notice("%s listener started, pid %d, socket dir %s", settings.name(), ProcessHandle.current().pid(),
                 sockdir());
+        EventLog.global().event(EventLog.PROCESS_START, "pid", ProcessHandle.current().pid(), "name", settings.name());
         synchronized (lifecycle) {
             for (ManagedChild c : children) {
                 if (!stopping) {
@@ -160,6 +163,7 @@ final class Supervisor {
         c.proc = p;
         c.started = Instant.now();
         Log.notice("Started %s, pid %d", c.process, p.pid());
+        EventLog.global().event(EventLog.CHILD_START, "child", c.process, "pid", p.pid(), "restarts", c.restarts.get());
         p.onExit().thenAccept(exited -> onChildExit(c, exited));
     }
 
@@ -182,6 +186,8 @@ final class Supervisor {
             return;
         }
         Log.warning("Child %s (pid %d) died with exit status %d", c.process, exited.pid(), exited.exitValue());
+        EventLog.global().event(EventLog.CHILD_EXIT, "child", c.process, "pid", exited.pid(), "exit_code",
+                exited.exitValue(), "restarts", c.restarts.get());
         Optional<Duration> delay = c.policy.onDeath(System.currentTimeMillis());
         if (delay.isEmpty()) {
             Log.emerg("Child %s died %d times within %d s, stopping %s", c.process, c.policy.maxDeaths(),
@@ -198,6 +204,9 @@ final class Supervisor {
                 try {
                     c.restarts.incrementAndGet();
                     startChild(c);
+                    EventLog.global().event(EventLog.CHILD_RESTART, "child", c.process, "pid", c.pid(), "old_pid",
+                            exited.pid(), "exit_code", exited.exitValue(), "restarts", c.restarts.get(),
+                            "reason", "died");
                 } catch (IOException e) {
                     Log.emerg("Cannot restart %s: %s", c.process, e.getMessage());
                     stopAsync(1);
@@ -221,6 +230,8 @@ final class Supervisor {
                     }
                     c.restarts.incrementAndGet();
                     startChild(c);
+                    EventLog.global().event(EventLog.CHILD_RESTART, "child", c.process, "pid", c.pid(),
+                            "restarts", c.restarts.get(), "reason", "restart command");
                 }
                 for (ManagedChild c : children) {
                     waitForSocket(c);
@@ -303,6 +314,9 @@ final class Supervisor {
         PidFile.removeIfOurs(mainPid());
         scheduler.shutdownNow();
         Log.notice("%s stopped", settings.name());
+        EventLog.global().event(EventLog.PROCESS_STOP, "pid", ProcessHandle.current().pid(), "name", settings.name(),
+                "exit_code", exitCode);
+        EventLog.global().close();
     }
 
     private static void deleteQuietly(Path p) {
@@ -343,6 +357,18 @@ final class Supervisor {
             Log.warning("Could not forward %s to the stratifier: %s", request, e.getMessage());
             return "failed: stratifier not reachable";
         }
+    }
+
+    /**
+     * {@code {"generator":N,"stratifier":N,"connector":N}}: restarts of each child since the listener started.
+     * Cheap (asks no child), so the stratifier polls it for its {@code jckpool_process_restarts_total} metric.
+     */
+    private JsonNode restarts() {
+        ObjectNode o = Json.object();
+        for (ManagedChild c : children) {
+            o.put(c.process, c.restarts.get());
+        }
+        return o;
     }
 
     private JsonNode stats() {

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.jckpool.libpool.log.EventLog;
 import org.jckpool.libpool.log.Log;
 
 /**
@@ -690,6 +691,8 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
         clientCount.set(clients.size());
         accepted.incrementAndGet();
         Log.debug("Connected %s on server %d", client, listener.index);
+        EventLog.global().event(EventLog.CLIENT_CONNECT, "id", client.id, "address", ip, "port", port, "server",
+                listener.index);
         try {
             upstream.connected(client.id, ip, port, listener.index);
         } catch (RuntimeException e) {
@@ -797,6 +800,7 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
         if (level >= 0) {
             Log.log(level, "Dropped %s: %s", client, reason);
         }
+        EventLog.global().event(EventLog.CLIENT_DISCONNECT, "id", client.id, "address", client.ip, "reason", reason);
         try {
             upstream.disconnected(client.id, reason);
         } catch (RuntimeException e) {

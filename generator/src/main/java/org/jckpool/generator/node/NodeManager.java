@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import org.jckpool.libpool.config.BtcdConfig;
+import org.jckpool.libpool.log.EventLog;
 import org.jckpool.libpool.log.Log;
 
 /**
@@ -136,6 +137,7 @@ public final class NodeManager implements AutoCloseable {
             n.markAlive(r.network());
             if (!wasAlive) {
                 Log.notice("%s is live (chain %s)", n, r.network().chainName());
+                EventLog.global().event(EventLog.NODE_UP, "node", n.url(), "chain", r.network().chainName());
             }
             for (var l : tipListeners) {
                 l.accept(n, r.templatePrev());
@@ -144,6 +146,7 @@ public final class NodeManager implements AutoCloseable {
         }
         n.markDead(r.problem());
         if (wasAlive || !Objects.equals(oldProblem, r.problem())) {
+            EventLog.global().event(EventLog.NODE_DOWN, "node", n.url(), "problem", r.problem());
             if (r.addressProblem()) {
                 Log.err("%s not usable: %s", n, r.problem());
             } else {
@@ -164,6 +167,7 @@ public final class NodeManager implements AutoCloseable {
             if (node.alive()) {
                 node.markDead(why);
                 Log.warning("%s failed: %s", node, why);
+                EventLog.global().event(EventLog.NODE_DOWN, "node", node.url(), "problem", why);
             }
         }
         reselect();
@@ -201,6 +205,8 @@ public final class NodeManager implements AutoCloseable {
 
     private void logSwitch(Node before, Node next) {
         long now = System.currentTimeMillis();
+        EventLog.global().event(EventLog.NODE_FAILOVER, "from", before == null ? null : before.url(), "to",
+                next == null ? null : next.url(), "problem", before == null ? null : before.problem());
         if (next == null) {
             noNodeSinceMillis = now;
             lastReminderMillis = now;

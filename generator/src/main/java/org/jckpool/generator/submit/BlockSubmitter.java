@@ -14,6 +14,7 @@ import org.jckpool.generator.node.NodeManager;
 import org.jckpool.libpool.bitcoin.Block;
 import org.jckpool.libpool.bitcoin.ByteReader;
 import org.jckpool.libpool.bitcoin.Hex;
+import org.jckpool.libpool.log.EventLog;
 import org.jckpool.libpool.log.Log;
 import org.jckpool.libpool.rpc.RpcException;
 
@@ -120,12 +121,16 @@ public final class BlockSubmitter implements AutoCloseable {
             Log.warning("BLOCK ACCEPTED! %s at height %d by %s%s%s", hash, h, accept.node().url(),
                     accept.reason() == null ? "" : " (" + accept.reason() + ")",
                     confirmed ? ", confirmed in the chain" : ", NOT confirmed by getblockhash");
+            EventLog.global().event(EventLog.BLOCK_SUBMITTED, "hash", hash, "height", h, "result", "accepted",
+                    "node", accept.node().url(), "confirmed", confirmed);
             return new SubmitOutcome(true, accept.reason(), accept.node().url(), confirmed);
         }
         rejected.incrementAndGet();
         NodeAnswer why = reject != null ? reject : silent;
         String reason = why == null ? "no node to submit to" : why.reason();
         Log.err("BLOCK REJECTED! %s at height %d: %s (%s)", hash, h, reason, why == null ? "-" : why.node().url());
+        EventLog.global().event(EventLog.BLOCK_SUBMITTED, "hash", hash, "height", h, "result", "rejected",
+                "reason", reason, "node", why == null ? null : why.node().url());
         return new SubmitOutcome(false, reason, why == null ? null : why.node().url(), false);
     }
 

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.jckpool.generator.node.Node;
 import org.jckpool.generator.node.NodeManager;
 import org.jckpool.generator.node.TemplateShape;
+import org.jckpool.libpool.log.EventLog;
 import org.jckpool.libpool.log.Log;
 import org.jckpool.libpool.rpc.RpcException;
 
@@ -130,6 +131,8 @@ public final class TemplateFetcher implements AutoCloseable {
         if (Template.NEWBLOCK.equals(reason) || Template.START.equals(reason)) {
             Log.notice("New template from %s: height %d, prev %s, %d transactions (%s)", out.node(), out.height(),
                     out.prevHash(), out.body().path("transactions").size(), reason);
+            EventLog.global().event(EventLog.NEW_BLOCK, "height", out.height(), "prev_hash", out.prevHash(), "node",
+                    out.node(), "reason", reason);
         } else {
             Log.info("Template from %s: height %d, %d transactions (%s)", out.node(), out.height(),
                     out.body().path("transactions").size(), reason);

@@ -18,6 +18,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,6 +31,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * Turned on by the config key {@code "logjson": true}; when off, {@link #disabled()} swallows events at no
  * cost. Writing never throws to the caller: an I/O failure is reported once on stderr and counted in
  * {@link #dropped()}. Thread-safe; each line is written and flushed whole.
+ *
+ * <p>{@link #forConfig} (what the processes use) returns an asynchronous log: {@link #event} only copies the
+ * fields and offers them to a bounded queue that one daemon thread encodes and writes, so a hot thread (the
+ * connector's I/O loop, the share path) never waits on the disk. When the queue is full the event is dropped
+ * and counted in {@link #queueDropped()} instead of blocking. Each process installs its log with
+ * {@link #setGlobal} so call sites stay one-liners: {@code EventLog.global().event(...)}.
  */
 public final class EventLog implements Closeable {
 
@@ -38,7 +47,10 @@ public final class EventLog implements Closeable {
     public static final String BLOCK_FOUND = "block_found";
     public static final String BLOCK_ACCEPTED = "block_accepted";
     public static final String BLOCK_REJECTED = "block_rejected";
+    public static final String BLOCK_SUBMITTED = "block_submitted";
     public static final String NEW_BLOCK = "new_block";
+    public static final String VARDIFF = "vardiff";
+    public static final String NODE_STATUS = "node_status";
     public static final String NODE_DOWN = "node_down";
     public static final String NODE_UP = "node_up";
     public static final String NODE_FAILOVER = "node_failover";
@@ -61,7 +73,32 @@ public final class EventLog implements Closeable {
     private final Path file;
     private final Clock clock;
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong queueDropped = new AtomicLong();
     private volatile boolean failed;
+    /** Pending events of an asynchronous log, else null. */
+    private BlockingQueue<Pending> queue;
+    private Thread writer;
+    private volatile boolean closed;
+
+    /** Default capacity of the asynchronous queue. */
+    public static final int DEFAULT_QUEUE = 8192;
+
+    private static volatile EventLog global = disabled();
+
+    private record Pending(Instant ts, String type, Map<String, ?> fields) {
+    }
+
+    private static final Pending END = new Pending(Instant.EPOCH, "", Map.of());
+
+    /** The process's event log (disabled until {@link #setGlobal} is called). */
+    public static EventLog global() {
+        return global;
+    }
+
+    /** Installs the process's event log for {@link #global()}. */
+    public static void setGlobal(EventLog log) {
+        global = log == null ? disabled() : log;
+    }
 
     private EventLog(String process, OutputStream out, Path file, Clock clock) {
         this.process = process;
@@ -91,9 +128,54 @@ public final class EventLog implements Closeable {
         return new EventLog(process, stream, file, clock);
     }
 
-    /** {@link #open} when {@code enabled} (the "logjson" key), else {@link #disabled()}. */
+    /** An asynchronous log (see the class comment) over {@link #open}, with a queue of {@code capacity} events. */
+    public static EventLog openAsync(Path logDir, String process, int capacity) throws IOException {
+        return open(logDir, process).startWriter(capacity);
+    }
+
+    /** {@link #openAsync} when {@code enabled} (the "logjson" key), else {@link #disabled()}. */
     public static EventLog forConfig(boolean enabled, Path logDir, String process) throws IOException {
-        return enabled ? open(logDir, process) : disabled();
+        return enabled ? openAsync(logDir, process, DEFAULT_QUEUE) : disabled();
+    }
+
+    /** An asynchronous log over any stream (tests use a stream that stalls like a hung disk). */
+    static EventLog asyncOver(OutputStream out, String process, int capacity) {
+        return new EventLog(process, out, null, Clock.systemUTC()).startWriter(capacity);
+    }
+
+    private EventLog startWriter(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("event queue capacity must be positive: " + capacity);
+        }
+        queue = new ArrayBlockingQueue<>(capacity);
+        writer = new Thread(this::drain, process + "-events");
+        writer.setDaemon(true);
+        writer.start();
+        return this;
+    }
+
+    private void drain() {
+        try {
+            while (true) {
+                Pending p = queue.take();
+                if (p == END) {
+                    return;
+                }
+                write(p.ts(), p.type(), p.fields());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** True when events are queued and written by a background thread. */
+    public boolean asynchronous() {
+        return queue != null;
+    }
+
+    /** Events dropped because the asynchronous queue was full (the caller was never made to wait). */
+    public long queueDropped() {
+        return queueDropped.get();
     }
 
     public boolean enabled() {
@@ -127,7 +209,7 @@ public final class EventLog implements Closeable {
         for (int i = 0; i < namesAndValues.length; i += 2) {
             fields.put(String.valueOf(namesAndValues[i]), namesAndValues[i + 1]);
         }
-        event(type, fields);
+        submit(type, fields);
     }
 
     /** Logs one event with the given fields (reserved names ts, event and process are ignored in it). */
@@ -135,15 +217,31 @@ public final class EventLog implements Closeable {
         if (out == null) {
             return;
         }
+        submit(type, queue == null ? fields : new LinkedHashMap<>(fields)); // the caller may change its map later
+    }
+
+    /** Queues (asynchronous log) or writes an event whose field map nobody else holds. */
+    private void submit(String type, Map<String, ?> fields) {
+        BlockingQueue<Pending> q = queue;
+        if (q != null) {
+            if (closed || !q.offer(new Pending(clock.instant(), type, fields))) {
+                queueDropped.incrementAndGet();
+            }
+            return;
+        }
+        write(clock.instant(), type, fields);
+    }
+
+    private void write(Instant now, String type, Map<String, ?> fields) {
         byte[] line;
         try {
-            line = encode(clock.instant(), type, fields);
+            line = encode(now, type, fields);
         } catch (IOException | RuntimeException e) {
             // A field Jackson cannot write: keep the event, with the field as text.
             Map<String, Object> asText = new LinkedHashMap<>();
             fields.forEach((k, v) -> asText.put(k, String.valueOf(v)));
             try {
-                line = encode(clock.instant(), type, asText);
+                line = encode(now, type, asText);
             } catch (IOException e2) {
                 dropped.incrementAndGet();
                 return;
@@ -193,11 +291,27 @@ public final class EventLog implements Closeable {
         return buffer.toByteArray();
     }
 
+    /** Writes what is queued (waiting up to a second for an asynchronous log), then closes the file. */
     @Override
-    public synchronized void close() {
+    public void close() {
         if (out == null) {
             return;
         }
+        if (queue != null && !closed) {
+            closed = true;
+            try {
+                if (queue.offer(END, 1, TimeUnit.SECONDS)) {
+                    writer.join(1_000);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        closed = true;
+        closeFile();
+    }
+
+    private synchronized void closeFile() {
         try {
             out.close();
         } catch (IOException e) {

@@ -17,6 +17,7 @@ import org.jckpool.libpool.config.PoolConfig;
 import org.jckpool.libpool.ipc.CommandTable;
 import org.jckpool.libpool.ipc.ControlServer;
 import org.jckpool.libpool.json.Json;
+import org.jckpool.libpool.log.EventLog;
 import org.jckpool.libpool.log.Log;
 
 /**
@@ -76,7 +77,23 @@ public final class ChildRuntime {
         PoolConfig cfg = ConfigLoader.load(a.config());
         Log.init(process, Path.of(cfg.logdir()).resolve(a.name() + ".log"), a.loglevel());
         SocketDirs.setGroup(a.group());
+        EventLog.setGlobal(openEventLog(cfg, process));
         return new ChildRuntime(process, a, cfg);
+    }
+
+    /**
+     * The process's event log from the config key {@code "logjson"} (boolean, default false): an asynchronous
+     * {@link EventLog} on {@code <logdir>/<process>.events.jsonl}, or a disabled one. A log that cannot be opened
+     * is reported and disabled rather than stopping the process.
+     */
+    public static EventLog openEventLog(PoolConfig cfg, String process) {
+        boolean on = cfg.raw() != null && cfg.raw().path("logjson").asBoolean(false);
+        try {
+            return EventLog.forConfig(on, Path.of(cfg.logdir()), process);
+        } catch (IOException | RuntimeException e) {
+            Log.err("Cannot open the event log in %s: %s", cfg.logdir(), e.getMessage());
+            return EventLog.disabled();
+        }
     }
 
     /** create + setup + start + wait, then exit the JVM: the whole life of a child's main. */
@@ -110,6 +127,7 @@ public final class ChildRuntime {
             ParentWatch.start(System.in, this::requestShutdown);
         }
         Log.notice("%s started, pid %d, socket %s", process, ProcessHandle.current().pid(), socketOf(process));
+        EventLog.global().event(EventLog.PROCESS_START, "pid", ProcessHandle.current().pid());
     }
 
     /** Blocks until shutdown is requested (shutdown command, supervisor gone, or SIGTERM), then cleans up. */
@@ -149,6 +167,9 @@ public final class ChildRuntime {
         }
         PidFile.removeIfOurs(pidFile());
         Log.notice("%s exiting", process);
+        EventLog.global().event(EventLog.PROCESS_STOP, "pid", ProcessHandle.current().pid(),
+                "uptime", uptime().toSeconds());
+        EventLog.global().close();
     }
 
     /** The process name: "generator", "stratifier" or "connector". */

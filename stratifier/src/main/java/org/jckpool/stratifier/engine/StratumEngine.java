@@ -1,6 +1,7 @@
 package org.jckpool.stratifier.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.jckpool.libpool.log.EventLog;
 import org.jckpool.stratifier.session.ClientSession;
 import org.jckpool.stratifier.session.Extranonce1Allocator;
 import org.jckpool.stratifier.session.Replies;
@@ -262,6 +263,8 @@ public final class StratumEngine {
             } else {
                 String why = d == null || d.reason() == null ? "Unauthorised worker" : d.reason();
                 LOG.log(Level.INFO, "client {0} worker {1} refused: {2}", s.clientId, worker, why);
+                EventLog.global().event(EventLog.CLIENT_AUTHORISE, "id", s.clientId, "worker", worker, "ok", false,
+                        "reason", why);
                 out.send(s.clientId, Replies.error(id, "false", 24, why));
             }
             while (!held.isEmpty() && !s.dropped()) {
@@ -282,6 +285,7 @@ public final class StratumEngine {
         WorkerStats ws = us.worker(worker, now);
         s.authorised(worker, user, payout, us, ws);
         LOG.log(Level.INFO, "authorised client {0} worker {1} as user {2}", s.clientId, worker, user);
+        EventLog.global().event(EventLog.CLIENT_AUTHORISE, "id", s.clientId, "worker", worker, "ok", true);
         out.send(s.clientId, Replies.ok(id));
         if (startDiff > 0) {
             s.vardiff().suggest(startDiff, false, networkDiff(), now);
@@ -495,6 +499,8 @@ public final class StratumEngine {
             double d = s.vardiff().onShare(r.assignedDiff(), now, networkDiff());
             if (!Double.isNaN(d)) {
                 LOG.log(Level.INFO, "client {0} difficulty {1} -> {2}", s.clientId, s.vardiff().oldDiff(), d);
+                EventLog.global().event(EventLog.VARDIFF, "id", s.clientId, "worker", s.workerName(), "old_diff",
+                        s.vardiff().oldDiff(), "diff", d);
                 difficultyChanged(s);
             }
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.libpool.config.PoolConfig;
 import org.jckpool.libpool.ipc.FrameStream;
 import org.jckpool.libpool.json.Json;
+import org.jckpool.libpool.log.EventLog;
 import org.jckpool.libpool.log.Log;
 import org.jckpool.libpool.process.ChildRuntime;
 import org.jckpool.stratifier.ckdb.CkdbLink;
@@ -116,6 +117,8 @@ public final class StratifierProcess {
         lastStatusWrite = clock.millis();
         lastUpdateAsk = clock.millis();
         timer.scheduleAtFixedRate(this::everySecond, 1, 1, TimeUnit.SECONDS);
+        RestartWatch restarts = new RestartWatch(rt.socketOf("listener"), metrics::processRestarted);
+        timer.scheduleWithFixedDelay(restarts::poll, 1, RestartWatch.POLL_SECONDS, TimeUnit.SECONDS);
         if (ckdb != null) {
             ckdb.start();
         }
@@ -188,9 +191,13 @@ public final class StratifierProcess {
             metrics.shareAccepted(r.assignedDiff());
         } else {
             metrics.shareRejected(r.reason().rejectReason);
+            EventLog.global().event(EventLog.SHARE_REJECTED, "id", s.clientId, "worker", s.workerName(), "reason",
+                    r.reason().rejectReason, "diff", r.assignedDiff(), "share_diff", r.shareDiff());
         }
         if (r.blockHash() != null) {
             metrics.blockFound();
+            EventLog.global().event(EventLog.BLOCK_FOUND, "hash", r.blockHash(), "height",
+                    r.job() == null ? 0 : r.job().base().height(), "worker", s.workerName(), "diff", r.shareDiff());
             blocks.solved(r.blockHash(), r.job() == null ? 0 : r.job().base().height(), s.workerName(),
                     Instant.ofEpochMilli(now));
         }
@@ -252,6 +259,7 @@ public final class StratifierProcess {
 
         @Override
         public void nodeStatus(JsonNode params) {
+            EventLog.global().event(EventLog.NODE_STATUS, "status", params);
             if (network.nodeStatus(params)) {
                 metrics.nodeFailover();
                 Log.warning("Generator switched to node %s", network.activeNode());
@@ -266,6 +274,8 @@ public final class StratifierProcess {
             }
             FoundBlock f = blocks.result(b.hash(), b.height(), accepted, Instant.now());
             metrics.blockSubmitted(accepted);
+            EventLog.global().event(accepted ? EventLog.BLOCK_ACCEPTED : EventLog.BLOCK_REJECTED, "hash", b.hash(),
+                    "height", b.height(), "worker", f.worker(), "node", node, "confirmed", confirmed, "reason", reason);
             String worker = f.worker() == null ? "?" : f.worker();
             if (accepted) {
                 Log.warning("BLOCK ACCEPTED height %d hash %s worker %s node %s", b.height(), b.hash(), worker, node);
