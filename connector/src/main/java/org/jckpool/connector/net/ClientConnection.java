@@ -28,6 +28,8 @@ final class ClientConnection {
     boolean gotLine;
     /** Set by the stratifier's P frame: the client then receives broadcasts. */
     boolean subscribed;
+    /** Listed for the write after the current round of commands. */
+    boolean flushPending;
 
     /** Bytes of an incomplete line carried over from earlier reads. */
     private byte[] partial;

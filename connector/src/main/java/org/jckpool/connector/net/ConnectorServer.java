@@ -87,6 +87,8 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
     private final AtomicLong linesOut = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
     private final AtomicLong peakQueuedBytes = new AtomicLong();
+    /** Clients given output in the current round of commands; written once the round is over. */
+    private final ArrayList<ClientConnection> pendingFlush = new ArrayList<>();
     private long nextHousekeepingNanos;
     private boolean commandsLeft;
 
@@ -295,6 +297,7 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
                 }
                 wakeupRequested.set(false);
                 commandsLeft = !runCommands();
+                flushPending(System.nanoTime());
                 handleSelected();
                 now = System.nanoTime();
                 if (now - nextHousekeepingNanos >= 0) {
@@ -471,7 +474,9 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
     private static final String QUEUE_FULL = "output queue full";
 
     /**
-     * Queues {@code data} for the client and writes at once when nothing is waiting before it. Returns null, or
+     * Queues {@code data} for the client. Nothing is written here: a client whose queue was empty is noted, and
+     * {@link #flushPending} writes each such client's queue with one gathering write after the round of
+     * commands, so a burst of replies to one miner costs one system call, not one per reply. Returns null, or
      * why the client must be dropped.
      */
     private String enqueue(ClientConnection client, ByteBuffer data, long now) {
@@ -479,31 +484,45 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
             return null;
         }
         int length = data.remaining();
+        if (client.queuedBytes + length > settings.maxQueuedBytes() && client.flushPending) {
+            // the cap is for output the socket refused, not for a burst not yet written: write it first
+            String failure = flush(client, now);
+            if (failure != null) {
+                return failure;
+            }
+        }
         if (client.queuedBytes + length > settings.maxQueuedBytes()) {
             return QUEUE_FULL + ": " + client.queuedBytes + " bytes waiting, cap " + settings.maxQueuedBytes()
                     + " (client not reading)";
         }
         linesOut.incrementAndGet();
-        if (!client.hasQueuedOutput()) {
-            try {
-                int written = client.channel.write(data);
-                bytesOut.addAndGet(written);
-            } catch (IOException e) {
-                return "write failed: " + e.getMessage();
-            }
-            if (!data.hasRemaining()) {
-                return null;
-            }
+        ArrayDeque<ByteBuffer> queue = client.outputQueue();
+        if (queue.isEmpty()) {
             client.lastWriteProgressNanos = now;
-            client.key.interestOps(client.key.interestOps() | SelectionKey.OP_WRITE);
+            if (!client.flushPending) {
+                client.flushPending = true;
+                pendingFlush.add(client);
+            }
         }
-        client.outputQueue().addLast(data);
-        long queued = client.queuedBytes + data.remaining();
-        client.queuedBytes = queued;
-        if (queued > peakQueuedBytes.get()) {
-            peakQueuedBytes.set(queued); // only the I/O thread writes it
-        }
+        queue.addLast(data);
+        client.queuedBytes += length;
         return null;
+    }
+
+    /** Writes the output queued during the last round of commands (see {@link #enqueue}). */
+    private void flushPending(long now) {
+        for (int i = 0; i < pendingFlush.size(); i++) {
+            ClientConnection client = pendingFlush.get(i);
+            client.flushPending = false;
+            if (client.closed || !client.hasQueuedOutput()) {
+                continue;
+            }
+            String failure = flush(client, now);
+            if (failure != null) {
+                closeClient(client, failure, Log.DEBUG);
+            }
+        }
+        pendingFlush.clear();
     }
 
     /** Writes as much queued output as the socket takes. Returns null, or why the client must be dropped. */
@@ -540,11 +559,16 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
         SelectionKey key = client.key;
         if (queue.isEmpty()) {
             client.queuedBytes = 0;
-            if (key.isValid()) {
-                key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
+        } else if (client.queuedBytes > peakQueuedBytes.get()) {
+            peakQueuedBytes.set(client.queuedBytes); // only the I/O thread writes it
+        }
+        if (key.isValid()) {
+            // interestOps(int) queues a selector update even when nothing changes: only call it on a change
+            int ops = key.interestOps();
+            int wanted = queue.isEmpty() ? ops & ~SelectionKey.OP_WRITE : ops | SelectionKey.OP_WRITE;
+            if (wanted != ops) {
+                key.interestOps(wanted);
             }
-        } else if (key.isValid()) {
-            key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
         }
         return null;
     }

@@ -25,13 +25,18 @@ import java.util.function.BooleanSupplier;
  */
 public final class ConnectorLink implements ClientOutbound, ControlServer.StreamAcceptor {
     public static final String PEER = "connector";
-    /** Longest wait for room in the stream's queue before a line is dropped (the stream is then failing). */
-    private static final long SEND_TIMEOUT_MS = 1_000;
+    /**
+     * One wait for room in the stream's queue; the send is retried for as long as the stream stays open, so a
+     * reply is never dropped: a full queue blocks the caller (the stream's reader thread), which stops reading
+     * the connector's frames until the connector has taken replies — back-pressure, not loss.
+     */
+    private static final long SEND_WAIT_SLICE_MS = 1_000;
 
     private final ClientEvents events;
     private final BooleanSupplier ready;
     private volatile FrameStream stream;
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong blocked = new AtomicLong();
     private final AtomicLong streamsOpened = new AtomicLong();
 
     /**
@@ -65,9 +70,17 @@ public final class ConnectorLink implements ClientOutbound, ControlServer.Stream
         return s != null && s.isOpen();
     }
 
-    /** Outbound frames dropped by an open stream (queue full for a second); nothing is counted without a stream. */
+    /**
+     * Outbound frames an open stream refused (only a stream that closes while the frame waits for room); frames
+     * sent while no stream is open are not counted. A full queue blocks rather than drops.
+     */
     public long droppedLines() {
         return dropped.get();
+    }
+
+    /** Times a send found the stream's queue full and had to wait (back-pressure events). */
+    public long blockedSends() {
+        return blocked.get();
     }
 
     public long streamsOpened() {
@@ -98,7 +111,16 @@ public final class ConnectorLink implements ClientOutbound, ControlServer.Stream
 
     private void deliver(byte[] frame) {
         FrameStream s = stream;
-        if (s != null && !s.send(frame, SEND_TIMEOUT_MS, TimeUnit.MILLISECONDS) && s.isOpen()) {
+        if (s == null || s.trySend(frame)) {
+            return;
+        }
+        blocked.incrementAndGet();
+        while (s.isOpen() && !Thread.currentThread().isInterrupted()) {
+            if (s.send(frame, SEND_WAIT_SLICE_MS, TimeUnit.MILLISECONDS)) {
+                return;
+            }
+        }
+        if (stream == s) {
             dropped.incrementAndGet();
         }
     }

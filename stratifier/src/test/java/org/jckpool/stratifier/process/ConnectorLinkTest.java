@@ -164,6 +164,68 @@ class ConnectorLinkTest {
     }
 
     @Test
+    void aConnectorThatStallsForLongerThanTheSendWaitLosesNoReply() throws Exception {
+        // Every line is answered; the fake connector takes nothing for 2.5 s at first, so the stratifier's queue
+        // (8192 frames) stays full for well over a second while 30 000 lines are waiting.
+        int lines = 30_000;
+        ConnectorLink[] link = new ConnectorLink[1];
+        ClientEvents echo = new ClientEvents() {
+            @Override
+            public void connected(long id, String address, int serverIndex) {
+            }
+
+            @Override
+            public void line(long id, String line) {
+                link[0].send(id, "{\"id\":" + line + ",\"result\":true,\"error\":null}");
+            }
+
+            @Override
+            public void disconnected(long id, String reason) {
+            }
+        };
+        link[0] = new ConnectorLink(echo, () -> true);
+        server = ControlServer.open(dir.resolve("stratifier"), r -> null).onStream(link[0]);
+        CountDownLatch firstFrame = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger outOfOrder = new java.util.concurrent.atomic.AtomicInteger();
+        FrameStream c = FrameStream.connect(dir.resolve("stratifier"), "connector", new FrameStream.Listener() {
+            @Override
+            public void onFrame(FrameStream s, byte[] frame) {
+                if (firstFrame.getCount() > 0) {
+                    firstFrame.countDown();
+                    try {
+                        Thread.sleep(2500);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                try {
+                    String body = RelayCodec.decode(frame).bodyText();
+                    int n = answered.getAndIncrement();
+                    if (!body.startsWith("{\"id\":" + n + ",")) {
+                        outOfOrder.incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }, FrameStream.DEFAULT_QUEUE_CAPACITY, 30_000);
+        for (int i = 0; i < lines; i++) {
+            byte[] b = Integer.toString(i).getBytes(StandardCharsets.UTF_8);
+            assertThat(c.send(RelayCodec.line(1, b, 0, b.length))).isTrue();
+        }
+        long end = System.currentTimeMillis() + 20_000;
+        while (answered.get() < lines && System.currentTimeMillis() < end) {
+            Thread.sleep(20);
+        }
+        assertThat(answered.get()).isEqualTo(lines);
+        assertThat(outOfOrder.get()).isZero();
+        assertThat(link[0].droppedLines()).isZero();
+        assertThat(link[0].blockedSends()).isPositive();
+        c.close();
+    }
+
+    @Test
     void asciiLinesAreEncodedLikeTheCodec() {
         String line = "{\"id\":1,\"result\":true}";
         assertThat(ConnectorLink.encodeLine(RelayFrameType.SEND, 0x0102030405060708L, line))

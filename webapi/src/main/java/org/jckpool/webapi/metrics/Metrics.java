@@ -1,5 +1,6 @@
 package org.jckpool.webapi.metrics;
 
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -36,6 +37,8 @@ public final class Metrics {
 
     /** Distinct values per free-text label before further ones are counted as "other". */
     static final int MAX_LABEL_VALUES = 32;
+    /** Distinct raw reject texts whose data point is remembered (the rest are normalised each time). */
+    private static final int MAX_CACHED_REASONS = 256;
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter textWriter = PrometheusTextFormatWriter.create();
@@ -45,6 +48,8 @@ public final class Metrics {
     private final Counter clientConnections;
     private final Counter clientDisconnections;
     private final Counter shares;
+    private volatile CounterDataPoint acceptedShares;
+    private final ConcurrentHashMap<String, CounterDataPoint> rejectedShares = new ConcurrentHashMap<>();
     private final Counter acceptedDifficulty;
     private final Gauge hashrate;
     private final Gauge users;
@@ -174,7 +179,12 @@ public final class Metrics {
     }
 
     public void shareAccepted(double difficulty) {
-        shares.labelValues("accepted", "none").inc();
+        CounterDataPoint point = acceptedShares;
+        if (point == null) {
+            point = shares.labelValues("accepted", "none"); // created on the first accepted share, as before
+            acceptedShares = point;
+        }
+        point.inc();
         if (difficulty > 0 && Double.isFinite(difficulty)) {
             acceptedDifficulty.inc(difficulty);
         }
@@ -182,7 +192,15 @@ public final class Metrics {
 
     /** A rejected share; {@code reason} is free text ("Stale", "Duplicate share", …), normalised to a label. */
     public void shareRejected(String reason) {
-        shares.labelValues("rejected", rejectReasons.label(reason)).inc();
+        // Called per share: the normalised label and its data point are looked up once per reason text.
+        CounterDataPoint point = rejectedShares.get(reason == null ? "" : reason);
+        if (point == null) {
+            point = shares.labelValues("rejected", rejectReasons.label(reason));
+            if (rejectedShares.size() < MAX_CACHED_REASONS) {
+                rejectedShares.put(reason == null ? "" : reason, point);
+            }
+        }
+        point.inc();
     }
 
     // ---- work and blocks ----
