@@ -194,8 +194,8 @@ public final class DbWriter implements AutoCloseable {
                 if (attemptInDoubt) {
                     resolveInDoubt(c, batch);
                 }
-                List<DbOp> todo = outcomeUnknown ? withoutCommitted(c, batch) : batch;
-                write(c, todo, stageShares);
+                List<DbOp> toWrite = outcomeUnknown ? withoutCommitted(c, batch) : batch;
+                write(c, toWrite, stageShares);
                 outcomeUnknown = true;
                 attemptInDoubt = true;
                 c.commit();
@@ -249,11 +249,11 @@ public final class DbWriter implements AutoCloseable {
                     if (attemptInDoubt) {
                         resolveInDoubt(c, one);
                     }
-                    List<DbOp> todo = withoutCommitted(c, one);
+                    List<DbOp> toWrite = withoutCommitted(c, one);
                     if (skip) {
-                        todo = op.source() == null ? List.of() : List.of(DbOp.seqMark(op.source(), op.seq()));
+                        toWrite = op.source() == null ? List.of() : List.of(DbOp.seqMark(op.source(), op.seq()));
                     }
-                    write(c, todo, true);
+                    write(c, toWrite, true);
                     attemptInDoubt = true;
                     c.commit();
                     settleAttempt();
