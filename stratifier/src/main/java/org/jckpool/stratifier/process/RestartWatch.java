@@ -2,6 +2,7 @@ package org.jckpool.stratifier.process;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -26,18 +27,29 @@ final class RestartWatch {
 
     private final Path listenerSocket;
     private final Consumer<String> restarted;
+    private final Consumer<Duration> roundTrip;
     private final Map<String, Long> seen = new HashMap<>();
     private boolean warned;
 
     RestartWatch(Path listenerSocket, Consumer<String> restarted) {
+        this(listenerSocket, restarted, d -> { });
+    }
+
+    /** {@code roundTrip} gets the time each answered request took: the stratifier's listener IPC latency. */
+    RestartWatch(Path listenerSocket, Consumer<String> restarted, Consumer<Duration> roundTrip) {
         this.listenerSocket = listenerSocket;
         this.restarted = restarted;
+        this.roundTrip = roundTrip;
     }
 
     /** Asks the listener once; never throws. */
     void poll() {
         try {
+            long start = System.nanoTime();
             Optional<String> reply = ControlClient.request(listenerSocket, "{\"method\":\"restarts\"}", TIMEOUT_MS);
+            if (reply.isPresent()) {
+                roundTrip.accept(Duration.ofNanos(System.nanoTime() - start));
+            }
             JsonNode counts = reply.map(Json::parseOrNull).orElse(null);
             if (counts == null || !counts.isObject()) {
                 warnOnce("no restart counts from " + listenerSocket + ": " + reply.orElse("no reply"));

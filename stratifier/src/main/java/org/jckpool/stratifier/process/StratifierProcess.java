@@ -117,7 +117,8 @@ public final class StratifierProcess {
         lastStatusWrite = clock.millis();
         lastUpdateAsk = clock.millis();
         timer.scheduleAtFixedRate(this::everySecond, 1, 1, TimeUnit.SECONDS);
-        RestartWatch restarts = new RestartWatch(rt.socketOf("listener"), metrics::processRestarted);
+        RestartWatch restarts = new RestartWatch(rt.socketOf("listener"), metrics::processRestarted,
+                d -> metrics.ipcLatency("listener", d));
         timer.scheduleWithFixedDelay(restarts::poll, 1, RestartWatch.POLL_SECONDS, TimeUnit.SECONDS);
         if (ckdb != null) {
             ckdb.start();

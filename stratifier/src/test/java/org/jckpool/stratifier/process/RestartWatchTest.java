@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jckpool.libpool.ipc.ControlServer;
 import org.jckpool.libpool.json.Json;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +35,23 @@ class RestartWatchTest {
         seen.clear();
         w.apply(Json.parseOrNull("{\"connector\":1}"));
         assertThat(seen).containsExactly("connector");
+    }
+
+    @Test
+    void pollsARealListenerSocketAndReportsTheRoundTrip() throws Exception {
+        Path socket = Files.createTempDirectory("rw").resolve("listener");
+        List<String> seen = new ArrayList<>();
+        List<Duration> trips = new ArrayList<>();
+        ControlServer listener = ControlServer.open(socket,
+                req -> req.contains("restarts") ? "{\"generator\":0,\"stratifier\":0,\"connector\":2}" : null);
+        try {
+            new RestartWatch(socket, seen::add, trips::add).poll();
+        } finally {
+            listener.close();
+        }
+        assertThat(seen).containsExactly("connector", "connector");
+        assertThat(trips).hasSize(1);
+        assertThat(trips.get(0)).isPositive().isLessThan(Duration.ofSeconds(1));
     }
 
     @Test
