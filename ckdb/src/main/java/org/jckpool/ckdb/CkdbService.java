@@ -558,10 +558,7 @@ public final class CkdbService implements AutoCloseable {
         if (msgs == null || !msgs.isArray()) {
             throw new BadRequestException("missing field 'messages' (array)");
         }
-        int accepted = 0;
-        int duplicates = 0;
-        int failed = 0;
-        ArrayNode errors = mapper.createArrayNode();
+        BatchTally tally = new BatchTally();
         synchronized (m) {
             for (JsonNode msg : msgs) {
                 try {
@@ -570,80 +567,81 @@ public final class CkdbService implements AutoCloseable {
                         throw new BadRequestException("message must be {\"method\",\"params\"}");
                     }
                     String cmd = o.get("method").asText().toLowerCase();
-                    if (!isPoolMessage(cmd)) {
-                        throw new BadRequestException("not a pool message: '" + cmd + "'");
-                    }
-                    if (!source.equals(params.path("source").asText())) {
-                        throw new BadRequestException("message source differs from batch source");
-                    }
-                    if (admitAndApply(cmd, params) == Admit.ACCEPTED) {
-                        accepted++;
-                    } else {
-                        duplicates++;
-                    }
+                    tally.admitted(admitPoolMessage(source, cmd, params));
                 } catch (BadRequestException e) {
-                    failed++;
-                    if (errors.size() < 10) {
-                        errors.add(e.getMessage());
-                    }
+                    tally.failed(e.getMessage());
                 }
             }
         }
-        ObjectNode r = mapper.createObjectNode();
-        r.put("accepted", accepted);
-        r.put("duplicates", duplicates);
-        r.put("failed", failed);
-        r.put("durable", writer.durableSeq(source));
-        r.set("errors", errors);
-        return r;
+        return tally.reply(source);
     }
 
+    /** A batch read by {@link BatchReader}'s streaming parser: shares never become JSON trees. */
     private Object batch(BatchReader.Batch b) {
         String source = b.source();
-        int accepted = 0;
-        int duplicates = 0;
-        int failed = 0;
-        ArrayNode errors = mapper.createArrayNode();
+        BatchTally tally = new BatchTally();
         synchronized (m) {
             for (BatchReader.Item item : b.items()) {
                 try {
-                    Admit a;
                     if (item instanceof BatchReader.ShareItem si) {
                         if (!source.equals(si.share().sourceText())) {
                             throw new BadRequestException("message source differs from batch source");
                         }
-                        a = admitAndApplyShare(source, si.share());
+                        tally.admitted(admitAndApplyShare(source, si.share()));
                     } else if (item instanceof BatchReader.TreeItem ti) {
-                        if (!isPoolMessage(ti.method())) {
-                            throw new BadRequestException("not a pool message: '" + ti.method() + "'");
-                        }
-                        if (!source.equals(ti.params().path("source").asText())) {
-                            throw new BadRequestException("message source differs from batch source");
-                        }
-                        a = admitAndApply(ti.method(), ti.params());
+                        tally.admitted(admitPoolMessage(source, ti.method(), ti.params()));
                     } else {
                         throw new BadRequestException(((BatchReader.BadItem) item).reason());
                     }
-                    if (a == Admit.ACCEPTED) {
-                        accepted++;
-                    } else {
-                        duplicates++;
-                    }
                 } catch (BadRequestException e) {
-                    failed++;
-                    if (errors.size() < 10) {
-                        errors.add(e.getMessage());
-                    }
+                    tally.failed(e.getMessage());
                 }
             }
         }
-        ObjectNode r = mapper.createObjectNode();
-        r.put("accepted", accepted);
-        r.put("duplicates", duplicates);
-        r.put("failed", failed);
-        r.put("durable", writer.durableSeq(source));
-        r.set("errors", errors);
-        return r;
+        return tally.reply(source);
+    }
+
+    private Admit admitPoolMessage(String source, String cmd, ObjectNode params) throws BadRequestException {
+        if (!isPoolMessage(cmd)) {
+            throw new BadRequestException("not a pool message: '" + cmd + "'");
+        }
+        if (!source.equals(params.path("source").asText())) {
+            throw new BadRequestException("message source differs from batch source");
+        }
+        return admitAndApply(cmd, params);
+    }
+
+    /** What one batch did, and its reply: counts, the first ten errors, and how far the source is durable. */
+    private final class BatchTally {
+        private int accepted;
+        private int duplicates;
+        private int failed;
+        private final ArrayNode errors = mapper.createArrayNode();
+
+        void admitted(Admit a) {
+            if (a == Admit.ACCEPTED) {
+                accepted++;
+            } else {
+                duplicates++;
+            }
+        }
+
+        void failed(String why) {
+            failed++;
+            if (errors.size() < 10) {
+                errors.add(why);
+            }
+        }
+
+        ObjectNode reply(String source) {
+            ObjectNode r = mapper.createObjectNode();
+            r.put("accepted", accepted);
+            r.put("duplicates", duplicates);
+            r.put("failed", failed);
+            r.put("durable", writer.durableSeq(source));
+            r.set("errors", errors);
+            return r;
+        }
     }
 
     // ---- synchronous pool requests ----
