@@ -57,6 +57,11 @@ public final class TestMinerOptions {
             description = "Stop after this long (0 = run until stopped; load mode: submit phase, 0 = 10 s).")
     public double duration;
 
+    @Option(names = "--warmup", defaultValue = "0", paramLabel = "SECONDS",
+            description = "Load mode: submit this long at --rate before the measured --duration, counting nothing "
+                    + "(warms the JIT of the pool and of this process). Default: ${DEFAULT-VALUE}.")
+    public double warmupSeconds;
+
     @Option(names = "--max-shares", defaultValue = "0", paramLabel = "N",
             description = "Stop after N accepted shares (0 = no limit).")
     public long maxShares;
@@ -122,7 +127,7 @@ public final class TestMinerOptions {
             return "--suggest-diff must be a positive number";
         }
         if (!(hashrateLimit >= 0) || !(duration >= 0) || maxShares < 0 || !(statusInterval >= 0)
-                || !(retryMaxWait >= 0) || maxRetries < 0 || !(drainSeconds >= 0) || !(readyTimeout > 0)) {
+                || !(retryMaxWait >= 0) || maxRetries < 0 || !(drainSeconds >= 0) || !(warmupSeconds >= 0) || !(readyTimeout > 0)) {
             return "numeric options must not be negative";
         }
         if (load) {

@@ -36,8 +36,15 @@ public final class StratumEncoding {
 
     /** 32-bit value as 8 lower-case hex digits, big-endian ("20000000"). */
     public static String hex32(long v) {
-        return String.format("%08x", v & 0xffffffffL);
+        byte[] out = new byte[8];
+        for (int i = 7; i >= 0; i--) {
+            out[i] = (byte) HEX_DIGITS[(int) (v & 0xf)];
+            v >>>= 4;
+        }
+        return new String(out, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
+
+    private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
 
     /** Parses exactly 8 hex digits as an unsigned 32-bit value. */
     public static long parseHex32(String s) {

@@ -87,6 +87,8 @@ class HexAndHashTest {
         assertThat(StratumEncoding.parsePrevHash(StratumEncoding.prevHash(internal))).isEqualTo(internal);
         assertThat(StratumEncoding.hex32(0x20000000L)).isEqualTo("20000000");
         assertThat(StratumEncoding.hex32(0x9546a142L)).isEqualTo("9546a142");
+        assertThat(StratumEncoding.hex32(0L)).isEqualTo("00000000");
+        assertThat(StratumEncoding.hex32(0xabc_0000_00ffL)).as("only the low 32 bits").isEqualTo("000000ff");
         assertThat(StratumEncoding.parseHex32("9546a142")).isEqualTo(2504433986L);
         assertThatThrownBy(() -> StratumEncoding.parseHex32("123")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> StratumEncoding.parseHex32("1234567g")).isInstanceOf(IllegalArgumentException.class);

@@ -26,6 +26,7 @@ public final class LoadMode {
     private final StopSignal stop;
     private final LoadStats stats = new LoadStats();
     private final FanOutTracker fanOut = new FanOutTracker();
+    private long cpuAtMeasureStart;
 
     public LoadMode(TestMinerOptions opt, MinerOutput out, StopSignal stop) {
         this.opt = opt;
@@ -82,20 +83,32 @@ public final class LoadMode {
         long ready = stats.ready.get();
         out.event("LOAD_READY ready=%d of %d after_ms=%.1f", ready, opt.connections, (readyAt - t0) / 1e6);
 
-        // Submit phase.
-        long submitStart = System.nanoTime();
+        // Submit phase: the warm-up (counted nowhere), then the measured part.
+        long warmupStart = System.nanoTime();
+        long submitStart = warmupStart + (long) (opt.warmupSeconds * 1e9);
         long submitEnd = submitStart + (long) (duration * 1e9);
         boolean submitting = ready > 0 && !stop.stopped();
         if (submitting) {
             for (SelectorLoop loop : loops) {
-                loop.startSubmitting(submitStart, submitEnd);
+                loop.startSubmitting(warmupStart, submitStart, submitEnd);
             }
+            boolean measuring = false;
             while (!stop.stopped() && System.nanoTime() < submitEnd) {
-                stop.await(Math.min(POLL_NANOS, Math.max(1, submitEnd - System.nanoTime())));
+                if (!measuring && System.nanoTime() >= submitStart) {
+                    // Marks for scripts that sample other processes over the measured part (scripts/bench).
+                    measuring = true;
+                    cpuAtMeasureStart = processCpuNanos();
+                    out.event("LOAD_MEASURE_START");
+                }
+                long next = measuring ? submitEnd : submitStart;
+                stop.await(Math.min(POLL_NANOS, Math.max(1, next - System.nanoTime())));
                 nextStatus = maybeStatus(nextStatus, statusEvery);
             }
+            if (measuring) {
+                out.event("LOAD_MEASURE_END cpu_s=%.3f", (processCpuNanos() - cpuAtMeasureStart) / 1e9);
+            }
         }
-        long submitStop = Math.min(System.nanoTime(), submitEnd);
+        long submitStop = Math.max(submitStart, Math.min(System.nanoTime(), submitEnd));
         for (SelectorLoop loop : loops) {
             loop.stopSubmitting(submitStop);
         }
@@ -132,6 +145,12 @@ public final class LoadMode {
             return stop.exitCode();
         }
         return ready > 0 ? 0 : 1;
+    }
+
+    /** CPU time of this whole process (all threads), or 0 where the JVM cannot tell. */
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? Math.max(0, sun.getProcessCpuTime()) : 0;
     }
 
     /** Every connection is ready, or has failed for good. */

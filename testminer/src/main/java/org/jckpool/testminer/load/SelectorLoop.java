@@ -21,6 +21,7 @@ import org.jckpool.testminer.TestMinerOptions;
 import org.jckpool.testminer.output.MinerOutput;
 import org.jckpool.testminer.stratum.MalformedMessageException;
 import org.jckpool.testminer.stratum.MiningJob;
+import org.jckpool.testminer.stratum.QuickReply;
 import org.jckpool.testminer.stratum.StratumMessage;
 import org.jckpool.testminer.stratum.StratumRequests;
 import org.jckpool.testminer.stratum.SubmitOutcome;
@@ -53,11 +54,15 @@ final class SelectorLoop implements Runnable {
     private final ByteBuffer readBuf = ByteBuffer.allocateDirect(READ_BUFFER);
     private final List<LoadConnection> withInput = new ArrayList<>();
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Send time recorded for a warm-up submit: answered, but counted nowhere. */
+    private static final long WARMUP_SUBMIT = Long.MIN_VALUE;
 
     final LatencyRecorder latencies = new LatencyRecorder();
     final LatencyRecorder connectTimes = new LatencyRecorder();
 
     private volatile long submitStart;
+    /** Submits sent before this are the warm-up: sent and answered, but not counted. */
+    private volatile long measureStart;
     private volatile long submitEnd = Long.MAX_VALUE;
     private volatile boolean closing;
     /** Set by this loop once it has sent every submit due before the end of the submit phase. */
@@ -84,8 +89,9 @@ final class SelectorLoop implements Runnable {
         this.selector = Selector.open();
     }
 
-    void startSubmitting(long startNanos, long endNanos) {
+    void startSubmitting(long startNanos, long measureNanos, long endNanos) {
         submitEnd = endNanos;
+        measureStart = measureNanos;
         submitStart = startNanos;
         selector.wakeup();
     }
@@ -265,6 +271,12 @@ final class SelectorLoop implements Runnable {
     // ---- messages ----
 
     private void handleLine(LoadConnection c, String line) {
+        QuickReply quick = QuickReply.parse(line);
+        if (quick != null && "mining.submit".equals(c.requestMethods.get(quick.id()))) {
+            c.requestMethods.remove(quick.id());
+            submitAnswered(c, quick.id(), quick.outcome());
+            return;
+        }
         try {
             StratumMessage m = StratumMessage.parse(line);
             if (m.method() != null) {
@@ -286,21 +298,7 @@ final class SelectorLoop implements Runnable {
             return;
         }
         switch (method) {
-            case "mining.submit" -> {
-                Long sent = c.submitSentNanos.remove(id);
-                if (sent != null) {
-                    latencies.record(c.lastReadNanos - sent);
-                    stats.answered.incrementAndGet();
-                    stats.outstanding.decrementAndGet();
-                    stats.lastAnswerNanos.accumulateAndGet(c.lastReadNanos, Math::max);
-                }
-                SubmitOutcome o = SubmitOutcome.of(m);
-                if (o.accepted()) {
-                    stats.accepted.incrementAndGet();
-                } else {
-                    stats.rejected(o.reason());
-                }
-            }
+            case "mining.submit" -> submitAnswered(c, id, SubmitOutcome.of(m));
             case "mining.subscribe" -> {
                 SubscribeResult r = SubscribeResult.parse(m.result());
                 c.extranonce1 = r.extranonce1();
@@ -331,6 +329,25 @@ final class SelectorLoop implements Runnable {
             default -> {
                 // extranonce.subscribe, suggest_difficulty: nothing to do
             }
+        }
+    }
+
+    private void submitAnswered(LoadConnection c, long id, SubmitOutcome o) {
+        Long sent = c.submitSentNanos.remove(id);
+        if (sent == null) {
+            return;
+        }
+        stats.outstanding.decrementAndGet();
+        if (sent == WARMUP_SUBMIT) {
+            return;
+        }
+        latencies.record(c.lastReadNanos - sent);
+        stats.answered.incrementAndGet();
+        stats.lastAnswerNanos.accumulateAndGet(c.lastReadNanos, Math::max);
+        if (o.accepted()) {
+            stats.accepted.incrementAndGet();
+        } else {
+            stats.rejected(o.reason());
         }
     }
 
@@ -447,6 +464,12 @@ final class SelectorLoop implements Runnable {
     }
 
     private void sendDue(long start, long now) {
+        // Submit slots from this one on are measured; which part a submit belongs to goes by its slot, not by
+        // when a loop that fell behind got round to sending it.
+        long firstMeasured = (long) ((measureStart - start) / 1e9 * rate);
+        if (now >= measureStart && scheduled < firstMeasured) {
+            scheduled = firstMeasured; // the warm-up's backlog is not sent as a burst into the measured part
+        }
         long due = (long) ((now - start) / 1e9 * rate) - scheduled;
         for (long i = 0; i < due; i++) {
             if (grinder != null && grinder.saturated()) {
@@ -461,11 +484,12 @@ final class SelectorLoop implements Runnable {
                 scheduled += due - i;
                 return;
             }
+            boolean measured = scheduled >= firstMeasured;
             scheduled++;
             if (grinder != null) {
-                requestValidShare(c);
+                requestValidShare(c, measured);
             } else {
-                sendFakeSubmit(c);
+                sendFakeSubmit(c, measured);
             }
         }
     }
@@ -483,14 +507,15 @@ final class SelectorLoop implements Runnable {
     }
 
     /** A well-formed submit for the current job whose hash will almost surely be above target. */
-    private void sendFakeSubmit(LoadConnection c) {
+    private void sendFakeSubmit(LoadConnection c, boolean measured) {
         long id = c.takeId("mining.submit");
         String en2 = Hex.encode(HeaderBuilder.extranonce2(c.extranonce2Counter++, c.extranonce2Size));
         Long vbits = c.versionMask != 0 ? 0L : null;
-        sendSubmit(c, id, StratumRequests.submit(id, c.worker, c.jobId, en2, c.jobNtime, c.nonceCounter++, vbits));
+        sendSubmit(c, id, StratumRequests.submit(id, c.worker, c.jobId, en2, c.jobNtime, c.nonceCounter++, vbits),
+                measured);
     }
 
-    private void requestValidShare(LoadConnection c) {
+    private void requestValidShare(LoadConnection c, boolean measured) {
         MiningJob job = c.job;
         BigInteger network;
         try {
@@ -503,12 +528,12 @@ final class SelectorLoop implements Runnable {
                 ShareTarget.ofDifficulty(c.jobDifficulty), network, 0);
         byte[] en2 = HeaderBuilder.extranonce2(c.extranonce2Counter++, c.extranonce2Size);
         grinder.request(w, en2, share -> {
-            tasks.add(() -> sendValidShare(c, share));
+            tasks.add(() -> sendValidShare(c, share, measured));
             selector.wakeup();
         });
     }
 
-    private void sendValidShare(LoadConnection c, FoundShare share) {
+    private void sendValidShare(LoadConnection c, FoundShare share, boolean measured) {
         if (share == null) {
             stats.grindFailed.incrementAndGet();
             return;
@@ -518,12 +543,14 @@ final class SelectorLoop implements Runnable {
         }
         long id = c.takeId("mining.submit");
         sendSubmit(c, id, StratumRequests.submit(id, c.worker, share.work().job().jobId(), share.extranonce2Hex(),
-                share.work().job().ntime(), share.nonce(), share.versionBits()));
+                share.work().job().ntime(), share.nonce(), share.versionBits()), measured);
     }
 
-    private void sendSubmit(LoadConnection c, long id, String line) {
-        c.submitSentNanos.put(id, System.nanoTime());
-        stats.sent.incrementAndGet();
+    private void sendSubmit(LoadConnection c, long id, String line, boolean measured) {
+        c.submitSentNanos.put(id, measured ? System.nanoTime() : WARMUP_SUBMIT);
+        if (measured) {
+            stats.sent.incrementAndGet();
+        }
         stats.outstanding.incrementAndGet();
         try {
             c.send(line);

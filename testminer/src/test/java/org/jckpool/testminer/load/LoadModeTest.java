@@ -70,6 +70,25 @@ class LoadModeTest {
     }
 
     @Test
+    void warmupSubmitsAreSentButNotCounted() throws Exception {
+        try (FakePool pool = new FakePool(FakePool.vectorC())) {
+            pool.difficulty = 1;
+            MinerRun run = new MinerRun("--load", "-o", pool.url(), "--connections", "10", "--rate", "200",
+                    "--warmup", "1.5", "--duration", "1", "--drain", "10", "--status-interval", "0");
+            assertThat(run.exitCode(40)).isZero();
+            String submits = run.out.line("LOAD_SUBMITS");
+            long sent = Long.parseLong(value(submits, "sent"));
+            // 1 s measured at 200/s; the pool also saw the ~300 warm-up submits before them.
+            assertThat(sent).isBetween(150L, 250L);
+            assertThat(value(submits, "answered")).isEqualTo(Long.toString(sent));
+            assertThat(value(submits, "unanswered")).isEqualTo("0");
+            assertThat(Double.parseDouble(value(submits, "duration_s"))).isBetween(0.9, 1.2);
+            assertThat(pool.submitList().size()).isBetween((int) sent + 200, (int) sent + 400);
+            assertThat(Long.parseLong(value(run.out.line("LOAD_LATENCY_MS"), "samples"))).isEqualTo(sent);
+        }
+    }
+
+    @Test
     void validModeSubmitsRealShares() throws Exception {
         try (FakePool pool = new FakePool(FakePool.vectorC())) {
             pool.difficulty = 0.000001;

@@ -81,6 +81,8 @@ class VectorCWorkTest {
         String noRolling = StratumRequests.submit(5, "w", "1f", "0000002b", 0x662307b7L, 0x0000000aL, null);
         assertThat(noRolling).isEqualTo(
                 "{\"id\":5,\"method\":\"mining.submit\",\"params\":[\"w\",\"1f\",\"0000002b\",\"662307b7\",\"0000000a\"]}");
+        String odd = StratumRequests.submit(6, "a\"b\\c\n", "1f", "00", 0, 0, null);
+        assertThat(odd).startsWith("{\"id\":6,\"method\":\"mining.submit\",\"params\":[\"a\\\"b\\\\c\\n\",");
     }
 
     @Test
