@@ -1,6 +1,8 @@
 package org.jckpool.libpool.bitcoin;
 
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 
 /** Payout address → scriptPubKey for P2PKH, P2SH (base58check) and segwit v0..v16 (bech32/bech32m). */
 public final class Address {
@@ -51,6 +53,21 @@ public final class Address {
         } catch (AddressException e) {
             return false;
         }
+    }
+
+    /**
+     * The networks on which {@code address} is valid: empty for no address at all; one network for a bech32
+     * address of bc/bcrt; test and signet for tb; test, signet and regtest for a base58 address with the test
+     * version bytes (regtest shares them).
+     */
+    public static Set<Network> networksOf(String address) {
+        Set<Network> out = EnumSet.noneOf(Network.class);
+        for (Network n : Network.values()) {
+            if (isValid(address, n)) {
+                out.add(n);
+            }
+        }
+        return out;
     }
 
     private static byte[] segwitScript(String address, Network net) {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -12,6 +13,9 @@ import java.util.Set;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.jckpool.libpool.bitcoin.Address;
+import org.jckpool.libpool.bitcoin.AddressException;
+import org.jckpool.libpool.bitcoin.Network;
 import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.Log;
 
@@ -22,7 +26,7 @@ import org.jckpool.libpool.log.Log;
  */
 public final class ConfigLoader {
     static final Set<String> KNOWN_KEYS = Set.of("btcd", "btcaddress", "btcsig", "blockpoll", "donation",
-            "nonce1length", "nonce2length", "update_interval", "version_mask", "serverurl", "nodeserver",
+            "donaddress", "nonce1length", "nonce2length", "update_interval", "version_mask", "serverurl", "nodeserver",
             "trusted", "upstream", "mindiff", "startdiff", "highdiff", "maxdiff", "logdir", "maxclients",
             "zmqblock", "proxy", "redirecturl", "useragent", "dropidle");
 
@@ -71,9 +75,12 @@ public final class ConfigLoader {
         }
         int blockpoll = intIn(root, "blockpoll", PoolConfig.DEFAULT_BLOCKPOLL_MS, 1, 3_600_000);
         double donation = doubleIn(root, "donation", 0, 0, 99.9);
-        if (donation < 0.1) {
-            donation = 0; // ckpool ignores dust-sized donations
+        if (donation > 0 && donation < 0.1) {
+            Log.notice("donation %s%% is below ckpool's 0.1%% minimum and counts as 0: no donation is paid",
+                    fmt(donation));
+            donation = 0;
         }
+        String donaddress = donaddress(root, btcaddress);
         int nonce1 = intIn(root, "nonce1length", PoolConfig.DEFAULT_NONCE1LENGTH, 2, 8);
         int nonce2 = intIn(root, "nonce2length", PoolConfig.DEFAULT_NONCE2LENGTH, 2, 8);
         int updateInterval = intIn(root, "update_interval", PoolConfig.DEFAULT_UPDATE_INTERVAL, 1, 86_400);
@@ -119,9 +126,51 @@ public final class ConfigLoader {
         List<String> useragent = strings(root, "useragent");
         int dropidle = intIn(root, "dropidle", 0, 0, Integer.MAX_VALUE);
 
-        return new PoolConfig(btcd, btcaddress, btcsig, blockpoll, donation, nonce1, nonce2, updateInterval,
+        return new PoolConfig(btcd, btcaddress, btcsig, blockpoll, donation, donaddress, nonce1, nonce2, updateInterval,
                 versionMask, serverurl, nodeserver, trusted, upstream, mindiff, startdiff, highdiff, maxdiff,
                 logdir, maxclients, zmqblock, proxy, redirecturl, useragent, dropidle, root.deepCopy());
+    }
+
+    /**
+     * The donation address: a valid address whose network is one of btcaddress's (when btcaddress is an address;
+     * a bad btcaddress is reported by the processes that use it).
+     */
+    private static String donaddress(JsonNode root, String btcaddress) throws ConfigException {
+        String address = optString(root, "donaddress", null);
+        if (address == null) {
+            return null;
+        }
+        JsonNode v = root.get("donaddress");
+        address = address.strip();
+        if (address.isEmpty()) {
+            throw new ConfigException("donaddress", shown(v), "must not be empty (leave the key out for no donation)");
+        }
+        Set<Network> networks = Address.networksOf(address);
+        if (networks.isEmpty()) {
+            String why;
+            try {
+                Address.toScript(address, Network.MAIN);
+                why = "unknown";
+            } catch (AddressException e) {
+                // the value is already in the error message: keep only the reason
+                why = e.getMessage().replace("invalid address \"" + address + "\": ", "");
+            }
+            throw new ConfigException("donaddress", shown(v), "not a Bitcoin address (" + why + ")");
+        }
+        Set<Network> payoutNetworks = btcaddress == null ? Set.of() : Address.networksOf(btcaddress);
+        if (!payoutNetworks.isEmpty() && Collections.disjoint(networks, payoutNetworks)) {
+            throw new ConfigException("donaddress", shown(v), "an address of " + names(networks)
+                    + " but btcaddress is one of " + names(payoutNetworks) + "; both must be of the same network");
+        }
+        return address;
+    }
+
+    private static String names(Set<Network> networks) {
+        StringBuilder sb = new StringBuilder();
+        for (Network n : networks) {
+            sb.append(sb.length() == 0 ? "" : "/").append(n.chainName());
+        }
+        return sb.toString();
     }
 
     private static List<BtcdConfig> btcds(JsonNode v) throws ConfigException {

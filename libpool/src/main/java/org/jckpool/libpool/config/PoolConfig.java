@@ -12,7 +12,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param btcaddress     payout address (null: none; required unless solo -B or a proxy mode)
  * @param btcsig         text put in the coinbase (at most 38 bytes), null for none
  * @param blockpollMs    how often to poll for a new block when no btcd has notify (100 ms)
- * @param donation       percent of the reward donated, 0 or 0.1–99.9 (below 0.1 counts as 0, as ckpool)
+ * @param donation       percent of the coinbase value paid to {@code donaddress}, 0 or 0.1–99.9 (below 0.1 counts
+ *                       as 0, as ckpool); nothing is paid without a {@code donaddress}
+ * @param donaddress     where {@code donation} goes (jckpool's key; ckpool hard-codes its author's address), null for
+ *                       none; a valid address of the same network as {@code btcaddress}
  * @param nonce1length   extranonce1 bytes, 2–8 (4)
  * @param nonce2length   extranonce2 bytes, 2–8 (8)
  * @param updateInterval seconds between stratum updates (30)
@@ -40,6 +43,7 @@ public record PoolConfig(
         String btcsig,
         int blockpollMs,
         double donation,
+        String donaddress,
         int nonce1length,
         int nonce2length,
         int updateInterval,

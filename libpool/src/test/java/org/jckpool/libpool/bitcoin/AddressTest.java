@@ -38,6 +38,21 @@ class AddressTest {
         assertThat(Address.isValid(address, net)).isTrue();
     }
 
+    @Test
+    void networksOfAnAddress() {
+        assertThat(Address.networksOf("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa")).containsExactly(Network.MAIN);
+        assertThat(Address.networksOf("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4")).containsExactly(Network.MAIN);
+        assertThat(Address.networksOf("tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx"))
+                .containsExactlyInAnyOrder(Network.TEST, Network.SIGNET);
+        assertThat(Address.networksOf("bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080"))
+                .containsExactly(Network.REGTEST);
+        assertThat(Address.networksOf("mpXwg4jMtRhuSpVq4xS3HFHmCmWp9NyGKt"))
+                .containsExactlyInAnyOrder(Network.TEST, Network.SIGNET, Network.REGTEST);
+        assertThat(Address.networksOf("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5")).isEmpty();
+        assertThat(Address.networksOf("")).isEmpty();
+        assertThat(Address.networksOf(null)).isEmpty();
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb|MAIN|checksum mismatch",

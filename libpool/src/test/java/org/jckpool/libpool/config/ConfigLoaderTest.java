@@ -24,6 +24,7 @@ class ConfigLoaderTest {
         assertThat(c.btcsig()).isNull();
         assertThat(c.blockpollMs()).isEqualTo(100);
         assertThat(c.donation()).isZero();
+        assertThat(c.donaddress()).isNull();
         assertThat(c.nonce1length()).isEqualTo(4);
         assertThat(c.nonce2length()).isEqualTo(8);
         assertThat(c.updateInterval()).isEqualTo(30);
@@ -52,6 +53,7 @@ class ConfigLoaderTest {
                 "btcd" : [ {"url":"127.0.0.1:8332","auth":"u1","pass":"p1","notify":true},
                            {"url":"http://10.0.0.2:18443","auth":"u2","pass":"p2"} ],
                 "btcaddress" : "bc1qxyz", "btcsig" : "/mined by us/", "blockpoll" : 250, "donation" : 2.5,
+                "donaddress" : " 3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy ",
                 "nonce1length" : 2, "nonce2length" : 6, "update_interval" : 15, "version_mask" : "1FFFE000",
                 "serverurl" : ["127.0.0.1:3333", "[::1]:4334"], "nodeserver" : ["0.0.0.0:3335"],
                 "trusted" : ["0.0.0.0:3336"], "upstream" : "pool.example:3334",
@@ -69,6 +71,7 @@ class ConfigLoaderTest {
         assertThat(c.btcsig()).isEqualTo("/mined by us/");
         assertThat(c.blockpollMs()).isEqualTo(250);
         assertThat(c.donation()).isEqualTo(2.5);
+        assertThat(c.donaddress()).isEqualTo("3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy");
         assertThat(c.nonce1length()).isEqualTo(2);
         assertThat(c.nonce2length()).isEqualTo(6);
         assertThat(c.updateInterval()).isEqualTo(15);
@@ -105,6 +108,28 @@ class ConfigLoaderTest {
     void dustDonationCountsAsNone() throws Exception {
         assertThat(ConfigLoader.parse("{\"donation\":0.05}").donation()).isZero();
         assertThat(ConfigLoader.parse("{\"donation\":99.9}").donation()).isEqualTo(99.9);
+    }
+
+    @Test
+    void donaddressMayShareNetworksWithBtcaddress() throws Exception {
+        // regtest bech32 payout with a base58 test address: regtest uses the test version bytes
+        assertThat(ConfigLoader.parse("{\"btcaddress\":\"bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080\","
+                + "\"donaddress\":\"mpXwg4jMtRhuSpVq4xS3HFHmCmWp9NyGKt\",\"donation\":1}").donaddress())
+                .isEqualTo("mpXwg4jMtRhuSpVq4xS3HFHmCmWp9NyGKt");
+        assertThat(ConfigLoader.parse("{\"btcaddress\":\"tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx\","
+                + "\"donaddress\":\"2N9hLwkSqr1cPQAPxbrGVUjxyjD11G2e1he\"}").donaddress())
+                .isEqualTo("2N9hLwkSqr1cPQAPxbrGVUjxyjD11G2e1he");
+        // no btcaddress (solo -B) or one that is no address: the donation address alone is checked
+        assertThat(ConfigLoader.parse("{\"donaddress\":\"bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4\"}")
+                .donaddress()).isEqualTo("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4");
+        assertThat(ConfigLoader.parse("{\"btcaddress\":\"bcrt1qtest\","
+                + "\"donaddress\":\"bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4\"}").donaddress()).isNotNull();
+        // donation without an address parses (the stratifier says nothing is paid); an address without donation too
+        PoolConfig noAddress = ConfigLoader.parse("{\"donation\":0.5}");
+        assertThat(noAddress.donation()).isEqualTo(0.5);
+        assertThat(noAddress.donaddress()).isNull();
+        assertThat(ConfigLoader.parse("{\"donaddress\":\"1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa\"}").donation())
+                .isZero();
     }
 
     @Test
@@ -154,6 +179,16 @@ class ConfigLoaderTest {
             `{"donation": -1}`                            | donation              | negative
             `{"donation": 100}`                           | donation              | above 99.9
             `{"donation": "2"}`                           | donation              | must be a number
+            `{"donation": 100.5}`                         | donation              | above 99.9
+            `{"donaddress": 5}`                           | donaddress            | must be a string
+            `{"donaddress": " "}`                         | donaddress            | must not be empty
+            `{"donaddress": "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5"}` | donaddress | bad bech32/bech32m checksum
+            `{"donaddress": "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb"}` | donaddress   | checksum mismatch
+            `{"donaddress": "not an address"}`            | donaddress            | not a Bitcoin address
+            `{"btcaddress": "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4", "donaddress": "tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx"}` | donaddress | an address of test/signet but btcaddress is one of main
+            `{"btcaddress": "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", "donaddress": "mpXwg4jMtRhuSpVq4xS3HFHmCmWp9NyGKt"}` | donaddress | but btcaddress is one of main
+            `{"btcaddress": "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080", "donaddress": "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"}` | donaddress | an address of main but btcaddress is one of regtest
+            `{"btcaddress": "tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx", "donaddress": "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080"}` | donaddress | an address of regtest but btcaddress is one of test/signet
             `{"nonce1length": 1}`                         | nonce1length          | out of range 2-8
             `{"nonce1length": 9}`                         | nonce1length          | out of range 2-8
             `{"nonce2length": 1}`                         | nonce2length          | out of range 2-8
@@ -211,6 +246,9 @@ class ConfigLoaderTest {
     void errorShowsTheValueAsWritten() {
         assertThatThrownBy(() -> ConfigLoader.parse("{\"nonce2length\": 12}"))
                 .hasMessage("config key \"nonce2length\" = 12: out of range 2-8");
+        assertThatThrownBy(() -> ConfigLoader.parse("{\"donaddress\": \"not an address\"}"))
+                .hasMessage("config key \"donaddress\" = \"not an address\": not a Bitcoin address (invalid base58 "
+                        + "character ' ' at position 3)");
     }
 
     @Test

@@ -10,6 +10,7 @@ import org.jckpool.stratifier.engine.EngineConfig;
 import org.jckpool.stratifier.vardiff.VardiffConfig;
 import org.jckpool.stratifier.work.WorkConfig;
 
+import java.math.BigDecimal;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -28,10 +29,9 @@ public final class EngineSettings {
      */
     public static EngineConfig from(PoolConfig cfg, boolean solo) {
         String tag = "/jckpool/" + (cfg.btcsig() == null ? "" : cfg.btcsig());
-        if (cfg.donation() > 0) {
-            Log.notice("donation %.1f%% is not paid by this pool (no donation address); ignored", cfg.donation());
-        }
-        WorkConfig work = new WorkConfig(tag, cfg.nonce1length(), cfg.nonce2length(), 0, null);
+        byte[] donationScript = donationScript(cfg);
+        WorkConfig work = new WorkConfig(tag, cfg.nonce1length(), cfg.nonce2length(),
+                donationScript == null ? 0 : cfg.donation(), donationScript);
         VardiffConfig vardiff = new VardiffConfig(cfg.mindiff(), cfg.startdiff(), cfg.maxdiff());
         Network network = null;
         byte[] payout = null;
@@ -62,6 +62,29 @@ public final class EngineSettings {
         }
         return EngineConfig.of(work, vardiff, (int) cfg.versionMask(), solo, payout, resolver)
                 .withHighDiffServers(highDiff, cfg.highdiff());
+    }
+
+    /**
+     * The output script of {@code donaddress} when a donation is to be paid, else null; says once, at start,
+     * what happens to the donation. ConfigLoader has already checked the address and its network.
+     */
+    static byte[] donationScript(PoolConfig cfg) {
+        String percent = BigDecimal.valueOf(cfg.donation()).stripTrailingZeros().toPlainString();
+        if (cfg.donation() > 0 && cfg.donaddress() == null) {
+            Log.notice("donation %s%% is set but there is no \"donaddress\": no donation is paid", percent);
+            return null;
+        }
+        if (cfg.donaddress() == null) {
+            return null;
+        }
+        if (cfg.donation() <= 0) {
+            Log.info("donaddress %s is set but donation is 0: no donation is paid", cfg.donaddress());
+            return null;
+        }
+        byte[] script = anyNetwork().script(cfg.donaddress());
+        Log.notice("donation: %s%% of each block's coinbase value (rounded down to the satoshi) is paid to %s",
+                percent, cfg.donaddress());
+        return script;
     }
 
     private static AddressResolver anyNetwork() {

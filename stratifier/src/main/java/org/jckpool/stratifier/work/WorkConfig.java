@@ -7,8 +7,9 @@ package org.jckpool.stratifier.work;
  *                         cut to fit the 100-byte scriptSig limit
  * @param nonce1Length     extranonce1 bytes ({@code nonce1length}, 2..8)
  * @param nonce2Length     extranonce2 bytes ({@code nonce2length}, 2..8); clients get this as extranonce2_size
- * @param donationPercent  share of the coinbase value paid to {@code donationScript} (0 = none)
- * @param donationScript   donation output script, or null
+ * @param donationPercent  percent of the coinbase value paid to {@code donationScript}, 0 ≤ p &lt; 100 (0 = none;
+ *                         below 100 so that the payout output keeps at least a satoshi)
+ * @param donationScript   donation output script, or null (then nothing is donated whatever the percent)
  */
 public record WorkConfig(String coinbaseTag, int nonce1Length, int nonce2Length, double donationPercent,
                          byte[] donationScript) {
@@ -19,8 +20,11 @@ public record WorkConfig(String coinbaseTag, int nonce1Length, int nonce2Length,
         if (nonce2Length < 2 || nonce2Length > 8) {
             throw new IllegalArgumentException("nonce2length " + nonce2Length + " is outside 2..8");
         }
-        if (donationPercent < 0 || donationPercent > 100 || Double.isNaN(donationPercent)) {
-            throw new IllegalArgumentException("donation " + donationPercent + " is outside 0..100");
+        if (!(donationPercent >= 0 && donationPercent < 100)) {
+            throw new IllegalArgumentException("donation " + donationPercent + " is outside 0 ≤ p < 100");
+        }
+        if (donationScript != null && donationScript.length == 0) {
+            throw new IllegalArgumentException("donation script is empty");
         }
         coinbaseTag = coinbaseTag == null ? "" : coinbaseTag;
     }
