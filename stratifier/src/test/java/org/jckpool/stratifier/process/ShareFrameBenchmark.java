@@ -1,0 +1,185 @@
+package org.jckpool.stratifier.process;
+
+import org.jckpool.libpool.bitcoin.Hex;
+import org.jckpool.libpool.ipc.FrameStream;
+import org.jckpool.libpool.ipc.relay.RelayCodec;
+import org.jckpool.libpool.log.EventLog;
+import org.jckpool.stratifier.engine.ClientOutbound;
+import org.jckpool.stratifier.engine.EngineConfig;
+import org.jckpool.stratifier.engine.StratumEngine;
+import org.jckpool.stratifier.engine.Vectors;
+import org.jckpool.stratifier.vardiff.VardiffConfig;
+import org.jckpool.webapi.metrics.Metrics;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Stratifier CPU per {@code mining.submit} on the real share path, on one thread as in the process: a LINE frame
+ * payload (a fresh byte[] per share, as the stream reader hands it over) → {@link ConnectorLink}'s frame handling →
+ * the engine (parse, hash, verdict, stats, the process's metrics observer) → the encoded SEND reply frame. No
+ * stream is open, so the reply frame is built and then discarded (the stream's queue hand-off is not measured).
+ *
+ * <p>Run: {@code java -cp ... org.jckpool.stratifier.process.ShareFrameBenchmark [reject|accept] [seconds]
+ * [warmupSeconds]}, with the child JVM flags of the listener ({@code -XX:+UseSerialGC -Xss512k -Xms16m
+ * -Xmx384m}). Figures: CPU of the share thread per share, and of the whole JVM (GC included). {@code reject}: every share is above target (the common case under load); {@code accept}:
+ * every share is accepted. Run each mode in its own JVM. Not a test: prints a figure.
+ */
+public final class ShareFrameBenchmark {
+    private static final int CLIENTS = 1000;
+
+    public static void main(String[] args) throws Exception {
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        String mode = args.length > 0 ? args[0] : "reject";
+        double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 3;
+        double warmup = args.length > 2 ? Double.parseDouble(args[2]) : 4;
+        boolean accept = switch (mode) {
+            case "accept" -> true;
+            case "reject" -> false;
+            default -> throw new IllegalArgumentException("mode must be reject or accept, not " + mode);
+        };
+        double diff = accept ? 1e-10 : 1e6; // min = start = max: vardiff never retargets
+        EngineConfig cfg = EngineConfig.of(Vectors.work(), new VardiffConfig(diff, diff, diff), 0x1fffe000, false,
+                Hex.decode(Vectors.P2WPKH), Vectors.RESOLVER);
+        InstantSource clock = InstantSource.fixed(Instant.ofEpochSecond(Vectors.C_TIME + 10));
+
+        AtomicLong sends = new AtomicLong();
+        StratumEngine[] engineRef = new StratumEngine[1];
+        ConnectorLink link = new ConnectorLink(new ClientEvents() {
+            // the same calls as StratifierProcess.EngineEvents, without the connection metrics
+            @Override
+            public void connected(long clientId, String address, int serverIndex) {
+                engineRef[0].onConnect(clientId, address, serverIndex);
+            }
+
+            @Override
+            public void line(long clientId, String line) {
+                engineRef[0].onLine(clientId, line);
+            }
+
+            @Override
+            public void disconnected(long clientId, String reason) {
+                engineRef[0].onDisconnect(clientId, reason);
+            }
+        }, () -> true);
+        ClientOutbound counting = new ClientOutbound() {
+            @Override
+            public void send(long clientId, String line) {
+                sends.incrementAndGet();
+                link.send(clientId, line);
+            }
+
+            @Override
+            public void broadcast(String line) {
+                link.broadcast(line);
+            }
+
+            @Override
+            public void drop(long clientId, String reason) {
+                throw new IllegalStateException("dropped " + clientId + ": " + reason);
+            }
+        };
+        StratumEngine engine = new StratumEngine(cfg, counting, (h, x, y) -> { }, clock, 1);
+        engineRef[0] = engine;
+        Metrics metrics = Metrics.create();
+        engine.shareObserver((s, r, now) -> {
+            // the per-share part of StratifierProcess.onShare
+            if (r.accepted()) {
+                metrics.shareAccepted(r.assignedDiff());
+            } else {
+                metrics.shareRejected(r.reason().rejectReason);
+                EventLog.global().event(EventLog.SHARE_REJECTED, "id", s.clientId, "worker", s.workerName(),
+                        "reason", r.reason().rejectReason, "diff", r.assignedDiff(), "share_diff", r.shareDiff());
+            }
+        });
+        engine.onTemplate(Vectors.templateC());
+        FrameStream.Listener frames = link.open(ConnectorLink.PEER);
+
+        String job = engine.currentJob().idHex();
+        String worker = Vectors.MAIN_ADDR + ".bench";
+        byte[][] templates = new byte[CLIENTS][];
+        int nonceAt = -1;
+        for (int c = 0; c < CLIENTS; c++) {
+            frames.onFrame(null, RelayCodec.connected(c, "127.0.0.1", 40000 + c, 0));
+            frames.onFrame(null, lineFrame(c,
+                    "{\"id\":1,\"method\":\"mining.configure\",\"params\":[[\"version-rolling\"],{}]}"));
+            frames.onFrame(null, lineFrame(c, "{\"id\":2,\"method\":\"mining.subscribe\",\"params\":[\"bench\"]}"));
+            frames.onFrame(null, lineFrame(c,
+                    "{\"id\":3,\"method\":\"mining.authorize\",\"params\":[\"" + worker + "\",\"x\"]}"));
+            // the load generator's shape: numeric id, five strings and version bits
+            String line = "{\"id\":" + (1000 + c) + ",\"method\":\"mining.submit\",\"params\":[\"" + worker + "\",\""
+                    + job + "\"," + String.format("\"%08x\"", c) + ",\"662307b7\",\"NONCE___\",\"00000000\"]}";
+            templates[c] = lineFrame(c, line);
+            nonceAt = RelayCodec.HEADER_BYTES + line.indexOf("NONCE___");
+        }
+        long setupSends = sends.get();
+        long accepted0 = engine.stats().pool().acceptedCount();
+        long rejected0 = engine.stats().pool().rejectedCount();
+
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long warmEnd = System.nanoTime() + (long) (warmup * 1e9);
+        long deadline = warmEnd + (long) (seconds * 1e9);
+        long n = 0;
+        long n0 = 0;
+        long cpu0 = 0;
+        long wall0 = 0;
+        long process0 = 0;
+        long gc0 = 0;
+        boolean measuring = false;
+        int nonce = 0;
+        while (!measuring || (n & 1023) != 0 || System.nanoTime() < deadline) {
+            if (!measuring && (n & 1023) == 0 && System.nanoTime() >= warmEnd) {
+                measuring = true;
+                n0 = n;
+                cpu0 = mx.getCurrentThreadCpuTime();
+                wall0 = System.nanoTime();
+                process0 = os.getProcessCpuTime();
+                gc0 = gcMillis();
+            }
+            byte[] t = templates[(int) (n % CLIENTS)];
+            byte[] payload = t.clone(); // the stream reader hands over a new array per frame
+            putHex32(payload, nonceAt, nonce++);
+            frames.onFrame(null, payload);
+            n++;
+        }
+        long cpu = mx.getCurrentThreadCpuTime() - cpu0;
+        long process = os.getProcessCpuTime() - process0;
+        long gc = gcMillis() - gc0;
+        double wall = (System.nanoTime() - wall0) / 1e9;
+        long shares = n - n0;
+        long accepted = engine.stats().pool().acceptedCount() - accepted0;
+        long rejected = engine.stats().pool().rejectedCount() - rejected0;
+        System.out.printf("%s: %d shares in %.2f s wall; %.2f µs CPU per share = %.0f shares per CPU-second"
+                        + " (wall %.0f shares/s)%n", mode, shares, wall, cpu / 1e3 / shares, shares / (cpu / 1e9),
+                shares / wall);
+        System.out.printf("  whole JVM %.2f µs CPU per share (GC %d ms, %.1f µs per 100 shares)%n",
+                process / 1e3 / shares, gc, gc * 1e3 / shares * 100);
+        System.out.printf("  replies %d for %d shares; accepted %d, rejected %d %s%n",
+                sends.get() - setupSends, n, accepted, rejected, engine.stats().pool().rejectsByReason());
+    }
+
+    private static long gcMillis() {
+        long t = 0;
+        for (java.lang.management.GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
+            t += Math.max(0, b.getCollectionTime());
+        }
+        return t;
+    }
+
+    private static byte[] lineFrame(long clientId, String line) {
+        byte[] b = line.getBytes(StandardCharsets.UTF_8);
+        return RelayCodec.line(clientId, b, 0, b.length);
+    }
+
+    private static void putHex32(byte[] out, int at, int v) {
+        for (int i = 0; i < 8; i++) {
+            out[at + i] = (byte) Character.forDigit((v >>> (28 - 4 * i)) & 0xf, 16);
+        }
+    }
+}
