@@ -174,7 +174,7 @@ public final class ConnectorLink implements ClientOutbound, ControlServer.Stream
             }
             long id = f.clientId();
             switch (f.type()) {
-                case LINE -> events.line(id, f.bodyText());
+                case LINE -> events.line(id, f.buffer(), f.bodyOffset(), f.bodyLength());
                 case CONNECTED -> {
                     ConnectedInfo info;
                     try {

@@ -223,6 +223,11 @@ public final class StratifierProcess {
         }
 
         @Override
+        public void line(long clientId, byte[] buf, int off, int len) {
+            engine.onLine(clientId, buf, off, len);
+        }
+
+        @Override
         public void disconnected(long clientId, String reason) {
             metrics.clientDisconnected();
             engine.onDisconnect(clientId, reason);

@@ -62,6 +62,11 @@ public final class ShareFrameBenchmark {
             }
 
             @Override
+            public void line(long clientId, byte[] buf, int off, int len) {
+                engineRef[0].onLine(clientId, buf, off, len);
+            }
+
+            @Override
             public void disconnected(long clientId, String reason) {
                 engineRef[0].onDisconnect(clientId, reason);
             }
