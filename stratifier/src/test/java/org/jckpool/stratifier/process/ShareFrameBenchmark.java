@@ -138,6 +138,7 @@ public final class ShareFrameBenchmark {
         long cpu0 = 0;
         long wall0 = 0;
         long process0 = 0;
+        long alloc0 = 0;
         long gc0 = 0;
         boolean measuring = false;
         int nonce = 0;
@@ -154,6 +155,7 @@ public final class ShareFrameBenchmark {
                     measuring = true;
                     n0 = n;
                     cpu0 = mx.getCurrentThreadCpuTime();
+                    alloc0 = allocatedBytes(mx);
                     wall0 = now;
                     process0 = os.getProcessCpuTime();
                     gc0 = gcMillis();
@@ -175,6 +177,7 @@ public final class ShareFrameBenchmark {
             n++;
         }
         long cpu = mx.getCurrentThreadCpuTime() - cpu0;
+        long alloc = allocatedBytes(mx) - alloc0;
         long process = os.getProcessCpuTime() - process0;
         long gc = gcMillis() - gc0;
         double wall = (System.nanoTime() - wall0) / 1e9;
@@ -187,10 +190,14 @@ public final class ShareFrameBenchmark {
         Collections.sort(slices);
         System.out.printf("  per 0.2 s slice: best %.2f µs, median %.2f µs CPU per share (%d slices)%n",
                 slices.get(0), slices.get(slices.size() / 2), slices.size());
-        System.out.printf("  whole JVM %.2f µs CPU per share (GC %d ms, %.1f µs per 100 shares)%n",
-                process / 1e3 / shares, gc, gc * 1e3 / shares * 100);
+        System.out.printf("  whole JVM %.2f µs CPU per share (GC %d ms, %.1f µs per 100 shares); %d bytes allocated"
+                + " per share%n", process / 1e3 / shares, gc, gc * 1e3 / shares * 100, alloc / shares);
         System.out.printf("  replies %d for %d shares; accepted %d, rejected %d %s%n",
                 sends.get() - setupSends, n, accepted, rejected, engine.stats().pool().rejectsByReason());
+    }
+
+    private static long allocatedBytes(ThreadMXBean mx) {
+        return ((com.sun.management.ThreadMXBean) mx).getThreadAllocatedBytes(Thread.currentThread().getId());
     }
 
     private static long gcMillis() {
