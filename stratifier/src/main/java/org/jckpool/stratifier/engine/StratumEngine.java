@@ -437,7 +437,7 @@ public final class StratumEngine {
         if (r.accepted()) {
             out.send(s.clientId, Replies.ok(id));
         } else {
-            out.send(s.clientId, Replies.reject(id, r.reason().code, r.reason().message, r.reason().rejectReason));
+            out.send(s.clientId, r.reason().reply(id));
         }
         account(s, r, now);
     }
