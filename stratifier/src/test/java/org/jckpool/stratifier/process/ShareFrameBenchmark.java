@@ -100,8 +100,11 @@ public final class ShareFrameBenchmark {
                 metrics.shareAccepted(r.assignedDiff());
             } else {
                 metrics.shareRejected(r.reason().rejectReason);
-                EventLog.global().event(EventLog.SHARE_REJECTED, "id", s.clientId, "worker", s.workerName(),
-                        "reason", r.reason().rejectReason, "diff", r.assignedDiff(), "share_diff", r.shareDiff());
+                EventLog events = EventLog.global();
+                if (events.enabled()) {
+                    events.event(EventLog.SHARE_REJECTED, "id", s.clientId, "worker", s.workerName(),
+                            "reason", r.reason().rejectReason, "diff", r.assignedDiff(), "share_diff", r.shareDiff());
+                }
             }
         });
         engine.onTemplate(Vectors.templateC());
