@@ -1,21 +1,10 @@
 package org.jckpool.stratifier.process;
 
-import org.jckpool.libpool.bitcoin.Hex;
 import org.jckpool.libpool.ipc.FrameStream;
-import org.jckpool.libpool.ipc.relay.RelayCodec;
-import org.jckpool.libpool.log.EventLog;
-import org.jckpool.stratifier.engine.ClientOutbound;
-import org.jckpool.stratifier.engine.EngineConfig;
 import org.jckpool.stratifier.engine.StratumEngine;
-import org.jckpool.stratifier.engine.Vectors;
-import org.jckpool.stratifier.vardiff.VardiffConfig;
-import org.jckpool.webapi.metrics.Metrics;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -24,17 +13,16 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Stratifier CPU per {@code mining.submit} on the real share path, on one thread as in the process: a LINE frame
  * payload (a fresh byte[] per share, as the stream reader hands it over) → {@link ConnectorLink}'s frame handling →
- * the engine (parse, hash, verdict, stats, the process's metrics observer) → the encoded SEND reply frame. No
+ * the engine (parse, hash, verdict, stats, the process's metrics observer; see {@link BenchPool}) → the encoded SEND reply frame. No
  * stream is open, so the reply frame is built and then discarded (the stream's queue hand-off is not measured).
  *
  * <p>Run: {@code java -cp ... org.jckpool.stratifier.process.ShareFrameBenchmark [reject|accept] [seconds]
  * [warmupSeconds]}, with the child JVM flags of the listener ({@code -XX:+UseSerialGC -Xss512k -Xms16m
- * -Xmx384m}). Figures: CPU of the share thread per share, and of the whole JVM (GC included). {@code reject}: every share is above target (the common case under load); {@code accept}:
+ * -Xmx384m}). Figures: CPU of the share thread per share, and of the whole JVM (GC included), and bytes
+ * allocated per share. {@code reject}: every share is above target (the common case under load); {@code accept}:
  * every share is accepted. Run each mode in its own JVM. Not a test: prints a figure.
  */
 public final class ShareFrameBenchmark {
-    private static final int CLIENTS = 1000;
-
     public static void main(String[] args) throws Exception {
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         String mode = args.length > 0 ? args[0] : "reject";
@@ -45,88 +33,13 @@ public final class ShareFrameBenchmark {
             case "reject" -> false;
             default -> throw new IllegalArgumentException("mode must be reject or accept, not " + mode);
         };
-        double diff = accept ? 1e-10 : 1e6; // min = start = max: vardiff never retargets
-        EngineConfig cfg = EngineConfig.of(Vectors.work(), new VardiffConfig(diff, diff, diff), 0x1fffe000, false,
-                Hex.decode(Vectors.P2WPKH), Vectors.RESOLVER);
-        InstantSource clock = InstantSource.fixed(Instant.ofEpochSecond(Vectors.C_TIME + 10));
-
-        AtomicLong sends = new AtomicLong();
-        StratumEngine[] engineRef = new StratumEngine[1];
-        ConnectorLink link = new ConnectorLink(new ClientEvents() {
-            // the same calls as StratifierProcess.EngineEvents, without the connection metrics
-            @Override
-            public void connected(long clientId, String address, int serverIndex) {
-                engineRef[0].onConnect(clientId, address, serverIndex);
-            }
-
-            @Override
-            public void line(long clientId, String line) {
-                engineRef[0].onLine(clientId, line);
-            }
-
-            // (no @Override, so that the benchmark also compiles against older revisions for A/B runs)
-            public void line(long clientId, byte[] buf, int off, int len) {
-                engineRef[0].onLine(clientId, buf, off, len);
-            }
-
-            @Override
-            public void disconnected(long clientId, String reason) {
-                engineRef[0].onDisconnect(clientId, reason);
-            }
-        }, () -> true);
-        ClientOutbound counting = new ClientOutbound() {
-            @Override
-            public void send(long clientId, String line) {
-                sends.incrementAndGet();
-                link.send(clientId, line);
-            }
-
-            @Override
-            public void broadcast(String line) {
-                link.broadcast(line);
-            }
-
-            @Override
-            public void drop(long clientId, String reason) {
-                throw new IllegalStateException("dropped " + clientId + ": " + reason);
-            }
-        };
-        StratumEngine engine = new StratumEngine(cfg, counting, (h, x, y) -> { }, clock, 1);
-        engineRef[0] = engine;
-        Metrics metrics = Metrics.create();
-        engine.shareObserver((s, r, now) -> {
-            // the per-share part of StratifierProcess.onShare
-            if (r.accepted()) {
-                metrics.shareAccepted(r.assignedDiff());
-            } else {
-                metrics.shareRejected(r.reason().rejectReason);
-                EventLog events = EventLog.global();
-                if (events.enabled()) {
-                    events.event(EventLog.SHARE_REJECTED, "id", s.clientId, "worker", s.workerName(),
-                            "reason", r.reason().rejectReason, "diff", r.assignedDiff(), "share_diff", r.shareDiff());
-                }
-            }
-        });
-        engine.onTemplate(Vectors.templateC());
-        FrameStream.Listener frames = link.open(ConnectorLink.PEER);
-
-        String job = engine.currentJob().idHex();
-        String worker = Vectors.MAIN_ADDR + ".bench";
-        byte[][] templates = new byte[CLIENTS][];
-        int nonceAt = -1;
-        for (int c = 0; c < CLIENTS; c++) {
-            frames.onFrame(null, RelayCodec.connected(c, "127.0.0.1", 40000 + c, 0));
-            frames.onFrame(null, lineFrame(c,
-                    "{\"id\":1,\"method\":\"mining.configure\",\"params\":[[\"version-rolling\"],{}]}"));
-            frames.onFrame(null, lineFrame(c, "{\"id\":2,\"method\":\"mining.subscribe\",\"params\":[\"bench\"]}"));
-            frames.onFrame(null, lineFrame(c,
-                    "{\"id\":3,\"method\":\"mining.authorize\",\"params\":[\"" + worker + "\",\"x\"]}"));
-            // the load generator's shape: numeric id, five strings and version bits
-            String line = "{\"id\":" + (1000 + c) + ",\"method\":\"mining.submit\",\"params\":[\"" + worker + "\",\""
-                    + job + "\"," + String.format("\"%08x\"", c) + ",\"662307b7\",\"NONCE___\",\"00000000\"]}";
-            templates[c] = lineFrame(c, line);
-            nonceAt = RelayCodec.HEADER_BYTES + line.indexOf("NONCE___");
+        BenchPool pool = new BenchPool(accept);
+        StratumEngine engine = pool.engine;
+        FrameStream.Listener frames = pool.link.open(ConnectorLink.PEER);
+        for (byte[] f : pool.setupFrames()) {
+            frames.onFrame(null, f);
         }
+        AtomicLong sends = pool.sends;
         long setupSends = sends.get();
         long accepted0 = engine.stats().pool().acceptedCount();
         long rejected0 = engine.stats().pool().rejectedCount();
@@ -173,10 +86,7 @@ public final class ShareFrameBenchmark {
                     sliceN = n;
                 }
             }
-            byte[] t = templates[(int) (n % CLIENTS)];
-            byte[] payload = t.clone(); // the stream reader hands over a new array per frame
-            putHex32(payload, nonceAt, nonce++);
-            frames.onFrame(null, payload);
+            frames.onFrame(null, pool.submit(n, nonce++)); // a new array per frame, as from the stream reader
             n++;
         }
         long cpu = mx.getCurrentThreadCpuTime() - cpu0;
@@ -209,16 +119,5 @@ public final class ShareFrameBenchmark {
             t += Math.max(0, b.getCollectionTime());
         }
         return t;
-    }
-
-    private static byte[] lineFrame(long clientId, String line) {
-        byte[] b = line.getBytes(StandardCharsets.UTF_8);
-        return RelayCodec.line(clientId, b, 0, b.length);
-    }
-
-    private static void putHex32(byte[] out, int at, int v) {
-        for (int i = 0; i < 8; i++) {
-            out[at + i] = (byte) Character.forDigit((v >>> (28 - 4 * i)) & 0xf, 16);
-        }
     }
 }
