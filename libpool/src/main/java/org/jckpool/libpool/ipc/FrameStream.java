@@ -16,6 +16,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.Log;
@@ -64,6 +65,7 @@ public final class FrameStream implements Closeable {
     private final AtomicLong batches = new AtomicLong();
     private final Object idle = new Object();
     private volatile boolean writing;
+    private volatile long writeLingerNanos;
     private Thread reader;
     private Thread writer;
 
@@ -161,6 +163,20 @@ public final class FrameStream implements Closeable {
         }
     }
 
+    /**
+     * Lets the writer wait {@code micros} for more frames when the queue runs empty after a write, before it
+     * sleeps until the next send. Under a steady flow of small frames (replies to many miners) this turns one
+     * write and one wake-up of the writer per frame into one per linger, for at most that much added latency.
+     * 0, the default: the writer sleeps at once.
+     */
+    public FrameStream writeLinger(long micros) {
+        if (micros < 0) {
+            throw new IllegalArgumentException("write linger must be >= 0 us, got " + micros);
+        }
+        writeLingerNanos = TimeUnit.MICROSECONDS.toNanos(micros);
+        return this;
+    }
+
     /** Queues a frame only if there is room now. */
     public boolean trySend(byte[] frame) {
         Frames.checkOutgoing(frame);
@@ -233,7 +249,7 @@ public final class FrameStream implements Closeable {
         Throwable cause = null;
         try {
             while (!closed.get()) {
-                byte[] first = queue.take();
+                byte[] first = nextToWrite();
                 if (first == POISON) {
                     break;
                 }
@@ -263,6 +279,18 @@ public final class FrameStream implements Closeable {
             }
         }
         shutdown(cause);
+    }
+
+    /** The next queued frame: at once when there is one, else after the write linger, else when one is sent. */
+    private byte[] nextToWrite() throws InterruptedException {
+        byte[] f = queue.poll();
+        long linger = writeLingerNanos;
+        if (f == null && linger > 0) {
+            // Parked, not waiting on the queue: senders meanwhile queue their frames without waking this thread.
+            LockSupport.parkNanos(this, linger);
+            f = queue.poll();
+        }
+        return f != null ? f : queue.take();
     }
 
     private void writeBatch(List<byte[]> batch) throws IOException {

@@ -155,4 +155,55 @@ class FrameStreamTest {
             assertThat(c.framesOut()).isEqualTo(1000);
         }
     }
+
+    @Test
+    void writeLingerGathersFramesSentOneByOne() throws Exception {
+        int n = 50;
+        CountDownLatch got = new CountDownLatch(n + 1);
+        server.onStream(peer -> (s, f) -> got.countDown());
+        try (FrameStream c = FrameStream.connect(sock, "connector", (s, f) -> {
+        })) {
+            c.writeLinger(50_000); // 50 ms
+            assertThat(c.send("first")).isTrue();
+            assertThat(c.flush(5000)).isTrue(); // a lone frame still goes out, after the linger
+            long batchesBefore = c.batches();
+            for (int i = 0; i < n; i++) {
+                assertThat(c.send("x" + i)).isTrue();
+                Thread.sleep(0, 200_000); // frames trickle in, as replies to miners do
+            }
+            assertThat(got.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(c.flush(5000)).isTrue();
+            assertThat(c.framesOut()).isEqualTo(n + 1);
+            assertThat(c.batches() - batchesBefore).isLessThan(n / 2);
+        }
+    }
+
+    @Test
+    void closeDuringAWriteLingerEndsTheWriter() throws Exception {
+        CountDownLatch closed = new CountDownLatch(1);
+        server.onStream(peer -> (s, f) -> {
+        });
+        FrameStream c = FrameStream.connect(sock, "connector", new FrameStream.Listener() {
+            @Override
+            public void onFrame(FrameStream s, byte[] f) {
+            }
+
+            @Override
+            public void onClose(FrameStream s, Throwable cause) {
+                closed.countDown();
+            }
+        });
+        c.writeLinger(TimeUnit.SECONDS.toMicros(30));
+        assertThat(c.send("x")).isTrue();
+        Thread.sleep(50); // the writer is in its linger now
+        Thread writer = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("stream-w-stratifier")).findFirst().orElseThrow();
+        c.close();
+        assertThat(closed.await(5, TimeUnit.SECONDS)).isTrue();
+        writer.join(5000);
+        assertThat(writer.isAlive()).isFalse();
+        assertThat(c.trySend("y".getBytes())).isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.writeLinger(-1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -131,12 +131,37 @@ public final class StratumEngine {
         try {
             req = parser.parse(line);
         } catch (StratumRequestParser.MalformedRequest e) {
-            LOG.log(Level.INFO, "client {0} ({1}) sent an invalid message, dropping: {2}", clientId, s.address,
-                    e.getMessage());
-            out.send(clientId, Replies.error("null", "null", 20, "Invalid JSON"));
-            drop(s, "invalid json: " + e.getMessage());
+            invalidMessage(s, e);
             return;
         }
+        onRequest(s, req);
+    }
+
+    /** As {@link #onLine(long, String)} for a line still in the connector's UTF-8 bytes (no copy is kept). */
+    public void onLine(long clientId, byte[] buf, int off, int len) {
+        ClientSession s = sessions.get(clientId);
+        if (s == null) {
+            LOG.log(Level.DEBUG, "line from unknown client {0} ignored", clientId);
+            return;
+        }
+        StratumRequest req;
+        try {
+            req = parser.parse(buf, off, len);
+        } catch (StratumRequestParser.MalformedRequest e) {
+            invalidMessage(s, e);
+            return;
+        }
+        onRequest(s, req);
+    }
+
+    private void invalidMessage(ClientSession s, StratumRequestParser.MalformedRequest e) {
+        LOG.log(Level.INFO, "client {0} ({1}) sent an invalid message, dropping: {2}", s.clientId, s.address,
+                e.getMessage());
+        out.send(s.clientId, Replies.error("null", "null", 20, "Invalid JSON"));
+        drop(s, "invalid json: " + e.getMessage());
+    }
+
+    private void onRequest(ClientSession s, StratumRequest req) {
         if (req.method() == null) {
             return; // a reply to something we sent (client.get_version and the like)
         }
@@ -147,7 +172,7 @@ public final class StratumEngine {
             if (s.authPending()) {
                 if (!s.hold(req, MAX_HELD_REQUESTS)) {
                     LOG.log(Level.INFO, "client {0} ({1}) sent over {2} requests while being authorised, dropping",
-                            clientId, s.address, MAX_HELD_REQUESTS);
+                            s.clientId, s.address, MAX_HELD_REQUESTS);
                     drop(s, "too many requests while authorising");
                 }
                 return;
@@ -412,7 +437,7 @@ public final class StratumEngine {
         if (r.accepted()) {
             out.send(s.clientId, Replies.ok(id));
         } else {
-            out.send(s.clientId, Replies.reject(id, r.reason().code, r.reason().message, r.reason().rejectReason));
+            out.send(s.clientId, r.reason().reply(id));
         }
         account(s, r, now);
     }

@@ -6,5 +6,10 @@ public interface ClientEvents {
 
     void line(long clientId, String line);
 
+    /** A line still in the frame's UTF-8 bytes, valid only during the call; by default decoded to a String. */
+    default void line(long clientId, byte[] buf, int off, int len) {
+        line(clientId, new String(buf, off, len, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     void disconnected(long clientId, String reason);
 }

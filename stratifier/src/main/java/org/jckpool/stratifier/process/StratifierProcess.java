@@ -192,8 +192,11 @@ public final class StratifierProcess {
             metrics.shareAccepted(r.assignedDiff());
         } else {
             metrics.shareRejected(r.reason().rejectReason);
-            EventLog.global().event(EventLog.SHARE_REJECTED, "id", s.clientId, "worker", s.workerName(), "reason",
-                    r.reason().rejectReason, "diff", r.assignedDiff(), "share_diff", r.shareDiff());
+            EventLog events = EventLog.global();
+            if (events.enabled()) { // skips boxing the fields of every refused share when the log is off
+                events.event(EventLog.SHARE_REJECTED, "id", s.clientId, "worker", s.workerName(), "reason",
+                        r.reason().rejectReason, "diff", r.assignedDiff(), "share_diff", r.shareDiff());
+            }
         }
         if (r.blockHash() != null) {
             metrics.blockFound();
@@ -220,6 +223,11 @@ public final class StratifierProcess {
         @Override
         public void line(long clientId, String line) {
             engine.onLine(clientId, line);
+        }
+
+        @Override
+        public void line(long clientId, byte[] buf, int off, int len) {
+            engine.onLine(clientId, buf, off, len);
         }
 
         @Override

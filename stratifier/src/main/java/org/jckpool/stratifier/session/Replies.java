@@ -23,8 +23,13 @@ public final class Replies {
 
     /** A rejected share: the numeric error and ckpool's {@code reject-reason}. */
     public static String reject(String idJson, int code, String message, String rejectReason) {
-        return "{\"id\":" + idJson + ",\"result\":false,\"error\":[" + code + "," + quote(message)
-                + ",null],\"reject-reason\":" + quote(rejectReason) + "}";
+        return "{\"id\":" + idJson + rejectTail(code, message, rejectReason);
+    }
+
+    /** What follows the id in {@link #reject}: the same for every share refused for one reason, so kept by it. */
+    public static String rejectTail(int code, String message, String rejectReason) {
+        return ",\"result\":false,\"error\":[" + code + "," + quote(message) + ",null],\"reject-reason\":"
+                + quote(rejectReason) + "}";
     }
 
     public static String setDifficulty(double diff) {

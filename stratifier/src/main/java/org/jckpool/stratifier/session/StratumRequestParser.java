@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,6 +26,21 @@ public final class StratumRequestParser {
         public MalformedRequest(String message) {
             super(message);
         }
+    }
+
+    /**
+     * One line as the connector sent it (UTF-8). The usual flat request is read from the bytes directly
+     * ({@link FlatRequestParser}); anything else is decoded and goes through {@link #parse(String)}, so the
+     * result, or the error, is the same either way.
+     */
+    public StratumRequest parse(byte[] buf, int off, int len) throws MalformedRequest {
+        if (len <= MAX_LINE) {
+            StratumRequest flat = FlatRequestParser.parse(buf, off, len);
+            if (flat != null) {
+                return flat;
+            }
+        }
+        return parse(new String(buf, off, len, StandardCharsets.UTF_8));
     }
 
     public StratumRequest parse(String line) throws MalformedRequest {

@@ -1,5 +1,7 @@
 package org.jckpool.stratifier.share;
 
+import org.jckpool.stratifier.session.Replies;
+
 /**
  * Why a share was refused: the Stratum error code and message miners understand, and ckpool's
  * {@code reject-reason} text.
@@ -28,10 +30,17 @@ public enum RejectReason {
     public final int code;
     public final String message;
     public final String rejectReason;
+    private final String replyTail;
 
     RejectReason(int code, String message, String rejectReason) {
         this.code = code;
         this.message = message;
         this.rejectReason = rejectReason;
+        this.replyTail = Replies.rejectTail(code, message, rejectReason);
+    }
+
+    /** The reply refusing a share for this reason: {@link Replies#reject} with the constant part built once. */
+    public String reply(String idJson) {
+        return "{\"id\":" + idJson + replyTail;
     }
 }

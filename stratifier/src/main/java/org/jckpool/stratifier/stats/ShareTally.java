@@ -1,6 +1,8 @@
 package org.jckpool.stratifier.stats;
 
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
@@ -25,7 +27,8 @@ public class ShareTally {
     private long acceptedCount;
     private double rejectedDiff;
     private long rejectedCount;
-    private final Map<String, Long> rejectsByReason = new TreeMap<>();
+    /** Refused shares per reason; a mutable count, so that a refused share allocates nothing here. */
+    private final Map<String, long[]> rejectsByReason = new HashMap<>();
 
     public ShareTally(long nowMillis) {
         rates = new DecayingRates(nowMillis);
@@ -44,7 +47,7 @@ public class ShareTally {
     public synchronized void rejected(double diff, String reason, long nowMillis) {
         rejectedDiff += diff;
         rejectedCount++;
-        rejectsByReason.merge(reason, 1L, Long::sum);
+        rejectsByReason.computeIfAbsent(Objects.requireNonNull(reason, "reason"), r -> new long[1])[0]++;
     }
 
     /** Raises the best share (and best ever). Lock-free. */
@@ -141,7 +144,9 @@ public class ShareTally {
     }
 
     public synchronized Map<String, Long> rejectsByReason() {
-        return new TreeMap<>(rejectsByReason);
+        Map<String, Long> out = new TreeMap<>();
+        rejectsByReason.forEach((reason, n) -> out.put(reason, n[0]));
+        return out;
     }
 
     public double bestShare() {

@@ -226,6 +226,38 @@ class ConnectorLinkTest {
     }
 
     @Test
+    void lineFramesReachTheEventsAsTheirBodyBytes() {
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        ClientEvents bytesEvents = new ClientEvents() {
+            @Override
+            public void connected(long id, String address, int serverIndex) {
+            }
+
+            @Override
+            public void line(long id, String line) {
+                bodies.add("text " + id + " " + line);
+            }
+
+            @Override
+            public void line(long id, byte[] buf, int off, int len) {
+                bodies.add("bytes " + id + " " + new String(buf, off, len, StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void disconnected(long id, String reason) {
+            }
+        };
+        FrameStream.Listener frames = new ConnectorLink(bytesEvents, () -> true).open(ConnectorLink.PEER);
+        byte[] line = "{\"id\":1,\"méthode\":2}".getBytes(StandardCharsets.UTF_8);
+        frames.onFrame(null, RelayCodec.line(5, line, 0, line.length));
+        assertThat(bodies).containsExactly("bytes 5 {\"id\":1,\"méthode\":2}");
+        // an events object that only takes text gets the decoded line
+        frames = new ConnectorLink(recording, () -> true).open(ConnectorLink.PEER);
+        frames.onFrame(null, RelayCodec.line(6, line, 0, line.length));
+        assertThat(events).containsExactly("L 6 {\"id\":1,\"méthode\":2}");
+    }
+
+    @Test
     void asciiLinesAreEncodedLikeTheCodec() {
         String line = "{\"id\":1,\"result\":true}";
         assertThat(ConnectorLink.encodeLine(RelayFrameType.SEND, 0x0102030405060708L, line))
