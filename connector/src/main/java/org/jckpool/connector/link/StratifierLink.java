@@ -55,6 +55,12 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
     }
 
     private static final String PEER = "connector";
+    /**
+     * How long the stream's writer gathers miners' lines before writing them (FrameStream.writeLinger): under
+     * load one write and one wake-up per batch instead of per line, for at most this much added latency.
+     * The JVM property {@code jckpool.lineLingerMicros} changes it (0 = off).
+     */
+    static final long LINE_LINGER_MICROS = Long.getLong("jckpool.lineLingerMicros", 300);
     private static final long DROP_WAIT_SECONDS = 10;
 
     private final Path socket;
@@ -153,7 +159,7 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
             FrameStream s;
             try {
                 s = FrameStream.connect(socket, PEER, new StreamListener(), timing.queueCapacity(),
-                        timing.sendBlock().toMillis());
+                        timing.sendBlock().toMillis()).writeLinger(LINE_LINGER_MICROS);
             } catch (IOException | RuntimeException e) {
                 attempts++;
                 lastError = e.getMessage() == null ? e.toString() : e.getMessage();
