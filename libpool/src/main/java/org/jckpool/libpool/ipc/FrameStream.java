@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
@@ -51,7 +52,8 @@ public final class FrameStream implements Closeable {
     public static final int DEFAULT_QUEUE_CAPACITY = 8192;
     public static final long DEFAULT_SEND_TIMEOUT_MS = 10_000;
     private static final int MAX_BATCH_FRAMES = 256;
-    private static final long MAX_BATCH_BYTES = 4L << 20;
+    /** The writer's copy buffer: frames up to this size (header included) are batched into one write. */
+    private static final int COPY_BUFFER_BYTES = 256 * 1024;
     private static final byte[] POISON = new byte[0];
 
     private final SocketChannel channel;
@@ -66,6 +68,8 @@ public final class FrameStream implements Closeable {
     private final Object idle = new Object();
     private volatile boolean writing;
     private volatile long writeLingerNanos;
+    /** Used by the writer thread only; allocated when it first writes. */
+    private ByteBuffer copyBuffer;
     private Thread reader;
     private Thread writer;
 
@@ -293,34 +297,57 @@ public final class FrameStream implements Closeable {
         return f != null ? f : queue.take();
     }
 
+    /**
+     * Writes the batch with as few system calls as possible: frames are copied, header and all, into one
+     * direct buffer that is written whenever it is full (heap buffers handed to a gathering write would each be
+     * copied into a temporary direct buffer by the JDK anyway). A frame larger than that buffer is written on its
+     * own. Frames before a POISON are written, then the close is reported.
+     */
     private void writeBatch(List<byte[]> batch) throws IOException {
-        int n = 0;
-        for (byte[] f : batch) {
-            if (f == POISON) {
-                break;
-            }
-            n++;
-        }
-        ByteBuffer[] bufs = new ByteBuffer[n * 2];
-        long total = 0;
-        int used = 0;
+        ByteBuffer out = copyBuffer();
         int frames = 0;
-        for (int i = 0; i < n; i++) {
-            byte[] f = batch.get(i);
-            bufs[used++] = Frames.header(f.length);
-            bufs[used++] = ByteBuffer.wrap(f);
-            total += Frames.HEADER + f.length;
-            frames++;
-            if (total >= MAX_BATCH_BYTES || i == n - 1) {
-                writeFully(bufs, used, total);
-                used = 0;
-                total = 0;
+        try {
+            for (byte[] f : batch) {
+                if (f == POISON) {
+                    writeOut(out);
+                    throw new AsynchronousCloseException();
+                }
+                int size = Frames.HEADER + f.length;
+                if (size > out.remaining()) {
+                    writeOut(out);
+                    if (size > out.capacity()) {
+                        writeFully(new ByteBuffer[] {Frames.header(f.length), ByteBuffer.wrap(f)}, 2, size);
+                        frames++;
+                        continue;
+                    }
+                }
+                out.putInt(f.length).put(f);
+                frames++;
             }
+            writeOut(out);
+        } finally {
+            out.clear();
+            framesOut.addAndGet(frames);
         }
-        framesOut.addAndGet(frames);
-        if (n < batch.size()) {
-            throw new AsynchronousCloseException();
+    }
+
+    private ByteBuffer copyBuffer() {
+        if (copyBuffer == null) {
+            copyBuffer = ByteBuffer.allocateDirect(COPY_BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         }
+        return copyBuffer;
+    }
+
+    private void writeOut(ByteBuffer out) throws IOException {
+        if (out.position() == 0) {
+            return;
+        }
+        out.flip();
+        while (out.hasRemaining()) {
+            channel.write(out);
+        }
+        out.clear();
+        batches.incrementAndGet();
     }
 
     private void writeFully(ByteBuffer[] bufs, int count, long total) throws IOException {

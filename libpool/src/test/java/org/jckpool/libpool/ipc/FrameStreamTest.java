@@ -63,6 +63,36 @@ class FrameStreamTest {
     }
 
     @Test
+    void framesLargerThanTheWritersCopyBufferArriveWholeAndInOrder() throws Exception {
+        int[] sizes = {10, 300 * 1024, 1, 2 * 1024 * 1024, 256 * 1024 - 4, 256 * 1024 - 3, 77};
+        java.util.List<byte[]> received = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        CountDownLatch all = new CountDownLatch(sizes.length);
+        server.onStream(peer -> (s, f) -> {
+            received.add(f);
+            all.countDown();
+        });
+        try (FrameStream c = FrameStream.connect(sock, "connector", (s, f) -> { })) {
+            for (int i = 0; i < sizes.length; i++) {
+                byte[] f = new byte[sizes[i]];
+                java.util.Arrays.fill(f, (byte) i);
+                assertThat(c.send(f)).isTrue();
+            }
+            assertThat(all.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(c.flush(10_000)).isTrue();
+            assertThat(c.framesOut()).isEqualTo(sizes.length);
+        }
+        for (int i = 0; i < sizes.length; i++) {
+            byte[] f = received.get(i);
+            assertThat(f).as("frame %d", i).hasSize(sizes[i]);
+            for (byte b : f) {
+                if (b != (byte) i) {
+                    throw new AssertionError("frame " + i + " has a foreign byte " + b);
+                }
+            }
+        }
+    }
+
+    @Test
     void fullQueueGivesBackPressure() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         server.onStream(peer -> (s, f) -> {
