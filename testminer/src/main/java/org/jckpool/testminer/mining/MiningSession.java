@@ -208,7 +208,7 @@ public final class MiningSession implements ShareSink {
         output = null;
         work.publish(null);
         pending.clear();
-        if (!closing) {
+        if (!closing && !stop.stopped()) { // our own stop closed the socket: not a disconnect
             stats.disconnect();
             out.event("DISCONNECTED %s", reason);
         }
@@ -307,7 +307,9 @@ public final class MiningSession implements ShareSink {
                 os.flush();
                 return true;
             } catch (IOException e) {
-                out.log("write to pool failed: %s", e.getMessage());
+                if (!closing && !stop.stopped()) {
+                    out.log("write to pool failed: %s", e.getMessage());
+                }
                 closeQuietly(socket);
                 return false;
             }

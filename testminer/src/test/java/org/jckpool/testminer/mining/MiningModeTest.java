@@ -109,6 +109,9 @@ class MiningModeTest {
             assertThat(status).contains("diff=2.0E-6");
             assertThat(Double.parseDouble(value(status, "hashrate_hs"))).isPositive();
             assertThat(run.out.line("STOP")).isEqualTo("STOP duration 2 s reached");
+            // Closing the connection at its own stop is not a disconnect.
+            assertThat(run.out.lines("DISCONNECTED")).isEmpty();
+            assertThat(value(run.out.line("SUMMARY"), "disconnects")).isEqualTo("0");
         }
     }
 
