@@ -18,6 +18,14 @@ final class FanOutTracker {
         }
     }
 
+    /** Wall-clock time (ms since the epoch) minus nanoTime in ms: turns arrival stamps into times other logs use. */
+    private final double wallOffsetMillis = System.currentTimeMillis() - System.nanoTime() / 1e6;
+
+    /** An arrival stamp (System.nanoTime) as wall-clock milliseconds since the epoch. */
+    long epochMillis(long nanos) {
+        return Math.round(wallOffsetMillis + nanos / 1e6);
+    }
+
     private static final class Acc {
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;

@@ -206,8 +206,9 @@ public final class LoadMode {
                 ms(done.stream().mapToDouble(FanOutTracker.Change::spreadMillis).average().orElse(Double.NaN)),
                 ms(done.stream().mapToDouble(FanOutTracker.Change::spreadMillis).max().orElse(Double.NaN)));
         for (FanOutTracker.Change c : changes) {
-            out.event("LOAD_FANOUT_BLOCK prevhash=%s reached=%d of %d spread_ms=%s", c.prevHash(), c.connections(),
-                    readyAtEnd, ms(c.spreadMillis()));
+            out.event("LOAD_FANOUT_BLOCK prevhash=%s reached=%d of %d spread_ms=%s first_epoch_ms=%d last_epoch_ms=%d",
+                    c.prevHash(), c.connections(), readyAtEnd, ms(c.spreadMillis()), fanOut.epochMillis(c.firstNanos()),
+                    fanOut.epochMillis(c.lastNanos()));
         }
         out.event("LOAD_ERRORS malformed=%d reconnect_requests=%d grind_failed=%d", stats.malformed.get(),
                 stats.reconnectRequests.get(), stats.grindFailed.get());

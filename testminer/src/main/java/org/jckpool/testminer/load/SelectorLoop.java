@@ -21,6 +21,7 @@ import org.jckpool.testminer.TestMinerOptions;
 import org.jckpool.testminer.output.MinerOutput;
 import org.jckpool.testminer.stratum.MalformedMessageException;
 import org.jckpool.testminer.stratum.MiningJob;
+import org.jckpool.testminer.stratum.QuickNotify;
 import org.jckpool.testminer.stratum.QuickReply;
 import org.jckpool.testminer.stratum.StratumMessage;
 import org.jckpool.testminer.stratum.StratumRequests;
@@ -277,6 +278,13 @@ final class SelectorLoop implements Runnable {
             submitAnswered(c, quick.id(), quick.outcome());
             return;
         }
+        if (grinder == null && quick == null) {
+            QuickNotify notify = QuickNotify.parse(line);
+            if (notify != null) {
+                jobArrived(c, notify.jobId(), notify.prevHash(), notify.ntime(), notify.clean());
+                return;
+            }
+        }
         try {
             StratumMessage m = StratumMessage.parse(line);
             if (m.method() != null) {
@@ -403,6 +411,10 @@ final class SelectorLoop implements Runnable {
             ntime = StratumEncoding.parseHex32(p.get(7).asText());
             clean = p.get(8).asBoolean();
         }
+        jobArrived(c, jobId, prev, ntime, clean);
+    }
+
+    private void jobArrived(LoadConnection c, String jobId, String prev, long ntime, boolean clean) {
         stats.notifies.incrementAndGet();
         if (clean && c.prevHash != null && !c.prevHash.equals(prev)) {
             fanOut.seen(prev, c.lastReadNanos);

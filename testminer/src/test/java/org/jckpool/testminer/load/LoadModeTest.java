@@ -20,8 +20,10 @@ class LoadModeTest {
                     "--rate", "400", "--duration", "2.5", "--drain", "15", "--status-interval", "0");
             run.out.await("LOAD_READY", 30_000);
             Thread.sleep(500);
+            long broadcastAt = System.currentTimeMillis();
             pool.broadcastJob(FakePool.vectorC().withId("b2").withPrevHash(NEW_PREV), true);
             assertThat(run.exitCode(40)).isZero();
+            long exitedAt = System.currentTimeMillis();
 
             String ready = run.out.line("LOAD_READY");
             assertThat(value(ready, "ready")).isEqualTo("200");
@@ -65,7 +67,15 @@ class LoadModeTest {
             assertThat(value(fanout, "block_changes")).isEqualTo("1");
             assertThat(value(fanout, "complete")).isEqualTo("1");
             assertThat(Double.parseDouble(value(fanout, "max_ms"))).isGreaterThanOrEqualTo(0).isLessThan(5000);
-            assertThat(run.out.line("LOAD_FANOUT_BLOCK")).contains("prevhash=" + NEW_PREV).contains("reached=200 of 200");
+            String block = run.out.line("LOAD_FANOUT_BLOCK");
+            assertThat(block).contains("prevhash=" + NEW_PREV).contains("reached=200 of 200");
+            // Wall-clock arrival times, comparable with other processes' logs (scripts/bench uses them).
+            long first = Long.parseLong(value(block, "first_epoch_ms"));
+            long last = Long.parseLong(value(block, "last_epoch_ms"));
+            assertThat(first).isBetween(broadcastAt - 5, exitedAt);
+            assertThat(last).isBetween(first, exitedAt);
+            assertThat((double) (last - first)).isCloseTo(Double.parseDouble(value(block, "spread_ms")),
+                    org.assertj.core.data.Offset.offset(2.0));
         }
     }
 
