@@ -11,6 +11,8 @@ import org.jckpool.testminer.TestMinerOptions;
 import org.jckpool.testminer.mining.StopSignal;
 import org.jckpool.testminer.output.MinerOutput;
 import org.jckpool.testminer.stratum.PoolAddress;
+import org.jckpool.testminer.stratum.QuickNotify;
+import org.jckpool.testminer.stratum.QuickReply;
 
 /**
  * Load mode: N connections on one or a few NIO selector threads. Phases: connect (subscribe + authorize each,
@@ -68,6 +70,7 @@ public final class LoadMode {
         double duration = opt.duration > 0 ? opt.duration : DEFAULT_DURATION_SECONDS;
         out.event("START load url %s connections %d rate %s valid %s selectors %d duration_s %s", opt.url,
                 opt.connections, MinerOutput.number(opt.rate), opt.valid, loopCount, MinerOutput.number(duration));
+        warmLineParsers();
         long t0 = System.nanoTime();
         threads.forEach(Thread::start);
         long statusEvery = opt.statusInterval > 0 ? (long) (opt.statusInterval * 1e9) : 0;
@@ -145,6 +148,26 @@ public final class LoadMode {
             return stop.exitCode();
         }
         return ready > 0 ? 0 : 1;
+    }
+
+    /**
+     * Runs the reply and notify parsers a few thousand times on made-up lines before connecting, so that the
+     * first block's notify to thousands of connections is not read by interpreted code: the fan-out figure is
+     * meant to time the pool, not this process's JIT.
+     */
+    private static void warmLineParsers() {
+        String notify = "{\"id\":null,\"method\":\"mining.notify\",\"params\":[\"1f\",\"" + "00".repeat(32)
+                + "\",\"01000000\",\"ffffffff\",[\"" + "11".repeat(32) + "\"],\"20000000\",\"1d00ffff\",\"662307b7\",true]}";
+        String reply = "{\"id\":12,\"result\":false,\"error\":[23,\"Above target\",null],\"reject-reason\":\"Above target\"}";
+        long sink = 0;
+        for (int i = 0; i < 20_000; i++) {
+            QuickNotify n = QuickNotify.parse(notify);
+            QuickReply r = QuickReply.parse(reply);
+            sink += (n == null ? 0 : n.ntime()) + (r == null ? 0 : r.id());
+        }
+        if (sink == 42) {
+            System.out.print(""); // keeps the loop from being optimised away
+        }
     }
 
     /** CPU time of this whole process (all threads), or 0 where the JVM cannot tell. */
