@@ -122,36 +122,36 @@ public final class StratumEngine {
 
     /** One line (without newline) a client sent. */
     public void onLine(long clientId, String line) {
-        ClientSession s = sessions.get(clientId);
+        ClientSession s = sessionOfLine(clientId);
         if (s == null) {
-            LOG.log(Level.DEBUG, "line from unknown client {0} ignored", clientId);
             return;
         }
-        StratumRequest req;
         try {
-            req = parser.parse(line);
+            onRequest(s, parser.parse(line));
         } catch (StratumRequestParser.MalformedRequest e) {
             invalidMessage(s, e);
-            return;
         }
-        onRequest(s, req);
     }
 
     /** As {@link #onLine(long, String)} for a line still in the connector's UTF-8 bytes (no copy is kept). */
     public void onLine(long clientId, byte[] buf, int off, int len) {
+        ClientSession s = sessionOfLine(clientId);
+        if (s == null) {
+            return;
+        }
+        try {
+            onRequest(s, parser.parse(buf, off, len));
+        } catch (StratumRequestParser.MalformedRequest e) {
+            invalidMessage(s, e);
+        }
+    }
+
+    private ClientSession sessionOfLine(long clientId) {
         ClientSession s = sessions.get(clientId);
         if (s == null) {
             LOG.log(Level.DEBUG, "line from unknown client {0} ignored", clientId);
-            return;
         }
-        StratumRequest req;
-        try {
-            req = parser.parse(buf, off, len);
-        } catch (StratumRequestParser.MalformedRequest e) {
-            invalidMessage(s, e);
-            return;
-        }
-        onRequest(s, req);
+        return s;
     }
 
     private void invalidMessage(ClientSession s, StratumRequestParser.MalformedRequest e) {
