@@ -53,7 +53,7 @@ public final class FrameStream implements Closeable {
     public static final long DEFAULT_SEND_TIMEOUT_MS = 10_000;
     private static final int MAX_BATCH_FRAMES = 256;
     /** The writer's copy buffer: frames up to this size (header included) are batched into one write. */
-    private static final int COPY_BUFFER_BYTES = 256 * 1024;
+    private static final int COPY_BUFFER_BYTES = 64 * 1024;
     private static final byte[] POISON = new byte[0];
 
     private final SocketChannel channel;
