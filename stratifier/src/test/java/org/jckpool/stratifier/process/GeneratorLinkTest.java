@@ -115,9 +115,11 @@ class GeneratorLinkTest {
         assertThat(waitFor(() -> atGenerator.size() >= 3)).isTrue();
         assertThat(atGenerator.get(2).path("method").asText()).isEqualTo("update");
 
-        // the generator drops the stream: the link comes back by itself
+        // the generator drops the stream: the link comes back by itself (counted from here: on a busy machine
+        // the link's first attempt can land before the test generator has its stream handler, and be refused)
+        long connectsBefore = link.connects();
         streams.get(0).close();
-        assertThat(waitFor(() -> link.connects() == 2 && link.connected())).isTrue();
+        assertThat(waitFor(() -> link.connects() == connectsBefore + 1 && link.connected())).isTrue();
         assertThat(waitFor(() -> heard.stream().filter(h -> h.startsWith("template")).count() == 2)).isTrue();
     }
 }
