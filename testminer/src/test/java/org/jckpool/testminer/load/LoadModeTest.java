@@ -93,7 +93,7 @@ class LoadModeTest {
             assertThat(value(submits, "answered")).isEqualTo(Long.toString(sent));
             assertThat(value(submits, "unanswered")).isEqualTo("0");
             assertThat(Double.parseDouble(value(submits, "duration_s"))).isBetween(0.9, 1.2);
-            assertThat(pool.submitList().size()).isBetween((int) sent + 200, (int) sent + 400);
+            assertThat(pool.submitList().size()).isBetween((int) sent + 100, (int) sent + 400);
             assertThat(Long.parseLong(value(run.out.line("LOAD_LATENCY_MS"), "samples"))).isEqualTo(sent);
         }
     }

@@ -29,7 +29,9 @@ class MiningBehaviourTest {
                 run.out.await(l -> l.startsWith("SUBMIT job 2a "), 20_000);
                 run.out.await(l -> l.startsWith("ACCEPTED ") && Long.parseLong(l.split(" ")[1]) >= 8, 20_000);
 
-                List<String> after = run.out.events.subList(afterNotify, run.out.events.size());
+                // a copy: the miner keeps adding events while this looks (a live subList would fail)
+                List<String> events = List.copyOf(run.out.events);
+                List<String> after = events.subList(afterNotify, events.size());
                 assertThat(after).noneMatch(l -> l.startsWith("SUBMIT job 1f "));
                 // From the first 2a share on, the pool received only 2a shares, all accepted (TCP keeps order).
                 List<Submit> all = pool.submitList();
