@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FanoutEndToEndIT {
     static final int CONNECTIONS = 5000;
     static final int BLOCKS = 2;
-    static final Pattern BLOCK_LINE = Pattern.compile("^LOAD_FANOUT_BLOCK prevhash=(\\p{XDigit}{64}) reached=(\\d+) of (\\d+) spread_ms=(\\S+)$");
+    static final Pattern BLOCK_LINE = Pattern.compile("^LOAD_FANOUT_BLOCK prevhash=(\\p{XDigit}{64}) reached=(\\d+) of (\\d+) spread_ms=(\\S+)"
+            + " first_epoch_ms=(\\d+) last_epoch_ms=(\\d+)$");
 
     @TempDir
     Path dir;
@@ -77,6 +78,8 @@ class FanoutEndToEndIT {
                         .isEqualTo(stratumPrevHash(hashes.get(i)));
                 assertThat(Integer.parseInt(m.group(2))).as(m.group()).isEqualTo(CONNECTIONS);
                 assertThat(Integer.parseInt(m.group(3))).as(m.group()).isEqualTo(CONNECTIONS);
+                assertThat(Long.parseLong(m.group(6)) - Long.parseLong(m.group(5))).as(m.group())
+                        .isBetween(0L, (long) Math.ceil(Double.parseDouble(m.group(4))) + 2);
             }
         }
     }
