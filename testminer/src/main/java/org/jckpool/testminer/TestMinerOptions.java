@@ -57,6 +57,11 @@ public final class TestMinerOptions {
             description = "Stop after this long (0 = run until stopped; load mode: submit phase, 0 = 10 s).")
     public double duration;
 
+    @Option(names = "--latency-per-second",
+            description = "Load mode: also print a LOAD_LATENCY_SECOND line (p50/p99/max) for each second of the "
+                    + "measured part, to see when the slow replies happened.")
+    public boolean latencyPerSecond;
+
     @Option(names = "--warmup", defaultValue = "0", paramLabel = "SECONDS",
             description = "Load mode: submit this long at --rate before the measured --duration, counting nothing "
                     + "(warms the JIT of the pool and of this process). Default: ${DEFAULT-VALUE}.")

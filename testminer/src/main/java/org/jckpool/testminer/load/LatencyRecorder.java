@@ -20,6 +20,10 @@ public final class LatencyRecorder {
         }
     }
 
+    public void clear() {
+        size = 0;
+    }
+
     public int count() {
         return size;
     }

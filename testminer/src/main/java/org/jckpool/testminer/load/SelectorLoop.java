@@ -350,6 +350,9 @@ final class SelectorLoop implements Runnable {
             return;
         }
         latencies.record(c.lastReadNanos - sent);
+        if (opt.latencyPerSecond) {
+            recordSecond(c.lastReadNanos, c.lastReadNanos - sent);
+        }
         stats.answered.incrementAndGet();
         stats.lastAnswerNanos.accumulateAndGet(c.lastReadNanos, Math::max);
         if (o.accepted()) {
@@ -357,6 +360,25 @@ final class SelectorLoop implements Runnable {
         } else {
             stats.rejected(o.reason());
         }
+    }
+
+    private final LatencyRecorder thisSecond = new LatencyRecorder();
+    private long secondStartNanos;
+
+    /** Replies answered in each second of the measured part, printed when the second is over. */
+    private void recordSecond(long now, long latencyNanos) {
+        if (secondStartNanos == 0) {
+            secondStartNanos = now;
+        }
+        if (now - secondStartNanos >= 1_000_000_000L) {
+            out.event("LOAD_LATENCY_SECOND t_s=%.0f ended_epoch_ms=%d n=%d p50=%.3f p99=%.3f max=%.3f",
+                    (secondStartNanos - measureStart) / 1e9, System.currentTimeMillis(), thisSecond.count(),
+                    thisSecond.percentileMillis(0.5),
+                    thisSecond.percentileMillis(0.99), thisSecond.maxMillis());
+            thisSecond.clear();
+            secondStartNanos = now;
+        }
+        thisSecond.record(latencyNanos);
     }
 
     private void handleServerMessage(LoadConnection c, StratumMessage m) throws MalformedMessageException {

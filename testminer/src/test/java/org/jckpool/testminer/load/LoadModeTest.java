@@ -3,6 +3,7 @@ package org.jckpool.testminer.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.jckpool.testminer.RecordingOutput.value;
 
+import java.util.List;
 import org.jckpool.testminer.FakePool;
 import org.jckpool.testminer.MinerRun;
 import org.junit.jupiter.api.Test;
@@ -95,6 +96,28 @@ class LoadModeTest {
             assertThat(Double.parseDouble(value(submits, "duration_s"))).isBetween(0.9, 1.2);
             assertThat(pool.submitList().size()).isBetween((int) sent + 100, (int) sent + 400);
             assertThat(Long.parseLong(value(run.out.line("LOAD_LATENCY_MS"), "samples"))).isEqualTo(sent);
+        }
+    }
+
+    @Test
+    void latencyPerSecondPrintsALineForEachSecondOfReplies() throws Exception {
+        try (FakePool pool = new FakePool(FakePool.vectorC())) {
+            pool.difficulty = 1;
+            MinerRun run = new MinerRun("--load", "-o", pool.url(), "--connections", "5", "--rate", "100",
+                    "--duration", "3.5", "--latency-per-second", "--drain", "10", "--status-interval", "0");
+            assertThat(run.exitCode(40)).isZero();
+            List<String> seconds = run.out.lines("LOAD_LATENCY_SECOND");
+            assertThat(seconds).hasSizeBetween(2, 4);
+            long total = 0;
+            for (String line : seconds) {
+                long n = Long.parseLong(value(line, "n"));
+                assertThat(n).as(line).isBetween(50L, 150L);
+                assertThat(Double.parseDouble(value(line, "p50")))
+                        .isLessThanOrEqualTo(Double.parseDouble(value(line, "p99")));
+                assertThat(Long.parseLong(value(line, "ended_epoch_ms"))).isPositive();
+                total += n;
+            }
+            assertThat(total).isLessThanOrEqualTo(Long.parseLong(value(run.out.line("LOAD_SUBMITS"), "answered")));
         }
     }
 
