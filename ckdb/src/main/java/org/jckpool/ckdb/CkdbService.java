@@ -1029,17 +1029,7 @@ public final class CkdbService implements AutoCloseable {
 
     /** An op running one parameterised statement. */
     static DbOp sql(String source, long seq, String statement, Object... args) {
-        return new DbOp() {
-            @Override
-            public String source() {
-                return source;
-            }
-
-            @Override
-            public long seq() {
-                return seq;
-            }
-
+        return new DbOp.OfMessage(source, seq) {
             @Override
             public void execute(java.sql.Connection c) throws SQLException {
                 try (PreparedStatement ps = c.prepareStatement(statement)) {

@@ -1,5 +1,6 @@
 package org.jckpool.ckdb.client;
 
+import org.jckpool.libpool.process.Pause;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -356,7 +357,7 @@ public final class CkdbClient implements AutoCloseable {
                     Log.warning("ckdb: connection lost (%s); messages stay in the journal", e.getMessage());
                 }
                 closeStream();
-                sleep(backoff);
+                Pause.quietly(backoff);
                 backoff = Math.min(backoff * 2, 2000);
             } catch (InterruptedException e) {
                 if (!running) {
@@ -365,7 +366,7 @@ public final class CkdbClient implements AutoCloseable {
             } catch (RuntimeException e) {
                 Log.err("ckdb client: %s", e);
                 closeStream();
-                sleep(backoff);
+                Pause.quietly(backoff);
             }
         }
         closeStream();
@@ -397,13 +398,6 @@ public final class CkdbClient implements AutoCloseable {
         }
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     @Override
     public void close() throws IOException {

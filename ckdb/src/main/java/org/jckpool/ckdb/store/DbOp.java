@@ -27,20 +27,31 @@ public interface DbOp {
 
     /** An op that only moves its source's committed sequence number (a message with no table of its own). */
     static DbOp seqMark(String source, long seq) {
-        return new DbOp() {
-            @Override
-            public String source() {
-                return source;
-            }
-
-            @Override
-            public long seq() {
-                return seq;
-            }
-
+        return new OfMessage(source, seq) {
             @Override
             public void execute(Connection c) {
             }
         };
+    }
+
+    /** An op for message {@code seq} of {@code source}; the subclass does the statement work. */
+    abstract class OfMessage implements DbOp {
+        private final String source;
+        private final long seq;
+
+        protected OfMessage(String source, long seq) {
+            this.source = source;
+            this.seq = seq;
+        }
+
+        @Override
+        public String source() {
+            return source;
+        }
+
+        @Override
+        public long seq() {
+            return seq;
+        }
     }
 }

@@ -1,5 +1,6 @@
 package org.jckpool.libpool.ipc;
 
+import org.jckpool.libpool.process.Pause;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -144,7 +145,7 @@ public final class ControlServer implements Closeable {
                     break;
                 }
                 Log.err("Control socket %s: accept failed: %s", path, e.getMessage());
-                sleepQuietly(50);
+                Pause.quietly(50);
                 continue;
             }
             try {
@@ -270,11 +271,4 @@ public final class ControlServer implements Closeable {
         }
     }
 
-    private static void sleepQuietly(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package org.jckpool.simnode.rpc;
 
+import org.jckpool.libpool.process.Pause;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -95,7 +96,7 @@ public final class RpcServer {
             }
             if (!auth.accepts(exchange.getRequestHeaders().getFirst("Authorization"))) {
                 LOG.log(System.Logger.Level.WARNING, "incorrect RPC password from " + exchange.getRemoteAddress());
-                sleepQuietly(authFailureDelayMillis);
+                Pause.quietly(authFailureDelayMillis);
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"jsonrpc\"");
                 send(exchange, 401, null, "");
                 return;
@@ -309,11 +310,4 @@ public final class RpcServer {
         return all.length > MAX_BODY ? null : all;
     }
 
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

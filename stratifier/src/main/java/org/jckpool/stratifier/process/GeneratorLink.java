@@ -1,5 +1,6 @@
 package org.jckpool.stratifier.process;
 
+import org.jckpool.libpool.process.Pause;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.libpool.ipc.FrameStream;
@@ -110,7 +111,7 @@ public final class GeneratorLink implements BlockSubmitter, AutoCloseable {
                     Log.notice("Generator not answering on %s (%s); retrying", socket, e.getMessage());
                     warned = true;
                 }
-                sleep(wait);
+                Pause.quietly(wait);
                 wait = Math.min(MAX_RETRY_MS, wait * 2);
                 continue;
             }
@@ -135,18 +136,11 @@ public final class GeneratorLink implements BlockSubmitter, AutoCloseable {
             stream = null;
             if (!closed) {
                 Log.warning("Generator stream lost; reconnecting");
-                sleep(FIRST_RETRY_MS);
+                Pause.quietly(FIRST_RETRY_MS);
             }
         }
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     @Override
     public void close() {

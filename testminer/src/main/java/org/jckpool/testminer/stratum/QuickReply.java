@@ -92,9 +92,6 @@ public record QuickReply(long id, SubmitOutcome outcome) {
             // accepted with an error is rare enough for the general path
             return message == null ? new QuickReply(id, new SubmitOutcome(true, null, null)) : null;
         }
-        String reason = rejectReason != null ? rejectReason
-                : message != null && !message.isBlank() ? message
-                : "rejected without reason";
-        return new QuickReply(id, new SubmitOutcome(false, code, reason.replace('\n', ' ')));
+        return new QuickReply(id, SubmitOutcome.rejected(code, message, rejectReason));
     }
 }

@@ -33,9 +33,17 @@ public record SubmitOutcome(boolean accepted, Integer code, String reason) {
         } else if (!error.isNull()) {
             message = error.toString();
         }
+        if (rejectReason == null && (message == null || message.isBlank()) && result.isBoolean()
+                && result.asBoolean()) {
+            return new SubmitOutcome(false, code, ("accepted with error " + error).replace('\n', ' '));
+        }
+        return rejected(code, message, rejectReason);
+    }
+
+    /** A refused share: the reason is ckpool's reject-reason, else the error message, else a placeholder. */
+    public static SubmitOutcome rejected(Integer code, String message, String rejectReason) {
         String reason = rejectReason != null ? rejectReason
                 : message != null && !message.isBlank() ? message
-                : result.isBoolean() && result.asBoolean() ? "accepted with error " + error
                 : "rejected without reason";
         return new SubmitOutcome(false, code, reason.replace('\n', ' '));
     }
