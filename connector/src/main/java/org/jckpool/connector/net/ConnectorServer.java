@@ -437,10 +437,10 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
             }
             case Command.DROP_ALL -> {
                 List<ClientConnection> all = new ArrayList<>(clients.values());
+                droppedAll.addAndGet(all.size()); // counted first: a miner seeing its close finds it counted
                 for (ClientConnection client : all) {
                     closeClient(client, command.reason, Log.DEBUG);
                 }
-                droppedAll.addAndGet(all.size());
                 command.complete(all.size());
             }
             case Command.SUBSCRIBE -> {
