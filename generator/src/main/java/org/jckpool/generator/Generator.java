@@ -43,6 +43,8 @@ public final class Generator implements AutoCloseable {
         this.zmq = settings.zmqblock() == null ? null : new ZmqBlockSubscriber(settings.zmqblock(), fetcher);
         this.submitter = new BlockSubmitter(nodes);
         this.link = new StratifierLink(fetcher, submitter, nodes);
+        // our own block moved the tip: the next block's work at once, not after the next poll
+        submitter.onAccepted(() -> fetcher.request(Template.NEWBLOCK));
         // a change of node means other work: fetch from the new active node at once
         nodes.addListener(status -> {
             if (status.active() != null) {

@@ -4,6 +4,7 @@ import org.jckpool.simnode.BlockFromTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jckpool.generator.node.NodeTimeouts;
 import org.jckpool.generator.submit.SubmitOutcome;
 import org.jckpool.generator.work.Template;
 import org.jckpool.libpool.bitcoin.Hex;
@@ -179,6 +181,35 @@ class WorkAndSubmitTest {
 
         SubmitOutcome junk = gen.submitter().submit("zz", null, -1).get(5, TimeUnit.SECONDS);
         assertThat(junk.accepted()).isFalse();
+    }
+
+    @Test
+    void anAcceptedBlockFetchesTheNextBlocksWorkWithoutWaitingForANotification() throws Exception {
+        SimNodeOptions o = new SimNodeOptions();
+        o.txs = 0;
+        SimNode n = sims.start(o);
+        // notify:true, no ZMQ and a watchdog an hour away: nothing else can tell the generator of the new tip
+        NodeTimeouts slowWatchdog = new NodeTimeouts(Nodes.FAST.quick(), Nodes.FAST.work(), Nodes.FAST.connect(),
+                Duration.ofHours(1));
+        gen = sims.generator(new GeneratorSettings(List.of(Nodes.btcdNotifying(n)), Nodes.ADDRESS, 100, 30, null,
+                slowWatchdog));
+        gen.start();
+        assertThat(Nodes.waitFor(() -> !sims.templates.isEmpty(), 5000)).isTrue();
+        BlockFromTemplate good = BlockFromTemplate.fromTemplate(gen.getbase().get("template"));
+        String hash = Hex.toRpc(good.build().hash());
+
+        SubmitOutcome ok = gen.submitter().submit(good.hex(), hash, 1).get(20, TimeUnit.SECONDS);
+        assertThat(ok.accepted()).isTrue();
+        assertThat(Nodes.waitFor(() -> last().height() == 2, 3000)).as("next block's template").isTrue();
+        assertThat(last().reason()).isEqualTo("newblock");
+        assertThat(last().prevHash()).isEqualTo(hash);
+
+        BlockFromTemplate greedy = BlockFromTemplate.fromTemplate(gen.getbase().get("template"));
+        greedy.value += 1;
+        int before = sims.templates.size();
+        assertThat(gen.submitter().submit(greedy.hex(), null, -1).get(20, TimeUnit.SECONDS).accepted()).isFalse();
+        Thread.sleep(300);
+        assertThat(sims.templates).as("a rejected block changes nothing").hasSize(before);
     }
 
     @Test

@@ -44,9 +44,18 @@ public final class BlockSubmitter implements AutoCloseable {
     private final AtomicLong submitted = new AtomicLong();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    private volatile Runnable onAccepted = () -> { };
 
     public BlockSubmitter(NodeManager nodes) {
         this.nodes = nodes;
+    }
+
+    /**
+     * Runs after a node accepted a block (on a submit thread): the chain tip has moved, so the generator fetches
+     * the next block's template at once instead of waiting for a poll or notification to tell it.
+     */
+    public void onAccepted(Runnable action) {
+        this.onAccepted = action;
     }
 
     /** One node's answer. */
@@ -123,6 +132,11 @@ public final class BlockSubmitter implements AutoCloseable {
                     confirmed ? ", confirmed in the chain" : ", NOT confirmed by getblockhash");
             EventLog.global().event(EventLog.BLOCK_SUBMITTED, "hash", hash, "height", h, "result", "accepted",
                     "node", accept.node().url(), "confirmed", confirmed);
+            try {
+                onAccepted.run();
+            } catch (RuntimeException e) {
+                Log.err("block accepted action failed: %s", e);
+            }
             return new SubmitOutcome(true, accept.reason(), accept.node().url(), confirmed);
         }
         rejected.incrementAndGet();

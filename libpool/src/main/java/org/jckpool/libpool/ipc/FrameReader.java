@@ -40,6 +40,16 @@ public final class FrameReader {
         return out;
     }
 
+    /** True when a whole frame is in the buffer, so {@link #next} returns it without reading the channel. */
+    public boolean hasBufferedFrame() {
+        int have = buf.remaining();
+        if (have < Frames.HEADER) {
+            return false;
+        }
+        long len = Integer.toUnsignedLong(buf.getInt(buf.position()));
+        return have - Frames.HEADER >= len;
+    }
+
     private boolean ensure(int n, boolean eofOk) throws IOException {
         while (buf.remaining() < n) {
             buf.compact();

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.Log;
@@ -33,6 +34,9 @@ import org.jckpool.libpool.log.Log;
  *       <b>blocks</b> for up to the send timeout and then <b>returns false</b> (frame not queued, stream still
  *       open). {@link #trySend} never blocks. Both return false on a closed stream.</li>
  *   <li>{@link Listener#onClose} runs exactly once, on the first close from either side or an I/O error.</li>
+ *   <li>With {@link #writeFromReader}, frames the reader thread sends (replies made in {@code onFrame}) are
+ *       written by the reader itself once it has handled every frame it has buffered, without waking the
+ *       writer. One queue keeps the order of all frames; the writer serves the other threads' frames.</li>
  * </ul>
  */
 public final class FrameStream implements Closeable {
@@ -68,6 +72,12 @@ public final class FrameStream implements Closeable {
     private final Object idle = new Object();
     private volatile boolean writing;
     private volatile long writeLingerNanos;
+    private volatile boolean writeFromReader;
+    /** Held while frames are taken from the queue and written, by the writer or the reader. */
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /** True while the writer sleeps until a frame is queued; senders other than a writing reader wake it. */
+    private volatile boolean writerWaiting;
+    private final List<byte[]> readerBatch = new ArrayList<>(MAX_BATCH_FRAMES);
     /** Used by the writer thread only; allocated when it first writes. */
     private ByteBuffer copyBuffer;
     private Thread reader;
@@ -155,8 +165,15 @@ public final class FrameStream implements Closeable {
         if (closed.get()) {
             return false;
         }
+        if (readerSends()) {
+            if (queue.offer(frame)) {
+                return true; // written when the reader has handled its buffered frames
+            }
+            writeQueuedFromReader(); // full: the reader makes room itself, nobody else would
+        }
         try {
             boolean queued = queue.offer(frame, timeout, unit);
+            wakeWriter();
             if (!queued && !closed.get()) {
                 Log.warning("Stream to %s: send queue full for %d ms, frame not sent", peer, unit.toMillis(timeout));
             }
@@ -181,10 +198,45 @@ public final class FrameStream implements Closeable {
         return this;
     }
 
-    /** Queues a frame only if there is room now. */
+    /**
+     * Frames sent from the reader thread (in {@link Listener#onFrame}) are written by the reader when it has no
+     * further frame buffered, before it waits for the next read: replies leave as soon as the frames that caused
+     * them are handled, with no hand-over to the writer thread and no linger. Frames from other threads go
+     * through the writer as before. Set in {@link Listener#onOpen}.
+     */
+    public FrameStream writeFromReader(boolean on) {
+        writeFromReader = on;
+        return this;
+    }
+
+    /** Queues a frame only if there is room now (a reader writing its own frames makes room first). */
     public boolean trySend(byte[] frame) {
         Frames.checkOutgoing(frame);
-        return !closed.get() && queue.offer(frame);
+        if (closed.get()) {
+            return false;
+        }
+        if (readerSends()) {
+            if (queue.offer(frame)) {
+                return true;
+            }
+            writeQueuedFromReader();
+            return !closed.get() && queue.offer(frame);
+        }
+        boolean queued = queue.offer(frame);
+        if (queued) {
+            wakeWriter();
+        }
+        return queued;
+    }
+
+    private boolean readerSends() {
+        return writeFromReader && Thread.currentThread() == reader;
+    }
+
+    private void wakeWriter() {
+        if (writerWaiting) {
+            LockSupport.unpark(writer);
+        }
     }
 
     /** Frames waiting in the send queue. */
@@ -225,6 +277,9 @@ public final class FrameStream implements Closeable {
         FrameReader in = new FrameReader(channel, 64 * 1024);
         try {
             while (!closed.get()) {
+                if (writeFromReader && !in.hasBufferedFrame()) {
+                    writeQueuedFromReader(); // before the read that may wait
+                }
                 byte[] f = in.next();
                 if (f == null) {
                     break;
@@ -253,24 +308,12 @@ public final class FrameStream implements Closeable {
         Throwable cause = null;
         try {
             while (!closed.get()) {
-                byte[] first = nextToWrite();
-                if (first == POISON) {
+                awaitFrames();
+                if (closed.get()) {
                     break;
                 }
-                writing = true;
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH_FRAMES - 1);
-                writeBatch(batch);
-                batch.clear();
-                writing = false;
-                if (queue.isEmpty()) {
-                    synchronized (idle) {
-                        idle.notifyAll();
-                    }
-                }
+                writeQueued(batch);
             }
-        } catch (InterruptedException e) {
-            // close() interrupts the writer
         } catch (ClosedChannelException e) {
             // closed by us
         } catch (IOException e) {
@@ -285,16 +328,62 @@ public final class FrameStream implements Closeable {
         shutdown(cause);
     }
 
-    /** The next queued frame: at once when there is one, else after the write linger, else when one is sent. */
-    private byte[] nextToWrite() throws InterruptedException {
-        byte[] f = queue.poll();
+    /**
+     * Returns when frames are queued (or the stream closed): at once when there are some, else after the write
+     * linger, else when a sender wakes this thread. Frames stay queued until taken under the write lock, so a
+     * reader writing its own frames cannot overtake one the writer is about to write.
+     */
+    private void awaitFrames() {
         long linger = writeLingerNanos;
-        if (f == null && linger > 0) {
-            // Parked, not waiting on the queue: senders meanwhile queue their frames without waking this thread.
+        if (queue.isEmpty() && linger > 0) {
+            // Parked with writerWaiting false: senders meanwhile queue their frames without waking this thread.
             LockSupport.parkNanos(this, linger);
-            f = queue.poll();
         }
-        return f != null ? f : queue.take();
+        while (queue.isEmpty() && !closed.get()) {
+            writerWaiting = true;
+            if (queue.isEmpty() && !closed.get()) {
+                LockSupport.park(this);
+            }
+            writerWaiting = false;
+        }
+    }
+
+    /** Takes what is queued, in order, and writes it; the writer's and the writing reader's one way out. */
+    private void writeQueued(List<byte[]> batch) throws IOException {
+        writeLock.lock();
+        try {
+            writing = true;
+            while (queue.drainTo(batch, MAX_BATCH_FRAMES) > 0) {
+                try {
+                    writeBatch(batch);
+                } finally {
+                    batch.clear();
+                }
+            }
+        } finally {
+            writing = false;
+            writeLock.unlock();
+        }
+        if (queue.isEmpty()) {
+            synchronized (idle) {
+                idle.notifyAll();
+            }
+        }
+    }
+
+    /** The reader writes what is queued (its own replies and anything sent meanwhile); a failure closes. */
+    private void writeQueuedFromReader() {
+        if (queue.isEmpty()) {
+            return;
+        }
+        try {
+            writeQueued(readerBatch);
+        } catch (ClosedChannelException e) {
+            shutdown(null);
+        } catch (IOException e) {
+            Log.info("Stream to %s: write failed: %s", peer, e.getMessage());
+            shutdown(e);
+        }
     }
 
     /**
@@ -380,7 +469,7 @@ public final class FrameStream implements Closeable {
         queue.clear();
         queue.offer(POISON);
         if (writer != null && Thread.currentThread() != writer) {
-            writer.interrupt();
+            LockSupport.unpark(writer);
         }
         try {
             listener.onClose(this, cause);

@@ -236,4 +236,70 @@ class FrameStreamTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.writeLinger(-1))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aReaderWritingItsOwnRepliesKeepsEveryFrameInOrderWithOtherThreadsFrames() throws Exception {
+        int n = 30_000; // more replies than the queue holds while the client sends without pause
+        AtomicReference<FrameStream> serverSide = new AtomicReference<>();
+        server.onStream(peer -> new FrameStream.Listener() {
+            @Override
+            public void onOpen(FrameStream s) {
+                s.writeLinger(TimeUnit.SECONDS.toMicros(30)).writeFromReader(true);
+                serverSide.set(s);
+            }
+
+            @Override
+            public void onFrame(FrameStream s, byte[] f) {
+                if (f[0] == 'b') { // more frames at once than the queue holds: the reader makes room itself
+                    for (int i = 0; i < 10_000; i++) {
+                        assertThat(s.send(("b" + i).getBytes(java.nio.charset.StandardCharsets.US_ASCII))).isTrue();
+                    }
+                    return;
+                }
+                assertThat(s.send(f)).isTrue(); // the reply: same bytes, from the reader thread
+            }
+        });
+        java.util.List<String> got = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        CountDownLatch all = new CountDownLatch(n + 100 + 10_000);
+        try (FrameStream c = FrameStream.connect(sock, "connector", (s, f) -> {
+            got.add(new String(f, java.nio.charset.StandardCharsets.US_ASCII));
+            all.countDown();
+        })) {
+            Thread other = new Thread(() -> {
+                for (int i = 0; i < 100; i++) {
+                    while (serverSide.get() == null) {
+                        Thread.onSpinWait();
+                    }
+                    serverSide.get().send(("o" + i).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                }
+            });
+            assertThat(c.send("burst".getBytes(java.nio.charset.StandardCharsets.US_ASCII))).isTrue();
+            for (int i = 0; i < n; i++) {
+                assertThat(c.send(("r" + i).getBytes(java.nio.charset.StandardCharsets.US_ASCII))).isTrue();
+                if (i == n / 2) {
+                    other.start(); // the writer thread's frames mixed in, while replies flow
+                }
+            }
+            // The writer lingers 30 s: every reply arriving in time was written by the reader.
+            assertThat(all.await(20, TimeUnit.SECONDS)).as("all frames arrive").isTrue();
+            other.join();
+        }
+        java.util.List<String> replies = got.stream().filter(x -> x.startsWith("r")).toList();
+        java.util.List<String> others = got.stream().filter(x -> x.startsWith("o")).toList();
+        assertThat(replies).hasSize(n);
+        for (int i = 0; i < n; i++) {
+            assertThat(replies.get(i)).isEqualTo("r" + i);
+        }
+        java.util.List<String> burst = got.stream().filter(x -> x.startsWith("b")).toList();
+        assertThat(burst).hasSize(10_000);
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(burst.get(i)).isEqualTo("b" + i);
+        }
+        assertThat(got.get(0)).as("the burst came first").isEqualTo("b0");
+        assertThat(others).hasSize(100);
+        for (int i = 0; i < 100; i++) {
+            assertThat(others.get(i)).isEqualTo("o" + i);
+        }
+        assertThat(serverSide.get().batches()).as("replies leave in batches").isLessThan(n);
+    }
 }

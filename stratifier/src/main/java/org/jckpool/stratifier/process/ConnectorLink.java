@@ -37,6 +37,13 @@ public final class ConnectorLink implements ClientOutbound, ControlServer.Stream
      * wake-up of the writer for nearly every reply, several times the CPU of checking the share.
      */
     static final long REPLY_LINGER_MICROS = Long.getLong("jckpool.replyLingerMicros", 300);
+    /**
+     * Replies made on the stream's reader thread are written by that thread once it has handled the frames it
+     * has buffered (FrameStream.writeFromReader): no hand-over to the writer on the share path. Property kept
+     * for comparing the two in benchmarks.
+     */
+    static final boolean REPLIES_FROM_READER =
+            Boolean.parseBoolean(System.getProperty("jckpool.repliesFromReader", "true"));
 
     private final ClientEvents events;
     private final BooleanSupplier ready;
@@ -84,7 +91,10 @@ public final class ConnectorLink implements ClientOutbound, ControlServer.Stream
         return dropped.get();
     }
 
-    /** Times a send found the stream's queue full and had to wait (back-pressure events). */
+    /**
+     * Times a send found the stream's queue full and had to wait (back-pressure events). Only other threads'
+     * sends count: the stream's reader writes its own replies and meets back-pressure in that write.
+     */
     public long blockedSends() {
         return blocked.get();
     }
@@ -160,7 +170,7 @@ public final class ConnectorLink implements ClientOutbound, ControlServer.Stream
         @Override
         public void onOpen(FrameStream s) {
             FrameStream old = stream;
-            s.writeLinger(REPLY_LINGER_MICROS);
+            s.writeLinger(REPLY_LINGER_MICROS).writeFromReader(REPLIES_FROM_READER);
             stream = s;
             streamsOpened.incrementAndGet();
             Log.notice("Connector stream open");
