@@ -49,7 +49,7 @@ public final class ConnectorProcess implements AutoCloseable {
     public static ConnectorProcess start(ConnectorSettings settings, Path stratifierSocket,
                                          StratifierLink.Timing timing, Runnable onFailure) throws IOException {
         StratifierLink link = new StratifierLink(stratifierSocket, timing);
-        ConnectorServer server = ConnectorServer.start(settings, new FrameUpstream(link), false);
+        ConnectorServer server = ConnectorServer.start(settings, new FrameUpstream(link, link::kick), false);
         link.start(server, onFailure);
         Log.notice("Connector serving %d serverurl entries, maxclients %s, idle drop %s; waiting for the "
                         + "stratifier at %s", settings.listen().size(),

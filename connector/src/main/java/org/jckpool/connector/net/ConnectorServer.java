@@ -305,6 +305,7 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
                     nextHousekeepingNanos = now + settings.housekeepingInterval().toNanos();
                 }
                 resumePausedListeners(now);
+                upstream.roundDone();
             }
         } catch (IOException | RuntimeException e) {
             Log.crit("Connector I/O loop failed: %s", e);

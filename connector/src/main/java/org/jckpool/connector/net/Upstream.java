@@ -19,4 +19,8 @@ public interface Upstream {
 
     /** The client is gone; {@code reason} says why. */
     void disconnected(long id, String reason);
+
+    /** The end of one round of the I/O loop: an upstream that gathers what it was given sends it now. */
+    default void roundDone() {
+    }
 }

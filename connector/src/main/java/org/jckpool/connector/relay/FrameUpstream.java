@@ -11,9 +11,21 @@ import org.jckpool.libpool.ipc.relay.RelayCodec;
  */
 public final class FrameUpstream implements Upstream {
     private final Consumer<byte[]> sink;
+    private final Runnable roundDone;
 
     public FrameUpstream(Consumer<byte[]> sink) {
+        this(sink, () -> { });
+    }
+
+    /** {@code roundDone} runs at the end of each round of the I/O loop (the stream's kick). */
+    public FrameUpstream(Consumer<byte[]> sink, Runnable roundDone) {
         this.sink = Objects.requireNonNull(sink, "sink");
+        this.roundDone = Objects.requireNonNull(roundDone, "roundDone");
+    }
+
+    @Override
+    public void roundDone() {
+        roundDone.run();
     }
 
     @Override

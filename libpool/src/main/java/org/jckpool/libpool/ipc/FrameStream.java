@@ -77,6 +77,8 @@ public final class FrameStream implements Closeable {
     private final ReentrantLock writeLock = new ReentrantLock();
     /** True while the writer sleeps until a frame is queued; senders other than a writing reader wake it. */
     private volatile boolean writerWaiting;
+    /** The thread that calls {@link #kick}: its sends leave the writer asleep until it kicks. */
+    private volatile Thread kicker;
     private final List<byte[]> readerBatch = new ArrayList<>(MAX_BATCH_FRAMES);
     /** Used by the writer thread only; allocated when it first writes. */
     private ByteBuffer copyBuffer;
@@ -172,7 +174,13 @@ public final class FrameStream implements Closeable {
             writeQueuedFromReader(); // full: the reader makes room itself, nobody else would
         }
         try {
-            boolean queued = queue.offer(frame, timeout, unit);
+            boolean queued = queue.offer(frame);
+            if (!queued) {
+                if (writerWaiting) {
+                    LockSupport.unpark(writer); // full: even a kicker's frames must go now to make room
+                }
+                queued = queue.offer(frame, timeout, unit);
+            }
             wakeWriter();
             if (!queued && !closed.get()) {
                 Log.warning("Stream to %s: send queue full for %d ms, frame not sent", peer, unit.toMillis(timeout));
@@ -234,7 +242,23 @@ public final class FrameStream implements Closeable {
     }
 
     private void wakeWriter() {
-        if (writerWaiting) {
+        if (writerWaiting && Thread.currentThread() != kicker) {
+            LockSupport.unpark(writer);
+        }
+    }
+
+    /**
+     * Wakes the writer for what this thread has sent since its last kick. From the first kick on, this thread's
+     * sends no longer wake the writer one by one: a thread that produces frames in rounds (the connector's I/O
+     * loop) kicks once at the end of each round, so each round's frames leave in one write, at once, without a
+     * linger. Other threads' sends wake the writer as before.
+     */
+    public void kick() {
+        Thread me = Thread.currentThread();
+        if (kicker != me) {
+            kicker = me;
+        }
+        if (writerWaiting && !queue.isEmpty()) {
             LockSupport.unpark(writer);
         }
     }
@@ -260,6 +284,9 @@ public final class FrameStream implements Closeable {
     /** Waits until every queued frame has been written (or the timeout passes). True when drained. */
     public boolean flush(long timeoutMs) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;
+        if (writerWaiting) {
+            LockSupport.unpark(writer); // frames a kicker has not kicked for yet go now
+        }
         synchronized (idle) {
             while ((!queue.isEmpty() || writing) && !closed.get()) {
                 long left = deadline - System.currentTimeMillis();

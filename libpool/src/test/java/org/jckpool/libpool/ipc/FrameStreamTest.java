@@ -302,4 +302,49 @@ class FrameStreamTest {
         }
         assertThat(serverSide.get().batches()).as("replies leave in batches").isLessThan(n);
     }
+
+    @Test
+    void aKickingThreadsFramesWaitForItsKickWhileOtherThreadsFramesGoAtOnce() throws Exception {
+        java.util.List<String> got = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        server.onStream(peer -> (s, f) -> got.add(new String(f, java.nio.charset.StandardCharsets.US_ASCII)));
+        try (FrameStream c = FrameStream.connect(sock, "connector", (s, f) -> { }, 16, 5000)) {
+            c.kick(); // this thread is the kicker from now on
+            for (int i = 0; i < 5; i++) {
+                assertThat(c.send("k" + i)).isTrue();
+            }
+            Thread.sleep(300);
+            assertThat(got).as("a kicker's frames wait for its kick").isEmpty();
+            long batches = c.batches();
+            c.kick();
+            assertThat(waitFor(() -> got.size() == 5)).isTrue();
+            assertThat(got).containsExactly("k0", "k1", "k2", "k3", "k4");
+            assertThat(c.flush(5000)).isTrue(); // the counters move after the bytes leave
+            assertThat(c.batches() - batches).as("one round, one write").isEqualTo(1);
+
+            Thread other = new Thread(() -> c.send("other"));
+            other.start();
+            other.join();
+            assertThat(waitFor(() -> got.size() == 6)).as("another thread's frame goes at once").isTrue();
+
+            // More than the queue holds, never kicked: a full queue wakes the writer instead of waiting on it.
+            for (int i = 0; i < 100; i++) {
+                assertThat(c.send("f" + i)).isTrue();
+            }
+            c.kick();
+            assertThat(waitFor(() -> got.size() == 106)).isTrue();
+            assertThat(got.subList(6, 106).stream().toList()).isEqualTo(
+                    java.util.stream.IntStream.range(0, 100).mapToObj(i -> "f" + i).toList());
+        }
+    }
+
+    private static boolean waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long end = System.currentTimeMillis() + 10_000;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > end) {
+                return false;
+            }
+            Thread.sleep(5);
+        }
+        return true;
+    }
 }

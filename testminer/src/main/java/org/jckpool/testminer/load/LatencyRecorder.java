@@ -4,8 +4,17 @@ import java.util.Arrays;
 
 /** Collects durations (nanoseconds) on one thread; percentiles after the run. */
 public final class LatencyRecorder {
-    private long[] values = new long[1024];
+    private long[] values;
     private int size;
+
+    public LatencyRecorder() {
+        this(1024);
+    }
+
+    /** Room for {@code capacity} samples before the first growth. */
+    public LatencyRecorder(int capacity) {
+        values = new long[Math.max(16, capacity)];
+    }
 
     public void record(long nanos) {
         if (size == values.length) {

@@ -19,8 +19,9 @@ final class LoadConnection {
     final String worker;
     final LineBuffer lines = new LineBuffer(MAX_LINE_BYTES);
     final ArrayDeque<ByteBuffer> outQueue = new ArrayDeque<>();
-    /** Request id → what it was; submits also keep their send time. */
-    final Map<Long, Long> submitSentNanos = new HashMap<>();
+    /** Submits awaiting a reply, with their send time. */
+    final PendingSubmits pendingSubmits = new PendingSubmits();
+    /** Request id → method, for the other requests (subscribe, authorize, ...). */
     final Map<Long, String> requestMethods = new HashMap<>();
 
     SocketChannel channel;
@@ -80,6 +81,11 @@ final class LoadConnection {
             outQueue.poll();
         }
         key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
+    }
+
+    /** An id for a submit (tracked in {@link #pendingSubmits} once sent). */
+    long takeSubmitId() {
+        return nextId++;
     }
 
     long takeId(String method) {

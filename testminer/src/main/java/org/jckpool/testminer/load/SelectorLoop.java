@@ -58,7 +58,7 @@ final class SelectorLoop implements Runnable {
     /** Send time recorded for a warm-up submit: answered, but counted nowhere. */
     private static final long WARMUP_SUBMIT = Long.MIN_VALUE;
 
-    final LatencyRecorder latencies = new LatencyRecorder();
+    final LatencyRecorder latencies;
     final LatencyRecorder connectTimes = new LatencyRecorder();
 
     private volatile long submitStart;
@@ -84,6 +84,9 @@ final class SelectorLoop implements Runnable {
         this.address = address;
         this.conns = conns;
         this.rate = rate;
+        // sized for the measured part up front: doubling a multi-megabyte array mid-run means copying it, and the
+        // young collections that follow copy it again
+        this.latencies = new LatencyRecorder((int) Math.min(50_000_000, rate * opt.duration * 1.1 + 1024));
         this.connectLimit = Math.max(1, connectLimit);
         this.requestedMask = opt.versionMaskValue();
         this.grinder = grinder;
@@ -273,10 +276,12 @@ final class SelectorLoop implements Runnable {
 
     private void handleLine(LoadConnection c, String line) {
         QuickReply quick = QuickReply.parse(line);
-        if (quick != null && "mining.submit".equals(c.requestMethods.get(quick.id()))) {
-            c.requestMethods.remove(quick.id());
-            submitAnswered(c, quick.id(), quick.outcome());
-            return;
+        if (quick != null) {
+            long sent = c.pendingSubmits.remove(quick.id());
+            if (sent != PendingSubmits.ABSENT) {
+                submitAnswered(c, sent, quick.outcome());
+                return;
+            }
         }
         if (grinder == null && quick == null) {
             QuickNotify notify = QuickNotify.parse(line);
@@ -301,12 +306,19 @@ final class SelectorLoop implements Runnable {
 
     private void handleResponse(LoadConnection c, StratumMessage m) throws MalformedMessageException {
         Long id = m.id();
-        String method = id == null ? null : c.requestMethods.remove(id);
+        if (id == null) {
+            return;
+        }
+        long sent = c.pendingSubmits.remove(id);
+        if (sent != PendingSubmits.ABSENT) {
+            submitAnswered(c, sent, SubmitOutcome.of(m));
+            return;
+        }
+        String method = c.requestMethods.remove(id);
         if (method == null) {
             return;
         }
         switch (method) {
-            case "mining.submit" -> submitAnswered(c, id, SubmitOutcome.of(m));
             case "mining.subscribe" -> {
                 SubscribeResult r = SubscribeResult.parse(m.result());
                 c.extranonce1 = r.extranonce1();
@@ -340,11 +352,7 @@ final class SelectorLoop implements Runnable {
         }
     }
 
-    private void submitAnswered(LoadConnection c, long id, SubmitOutcome o) {
-        Long sent = c.submitSentNanos.remove(id);
-        if (sent == null) {
-            return;
-        }
+    private void submitAnswered(LoadConnection c, long sent, SubmitOutcome o) {
         stats.outstanding.decrementAndGet();
         if (sent == WARMUP_SUBMIT) {
             return;
@@ -542,7 +550,7 @@ final class SelectorLoop implements Runnable {
 
     /** A well-formed submit for the current job whose hash will almost surely be above target. */
     private void sendFakeSubmit(LoadConnection c, boolean measured) {
-        long id = c.takeId("mining.submit");
+        long id = c.takeSubmitId();
         String en2 = Hex.encode(HeaderBuilder.extranonce2(c.extranonce2Counter++, c.extranonce2Size));
         Long vbits = c.versionMask != 0 ? 0L : null;
         sendSubmit(c, id, StratumRequests.submit(id, c.worker, c.jobId, en2, c.jobNtime, c.nonceCounter++, vbits),
@@ -575,13 +583,13 @@ final class SelectorLoop implements Runnable {
         if (!c.open || c.job != share.work().job() || submitPhaseOver) {
             return; // the job moved on while grinding, or the submit phase is over
         }
-        long id = c.takeId("mining.submit");
+        long id = c.takeSubmitId();
         sendSubmit(c, id, StratumRequests.submit(id, c.worker, share.work().job().jobId(), share.extranonce2Hex(),
                 share.work().job().ntime(), share.nonce(), share.versionBits()), measured);
     }
 
     private void sendSubmit(LoadConnection c, long id, String line, boolean measured) {
-        c.submitSentNanos.put(id, measured ? System.nanoTime() : WARMUP_SUBMIT);
+        c.pendingSubmits.add(id, measured ? System.nanoTime() : WARMUP_SUBMIT);
         if (measured) {
             stats.sent.incrementAndGet();
         }
@@ -609,8 +617,8 @@ final class SelectorLoop implements Runnable {
             c.ready = false;
             stats.ready.decrementAndGet();
         }
-        stats.outstanding.addAndGet(-c.submitSentNanos.size());
-        c.submitSentNanos.clear();
+        stats.outstanding.addAndGet(-c.pendingSubmits.size());
+        c.pendingSubmits.clear();
         if (c.key != null) {
             c.key.cancel();
         }
