@@ -15,11 +15,14 @@ import org.jckpool.libpool.process.ChildArgs;
  * stderr are shared with the supervisor.
  *
  * <p>Default flags {@value #DEFAULT_JVM_OPTS}: serial GC and small thread stacks keep an idle child near
- * 45–60 MB RSS. {@code JCKPOOL_CHILD_JVM_OPTS} replaces them; {@code JCKPOOL_<PROCESS>_JVM_OPTS} (e.g.
- * {@code JCKPOOL_STRATIFIER_JVM_OPTS}) is appended for one process.
+ * 45–60 MB RSS. The stratifier and connector, which carry every share, add {@value #SHARE_PATH_JVM_OPTS}: with
+ * the default 5 MB young generation, tens of thousands of shares/s meant about ten collections a second, and
+ * each pause holds up every share in flight. {@code JCKPOOL_CHILD_JVM_OPTS} replaces the defaults (both);
+ * {@code JCKPOOL_<PROCESS>_JVM_OPTS} (e.g. {@code JCKPOOL_STRATIFIER_JVM_OPTS}) is appended for one process.
  */
 final class ChildLauncher {
     static final String DEFAULT_JVM_OPTS = "-XX:+UseSerialGC -Xss512k -Xms16m -Xmx384m -XX:MaxMetaspaceSize=128m";
+    static final String SHARE_PATH_JVM_OPTS = "-Xms48m -Xmn32m";
 
     private final String javaBin;
     private final String classpath;
@@ -39,6 +42,9 @@ final class ChildLauncher {
         cmd.add(javaBin);
         String common = System.getenv("JCKPOOL_CHILD_JVM_OPTS");
         cmd.addAll(split(common == null ? DEFAULT_JVM_OPTS : common));
+        if (common == null && (process.equals("stratifier") || process.equals("connector"))) {
+            cmd.addAll(split(SHARE_PATH_JVM_OPTS));
+        }
         cmd.addAll(split(System.getenv("JCKPOOL_" + process.toUpperCase(Locale.ROOT) + "_JVM_OPTS")));
         cmd.add("-Djckpool.process=" + process);
         cmd.add("-cp");

@@ -71,5 +71,7 @@ class CkpoolMainTest {
         int main = cmd.indexOf("org.jckpool.stratifier.StratifierMain");
         assertThat(ChildArgs.parse(cmd.subList(main + 1, cmd.size()).toArray(String[]::new))).isEqualTo(a);
         assertThat(a.loglevel()).isEqualTo(6);
+        assertThat(cmd).contains("-Xmn32m"); // on the share path: fewer young collections
+        assertThat(l.command("generator", "org.jckpool.generator.GeneratorMain", a)).doesNotContain("-Xmn32m");
     }
 }
