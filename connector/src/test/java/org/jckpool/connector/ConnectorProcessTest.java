@@ -284,12 +284,16 @@ class ConnectorProcessTest {
         Path socket = Files.createTempDirectory("jckpool-connector").resolve("stratifier");
         ControlServer notReady = ControlServer.open(socket, request -> "unknown"); // no stream handler yet
         toClose.add(notReady);
+        // A stream counts as accepted once it stays open for minRetry: 200 ms, not FAST's 20 ms, so that a busy
+        // machine noticing the refusal late does not make it look accepted.
+        StratifierLink.Timing patient = new StratifierLink.Timing(Duration.ofMillis(200), Duration.ofMillis(400),
+                Duration.ofMillis(500), Duration.ofSeconds(1), 1024);
         ConnectorProcess process = ConnectorProcess.start(
-                ConnectorSettings.defaults(List.of(ListenAddress.parse("127.0.0.1:0"))), socket, FAST, () -> { });
+                ConnectorSettings.defaults(List.of(ListenAddress.parse("127.0.0.1:0"))), socket, patient, () -> { });
         toClose.add(process);
         CommandTable commands = new CommandTable();
         process.registerCommands(commands, Json::object);
-        Thread.sleep(400); // several refused attempts
+        Thread.sleep(1200); // several refused attempts
         assertThat(process.server().isAdmitting()).isFalse();
         assertThat(miner(process.server().boundAddresses().get(0)).closedByServer()).isTrue();
         JsonNode st = stats(commands);
