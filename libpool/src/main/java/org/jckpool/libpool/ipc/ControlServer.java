@@ -31,7 +31,8 @@ import org.jckpool.libpool.process.SocketDirs;
  *   <li>a control request: the server reads one frame (waiting at most the request timeout), passes its text to
  *       the {@link RequestHandler}, writes the reply frame if the handler returned one, and closes; or</li>
  *   <li>a persistent stream: when the first frame is {@code {"method":"stream.open","params":{"peer":"name"}}}
- *       the connection is handed to the {@link StreamAcceptor} as a {@link FrameStream}.</li>
+ *       the connection is handed to the {@link StreamAcceptor}; if it accepts, the server's first frame is
+ *       {@code {"result":"stream.accepted"}} and the connection becomes a {@link FrameStream}, else it is closed.</li>
  * </ul>
  * Bad frames (length 0, over {@link Frames#MAX_FRAME}, truncated) and clients that send nothing are logged and
  * dropped; other connections are not affected. The socket file gets mode 0770.
@@ -219,6 +220,12 @@ public final class ControlServer implements Closeable {
                 l.onClose(stream, cause);
             }
         };
+        try {
+            Frames.writeWithTimeout(c, Frames.utf8(FrameStream.ACCEPTED), requestTimeoutMs);
+        } catch (IOException e) {
+            Log.info("Control socket %s: stream from %s gone before it was accepted: %s", path, peer, e.getMessage());
+            return false;
+        }
         Log.info("Control socket %s: stream opened by %s", path, peer);
         FrameStream s = FrameStream.start(c, peer, tracked);
         if (closed) {

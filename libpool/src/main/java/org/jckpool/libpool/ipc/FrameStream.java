@@ -54,6 +54,12 @@ public final class FrameStream implements Closeable {
     }
 
     public static final int DEFAULT_QUEUE_CAPACITY = 8192;
+    /**
+     * The server's first frame on a stream it accepts. A refusal is a close without it, so a client knows at once
+     * and for sure, instead of guessing from how long the connection stays open.
+     */
+    static final String ACCEPTED = "{\"result\":\"stream.accepted\"}";
+    private static final long ACCEPT_WAIT_MS = 5_000;
     public static final long DEFAULT_SEND_TIMEOUT_MS = 10_000;
     private static final int MAX_BATCH_FRAMES = 256;
     /** The writer's copy buffer: frames up to this size (header included) are batched into one write. */
@@ -106,8 +112,10 @@ public final class FrameStream implements Closeable {
     }
 
     /**
-     * Connects to a {@link ControlServer} socket, sends {@code {"method":"stream.open","params":{"peer":peer}}}
-     * and starts the stream. {@code peer} names the connecting process (e.g. "stratifier").
+     * Connects to a {@link ControlServer} socket, sends {@code {"method":"stream.open","params":{"peer":peer}}},
+     * waits (up to 5 s) for the server's {@value #ACCEPTED} and starts the stream. {@code peer} names the
+     * connecting process (e.g. "stratifier"). A server that refuses the stream (closes without accepting) or does
+     * not answer in time gives an IOException saying so.
      */
     public static FrameStream connect(Path socket, String peer, Listener listener) throws IOException {
         return connect(socket, peer, listener, DEFAULT_QUEUE_CAPACITY, DEFAULT_SEND_TIMEOUT_MS);
@@ -122,6 +130,13 @@ public final class FrameStream implements Closeable {
             open.put("method", "stream.open");
             open.putObject("params").put("peer", peer);
             Frames.write(ch, Frames.utf8(Json.write(open)));
+            byte[] answer = Frames.readWithTimeout(ch, ACCEPT_WAIT_MS, ACCEPT_WAIT_MS);
+            if (answer == null) {
+                throw new IOException("stream refused by " + socket + " (closed without accepting it)");
+            }
+            if (!ACCEPTED.equals(Frames.text(answer))) {
+                throw new IOException("stream to " + socket + " not accepted: " + Frames.text(answer));
+            }
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
