@@ -67,6 +67,12 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
      * linger (kept for comparing the two in benchmarks).
      */
     static final boolean LINE_KICK = Boolean.parseBoolean(System.getProperty("jckpool.lineKick", "true"));
+    /**
+     * The connector's I/O thread reads the stratifier's frames in its own selector (FrameStream.connectPolled,
+     * ConnectorServer.pollStream): replies reach the miners' sockets in the round they arrive, with no reader
+     * thread handing them over. {@code -Djckpool.linkPolled=false} gives the stream its own reader thread again.
+     */
+    static final boolean LINK_POLLED = Boolean.parseBoolean(System.getProperty("jckpool.linkPolled", "true"));
     private static final long DROP_WAIT_SECONDS = 10;
 
     private final Path socket;
@@ -172,8 +178,15 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
             }
             FrameStream s;
             try {
-                s = FrameStream.connect(socket, PEER, new StreamListener(), timing.queueCapacity(),
-                        timing.sendBlock().toMillis()).writeLinger(LINE_KICK ? 0 : LINE_LINGER_MICROS);
+                s = LINK_POLLED
+                        ? FrameStream.connectPolled(socket, PEER, new StreamListener(), timing.queueCapacity(),
+                                timing.sendBlock().toMillis())
+                        : FrameStream.connect(socket, PEER, new StreamListener(), timing.queueCapacity(),
+                                timing.sendBlock().toMillis());
+                s.writeLinger(LINE_KICK ? 0 : LINE_LINGER_MICROS);
+                if (LINK_POLLED) {
+                    server.pollStream(s);
+                }
             } catch (IOException | RuntimeException e) {
                 attempts++;
                 lastError = e.getMessage() == null ? e.toString() : e.getMessage();

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -24,6 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.jckpool.libpool.ipc.FrameStream;
 import org.jckpool.libpool.log.EventLog;
 import org.jckpool.libpool.log.Log;
 
@@ -82,6 +84,7 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
     private final AtomicLong droppedByStratifier = new AtomicLong();
     private final AtomicLong droppedByAdmin = new AtomicLong();
     private final AtomicLong droppedAll = new AtomicLong();
+    private final ConcurrentLinkedQueue<FrameStream> streamsToPoll = new ConcurrentLinkedQueue<>();
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong linesIn = new AtomicLong();
     private final AtomicLong linesOut = new AtomicLong();
@@ -200,6 +203,16 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
      * Closes every connected client (each reported to the upstream as disconnected with {@code reason}). The
      * future completes with the number dropped once the I/O thread has done it, or with 0 when not running.
      */
+    /**
+     * Has the I/O thread read a polled stream ({@link FrameStream#connectPolled}) in its selector: its frames are
+     * handled on the I/O thread as they arrive, and what they ask of this server (send, drop...) is done in the
+     * same round, with no hand-over between threads. The registration ends when the stream closes.
+     */
+    public void pollStream(FrameStream stream) {
+        streamsToPoll.add(stream);
+        selector.wakeup();
+    }
+
     public CompletableFuture<Integer> dropAll(String reason) {
         CompletableFuture<Integer> done = new CompletableFuture<>();
         if (!submit(new Command(Command.DROP_ALL, 0, null, reason, done))) {
@@ -257,7 +270,8 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
         }
         commands.add(command);
         int pending = pendingCommands.incrementAndGet();
-        if (wakeupRequested.compareAndSet(false, true)) {
+        // the I/O thread itself (a polled stream's frames) runs its commands before the round ends
+        if (Thread.currentThread() != ioThread && wakeupRequested.compareAndSet(false, true)) {
             selector.wakeup();
         }
         // Back-pressure for producers on other threads; the I/O thread itself must never wait here.
@@ -296,9 +310,14 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
                     selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextWakeNanos(now) - now)));
                 }
                 wakeupRequested.set(false);
+                registerPolledStreams();
                 commandsLeft = !runCommands();
                 flushPending(System.nanoTime());
                 handleSelected();
+                if (!commands.isEmpty()) { // asked for by a polled stream's frames during this round
+                    commandsLeft = !runCommands();
+                    flushPending(System.nanoTime());
+                }
                 now = System.nanoTime();
                 if (now - nextHousekeepingNanos >= 0) {
                     housekeeping(now);
@@ -306,6 +325,7 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
                 }
                 resumePausedListeners(now);
                 upstream.roundDone();
+                commandsLeft |= !commands.isEmpty();
             }
         } catch (IOException | RuntimeException e) {
             Log.crit("Connector I/O loop failed: %s", e);
@@ -341,8 +361,25 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
         }
     }
 
+    private void registerPolledStreams() {
+        FrameStream stream;
+        while ((stream = streamsToPoll.poll()) != null) {
+            try {
+                stream.registerReads(selector, stream);
+            } catch (ClosedChannelException e) {
+                // closed before it got here: its onClose has run
+            }
+        }
+    }
+
     private void handleKey(SelectionKey key) {
         Object attachment = key.attachment();
+        if (attachment instanceof FrameStream stream) {
+            if (key.isValid() && key.isReadable() && !stream.readAvailable()) {
+                key.cancel();
+            }
+            return;
+        }
         if (attachment instanceof Listener listener) {
             if (key.isValid() && key.isAcceptable()) {
                 acceptClients(listener);

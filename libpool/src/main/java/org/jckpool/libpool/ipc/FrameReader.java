@@ -11,7 +11,8 @@ import java.nio.channels.ReadableByteChannel;
  */
 public final class FrameReader {
     private final ReadableByteChannel ch;
-    private final ByteBuffer buf;
+    private ByteBuffer buf;
+    private boolean eof;
 
     public FrameReader(ReadableByteChannel ch, int bufferSize) {
         this.ch = ch;
@@ -38,6 +39,57 @@ public final class FrameReader {
             }
         }
         return out;
+    }
+
+    /**
+     * Non-blocking use: reads what the channel has now into the buffer. Returns the bytes read, 0 when there was
+     * nothing (or no room), -1 at end of stream.
+     */
+    public int fill() throws IOException {
+        buf.compact();
+        int r;
+        try {
+            r = buf.hasRemaining() ? ch.read(buf) : 0;
+        } finally {
+            buf.flip();
+        }
+        if (r < 0) {
+            eof = true;
+        }
+        return r;
+    }
+
+    /**
+     * Non-blocking use: the next whole frame in the buffer, or null until {@link #fill} has brought the rest (the
+     * buffer grows for a frame larger than it).
+     */
+    public byte[] nextBuffered() throws FrameException {
+        if (buf.remaining() < Frames.HEADER) {
+            return null;
+        }
+        int len = Frames.checkLength(Integer.toUnsignedLong(buf.getInt(buf.position())));
+        if (buf.remaining() - Frames.HEADER < len) {
+            if (Frames.HEADER + len > buf.capacity()) {
+                ByteBuffer bigger = ByteBuffer.allocate(Frames.HEADER + len).order(ByteOrder.LITTLE_ENDIAN);
+                bigger.put(buf).flip();
+                buf = bigger;
+            }
+            return null;
+        }
+        buf.position(buf.position() + Frames.HEADER);
+        byte[] out = new byte[len];
+        buf.get(out);
+        return out;
+    }
+
+    /** True when part of a frame is buffered (so an end of stream now cuts it). */
+    public boolean hasPartialFrame() {
+        return buf.hasRemaining();
+    }
+
+    /** True once {@link #fill} has met the end of the stream. */
+    public boolean atEof() {
+        return eof;
     }
 
     /** True when a whole frame is in the buffer, so {@link #next} returns it without reading the channel. */

@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +36,8 @@ import org.jckpool.libpool.log.Log;
  *       <b>blocks</b> for up to the send timeout and then <b>returns false</b> (frame not queued, stream still
  *       open). {@link #trySend} never blocks. Both return false on a closed stream.</li>
  *   <li>{@link Listener#onClose} runs exactly once, on the first close from either side or an I/O error.</li>
+ *   <li>A stream made by {@link #connectPolled} has no reader thread: its channel is non-blocking, and a thread
+ *       with a selector (the connector's I/O thread) calls {@link #readAvailable} when it is readable.</li>
  *   <li>With {@link #writeFromReader}, frames the reader thread sends (replies made in {@code onFrame}) are
  *       written by the reader itself once it has handled every frame it has buffered, without waking the
  *       writer. One queue keeps the order of all frames; the writer serves the other threads' frames.</li>
@@ -90,6 +94,8 @@ public final class FrameStream implements Closeable {
     private ByteBuffer copyBuffer;
     private Thread reader;
     private Thread writer;
+    /** Set for a polled stream (no reader thread): the frames read so far, for {@link #readAvailable}. */
+    private FrameReader polledIn;
 
     private FrameStream(SocketChannel channel, String peer, Listener listener, int queueCapacity, long sendTimeoutMs) {
         this.channel = channel;
@@ -123,6 +129,32 @@ public final class FrameStream implements Closeable {
 
     public static FrameStream connect(Path socket, String peer, Listener listener, int queueCapacity,
                                       long sendTimeoutMs) throws IOException {
+        SocketChannel ch = openStream(socket, peer);
+        return start(ch, socket.getFileName().toString(), listener, queueCapacity, sendTimeoutMs);
+    }
+
+    /**
+     * As {@link #connect}, but without a reader thread: the caller registers the stream with its selector
+     * ({@link #registerReads}) and calls {@link #readAvailable} when it is readable; {@code onFrame} runs on that
+     * thread. Saves a thread and a hand-over per batch where a selector loop consumes the frames anyway.
+     */
+    public static FrameStream connectPolled(Path socket, String peer, Listener listener, int queueCapacity,
+                                            long sendTimeoutMs) throws IOException {
+        SocketChannel ch = openStream(socket, peer);
+        try {
+            ch.configureBlocking(false);
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+        FrameStream s = new FrameStream(ch, socket.getFileName().toString(), listener, queueCapacity, sendTimeoutMs);
+        s.polledIn = new FrameReader(ch, 64 * 1024);
+        s.begin();
+        return s;
+    }
+
+    /** Connects, sends stream.open and waits for the server's acceptance; the channel is left blocking. */
+    private static SocketChannel openStream(Path socket, String peer) throws IOException {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             ch.connect(UnixDomainSocketAddress.of(socket));
@@ -141,7 +173,63 @@ public final class FrameStream implements Closeable {
             ch.close();
             throw e;
         }
-        return start(ch, socket.getFileName().toString(), listener, queueCapacity, sendTimeoutMs);
+        return ch;
+    }
+
+    /** Registers a polled stream's channel for reads with {@code selector} (call on the selector's thread). */
+    public SelectionKey registerReads(Selector selector, Object attachment) throws ClosedChannelException {
+        if (polledIn == null) {
+            throw new IllegalStateException("stream to " + peer + " has its own reader thread");
+        }
+        return channel.register(selector, SelectionKey.OP_READ, attachment);
+    }
+
+    /**
+     * For a polled stream: reads what the channel holds now (at most 256 KiB, so one busy stream cannot hold its
+     * caller's loop) and hands each whole frame to {@code onFrame}, in order. False once the stream is closed (by
+     * the peer, a bad frame or an error; {@code onClose} has run), so the caller can drop its registration.
+     */
+    public boolean readAvailable() {
+        Throwable cause = null;
+        try {
+            for (int reads = 0; ; reads++) {
+                byte[] f;
+                while (!closed.get() && (f = polledIn.nextBuffered()) != null) {
+                    framesIn.incrementAndGet();
+                    try {
+                        listener.onFrame(this, f);
+                    } catch (RuntimeException e) {
+                        Log.err("Stream from %s: frame handler failed: %s", peer, e);
+                    }
+                }
+                if (closed.get()) {
+                    break;
+                }
+                if (reads == 4) {
+                    return true; // the buffer is handled; what the socket still holds, the selector reports again
+                }
+                int n = polledIn.fill();
+                if (n == 0) {
+                    return true;
+                }
+                if (n < 0) {
+                    if (polledIn.hasPartialFrame()) {
+                        throw new FrameException("peer closed inside a frame");
+                    }
+                    break;
+                }
+            }
+        } catch (ClosedChannelException e) {
+            // closed by us
+        } catch (FrameException e) {
+            Log.warning("Stream from %s: bad frame, closing: %s", peer, e.getMessage());
+            cause = e;
+        } catch (IOException e) {
+            Log.info("Stream from %s: read failed: %s", peer, e.getMessage());
+            cause = e;
+        }
+        shutdown(cause);
+        return false;
     }
 
     private void begin() {
@@ -152,10 +240,12 @@ public final class FrameStream implements Closeable {
         }
         writer = new Thread(this::writeLoop, "stream-w-" + peer);
         writer.setDaemon(true);
-        reader = new Thread(this::readLoop, "stream-r-" + peer);
-        reader.setDaemon(true);
         writer.start();
-        reader.start();
+        if (polledIn == null) {
+            reader = new Thread(this::readLoop, "stream-r-" + peer);
+            reader.setDaemon(true);
+            reader.start();
+        }
     }
 
     /** The other side's name: the peer named in stream.open (server side) or the socket name (client side). */
@@ -475,7 +565,9 @@ public final class FrameStream implements Closeable {
         }
         out.flip();
         while (out.hasRemaining()) {
-            channel.write(out);
+            if (channel.write(out) == 0) {
+                awaitRoom();
+            }
         }
         out.clear();
         batches.incrementAndGet();
@@ -485,12 +577,24 @@ public final class FrameStream implements Closeable {
         long written = 0;
         int offset = 0;
         while (written < total) {
-            written += channel.write(bufs, offset, count - offset);
+            long n = channel.write(bufs, offset, count - offset);
+            if (n == 0) {
+                awaitRoom();
+            }
+            written += n;
             while (offset < count && !bufs[offset].hasRemaining()) {
                 offset++;
             }
         }
         batches.incrementAndGet();
+    }
+
+    /** A polled stream's channel is non-blocking: a full socket buffer makes the writer wait a moment and retry. */
+    private void awaitRoom() throws IOException {
+        if (closed.get()) {
+            throw new AsynchronousCloseException();
+        }
+        LockSupport.parkNanos(this, 100_000);
     }
 
     /** Closes the stream: pending frames are dropped (call {@link #flush} first to deliver them). */

@@ -347,4 +347,80 @@ class FrameStreamTest {
         }
         return true;
     }
+
+    @Test
+    void aPolledStreamIsReadBySelectorLoopInOrderLargeFramesIncludedAndReportsTheClose() throws Exception {
+        int[] sizes = {5, 200 * 1024, 1, 64 * 1024, 3};
+        AtomicReference<FrameStream> serverSide = new AtomicReference<>();
+        CountDownLatch opened = new CountDownLatch(1);
+        server.onStream(peer -> new FrameStream.Listener() {
+            @Override
+            public void onOpen(FrameStream s) {
+                serverSide.set(s);
+                opened.countDown();
+            }
+
+            @Override
+            public void onFrame(FrameStream s, byte[] f) {
+                s.send(f); // echo
+            }
+        });
+        java.util.List<byte[]> got = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        CountDownLatch closed = new CountDownLatch(1);
+        java.util.List<String> threads = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        FrameStream c = FrameStream.connectPolled(sock, "connector", new FrameStream.Listener() {
+            @Override
+            public void onFrame(FrameStream s, byte[] f) {
+                threads.add(Thread.currentThread().getName());
+                got.add(f);
+            }
+
+            @Override
+            public void onClose(FrameStream s, Throwable cause) {
+                closed.countDown();
+            }
+        }, 64, 5000);
+        assertThat(Thread.getAllStackTraces().keySet().stream().map(Thread::getName))
+                .as("no reader thread").doesNotContain("stream-r-stratifier");
+        java.nio.channels.Selector sel = java.nio.channels.Selector.open();
+        java.util.concurrent.atomic.AtomicBoolean registered = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread loop = new Thread(() -> {
+            try {
+                c.registerReads(sel, c);
+                while (registered.get()) {
+                    sel.select(100);
+                    for (java.nio.channels.SelectionKey k : sel.selectedKeys()) {
+                        if (k.isValid() && k.isReadable() && !((FrameStream) k.attachment()).readAvailable()) {
+                            k.cancel();
+                            registered.set(false);
+                        }
+                    }
+                    sel.selectedKeys().clear();
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }, "selector-loop");
+        loop.start();
+        for (int i = 0; i < sizes.length; i++) {
+            byte[] f = new byte[sizes[i]];
+            java.util.Arrays.fill(f, (byte) (i + 1));
+            assertThat(c.send(f)).isTrue();
+        }
+        assertThat(waitFor(() -> got.size() == sizes.length)).isTrue();
+        for (int i = 0; i < sizes.length; i++) {
+            assertThat(got.get(i)).hasSize(sizes[i]);
+            assertThat(got.get(i)[sizes[i] - 1]).isEqualTo((byte) (i + 1));
+        }
+        assertThat(threads).containsOnly("selector-loop");
+        assertThat(c.framesIn()).isEqualTo(sizes.length);
+
+        assertThat(opened.await(5, TimeUnit.SECONDS)).isTrue();
+        serverSide.get().close(); // the peer goes: the loop's read meets the end of stream
+        assertThat(closed.await(5, TimeUnit.SECONDS)).isTrue();
+        loop.join(5000);
+        assertThat(registered.get()).as("readAvailable said closed").isFalse();
+        assertThat(c.isOpen()).isFalse();
+        sel.close();
+    }
 }
