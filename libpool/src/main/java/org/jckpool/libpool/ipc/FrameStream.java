@@ -64,6 +64,9 @@ public final class FrameStream implements Closeable {
      */
     static final String ACCEPTED = "{\"result\":\"stream.accepted\"}";
     private static final long ACCEPT_WAIT_MS = 5_000;
+    /** {@code -Djckpool.kickerWrites=false}: a kick only wakes the writer, also on a polled stream (for comparing). */
+    private static final boolean KICKER_WRITES =
+            Boolean.parseBoolean(System.getProperty("jckpool.kickerWrites", "true"));
     public static final long DEFAULT_SEND_TIMEOUT_MS = 10_000;
     private static final int MAX_BATCH_FRAMES = 256;
     /** The writer's copy buffer: frames up to this size (header included) are batched into one write. */
@@ -90,10 +93,15 @@ public final class FrameStream implements Closeable {
     /** The thread that calls {@link #kick}: its sends leave the writer asleep until it kicks. */
     private volatile Thread kicker;
     private final List<byte[]> readerBatch = new ArrayList<>(MAX_BATCH_FRAMES);
-    /** Used by the writer thread only; allocated when it first writes. */
+    /** Used under the write lock only (writer, writing reader or kicker); allocated on the first write. */
     private ByteBuffer copyBuffer;
     private Thread reader;
     private Thread writer;
+    /**
+     * Under the write lock: the copy buffer holds bytes a kicker's non-blocking write left (position..limit); the
+     * writer writes them before anything else.
+     */
+    private volatile boolean outPending;
     /** Set for a polled stream (no reader thread): the frames read so far, for {@link #readAvailable}. */
     private FrameReader polledIn;
 
@@ -363,8 +371,55 @@ public final class FrameStream implements Closeable {
         if (kicker != me) {
             kicker = me;
         }
-        if (writerWaiting && !queue.isEmpty()) {
+        if (polledIn != null && KICKER_WRITES && writeFromKicker()) {
+            return;
+        }
+        if (writerWaiting && (outPending || !queue.isEmpty())) {
             LockSupport.unpark(writer);
+        }
+    }
+
+    /**
+     * A polled stream's channel is non-blocking, so the kicking thread writes what is queued itself, once, without
+     * waiting: no hand-over to the writer for a round's lines. What the socket does not take at once (or a frame
+     * larger than the copy buffer) is left to the writer. True when nothing is left for it.
+     */
+    private boolean writeFromKicker() {
+        if (!writeLock.tryLock()) {
+            return false; // the writer is at it, and takes what is queued too
+        }
+        try {
+            if (outPending || closed.get()) {
+                return false;
+            }
+            ByteBuffer out = copyBuffer();
+            int frames = 0;
+            byte[] f;
+            while ((f = queue.peek()) != null && f != POISON && Frames.HEADER + f.length <= out.remaining()) {
+                queue.poll();
+                out.putInt(f.length).put(f);
+                frames++;
+            }
+            if (frames > 0) {
+                framesOut.addAndGet(frames);
+                batches.incrementAndGet();
+                out.flip();
+                channel.write(out);
+                if (out.hasRemaining()) {
+                    outPending = true;
+                    return false;
+                }
+                out.clear();
+            }
+            return queue.isEmpty();
+        } catch (ClosedChannelException e) {
+            return true; // closed meanwhile: onClose has run or is running
+        } catch (IOException e) {
+            Log.info("Stream to %s: write failed: %s", peer, e.getMessage());
+            shutdown(e);
+            return true;
+        } finally {
+            writeLock.unlock();
         }
     }
 
@@ -393,7 +448,7 @@ public final class FrameStream implements Closeable {
             LockSupport.unpark(writer); // frames a kicker has not kicked for yet go now
         }
         synchronized (idle) {
-            while ((!queue.isEmpty() || writing) && !closed.get()) {
+            while ((!queue.isEmpty() || writing || outPending) && !closed.get()) {
                 long left = deadline - System.currentTimeMillis();
                 if (left <= 0) {
                     return false;
@@ -401,7 +456,7 @@ public final class FrameStream implements Closeable {
                 idle.wait(Math.min(left, 50));
             }
         }
-        return queue.isEmpty();
+        return queue.isEmpty() && !outPending;
     }
 
     private void readLoop() {
@@ -471,9 +526,9 @@ public final class FrameStream implements Closeable {
             // Parked with writerWaiting false: senders meanwhile queue their frames without waking this thread.
             LockSupport.parkNanos(this, linger);
         }
-        while (queue.isEmpty() && !closed.get()) {
+        while (queue.isEmpty() && !outPending && !closed.get()) {
             writerWaiting = true;
-            if (queue.isEmpty() && !closed.get()) {
+            if (queue.isEmpty() && !outPending && !closed.get()) {
                 LockSupport.park(this);
             }
             writerWaiting = false;
@@ -485,6 +540,16 @@ public final class FrameStream implements Closeable {
         writeLock.lock();
         try {
             writing = true;
+            if (outPending) {
+                ByteBuffer out = copyBuffer(); // what a kicker could not write at once goes first
+                while (out.hasRemaining()) {
+                    if (channel.write(out) == 0) {
+                        awaitRoom();
+                    }
+                }
+                out.clear();
+                outPending = false;
+            }
             while (queue.drainTo(batch, MAX_BATCH_FRAMES) > 0) {
                 try {
                     writeBatch(batch);

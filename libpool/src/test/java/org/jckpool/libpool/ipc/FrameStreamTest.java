@@ -423,4 +423,44 @@ class FrameStreamTest {
         assertThat(c.isOpen()).isFalse();
         sel.close();
     }
+
+    @Test
+    void onAPolledStreamTheKickerWritesItselfAndNeverWaitsForASlowPeer() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        java.util.List<String> got = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        server.onStream(peer -> (s, f) -> {
+            try {
+                release.await(); // a stratifier that stops reading for a while
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            got.add(new String(f, 0, Math.min(f.length, 8), java.nio.charset.StandardCharsets.US_ASCII).trim());
+        });
+        try (FrameStream c = FrameStream.connectPolled(sock, "connector", (s, f) -> { }, 4096, 5000)) {
+            assertThat(c.send("k0")).isTrue();
+            long batches = c.batches();
+            c.kick();
+            assertThat(c.batches() - batches).as("written by kick() itself, before it returned").isEqualTo(1);
+            assertThat(c.queued()).isZero();
+
+            // 4 MiB while the peer does not read: the socket fills, kick() leaves the rest to the writer at once
+            byte[] pad = new byte[8 * 1024];
+            java.util.Arrays.fill(pad, (byte) ' ');
+            long slowest = 0;
+            for (int i = 1; i <= 512; i++) {
+                byte[] f = pad.clone();
+                byte[] tag = ("k" + i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                System.arraycopy(tag, 0, f, 0, tag.length);
+                assertThat(c.send(f)).isTrue();
+                long t0 = System.nanoTime();
+                c.kick();
+                slowest = Math.max(slowest, System.nanoTime() - t0);
+            }
+            assertThat(slowest).as("kick() never waits for the peer").isLessThan(TimeUnit.SECONDS.toNanos(1));
+            release.countDown();
+            assertThat(c.flush(20_000)).isTrue();
+            assertThat(waitFor(() -> got.size() == 513)).isTrue();
+            assertThat(got).isEqualTo(java.util.stream.IntStream.rangeClosed(0, 512).mapToObj(i -> "k" + i).toList());
+        }
+    }
 }
