@@ -203,12 +203,7 @@ public final class FrameStream implements Closeable {
             for (int reads = 0; ; reads++) {
                 byte[] f;
                 while (!closed.get() && (f = polledIn.nextBuffered()) != null) {
-                    framesIn.incrementAndGet();
-                    try {
-                        listener.onFrame(this, f);
-                    } catch (RuntimeException e) {
-                        Log.err("Stream from %s: frame handler failed: %s", peer, e);
-                    }
+                    deliver(f);
                 }
                 if (closed.get()) {
                     break;
@@ -227,17 +222,33 @@ public final class FrameStream implements Closeable {
                     break;
                 }
             }
-        } catch (ClosedChannelException e) {
-            // closed by us
-        } catch (FrameException e) {
-            Log.warning("Stream from %s: bad frame, closing: %s", peer, e.getMessage());
-            cause = e;
         } catch (IOException e) {
-            Log.info("Stream from %s: read failed: %s", peer, e.getMessage());
-            cause = e;
+            cause = readFailure(e);
         }
         shutdown(cause);
         return false;
+    }
+
+    private void deliver(byte[] frame) {
+        framesIn.incrementAndGet();
+        try {
+            listener.onFrame(this, frame);
+        } catch (RuntimeException e) {
+            Log.err("Stream from %s: frame handler failed: %s", peer, e);
+        }
+    }
+
+    /** Logs why reading ended; the close's cause, or null for a channel we closed ourselves. */
+    private Throwable readFailure(IOException e) {
+        if (e instanceof ClosedChannelException) {
+            return null;
+        }
+        if (e instanceof FrameException) {
+            Log.warning("Stream from %s: bad frame, closing: %s", peer, e.getMessage());
+        } else {
+            Log.info("Stream from %s: read failed: %s", peer, e.getMessage());
+        }
+        return e;
     }
 
     private void begin() {
@@ -471,21 +482,10 @@ public final class FrameStream implements Closeable {
                 if (f == null) {
                     break;
                 }
-                framesIn.incrementAndGet();
-                try {
-                    listener.onFrame(this, f);
-                } catch (RuntimeException e) {
-                    Log.err("Stream from %s: frame handler failed: %s", peer, e);
-                }
+                deliver(f);
             }
-        } catch (ClosedChannelException e) {
-            // closed by us
-        } catch (FrameException e) {
-            Log.warning("Stream from %s: bad frame, closing: %s", peer, e.getMessage());
-            cause = e;
         } catch (IOException e) {
-            Log.info("Stream from %s: read failed: %s", peer, e.getMessage());
-            cause = e;
+            cause = readFailure(e);
         }
         shutdown(cause);
     }
