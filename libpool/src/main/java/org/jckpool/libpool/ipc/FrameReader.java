@@ -12,7 +12,6 @@ import java.nio.channels.ReadableByteChannel;
 public final class FrameReader {
     private final ReadableByteChannel ch;
     private ByteBuffer buf;
-    private boolean eof;
 
     public FrameReader(ReadableByteChannel ch, int bufferSize) {
         this.ch = ch;
@@ -47,16 +46,11 @@ public final class FrameReader {
      */
     public int fill() throws IOException {
         buf.compact();
-        int r;
         try {
-            r = buf.hasRemaining() ? ch.read(buf) : 0;
+            return buf.hasRemaining() ? ch.read(buf) : 0;
         } finally {
             buf.flip();
         }
-        if (r < 0) {
-            eof = true;
-        }
-        return r;
     }
 
     /**
@@ -85,11 +79,6 @@ public final class FrameReader {
     /** True when part of a frame is buffered (so an end of stream now cuts it). */
     public boolean hasPartialFrame() {
         return buf.hasRemaining();
-    }
-
-    /** True once {@link #fill} has met the end of the stream. */
-    public boolean atEof() {
-        return eof;
     }
 
     /** True when a whole frame is in the buffer, so {@link #next} returns it without reading the channel. */

@@ -423,11 +423,8 @@ public final class FrameStream implements Closeable {
                 out.clear();
             }
             return queue.isEmpty();
-        } catch (ClosedChannelException e) {
-            return true; // closed meanwhile: onClose has run or is running
         } catch (IOException e) {
-            Log.info("Stream to %s: write failed: %s", peer, e.getMessage());
-            shutdown(e);
+            writeFailed(e);
             return true;
         } finally {
             writeLock.unlock();
@@ -575,9 +572,16 @@ public final class FrameStream implements Closeable {
         }
         try {
             writeQueued(readerBatch);
-        } catch (ClosedChannelException e) {
-            shutdown(null);
         } catch (IOException e) {
+            writeFailed(e);
+        }
+    }
+
+    /** A write by the reader or the kicker failed: the stream closes (quietly when we closed it ourselves). */
+    private void writeFailed(IOException e) {
+        if (e instanceof ClosedChannelException) {
+            shutdown(null);
+        } else {
             Log.info("Stream to %s: write failed: %s", peer, e.getMessage());
             shutdown(e);
         }
