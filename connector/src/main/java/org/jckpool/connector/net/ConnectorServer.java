@@ -45,7 +45,7 @@ import org.jckpool.libpool.log.Log;
 public final class ConnectorServer implements Downstream, AutoCloseable {
     private static final int READ_BUFFER_BYTES = 64 * 1024;
     private static final int ACCEPTS_PER_WAKEUP = 256;
-    private static final int GATHER_BUFFERS = 32;
+    private static final int WRITE_BUFFER_BYTES = 64 * 1024;
     /** Callers of send/sendAll/drop wait while this many requests are not yet handled by the I/O thread. */
     private static final int MAX_PENDING_COMMANDS = 65_536;
     private static final int COMMANDS_PER_ROUND = 16_384;
@@ -58,8 +58,11 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
     private final List<Listener> listeners = new ArrayList<>();
     private final Map<Long, ClientConnection> clients = new HashMap<>();
     private final ClientIds ids = new ClientIds();
-    private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
-    private final ByteBuffer[] gather = new ByteBuffer[GATHER_BUFFERS];
+    // Direct buffers for the socket calls: with heap buffers NIO copies through a temporary direct buffer of its
+    // own, fetched from and returned to a thread-local cache on every call (and per buffer of a gathering write).
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    private final byte[] readBytes = new byte[READ_BUFFER_BYTES];
+    private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
 
     private final ConcurrentLinkedQueue<Command> commands = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pendingCommands = new AtomicInteger();
@@ -237,7 +240,14 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
 
     @Override
     public void send(long id, byte[] line, int offset, int length) {
-        submit(new Command(Command.SEND, id, encodeLine(line, offset, length), null, null));
+        ByteBuffer data = encodeLine(line, offset, length);
+        // A polled stream's replies arrive on the I/O thread: queue them for the client at once, with no command
+        // in between, unless earlier commands still wait (they go first).
+        if (Thread.currentThread() == ioThread && running && commands.isEmpty()) {
+            sendNow(id, data, System.nanoTime());
+        } else {
+            submit(new Command(Command.SEND, id, data, null, null));
+        }
     }
 
     @Override
@@ -316,8 +326,8 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
                 handleSelected();
                 if (!commands.isEmpty()) { // asked for by a polled stream's frames during this round
                     commandsLeft = !runCommands();
-                    flushPending(System.nanoTime());
                 }
+                flushPending(System.nanoTime()); // replies a polled stream's frames queued during this round
                 now = System.nanoTime();
                 if (now - nextHousekeepingNanos >= 0) {
                     housekeeping(now);
@@ -423,17 +433,7 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
 
     private void runCommand(Command command, long now) {
         switch (command.kind) {
-            case Command.SEND -> {
-                ClientConnection client = clients.get(command.id);
-                if (client == null) {
-                    Log.debug("Line for unknown client %d discarded", command.id);
-                    return;
-                }
-                String failure = enqueue(client, command.data, now);
-                if (failure != null) {
-                    dropForFailure(client, failure);
-                }
-            }
+            case Command.SEND -> sendNow(command.id, command.data, now);
             case Command.SEND_ALL -> {
                 // Collect failures first: closing inside the loop would change the map being iterated.
                 List<ClientConnection> failed = null;
@@ -493,6 +493,18 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
         }
     }
 
+    private void sendNow(long id, ByteBuffer data, long now) {
+        ClientConnection client = clients.get(id);
+        if (client == null) {
+            Log.debug("Line for unknown client %d discarded", id);
+            return;
+        }
+        String failure = enqueue(client, data, now);
+        if (failure != null) {
+            dropForFailure(client, failure);
+        }
+    }
+
     private void flushAndClose(ClientConnection client, String reason, long now) {
         if (client.hasQueuedOutput()) {
             flush(client, now); // one last try; whatever does not fit is lost with the connection
@@ -513,8 +525,8 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
 
     /**
      * Queues {@code data} for the client. Nothing is written here: a client whose queue was empty is noted, and
-     * {@link #flushPending} writes each such client's queue with one gathering write after the round of
-     * commands, so a burst of replies to one miner costs one system call, not one per reply. Returns null, or
+     * {@link #flushPending} writes each such client's queue with one write after the round of commands,
+     so a burst of replies to one miner costs one system call, not one per reply. Returns null, or
      * why the client must be dropped.
      */
     private String enqueue(ClientConnection client, ByteBuffer data, long now) {
@@ -567,30 +579,20 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
     private String flush(ClientConnection client, long now) {
         ArrayDeque<ByteBuffer> queue = client.outputQueue();
         while (!queue.isEmpty()) {
-            int n = 0;
-            for (ByteBuffer b : queue) {
-                gather[n++] = b;
-                if (n == GATHER_BUFFERS) {
-                    break;
-                }
-            }
-            long written;
+            int staged = stage(queue);
+            int written;
             try {
-                written = client.channel.write(gather, 0, n);
+                written = client.channel.write(writeBuffer);
             } catch (IOException e) {
                 return "write failed: " + e.getMessage();
-            } finally {
-                java.util.Arrays.fill(gather, 0, n, null);
             }
             if (written > 0) {
                 bytesOut.addAndGet(written);
                 client.queuedBytes -= written;
                 client.lastWriteProgressNanos = now;
+                consume(queue, written);
             }
-            while (!queue.isEmpty() && !queue.peekFirst().hasRemaining()) {
-                queue.pollFirst();
-            }
-            if (written == 0 || !queue.isEmpty() && n < GATHER_BUFFERS) {
+            if (written < staged) {
                 break; // socket buffer full
             }
         }
@@ -611,6 +613,36 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
         return null;
     }
 
+    /** Copies the head of the queue (up to the write buffer's size) into the write buffer; returns the count. */
+    private int stage(ArrayDeque<ByteBuffer> queue) {
+        writeBuffer.clear();
+        for (ByteBuffer b : queue) {
+            int take = Math.min(b.remaining(), writeBuffer.remaining());
+            writeBuffer.put(writeBuffer.position(), b, b.position(), take);
+            writeBuffer.position(writeBuffer.position() + take);
+            if (!writeBuffer.hasRemaining()) {
+                break;
+            }
+        }
+        return writeBuffer.flip().remaining();
+    }
+
+    /** Drops the first {@code written} bytes from the queue. */
+    private static void consume(ArrayDeque<ByteBuffer> queue, int written) {
+        int left = written;
+        while (left > 0) {
+            ByteBuffer head = queue.peekFirst();
+            int remaining = head.remaining();
+            if (remaining <= left) {
+                queue.pollFirst();
+                left -= remaining;
+            } else {
+                head.position(head.position() + left);
+                left = 0;
+            }
+        }
+    }
+
     private void readFrom(ClientConnection client) {
         readBuffer.clear();
         int n;
@@ -629,8 +661,9 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
         }
         client.lastReadNanos = System.nanoTime();
         bytesIn.addAndGet(n);
-        byte[] data = readBuffer.array();
-        int end = readBuffer.position();
+        byte[] data = readBytes;
+        readBuffer.flip().get(data, 0, n);
+        int end = n;
         int start = 0;
         int maxLine = settings.maxLineBytes();
         for (int i = 0; i < end; i++) {
