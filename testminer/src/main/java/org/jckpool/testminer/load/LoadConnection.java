@@ -57,17 +57,36 @@ final class LoadConnection {
         return open && authorized && jobId != null;
     }
 
-    /** Queues a line (newline added) and writes as much as the socket takes now. */
-    void send(String line) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+    private byte[] submitMiddle;
+    private String submitMiddleJob;
+
+    /** The fake submit's bytes between id and extranonce2 for the current job ({@link FakeSubmitEncoder}). */
+    byte[] submitMiddle() {
+        if (submitMiddle == null || !jobId.equals(submitMiddleJob)) {
+            submitMiddle = FakeSubmitEncoder.middle(worker, jobId);
+            submitMiddleJob = jobId;
+        }
+        return submitMiddle;
+    }
+
+    /**
+     * Sends the bytes {@code line} holds (a reused buffer): written now when nothing is queued, and what the
+     * socket does not take is copied to the queue.
+     */
+    void send(ByteBuffer line) throws IOException {
         if (outQueue.isEmpty()) {
-            channel.write(b);
-            if (!b.hasRemaining()) {
+            channel.write(line);
+            if (!line.hasRemaining()) {
                 return;
             }
         }
-        outQueue.add(b);
+        outQueue.add(ByteBuffer.allocate(line.remaining()).put(line).flip());
         key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
+    }
+
+    /** Queues a line (newline added) and writes as much as the socket takes now. */
+    void send(String line) throws IOException {
+        send(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Writes queued bytes; drops write interest once everything is out. */

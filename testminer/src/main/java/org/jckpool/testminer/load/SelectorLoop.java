@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.jckpool.libpool.bitcoin.StratumEncoding;
 import org.jckpool.libpool.bitcoin.Target;
 import org.jckpool.testminer.TestMinerOptions;
 import org.jckpool.testminer.output.MinerOutput;
+import org.jckpool.testminer.stratum.LineBuffer;
 import org.jckpool.testminer.stratum.MalformedMessageException;
 import org.jckpool.testminer.stratum.MiningJob;
 import org.jckpool.testminer.stratum.QuickNotify;
@@ -53,6 +55,8 @@ final class SelectorLoop implements Runnable {
     private final ValidShareGrinder grinder;
     private final Selector selector;
     private final ByteBuffer readBuf = ByteBuffer.allocateDirect(READ_BUFFER);
+    /** Fake submits are encoded here and written from here (a direct buffer: no copy inside NIO). */
+    private final ByteBuffer submitBuffer = ByteBuffer.allocateDirect(4096);
     private final List<LoadConnection> withInput = new ArrayList<>();
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     /** Send time recorded for a warm-up submit: answered, but counted nowhere. */
@@ -258,10 +262,21 @@ final class SelectorLoop implements Runnable {
 
     private void processInput() {
         for (LoadConnection c : withInput) {
-            String line;
-            while ((line = c.lines.poll()) != null) {
+            LineBuffer lines = c.lines;
+            while (lines.nextLine()) {
+                // a submit's reply is read from the bytes; a String is made only for the other lines
+                QuickReply quick = QuickReply.parse(lines.lineBytes(), lines.lineStart(), lines.lineLength());
+                if (quick != null) {
+                    long sent = c.pendingSubmits.remove(quick.id());
+                    if (sent != PendingSubmits.ABSENT) {
+                        submitAnswered(c, sent, quick.outcome());
+                        continue;
+                    }
+                }
+                String line = new String(lines.lineBytes(), lines.lineStart(), lines.lineLength(),
+                        StandardCharsets.UTF_8);
                 if (!line.isBlank()) {
-                    handleLine(c, line);
+                    handleLine(c, line, quick);
                 }
             }
             int overlong = c.lines.takeOverlongCount();
@@ -274,15 +289,8 @@ final class SelectorLoop implements Runnable {
 
     // ---- messages ----
 
-    private void handleLine(LoadConnection c, String line) {
-        QuickReply quick = QuickReply.parse(line);
-        if (quick != null) {
-            long sent = c.pendingSubmits.remove(quick.id());
-            if (sent != PendingSubmits.ABSENT) {
-                submitAnswered(c, sent, quick.outcome());
-                return;
-            }
-        }
+    /** A line that is not the reply to a pending submit; {@code quick} is its quick-reply reading, or null. */
+    private void handleLine(LoadConnection c, String line, QuickReply quick) {
         if (grinder == null && quick == null) {
             QuickNotify notify = QuickNotify.parse(line);
             if (notify != null) {
@@ -551,10 +559,18 @@ final class SelectorLoop implements Runnable {
     /** A well-formed submit for the current job whose hash will almost surely be above target. */
     private void sendFakeSubmit(LoadConnection c, boolean measured) {
         long id = c.takeSubmitId();
-        String en2 = Hex.encode(HeaderBuilder.extranonce2(c.extranonce2Counter++, c.extranonce2Size));
         Long vbits = c.versionMask != 0 ? 0L : null;
-        sendSubmit(c, id, StratumRequests.submit(id, c.worker, c.jobId, en2, c.jobNtime, c.nonceCounter++, vbits),
-                measured);
+        byte[] middle = c.submitMiddle();
+        if (middle.length + 2 * c.extranonce2Size + FakeSubmitEncoder.FIXED_BYTES > submitBuffer.capacity()) {
+            String en2 = Hex.encode(HeaderBuilder.extranonce2(c.extranonce2Counter++, c.extranonce2Size));
+            sendSubmit(c, id, StratumRequests.submit(id, c.worker, c.jobId, en2, c.jobNtime, c.nonceCounter++,
+                    vbits), measured);
+            return;
+        }
+        submitBuffer.clear();
+        FakeSubmitEncoder.put(submitBuffer, id, middle, c.extranonce2Counter++, c.extranonce2Size, c.jobNtime,
+                c.nonceCounter++, vbits);
+        sendSubmit(c, id, submitBuffer.flip(), measured);
     }
 
     private void requestValidShare(LoadConnection c, boolean measured) {
@@ -589,6 +605,10 @@ final class SelectorLoop implements Runnable {
     }
 
     private void sendSubmit(LoadConnection c, long id, String line, boolean measured) {
+        sendSubmit(c, id, ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)), measured);
+    }
+
+    private void sendSubmit(LoadConnection c, long id, ByteBuffer line, boolean measured) {
         c.pendingSubmits.add(id, measured ? System.nanoTime() : WARMUP_SUBMIT);
         if (measured) {
             stats.sent.incrementAndGet();

@@ -42,6 +42,17 @@ public final class LineBuffer {
 
     /** Next complete line without its terminator (a trailing CR is removed too), or null when none is complete. */
     public String poll() {
+        return nextLine() ? new String(buf, lineStart, lineLength, StandardCharsets.UTF_8) : null;
+    }
+
+    private int lineStart;
+    private int lineLength;
+
+    /**
+     * Moves to the next complete line without making a String of it; false when none is complete. The line is
+     * {@link #lineLength()} bytes of {@link #lineBytes()} from {@link #lineStart()}, valid until the next feed.
+     */
+    public boolean nextLine() {
         while (true) {
             int nl = -1;
             for (int i = scanFrom; i < end; i++) {
@@ -61,25 +72,39 @@ public final class LineBuffer {
                 }
                 scanFrom = end;
                 compact();
-                return null;
+                return false;
             }
-            int lineStart = start;
-            int lineEnd = nl;
+            int from = start;
+            int to = nl;
             start = nl + 1;
             scanFrom = start;
             if (discarding) {
                 discarding = false;
                 continue;
             }
-            if (lineEnd - lineStart > maxLineBytes) {
+            if (to - from > maxLineBytes) {
                 overlong++;
                 continue;
             }
-            if (lineEnd > lineStart && buf[lineEnd - 1] == '\r') {
-                lineEnd--;
+            if (to > from && buf[to - 1] == '\r') {
+                to--;
             }
-            return new String(buf, lineStart, lineEnd - lineStart, StandardCharsets.UTF_8);
+            lineStart = from;
+            lineLength = to - from;
+            return true;
         }
+    }
+
+    public byte[] lineBytes() {
+        return buf;
+    }
+
+    public int lineStart() {
+        return lineStart;
+    }
+
+    public int lineLength() {
+        return lineLength;
     }
 
     /** Number of lines dropped for exceeding the cap since the last call. */

@@ -4,19 +4,35 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The common reply to a request, {@code {"id":N,"result":true|false,"error":null|[code,"msg",...],
- * "reject-reason":"..."}} in any member order, read with Jackson's streaming parser instead of a tree: the load
- * mode reads tens of thousands of these a second. Anything else (a method, another id or result type, other
- * members) gives null, and the caller takes the general {@link StratumMessage} path; the outcome is the one
- * {@link SubmitOutcome#of} gives for the same line.
+ * "reject-reason":"..."}} in any member order, read without a tree: the load mode reads tens of thousands of these
+ * a second. Anything else (a method, another id or result type, other members) gives null, and the caller takes
+ * the general {@link StratumMessage} path; the outcome is the one {@link SubmitOutcome#of} gives for the same line.
+ *
+ * <p>The line's bytes are scanned directly ({@link ReplyScanner}); what that scan does not cover (escapes in a
+ * string, an error's nested third member) goes to Jackson's streaming parser, which decides.
  */
 public record QuickReply(long id, SubmitOutcome outcome) {
     private static final JsonFactory JSON = StratumMessage.MAPPER.getFactory();
 
     public static QuickReply parse(String line) {
-        try (JsonParser p = JSON.createParser(line)) {
+        byte[] utf8 = line.getBytes(StandardCharsets.UTF_8);
+        return parse(utf8, 0, utf8.length);
+    }
+
+    /** The reply in {@code length} UTF-8 bytes of {@code line} from {@code offset} (no line terminator). */
+    public static QuickReply parse(byte[] line, int offset, int length) {
+        ReplyScanner scan = new ReplyScanner(line, offset, length);
+        if (scan.scan()) {
+            return scan.reply();
+        }
+        if (!scan.needsFullParser()) {
+            return null;
+        }
+        try (JsonParser p = JSON.createParser(line, offset, length)) {
             return read(p);
         } catch (IOException | RuntimeException e) {
             return null;

@@ -55,11 +55,8 @@ public final class StratumRequests {
      */
     public static String submit(long id, String worker, String jobId, String extranonce2Hex, long ntime, long nonce,
                                 Long versionBits) {
-        // Built as text, not as a tree: the load mode sends tens of thousands a second.
         StringBuilder b = new StringBuilder(128 + worker.length() + jobId.length() + extranonce2Hex.length());
-        b.append("{\"id\":").append(id).append(",\"method\":\"mining.submit\",\"params\":[");
-        quoted(b, worker).append(',');
-        quoted(b, jobId).append(',');
+        b.append("{\"id\":").append(id).append(submitMiddle(worker, jobId));
         quoted(b, extranonce2Hex).append(',');
         quoted(b, StratumEncoding.hex32(ntime)).append(',');
         quoted(b, StratumEncoding.hex32(nonce));
@@ -67,6 +64,17 @@ public final class StratumRequests {
             quoted(b.append(','), StratumEncoding.hex32(versionBits));
         }
         return b.append("]}").toString();
+    }
+
+    /**
+     * What a submit line holds between its id and its extranonce2: {@code ,"method":"mining.submit","params":[
+     * "worker","job",} (the load mode builds it once per job and writes the rest of each submit as bytes).
+     */
+    public static String submitMiddle(String worker, String jobId) {
+        StringBuilder b = new StringBuilder(64 + worker.length() + jobId.length());
+        b.append(",\"method\":\"mining.submit\",\"params\":[");
+        quoted(b, worker).append(',');
+        return quoted(b, jobId).append(',').toString();
     }
 
     private static StringBuilder quoted(StringBuilder b, String s) {

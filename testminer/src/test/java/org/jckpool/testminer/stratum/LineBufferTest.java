@@ -50,4 +50,20 @@ class LineBufferTest {
         feed(b, "héllo ✓\n");
         assertThat(b.poll()).isEqualTo("héllo ✓");
     }
+
+    @Test
+    void givesLinesAsByteRangesWithoutTerminators() {
+        LineBuffer b = new LineBuffer(64);
+        feed(b, "one\r\ntwo\nthr");
+        assertThat(b.nextLine()).isTrue();
+        assertThat(new String(b.lineBytes(), b.lineStart(), b.lineLength(), StandardCharsets.UTF_8)).isEqualTo("one");
+        assertThat(b.nextLine()).isTrue();
+        assertThat(new String(b.lineBytes(), b.lineStart(), b.lineLength(), StandardCharsets.UTF_8)).isEqualTo("two");
+        assertThat(b.nextLine()).isFalse();
+        feed(b, "ee\n");
+        assertThat(b.nextLine()).isTrue();
+        assertThat(new String(b.lineBytes(), b.lineStart(), b.lineLength(), StandardCharsets.UTF_8))
+                .isEqualTo("three");
+        assertThat(b.nextLine()).isFalse();
+    }
 }
