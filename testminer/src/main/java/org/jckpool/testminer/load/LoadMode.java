@@ -92,6 +92,7 @@ public final class LoadMode {
         long submitEnd = submitStart + (long) (duration * 1e9);
         boolean submitting = ready > 0 && !stop.stopped();
         if (submitting) {
+            processCpuNanos(); // its first call loads the management classes: not at the measured part's start
             for (SelectorLoop loop : loops) {
                 loop.startSubmitting(warmupStart, submitStart, submitEnd);
             }

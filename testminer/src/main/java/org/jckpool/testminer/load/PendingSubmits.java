@@ -15,17 +15,25 @@ final class PendingSubmits {
 
     private long[] ids = new long[16];
     private long[] sent = new long[16];
+    private boolean[] measured = new boolean[16];
+    private boolean removedMeasured;
     private int head;
     private int count; // slots in use, GONE ones included
     private int size;  // pending submits
 
     void add(long id, long sentNanos) {
+        add(id, sentNanos, true);
+    }
+
+    /** A submit sent at {@code sentNanos}; {@code measuredSubmit} false for one of the unmeasured warm-up. */
+    void add(long id, long sentNanos, boolean measuredSubmit) {
         if (count == ids.length) {
             grow();
         }
         int slot = (head + count) & (ids.length - 1);
         ids[slot] = id;
         sent[slot] = sentNanos;
+        measured[slot] = measuredSubmit;
         count++;
         size++;
     }
@@ -37,6 +45,7 @@ final class PendingSubmits {
             int slot = (head + i) & mask;
             if (ids[slot] == id) {
                 long t = sent[slot];
+                removedMeasured = measured[slot];
                 ids[slot] = GONE;
                 size--;
                 while (count > 0 && ids[head] == GONE) {
@@ -47,6 +56,11 @@ final class PendingSubmits {
             }
         }
         return ABSENT;
+    }
+
+    /** Whether the submit the last successful {@link #remove} found was a measured one. */
+    boolean removedMeasured() {
+        return removedMeasured;
     }
 
     int size() {
@@ -63,13 +77,16 @@ final class PendingSubmits {
         int n = ids.length;
         long[] newIds = new long[n * 2];
         long[] newSent = new long[n * 2];
+        boolean[] newMeasured = new boolean[n * 2];
         for (int i = 0; i < count; i++) {
             newIds[i] = ids[(head + i) & (n - 1)];
             newSent[i] = sent[(head + i) & (n - 1)];
+            newMeasured[i] = measured[(head + i) & (n - 1)];
         }
         Arrays.fill(newIds, count, newIds.length, GONE);
         ids = newIds;
         sent = newSent;
+        measured = newMeasured;
         head = 0;
     }
 }

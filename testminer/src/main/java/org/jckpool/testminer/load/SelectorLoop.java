@@ -59,8 +59,14 @@ final class SelectorLoop implements Runnable {
     private final ByteBuffer submitBuffer = ByteBuffer.allocateDirect(4096);
     private final List<LoadConnection> withInput = new ArrayList<>();
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    /** Send time recorded for a warm-up submit: answered, but counted nowhere. */
-    private static final long WARMUP_SUBMIT = Long.MIN_VALUE;
+    /**
+     * Warm-up replies take the same steps as measured ones, into counters nobody reads: the code the measured part
+     * runs is then compiled before it starts (a warm-up that skipped those steps left the load generator's JIT
+     * recompiling during the first measured second).
+     */
+    private final LoadStats warmupStats = new LoadStats();
+    private final LatencyRecorder warmupLatencies = new LatencyRecorder(WARMUP_SAMPLES);
+    private static final int WARMUP_SAMPLES = 1 << 16;
 
     final LatencyRecorder latencies;
     final LatencyRecorder connectTimes = new LatencyRecorder();
@@ -269,7 +275,7 @@ final class SelectorLoop implements Runnable {
                 if (quick != null) {
                     long sent = c.pendingSubmits.remove(quick.id());
                     if (sent != PendingSubmits.ABSENT) {
-                        submitAnswered(c, sent, quick.outcome());
+                        submitAnswered(c, sent, c.pendingSubmits.removedMeasured(), quick.outcome());
                         continue;
                     }
                 }
@@ -319,7 +325,7 @@ final class SelectorLoop implements Runnable {
         }
         long sent = c.pendingSubmits.remove(id);
         if (sent != PendingSubmits.ABSENT) {
-            submitAnswered(c, sent, SubmitOutcome.of(m));
+            submitAnswered(c, sent, c.pendingSubmits.removedMeasured(), SubmitOutcome.of(m));
             return;
         }
         String method = c.requestMethods.remove(id);
@@ -360,37 +366,55 @@ final class SelectorLoop implements Runnable {
         }
     }
 
-    private void submitAnswered(LoadConnection c, long sent, SubmitOutcome o) {
+    private void submitAnswered(LoadConnection c, long sent, boolean measured, SubmitOutcome o) {
         stats.outstanding.decrementAndGet();
-        if (sent == WARMUP_SUBMIT) {
-            return;
+        LoadStats into = measured ? stats : warmupStats;
+        LatencyRecorder recorder = measured ? latencies : warmupLatencies;
+        if (!measured && recorder.count() == WARMUP_SAMPLES) {
+            recorder.clear();
         }
-        latencies.record(c.lastReadNanos - sent);
+        recorder.record(c.lastReadNanos - sent);
         if (opt.latencyPerSecond) {
-            recordSecond(c.lastReadNanos, c.lastReadNanos - sent);
+            recordSecond(c.lastReadNanos, c.lastReadNanos - sent, measured);
         }
-        stats.answered.incrementAndGet();
-        stats.lastAnswerNanos.accumulateAndGet(c.lastReadNanos, Math::max);
+        into.answered.incrementAndGet();
+        into.lastAnswerNanos.accumulateAndGet(c.lastReadNanos, Math::max);
         if (o.accepted()) {
-            stats.accepted.incrementAndGet();
+            into.accepted.incrementAndGet();
         } else {
-            stats.rejected(o.reason());
+            into.rejected(o.reason());
         }
     }
 
     private final LatencyRecorder thisSecond = new LatencyRecorder();
     private long secondStartNanos;
+    private boolean secondMeasured;
 
-    /** Replies answered in each second of the measured part, printed when the second is over. */
-    private void recordSecond(long now, long latencyNanos) {
+    /**
+     * Replies answered in each second, printed when a second of the measured part is over. The warm-up's seconds
+     * are collected and summed up the same way, unprinted, so that this code too is compiled before it counts.
+     */
+    private void recordSecond(long now, long latencyNanos, boolean measured) {
+        if (measured != secondMeasured) {
+            if (!measured) {
+                return; // a warm-up reply arriving after the measured part began
+            }
+            secondMeasured = true;
+            thisSecond.clear();
+            secondStartNanos = now;
+        }
         if (secondStartNanos == 0) {
             secondStartNanos = now;
         }
         if (now - secondStartNanos >= 1_000_000_000L) {
-            out.event("LOAD_LATENCY_SECOND t_s=%.0f ended_epoch_ms=%d n=%d p50=%.3f p99=%.3f max=%.3f",
-                    (secondStartNanos - measureStart) / 1e9, System.currentTimeMillis(), thisSecond.count(),
-                    thisSecond.percentileMillis(0.5),
-                    thisSecond.percentileMillis(0.99), thisSecond.maxMillis());
+            double p50 = thisSecond.percentileMillis(0.5);
+            double p99 = thisSecond.percentileMillis(0.99);
+            double max = thisSecond.maxMillis();
+            if (measured) {
+                out.event("LOAD_LATENCY_SECOND t_s=%.0f ended_epoch_ms=%d n=%d p50=%.3f p99=%.3f max=%.3f",
+                        (secondStartNanos - measureStart) / 1e9, System.currentTimeMillis(), thisSecond.count(),
+                        p50, p99, max);
+            }
             thisSecond.clear();
             secondStartNanos = now;
         }
@@ -609,10 +633,8 @@ final class SelectorLoop implements Runnable {
     }
 
     private void sendSubmit(LoadConnection c, long id, ByteBuffer line, boolean measured) {
-        c.pendingSubmits.add(id, measured ? System.nanoTime() : WARMUP_SUBMIT);
-        if (measured) {
-            stats.sent.incrementAndGet();
-        }
+        c.pendingSubmits.add(id, System.nanoTime(), measured);
+        (measured ? stats : warmupStats).sent.incrementAndGet();
         stats.outstanding.incrementAndGet();
         try {
             c.send(line);

@@ -45,4 +45,16 @@ class PendingSubmitsTest {
         assertThat(p.size()).isZero();
         assertThat(p.remove(41)).isEqualTo(PendingSubmits.ABSENT);
     }
+
+    @Test
+    void eachSubmitKeepsWhetherItIsMeasuredThroughGrowthAndOutOfOrderReplies() {
+        PendingSubmits p = new PendingSubmits();
+        for (long id = 1; id <= 40; id++) {
+            p.add(id, id, id % 3 != 0); // 40 entries: the ring grows twice
+        }
+        for (long id : new long[] {7, 3, 40, 39, 1, 2, 4, 5, 6, 8, 9, 10, 12, 24}) {
+            assertThat(p.remove(id)).isEqualTo(id);
+            assertThat(p.removedMeasured()).as("id %d", id).isEqualTo(id % 3 != 0);
+        }
+    }
 }
