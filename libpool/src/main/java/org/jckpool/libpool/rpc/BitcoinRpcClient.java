@@ -8,28 +8,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * JSON-RPC client for bitcoind over HTTP/1.1 with basic auth (user/password or cookie file) and persistent
- * connections (the JDK HttpClient keeps them alive). Requests use JSON-RPC 1.0, which every Core version accepts;
+ * connections ({@link HttpPoster}: each call runs on the caller's thread). Requests use JSON-RPC 1.0, which every Core version accepts;
  * replies in both the 1.0 and the 2.0 shape are understood. Every failure, including timeouts, refused
  * connections, HTTP errors and garbage replies, is an {@link RpcException}; a call never waits longer than the
  * request timeout. Thread-safe.
@@ -41,14 +28,12 @@ public final class BitcoinRpcClient implements AutoCloseable {
     public static final long MAX_REPLY_BYTES = 64L << 20;
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final AtomicInteger CLIENT_COUNT = new AtomicInteger();
     private static final System.Logger LOG = System.getLogger(BitcoinRpcClient.class.getName());
 
     private final URI uri;
     private final RpcCredentials credentials;
     private final Duration requestTimeout;
-    private final ExecutorService executor;
-    private final HttpClient http;
+    private final HttpPoster http;
     private final AtomicLong nextId = new AtomicLong(1);
 
     public BitcoinRpcClient(String url, RpcCredentials credentials) {
@@ -62,15 +47,7 @@ public final class BitcoinRpcClient implements AutoCloseable {
         this.uri = parseUrl(url);
         this.credentials = Objects.requireNonNull(credentials, "credentials");
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
-        int n = CLIENT_COUNT.incrementAndGet();
-        AtomicInteger threads = new AtomicInteger();
-        this.executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "rpc-" + n + "-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
-                .executor(executor).build();
+        this.http = new HttpPoster(uri, Objects.requireNonNull(connectTimeout, "connectTimeout"), MAX_REPLY_BYTES);
     }
 
     /** Accepts {@code host:port}, {@code [::1]:port} or a full http(s) URL. */
@@ -125,15 +102,15 @@ public final class BitcoinRpcClient implements AutoCloseable {
             throw new RpcException(method, RpcException.Kind.BAD_REPLY, RpcException.NO_RPC_CODE, 0,
                     "cannot encode request: " + e.getMessage(), e);
         }
-        HttpResponse<byte[]> response = send(method, body);
-        if ((response.statusCode() == 401 || response.statusCode() == 403) && credentials.reload()) {
+        HttpPoster.Reply response = send(method, body);
+        if ((response.status() == 401 || response.status() == 403) && credentials.reload()) {
             LOG.log(System.Logger.Level.DEBUG, "bitcoind rejected the cookie, re-reading it and retrying");
             response = send(method, body);
         }
         return interpret(method, id, response);
     }
 
-    private HttpResponse<byte[]> send(String method, byte[] body) {
+    private HttpPoster.Reply send(String method, byte[] body) {
         String auth;
         try {
             auth = credentials.authorizationHeader();
@@ -141,63 +118,23 @@ public final class BitcoinRpcClient implements AutoCloseable {
             throw new RpcException(method, RpcException.Kind.AUTH, RpcException.NO_RPC_CODE, 0,
                     "cannot read credentials (" + credentials + "): " + e.getMessage(), e);
         }
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(requestTimeout)
-                .header("Content-Type", "application/json").header("Authorization", auth)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        CompletableFuture<HttpResponse<byte[]>> future;
         try {
-            future = http.sendAsync(request, info -> new LimitedBodySubscriber(MAX_REPLY_BYTES));
-        } catch (RuntimeException e) {
-            // e.g. RejectedExecutionException after close()
-            throw new RpcException(method, RpcException.Kind.CONNECTION, RpcException.NO_RPC_CODE, 0,
-                    "client unusable: " + e, e);
-        }
-        try {
-            // HttpRequest.timeout covers the wait for headers only; this bounds the body too.
-            return future.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
+            return http.post(body, auth, System.nanoTime() + requestTimeout.toNanos());
+        } catch (HttpPoster.Timeout e) {
             throw new RpcException(method, RpcException.Kind.TIMEOUT, RpcException.NO_RPC_CODE, 0,
-                    "no complete reply from " + uri + " within " + requestTimeout.toMillis() + " ms", e);
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
+                    e.connecting ? e.getMessage()
+                            : "no complete reply from " + uri + " within " + requestTimeout.toMillis() + " ms", e);
+        } catch (HttpPoster.TooLarge e) {
+            throw new RpcException(method, RpcException.Kind.BAD_REPLY, RpcException.NO_RPC_CODE, 0,
+                    e.getMessage(), e);
+        } catch (ConnectException e) {
             throw new RpcException(method, RpcException.Kind.CONNECTION, RpcException.NO_RPC_CODE, 0,
-                    "interrupted", e);
-        } catch (CancellationException e) {
+                    "cannot connect to " + uri + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             throw new RpcException(method, RpcException.Kind.CONNECTION, RpcException.NO_RPC_CODE, 0,
-                    "cancelled", e);
-        } catch (ExecutionException e) {
-            throw transportError(method, e.getCause() == null ? e : e.getCause());
+                    "request to " + uri + " failed: " + detail, e);
         }
-    }
-
-    private RpcException transportError(String method, Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root != root.getCause()) {
-            if (root instanceof HttpTimeoutException || root instanceof ConnectException) {
-                break;
-            }
-            root = root.getCause();
-        }
-        String detail = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        if (t instanceof HttpConnectTimeoutException || root instanceof HttpConnectTimeoutException) {
-            return new RpcException(method, RpcException.Kind.TIMEOUT, RpcException.NO_RPC_CODE, 0,
-                    "connect to " + uri + " timed out", t);
-        }
-        if (t instanceof HttpTimeoutException || root instanceof HttpTimeoutException) {
-            return new RpcException(method, RpcException.Kind.TIMEOUT, RpcException.NO_RPC_CODE, 0,
-                    "no reply from " + uri + " within " + requestTimeout.toMillis() + " ms", t);
-        }
-        if (t instanceof ConnectException || root instanceof ConnectException) {
-            return new RpcException(method, RpcException.Kind.CONNECTION, RpcException.NO_RPC_CODE, 0,
-                    "cannot connect to " + uri + ": " + detail, t);
-        }
-        if (detail.startsWith("reply larger than")) {
-            return new RpcException(method, RpcException.Kind.BAD_REPLY, RpcException.NO_RPC_CODE, 0, detail, t);
-        }
-        return new RpcException(method, RpcException.Kind.CONNECTION, RpcException.NO_RPC_CODE, 0,
-                "request to " + uri + " failed: " + detail, t);
     }
 
     private static RpcException.Kind statusKind(int status) {
@@ -208,8 +145,8 @@ public final class BitcoinRpcClient implements AutoCloseable {
      * Reads a reply. Core answers JSON-RPC 1.0 errors with HTTP 4xx/5xx and a JSON body, and 2.0 errors with
      * HTTP 200; the JSON body decides whenever there is one.
      */
-    private JsonNode interpret(String method, long id, HttpResponse<byte[]> response) {
-        int status = response.statusCode();
+    private JsonNode interpret(String method, long id, HttpPoster.Reply response) {
+        int status = response.status();
         byte[] body = response.body();
         JsonNode reply = null;
         if (body != null && body.length > 0) {
@@ -343,10 +280,10 @@ public final class BitcoinRpcClient implements AutoCloseable {
                 null);
     }
 
-    /** Stops the client's threads; pending calls fail. */
+    /** Closes the client's connections; pending and later calls fail. */
     @Override
     public void close() {
-        executor.shutdownNow();
+        http.close();
     }
 
     @Override
