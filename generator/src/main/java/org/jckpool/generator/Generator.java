@@ -59,7 +59,7 @@ public final class Generator implements AutoCloseable {
             Template t = fetcher.current();
             if (node == nodes.active() && t != null && t.node().equals(node.url()) && !t.prevHash().equals(prev)) {
                 Log.notice("Watchdog: %s has moved to a new block %s", node, prev);
-                fetcher.request(Template.NEWBLOCK);
+                fetcher.request(Template.NEWBLOCK, prev);
             }
         });
     }

@@ -71,7 +71,7 @@ public final class BestBlockPoller implements AutoCloseable {
         // before the first template there is nothing to renew: that fetch is already asked for
         if (current != null && !templateIsOnTip && (!sameNode || !best.equals(seen))) {
             Log.notice("Block poll: new best block %s on %s", best, node.url());
-            fetcher.request(Template.NEWBLOCK);
+            fetcher.request(Template.NEWBLOCK, best);
         }
     }
 

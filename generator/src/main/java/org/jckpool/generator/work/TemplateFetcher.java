@@ -8,7 +8,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,7 +24,9 @@ import org.jckpool.libpool.rpc.RpcException;
  * burst of notifications costs one getblocktemplate. A template whose previous block differs from the last one is
  * always pushed as "newblock". A node that fails to give a template is reported to the {@link NodeManager} and the
  * next live node is asked straight away. Every {@code updateInterval} seconds without a fetch, one is made
- * ("interval").
+ * ("interval"). A newblock request that names the tip it saw is dropped when the template in hand is already on
+ * that tip: after our own block, the fetch asked for at its acceptance and a block poll that saw the same tip while
+ * that fetch ran would otherwise fetch (and push to every miner) the same block's work twice.
  */
 public final class TemplateFetcher implements AutoCloseable {
     private static final Map<String, Integer> RANK = Map.of(Template.INTERVAL, 0, Template.UPDATE, 1,
@@ -36,7 +37,11 @@ public final class TemplateFetcher implements AutoCloseable {
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> daemon(r, "generator-fetch"));
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "generator-interval"));
-    private final AtomicReference<String> pending = new AtomicReference<>();
+    private final Object pendingLock = new Object();
+    /** Reason of the fetch waiting to run, or null; with the tip all its coalesced requests named, or null. */
+    private String pending;
+    private String pendingTip;
+    private final AtomicLong dropped = new AtomicLong();
     private final List<Consumer<Template>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong fetched = new AtomicLong();
     private volatile Template current;
@@ -69,20 +74,58 @@ public final class TemplateFetcher implements AutoCloseable {
 
     /** Asks for a template soon, for {@code reason}; returns at once. */
     public void request(String reason) {
+        request(reason, null);
+    }
+
+    /**
+     * As {@link #request(String)}, naming the block the requester saw become the tip (RPC hex; null when not
+     * known): the fetch is dropped if, when it would run, the current template already builds on that block.
+     */
+    public void request(String reason, String tip) {
         String r = RANK.containsKey(reason) ? reason : Template.UPDATE;
-        String before = pending.getAndUpdate(p -> p == null || RANK.get(r) > RANK.get(p) ? r : p);
-        if (before == null) {
+        boolean schedule;
+        synchronized (pendingLock) {
+            schedule = pending == null;
+            if (schedule) {
+                pending = r;
+                pendingTip = tip;
+            } else {
+                if (RANK.get(r) > RANK.get(pending)) {
+                    pending = r;
+                }
+                if (pendingTip != null && !pendingTip.equals(tip)) {
+                    pendingTip = null; // another tip, or a request that must fetch anyway
+                }
+            }
+        }
+        if (schedule) {
             try {
                 worker.execute(this::fetchPending);
             } catch (java.util.concurrent.RejectedExecutionException e) {
-                pending.set(null); // closed
+                synchronized (pendingLock) {
+                    pending = null; // closed
+                }
             }
         }
     }
 
     private void fetchPending() {
-        String reason = pending.getAndSet(null);
+        String reason;
+        String tip;
+        synchronized (pendingLock) {
+            reason = pending;
+            tip = pendingTip;
+            pending = null;
+            pendingTip = null;
+        }
         if (reason == null) {
+            return;
+        }
+        Template inHand = current;
+        if (tip != null && Template.NEWBLOCK.equals(reason) && inHand != null
+                && tip.equalsIgnoreCase(inHand.prevHash())) {
+            dropped.incrementAndGet();
+            Log.debug("Template already builds on %s: newblock fetch dropped", tip);
             return;
         }
         lastAttemptMillis = System.currentTimeMillis();
@@ -153,6 +196,11 @@ public final class TemplateFetcher implements AutoCloseable {
 
     public long templatesFetched() {
         return fetched.get();
+    }
+
+    /** Newblock requests dropped because the template in hand was already on the tip they named. */
+    public long newblockRequestsDropped() {
+        return dropped.get();
     }
 
     @Override
