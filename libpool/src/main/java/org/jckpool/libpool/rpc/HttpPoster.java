@@ -16,6 +16,10 @@ import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -31,6 +35,13 @@ import javax.net.ssl.SSLSocketFactory;
  */
 final class HttpPoster implements AutoCloseable {
     private static final int MAX_HEADER_BYTES = 64 * 1024;
+    /** Requests up to this size fit in any socket send buffer: their write cannot block. */
+    private static final int SMALL_REQUEST_BYTES = 16 * 1024;
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "rpc-write-deadline");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** A reply: status code and body (empty when there was none). */
     record Reply(int status, byte[] body) {
@@ -107,18 +118,31 @@ final class HttpPoster implements AutoCloseable {
     }
 
     private Reply exchange(Connection c, byte[] head, byte[] body, long deadlineNanos) throws IOException {
+        byte[] request = new byte[head.length + body.length];
+        System.arraycopy(head, 0, request, 0, head.length);
+        System.arraycopy(body, 0, request, head.length, body.length);
+        // A socket write has no timeout: a request larger than the send buffer (a submitblock) could wait forever
+        // on a node that stopped reading, so such a write is cut off by closing the socket at the deadline.
+        ScheduledFuture<?> cutOff = request.length > SMALL_REQUEST_BYTES
+                ? DEADLINES.schedule(() -> discard(c), Math.max(0, deadlineNanos - System.nanoTime()),
+                        TimeUnit.NANOSECONDS)
+                : null;
         try {
             OutputStream out = c.socket.getOutputStream();
-            byte[] request = new byte[head.length + body.length];
-            System.arraycopy(head, 0, request, 0, head.length);
-            System.arraycopy(body, 0, request, head.length, body.length);
             out.write(request);
             out.flush();
         } catch (IOException e) {
+            if (System.nanoTime() - deadlineNanos >= 0) {
+                throw new Timeout("request to " + uri + " not taken in time", false);
+            }
             if (c.reused) {
                 throw new StaleConnection();
             }
             throw e;
+        } finally {
+            if (cutOff != null) {
+                cutOff.cancel(false);
+            }
         }
         Reader in = new Reader(c, deadlineNanos);
         int first;

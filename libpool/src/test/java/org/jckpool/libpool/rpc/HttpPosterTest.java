@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The HTTP side of the RPC client against a raw socket server that answers in chosen ways. */
 class HttpPosterTest {
@@ -132,6 +133,37 @@ class HttpPosterTest {
                     .hasMessageContaining("larger than 1000");
             assertThat(catchThrowableOfType(() -> poster.post(body, "a", deadline()), IOException.class))
                     .hasMessageContaining("not an HTTP reply");
+        }
+    }
+
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // without the cut-off the write blocks for good
+    void aLargeRequestToANodeThatStopsReadingTimesOut() throws Exception {
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Socket[] held = new Socket[1];
+        Thread t = new Thread(() -> {
+            try {
+                held[0] = server.accept(); // accepted, never read
+            } catch (IOException e) {
+                // closed
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        URI uri = URI.create("http://127.0.0.1:" + server.getLocalPort() + "/");
+        try (HttpPoster poster = new HttpPoster(uri, Duration.ofSeconds(2), 1 << 20)) {
+            byte[] block = new byte[64 << 20]; // far more than both socket buffers hold
+            long t0 = System.nanoTime();
+            HttpPoster.Timeout e = catchThrowableOfType(
+                    () -> poster.post(block, "a", System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(700)),
+                    HttpPoster.Timeout.class);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(e).isNotNull();
+            assertThat(ms).isBetween(600L, 3000L);
+        } finally {
+            if (held[0] != null) {
+                held[0].close();
+            }
         }
     }
 
