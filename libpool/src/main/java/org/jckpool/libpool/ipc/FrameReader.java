@@ -11,10 +11,12 @@ import java.nio.channels.ReadableByteChannel;
  */
 public final class FrameReader {
     private final ReadableByteChannel ch;
+    private final int bufferSize;
     private ByteBuffer buf;
 
     public FrameReader(ReadableByteChannel ch, int bufferSize) {
         this.ch = ch;
+        this.bufferSize = bufferSize;
         this.buf = ByteBuffer.allocate(bufferSize).order(ByteOrder.LITTLE_ENDIAN);
         this.buf.flip(); // start empty, in read mode
     }
@@ -55,7 +57,7 @@ public final class FrameReader {
 
     /**
      * Non-blocking use: the next whole frame in the buffer, or null until {@link #fill} has brought the rest (the
-     * buffer grows for a frame larger than it).
+     * buffer grows for a frame larger than it, and goes back to its first size once that frame is taken).
      */
     public byte[] nextBuffered() throws FrameException {
         if (buf.remaining() < Frames.HEADER) {
@@ -73,7 +75,16 @@ public final class FrameReader {
         buf.position(buf.position() + Frames.HEADER);
         byte[] out = new byte[len];
         buf.get(out);
+        if (buf.capacity() > bufferSize && buf.remaining() <= bufferSize) {
+            ByteBuffer normal = ByteBuffer.allocate(bufferSize).order(ByteOrder.LITTLE_ENDIAN);
+            buf = normal.put(buf).flip();
+        }
         return out;
+    }
+
+    /** The buffer's current size (it grows for a large frame while reading non-blocking). */
+    int bufferCapacity() {
+        return buf.capacity();
     }
 
     /** True when part of a frame is buffered (so an end of stream now cuts it). */

@@ -124,4 +124,33 @@ class FramesTest {
         assertThatThrownBy(() -> new FrameReader(in(raw(0, new byte[0])), 64).next())
                 .isInstanceOf(FrameException.class);
     }
+
+    @Test
+    void nonBlockingReaderGrowsForALargeFrameAndShrinksBackAfterIt() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        var w = Channels.newChannel(out);
+        byte[] large = new byte[100_000];
+        large[99_999] = 7;
+        Frames.write(w, Frames.utf8("one"));
+        Frames.write(w, large);
+        Frames.write(w, Frames.utf8("two"));
+        FrameReader r = new FrameReader(in(out.toByteArray()), 64);
+        java.util.List<byte[]> got = new java.util.ArrayList<>();
+        int peak = 0;
+        while (r.fill() >= 0 || r.hasBufferedFrame()) {
+            for (byte[] f; (f = r.nextBuffered()) != null; ) {
+                got.add(f);
+            }
+            peak = Math.max(peak, r.bufferCapacity());
+            if (got.size() == 3) {
+                break;
+            }
+        }
+        assertThat(got).hasSize(3);
+        assertThat(Frames.text(got.get(0))).isEqualTo("one");
+        assertThat(got.get(1)).hasSize(100_000).endsWith(7);
+        assertThat(Frames.text(got.get(2))).isEqualTo("two");
+        assertThat(peak).isGreaterThanOrEqualTo(100_004);
+        assertThat(r.bufferCapacity()).as("back to its first size").isEqualTo(64);
+    }
 }
