@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -103,8 +104,8 @@ class FramesTest {
         }
     }
 
-    @Test
-    void bufferedReaderSplitsSmallAndLargeFramesAndDetectsCuts() throws Exception {
+    /** Frames "one", 100,000 bytes ending in 7, "two". */
+    private static byte[] smallLargeSmall() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         var w = Channels.newChannel(out);
         byte[] large = new byte[100_000];
@@ -112,7 +113,12 @@ class FramesTest {
         Frames.write(w, Frames.utf8("one"));
         Frames.write(w, large);
         Frames.write(w, Frames.utf8("two"));
-        FrameReader r = new FrameReader(in(out.toByteArray()), 64);
+        return out.toByteArray();
+    }
+
+    @Test
+    void bufferedReaderSplitsSmallAndLargeFramesAndDetectsCuts() throws Exception {
+        FrameReader r = new FrameReader(in(smallLargeSmall()), 64);
         assertThat(Frames.text(r.next())).isEqualTo("one");
         assertThat(r.next()).hasSize(100_000).endsWith(7);
         assertThat(Frames.text(r.next())).isEqualTo("two");
@@ -127,14 +133,7 @@ class FramesTest {
 
     @Test
     void nonBlockingReaderGrowsForALargeFrameAndShrinksBackAfterIt() throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        var w = Channels.newChannel(out);
-        byte[] large = new byte[100_000];
-        large[99_999] = 7;
-        Frames.write(w, Frames.utf8("one"));
-        Frames.write(w, large);
-        Frames.write(w, Frames.utf8("two"));
-        FrameReader r = new FrameReader(in(out.toByteArray()), 64);
+        FrameReader r = new FrameReader(in(smallLargeSmall()), 64);
         java.util.List<byte[]> got = new java.util.ArrayList<>();
         int peak = 0;
         while (r.fill() >= 0 || r.hasBufferedFrame()) {
