@@ -55,24 +55,6 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
     }
 
     private static final String PEER = "connector";
-    /**
-     * How long the stream's writer gathers miners' lines before writing them (FrameStream.writeLinger): under
-     * load one write and one wake-up per batch instead of per line, for at most this much added latency.
-     * The JVM property {@code jckpool.lineLingerMicros} changes it (0 = off).
-     */
-    static final long LINE_LINGER_MICROS = Long.getLong("jckpool.lineLingerMicros", 300);
-    /**
-     * The I/O thread kicks the stream's writer at the end of each round of its loop ({@link #kick}), so a round's
-     * lines leave together at once; the linger is then off. {@code -Djckpool.lineKick=false} goes back to the
-     * linger (kept for comparing the two in benchmarks).
-     */
-    static final boolean LINE_KICK = Boolean.parseBoolean(System.getProperty("jckpool.lineKick", "true"));
-    /**
-     * The connector's I/O thread reads the stratifier's frames in its own selector (FrameStream.connectPolled,
-     * ConnectorServer.pollStream): replies reach the miners' sockets in the round they arrive, with no reader
-     * thread handing them over. {@code -Djckpool.linkPolled=false} gives the stream its own reader thread again.
-     */
-    static final boolean LINK_POLLED = Boolean.parseBoolean(System.getProperty("jckpool.linkPolled", "true"));
     private static final long DROP_WAIT_SECONDS = 10;
 
     private final Path socket;
@@ -122,10 +104,13 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
 
     // ---- sink of the I/O thread ----
 
-    /** The I/O thread's round is over: what it sent this round is written now (see {@link #LINE_KICK}). */
+    /**
+     * The I/O thread's round is over: the lines it sent this round leave together, at once (FrameStream.kick),
+     * with no linger.
+     */
     public void kick() {
         FrameStream s = stream;
-        if (LINE_KICK && s != null) {
+        if (s != null) {
             s.kick();
         }
     }
@@ -178,15 +163,11 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
             }
             FrameStream s;
             try {
-                s = LINK_POLLED
-                        ? FrameStream.connectPolled(socket, PEER, new StreamListener(), timing.queueCapacity(),
-                                timing.sendBlock().toMillis())
-                        : FrameStream.connect(socket, PEER, new StreamListener(), timing.queueCapacity(),
-                                timing.sendBlock().toMillis());
-                s.writeLinger(LINE_KICK ? 0 : LINE_LINGER_MICROS);
-                if (LINK_POLLED) {
-                    server.pollStream(s);
-                }
+                // read in the I/O thread's own selector: replies reach the miners' sockets in the round they
+                // arrive, with no reader thread handing them over
+                s = FrameStream.connectPolled(socket, PEER, new StreamListener(), timing.queueCapacity(),
+                        timing.sendBlock().toMillis());
+                server.pollStream(s);
             } catch (IOException | RuntimeException e) {
                 attempts++;
                 lastError = e.getMessage() == null ? e.toString() : e.getMessage();

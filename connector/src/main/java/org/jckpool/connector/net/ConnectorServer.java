@@ -525,9 +525,9 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
 
     /**
      * Queues {@code data} for the client. Nothing is written here: a client whose queue was empty is noted, and
-     * {@link #flushPending} writes each such client's queue with one write after the round of commands,
-     so a burst of replies to one miner costs one system call, not one per reply. Returns null, or
-     * why the client must be dropped.
+     * {@link #flushPending} writes each such client's queue with one write after the round, so a burst of
+     * replies to one miner costs one system call, not one per reply. Returns null, or why the client must be
+     * dropped.
      */
     private String enqueue(ClientConnection client, ByteBuffer data, long now) {
         if (client.closed) {

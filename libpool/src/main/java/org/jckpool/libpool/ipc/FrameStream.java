@@ -64,9 +64,6 @@ public final class FrameStream implements Closeable {
      */
     static final String ACCEPTED = "{\"result\":\"stream.accepted\"}";
     private static final long ACCEPT_WAIT_MS = 5_000;
-    /** {@code -Djckpool.kickerWrites=false}: a kick only wakes the writer, also on a polled stream (for comparing). */
-    private static final boolean KICKER_WRITES =
-            Boolean.parseBoolean(System.getProperty("jckpool.kickerWrites", "true"));
     public static final long DEFAULT_SEND_TIMEOUT_MS = 10_000;
     private static final int MAX_BATCH_FRAMES = 256;
     /** The writer's copy buffer: frames up to this size (header included) are batched into one write. */
@@ -382,7 +379,7 @@ public final class FrameStream implements Closeable {
         if (kicker != me) {
             kicker = me;
         }
-        if (polledIn != null && KICKER_WRITES && writeFromKicker()) {
+        if (polledIn != null && writeFromKicker()) {
             return;
         }
         if (writerWaiting && (outPending || !queue.isEmpty())) {

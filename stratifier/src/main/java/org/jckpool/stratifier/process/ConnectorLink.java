@@ -37,13 +37,6 @@ public final class ConnectorLink implements ClientOutbound, ControlServer.Stream
      * wake-up of the writer for nearly every reply, several times the CPU of checking the share.
      */
     static final long REPLY_LINGER_MICROS = Long.getLong("jckpool.replyLingerMicros", 300);
-    /**
-     * Replies made on the stream's reader thread are written by that thread once it has handled the frames it
-     * has buffered (FrameStream.writeFromReader): no hand-over to the writer on the share path. Property kept
-     * for comparing the two in benchmarks.
-     */
-    static final boolean REPLIES_FROM_READER =
-            Boolean.parseBoolean(System.getProperty("jckpool.repliesFromReader", "true"));
 
     private final ClientEvents events;
     private final BooleanSupplier ready;
@@ -170,7 +163,9 @@ public final class ConnectorLink implements ClientOutbound, ControlServer.Stream
         @Override
         public void onOpen(FrameStream s) {
             FrameStream old = stream;
-            s.writeLinger(REPLY_LINGER_MICROS).writeFromReader(REPLIES_FROM_READER);
+            // replies made on the reader thread are written by it once it has handled the frames it has
+            // buffered: no hand-over to the writer on the share path; the linger is for other threads' frames
+            s.writeLinger(REPLY_LINGER_MICROS).writeFromReader(true);
             stream = s;
             streamsOpened.incrementAndGet();
             Log.notice("Connector stream open");

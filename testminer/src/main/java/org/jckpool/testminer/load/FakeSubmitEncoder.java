@@ -57,15 +57,8 @@ final class FakeSubmitEncoder {
         }
     }
 
+    /** {@code v} ≥ 0 (submit ids count up from 1). */
     private static void putDecimal(ByteBuffer out, long v) {
-        if (v < 0) {
-            out.put((byte) '-');
-            if (v == Long.MIN_VALUE) {
-                out.put("9223372036854775808".getBytes(StandardCharsets.US_ASCII));
-                return;
-            }
-            v = -v;
-        }
         long div = 1;
         while (v / div >= 10) {
             div *= 10;

@@ -86,7 +86,12 @@ final class LoadConnection {
 
     /** Queues a line (newline added) and writes as much as the socket takes now. */
     void send(String line) throws IOException {
-        send(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
+        send(lineBytes(line));
+    }
+
+    /** The line's UTF-8 bytes with its newline. */
+    static ByteBuffer lineBytes(String line) {
+        return ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** Writes queued bytes; drops write interest once everything is out. */

@@ -629,7 +629,7 @@ final class SelectorLoop implements Runnable {
     }
 
     private void sendSubmit(LoadConnection c, long id, String line, boolean measured) {
-        sendSubmit(c, id, ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)), measured);
+        sendSubmit(c, id, LoadConnection.lineBytes(line), measured);
     }
 
     private void sendSubmit(LoadConnection c, long id, ByteBuffer line, boolean measured) {
