@@ -11,19 +11,21 @@ public enum FailureMode {
     /** Every RPC call gets HTTP 200 with bytes that are not JSON. */
     GARBAGE,
     /** Requests are read but never answered, until the mode changes or the node stops. */
-    HANG;
+    HANG,
+    /** Every RPC call gets Core's HTTP 503 "Work queue depth exceeded", as an overloaded node answers. */
+    BUSY;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses "ok" | "http500" | "garbage" | "hang" (case-insensitive). */
+    /** Parses "ok" | "http500" | "garbage" | "hang" | "busy" (case-insensitive). */
     public static FailureMode parse(String text) {
         for (FailureMode mode : values()) {
             if (mode.wireName().equalsIgnoreCase(text == null ? "" : text.trim())) {
                 return mode;
             }
         }
-        throw new IllegalArgumentException("unknown mode '" + text + "' (expected ok, http500, garbage or hang)");
+        throw new IllegalArgumentException("unknown mode '" + text + "' (expected ok, http500, garbage, hang or busy)");
     }
 }

@@ -21,6 +21,7 @@ import org.jckpool.simnode.rpc.MiningRpc;
 import org.jckpool.simnode.rpc.RpcAuth;
 import org.jckpool.simnode.rpc.RpcDispatcher;
 import org.jckpool.simnode.rpc.RpcServer;
+import org.jckpool.simnode.rpc.RpcWorkQueue;
 
 /**
  * A simulated bitcoind (regtest): JSON-RPC server, chain state, mempool, notifications and the optional timer
@@ -86,7 +87,8 @@ public final class SimNode implements AutoCloseable {
             MiningRpc.register(dispatcher, chain, options.longPollMaxMillis);
             AddressRpc.register(dispatcher);
             long startMillis = System.currentTimeMillis();
-            server = new RpcServer(new ObjectMapper(), dispatcher, auth, options.mode, options.authFailureDelayMillis);
+            server = new RpcServer(new ObjectMapper(), dispatcher, auth, options.mode, options.authFailureDelayMillis,
+                    new RpcWorkQueue(options.rpcThreads, options.rpcWorkQueue), options.templateDelayMillis);
             ControlRpc.register(dispatcher, chain, clock, startMillis, this::close, server::mode, server::setMode);
             port = server.start(options.bindHost, options.port);
             if (options.mineIntervalSeconds > 0) {
@@ -152,6 +154,11 @@ public final class SimNode implements AutoCloseable {
 
     public FailureMode mode() {
         return server.mode();
+    }
+
+    /** The RPC admission queue (Core's -rpcthreads/-rpcworkqueue), for tests. */
+    public RpcWorkQueue workQueue() {
+        return server.workQueue();
     }
 
     public void setMode(FailureMode mode) {

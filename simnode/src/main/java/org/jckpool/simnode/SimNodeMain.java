@@ -28,7 +28,16 @@ public final class SimNodeMain implements Callable<Integer> {
     @Option(names = "--zmqpubhashblock", paramLabel = "ENDPOINT",
             description = "Publish hashblock on ENDPOINT, e.g. tcp://127.0.0.1:28332")
     String zmqPubHashBlock;
-    @Option(names = "--mode", description = "Failure mode: ok, http500, garbage, hang (default ${DEFAULT-VALUE})")
+    @Option(names = "--rpcthreads", description = "Requests served at once, as Core's -rpcthreads (default ${DEFAULT-VALUE})")
+    int rpcThreads = org.jckpool.simnode.rpc.RpcWorkQueue.DEFAULT_THREADS;
+    @Option(names = "--rpcworkqueue",
+            description = "Requests that may wait for a thread, as Core's -rpcworkqueue; more get HTTP 503 "
+                    + "\"Work queue depth exceeded\" (default ${DEFAULT-VALUE})")
+    int rpcWorkQueue = org.jckpool.simnode.rpc.RpcWorkQueue.DEFAULT_DEPTH;
+    @Option(names = "--template-delay-ms", paramLabel = "MS",
+            description = "Time each getblocktemplate takes (default ${DEFAULT-VALUE})")
+    long templateDelayMs = 0;
+    @Option(names = "--mode", description = "Failure mode: ok, http500, garbage, hang, busy (default ${DEFAULT-VALUE})")
     String mode = "ok";
     @Option(names = "--time", paramLabel = "UNIX_SECONDS", description = "Fix the node clock (like -mocktime); 0 = real time")
     long time = 0;
@@ -56,6 +65,9 @@ public final class SimNodeMain implements Callable<Integer> {
         options.zmqPubHashBlock = zmqPubHashBlock;
         options.fixedTime = time;
         options.seed = seed;
+        options.rpcThreads = rpcThreads;
+        options.rpcWorkQueue = rpcWorkQueue;
+        options.templateDelayMillis = templateDelayMs;
         try {
             options.bits = Long.parseLong(bits, 16);
             org.jckpool.libpool.bitcoin.Target.fromCompact(options.bits);
@@ -69,8 +81,10 @@ public final class SimNodeMain implements Callable<Integer> {
             System.err.println("simnode: " + e.getMessage());
             return 2;
         }
-        if (port < 0 || port > 65535 || txs < 0 || mineInterval < 0 || time < 0) {
-            System.err.println("simnode: --port 0..65535, --txs, --mine-interval and --time must not be negative");
+        if (port < 0 || port > 65535 || txs < 0 || mineInterval < 0 || time < 0 || templateDelayMs < 0
+                || rpcThreads < 1 || rpcWorkQueue < 1) {
+            System.err.println("simnode: --port 0..65535, --txs, --mine-interval, --time and --template-delay-ms must "
+                    + "not be negative; --rpcthreads and --rpcworkqueue at least 1");
             return 2;
         }
         SimNode node = new SimNode(options);

@@ -34,6 +34,12 @@ public final class SimNodeOptions {
     public long bits = org.jckpool.simnode.chain.Consensus.REGTEST_BITS;
     /** Longest wait of a long-polling getblocktemplate, in milliseconds. */
     public long longPollMaxMillis = 60_000;
+    /** Core's -rpcthreads: requests served at once. */
+    public int rpcThreads = org.jckpool.simnode.rpc.RpcWorkQueue.DEFAULT_THREADS;
+    /** Core's -rpcworkqueue: requests waiting for a thread before the node answers 503. */
+    public int rpcWorkQueue = org.jckpool.simnode.rpc.RpcWorkQueue.DEFAULT_DEPTH;
+    /** Time each getblocktemplate takes (a node with a full mempool needs tens of milliseconds). */
+    public long templateDelayMillis = 0;
     /** Delay after a failed authentication, as Core does against brute force. */
     public long authFailureDelayMillis = 250;
 }

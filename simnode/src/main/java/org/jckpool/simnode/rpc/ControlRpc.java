@@ -13,7 +13,7 @@ import org.jckpool.simnode.chain.ChainState;
 
 /**
  * uptime, stop, getnetworkinfo, and the admin calls that steer the simulation:
- * {@code simnode.setmode "ok|http500|garbage|hang"}, {@code simnode.getmode}, {@code simnode.settime N}
+ * {@code simnode.setmode "ok|http500|garbage|hang|busy"}, {@code simnode.getmode}, {@code simnode.settime N}
  * (0 = real clock) and {@code simnode.addtxs N}.
  */
 public final class ControlRpc {

@@ -34,6 +34,8 @@ public final class RpcServer {
     private final RpcDispatcher dispatcher;
     private final RpcAuth auth;
     private final long authFailureDelayMillis;
+    private final RpcWorkQueue workQueue;
+    private final long templateDelayMillis;
     private final Object modeLock = new Object();
     private FailureMode mode;
     private boolean stopping;
@@ -42,6 +44,18 @@ public final class RpcServer {
 
     public RpcServer(ObjectMapper mapper, RpcDispatcher dispatcher, RpcAuth auth, FailureMode mode,
                      long authFailureDelayMillis) {
+        this(mapper, dispatcher, auth, mode, authFailureDelayMillis,
+                new RpcWorkQueue(RpcWorkQueue.DEFAULT_THREADS, RpcWorkQueue.DEFAULT_DEPTH), 0);
+    }
+
+    /**
+     * @param workQueue           Core's -rpcthreads/-rpcworkqueue admission (503 when full)
+     * @param templateDelayMillis time each getblocktemplate takes, as a loaded node's does
+     */
+    public RpcServer(ObjectMapper mapper, RpcDispatcher dispatcher, RpcAuth auth, FailureMode mode,
+                     long authFailureDelayMillis, RpcWorkQueue workQueue, long templateDelayMillis) {
+        this.workQueue = workQueue;
+        this.templateDelayMillis = templateDelayMillis;
         this.mapper = mapper;
         this.dispatcher = dispatcher;
         this.auth = auth;
@@ -73,6 +87,10 @@ public final class RpcServer {
             server.stop(0);
             executor.shutdownNow();
         }
+    }
+
+    public RpcWorkQueue workQueue() {
+        return workQueue;
     }
 
     public FailureMode mode() {
@@ -116,28 +134,46 @@ public final class RpcServer {
                 sendJson(exchange, 500, legacyError(RpcCodes.PARSE_ERROR, "Parse error", NODES.nullNode()));
                 return;
             }
-            if (!isAdminCall(request) && !applyFailureMode(exchange)) {
+            if (isAdminCall(request)) {
+                serve(exchange, request);
                 return;
             }
-            if (request.isObject()) {
-                handleSingle(exchange, request);
-            } else if (request.isArray()) {
-                ArrayNode replies = NODES.arrayNode();
-                for (JsonNode element : request) {
-                    Reply reply = execute(element);
-                    if (reply.body() != null) {
-                        replies.add(reply.body());
-                    }
-                }
-                sendJson(exchange, 200, replies);
-            } else {
-                sendJson(exchange, 500, legacyError(RpcCodes.PARSE_ERROR, "Top-level object parse error",
-                        NODES.nullNode()));
+            if (!workQueue.enter()) {
+                send(exchange, 503, "text/html; charset=ISO-8859-1", RpcWorkQueue.FULL_MESSAGE);
+                return;
             }
+            try {
+                if (applyFailureMode(exchange)) {
+                    serve(exchange, request);
+                }
+            } finally {
+                workQueue.leave();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "client went away: " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "RPC handler failed", e);
+        }
+    }
+
+    /** Answers one request (object or batch). */
+    private void serve(HttpExchange exchange, JsonNode request) throws IOException {
+        if (request.isObject()) {
+            handleSingle(exchange, request);
+        } else if (request.isArray()) {
+            ArrayNode replies = NODES.arrayNode();
+            for (JsonNode element : request) {
+                Reply reply = execute(element);
+                if (reply.body() != null) {
+                    replies.add(reply.body());
+                }
+            }
+            sendJson(exchange, 200, replies);
+        } else {
+            sendJson(exchange, 500, legacyError(RpcCodes.PARSE_ERROR, "Top-level object parse error",
+                    NODES.nullNode()));
         }
     }
 
@@ -187,6 +223,9 @@ public final class RpcServer {
             JsonNode params = request.get("params");
             if (params != null && !params.isNull() && !params.isArray() && !params.isObject()) {
                 throw new RpcException(RpcCodes.INVALID_REQUEST, "Params must be an array or object");
+            }
+            if (templateDelayMillis > 0 && method.asText().equals("getblocktemplate")) {
+                Pause.quietly(templateDelayMillis);
             }
             JsonNode result = dispatcher.call(method.asText(), params);
             if (notification) {
@@ -273,6 +312,10 @@ public final class RpcServer {
         switch (current) {
             case HTTP500 -> {
                 send(exchange, 500, "text/plain", "simnode: simulated internal server error");
+                return false;
+            }
+            case BUSY -> {
+                send(exchange, 503, "text/html; charset=ISO-8859-1", RpcWorkQueue.FULL_MESSAGE);
                 return false;
             }
             case GARBAGE -> {
