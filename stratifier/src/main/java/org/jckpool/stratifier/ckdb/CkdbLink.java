@@ -1,5 +1,7 @@
 package org.jckpool.stratifier.ckdb;
 
+import org.jckpool.stratifier.share.SolutionOutcome;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.ckdb.client.CkdbClient;
 import org.jckpool.libpool.json.Json;
@@ -101,15 +103,17 @@ public final class CkdbLink implements AutoCloseable {
     }
 
     /**
-     * The generator's submitblock.result: refused by the node → "orphan" (its payouts are void); accepted and
-     * seen in the node's chain → "confirmed"; accepted but not (yet) in the chain → stays "new" for ckdb's own
-     * confirmation poller.
+     * The generator's submitblock.result: accepted and seen in the node's chain → "confirmed"; accepted but not
+     * (yet) in the chain → stays "new" for ckdb's own confirmation poller; refused → "rejected", no node answered →
+     * "lost" (ckdb voids the payouts of both).
      */
-    public void blockResult(String blockhash, boolean accepted, boolean confirmed) {
-        if (!accepted) {
-            send("blockstatus", CkdbMessages.blockStatus(blockhash, "orphan"));
-        } else if (confirmed) {
-            send("blockstatus", CkdbMessages.blockStatus(blockhash, "confirmed"));
+    public void blockResult(String blockhash, SolutionOutcome outcome, boolean confirmed) {
+        if (outcome == SolutionOutcome.ACCEPTED) {
+            if (confirmed) {
+                send("blockstatus", CkdbMessages.blockStatus(blockhash, "confirmed"));
+            }
+        } else {
+            send("blockstatus", CkdbMessages.blockStatus(blockhash, outcome.label()));
         }
     }
 

@@ -1,5 +1,7 @@
 package org.jckpool.stratifier.ckdb;
 
+import org.jckpool.stratifier.share.SolutionOutcome;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.libpool.bitcoin.Hex;
 import org.jckpool.libpool.json.Json;
@@ -63,6 +65,9 @@ public final class CkdbMessages {
         p.put("height", base.height());
         p.put("reward", base.template().coinbaseValue());
         p.put("netdiff", base.networkDiff());
+        if (r.solution() != null && r.solution() != SolutionOutcome.SUBMITTED) {
+            p.put("status", r.solution().label()); // never submitted: stale or duplicate-height, no payouts
+        }
         p.put("createdate", createdate(nowMillis));
         return p;
     }

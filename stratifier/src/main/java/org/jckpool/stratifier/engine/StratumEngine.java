@@ -10,7 +10,9 @@ import org.jckpool.stratifier.session.StratumRequest;
 import org.jckpool.stratifier.session.StratumRequestParser;
 import org.jckpool.stratifier.session.VersionRolling;
 import org.jckpool.stratifier.session.WorkerName;
+import org.jckpool.stratifier.share.BlockSolution;
 import org.jckpool.stratifier.share.BlockSubmitter;
+import org.jckpool.stratifier.share.SolutionOutcome;
 import org.jckpool.stratifier.share.RejectReason;
 import org.jckpool.stratifier.share.ShareChecker;
 import org.jckpool.stratifier.share.ShareResult;
@@ -448,7 +450,7 @@ public final class StratumEngine {
         } else if (!s.isAuthorised()) {
             reason = RejectReason.UNAUTHORIZED;
         }
-        return new ShareResult(reason, null, 0, 0, null);
+        return new ShareResult(reason, null, 0, 0, null, null);
     }
 
     /**
@@ -501,12 +503,16 @@ public final class StratumEngine {
         if (r.shareDiff() > 0) {
             s.bestShare(r.shareDiff());
         }
-        if (r.blockHash() != null) {
+        if (r.solution() == SolutionOutcome.SUBMITTED) {
             LOG.log(Level.WARNING, "BLOCK SOLVED by client {0} worker {1}: {2}", s.clientId, s.workerName(),
                     r.blockHash());
             if (config.blockMessages()) {
                 out.send(s.clientId, Replies.showMessage("Block solved! " + r.blockHash()));
             }
+        } else if (r.blockHash() != null) {
+            // not worth a warning: on an easy chain every share is one
+            LOG.log(Level.INFO, "block solution by client {0} worker {1} not submitted ({2}): {3}", s.clientId,
+                    s.workerName(), r.solution() == null ? "?" : r.solution().label(), r.blockHash());
         }
         if (!s.isAuthorised()) {
             stats.rejected(null, null, 0, r.reason().rejectReason, now);
@@ -595,11 +601,12 @@ public final class StratumEngine {
         return j == null ? 0 : j.base().networkDiff();
     }
 
-    private void submitBlock(String hex, String hash, long height) {
+    private SolutionOutcome submitBlock(BlockSolution solution) {
         try {
-            submitter.submit(hex, hash, height);
+            return submitter.submit(solution);
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "block " + hash + " could not be handed to the submitter", e);
+            LOG.log(Level.ERROR, "block " + solution.hash() + " could not be handed to the submitter", e);
+            return SolutionOutcome.LOST;
         }
     }
 

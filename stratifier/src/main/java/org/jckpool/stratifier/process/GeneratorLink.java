@@ -7,7 +7,8 @@ import org.jckpool.libpool.ipc.FrameStream;
 import org.jckpool.libpool.ipc.Frames;
 import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.Log;
-import org.jckpool.stratifier.share.BlockSubmitter;
+import org.jckpool.stratifier.share.BlockSolution;
+import org.jckpool.stratifier.share.SolutionOutcome;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * when it drops. Solved blocks are sent without blocking the share path; a block that finds no open stream waits
  * and goes out as soon as the stream is back (blocks are never dropped).
  */
-public final class GeneratorLink implements BlockSubmitter, AutoCloseable {
+public final class GeneratorLink implements AutoCloseable {
     public static final String PEER = "stratifier";
     static final long FIRST_RETRY_MS = 100;
     static final long MAX_RETRY_MS = 2_000;
@@ -75,8 +76,12 @@ public final class GeneratorLink implements BlockSubmitter, AutoCloseable {
         return s != null && s.trySend(Frames.utf8("{\"method\":\"update\"}"));
     }
 
-    @Override
-    public void submit(String blockHex, String hashRpc, long height) {
+    /** Sends a solution to the generator without blocking (it waits for the stream when there is none). */
+    public void send(BlockSolution solution) {
+        submit(solution.hex(), solution.hash(), solution.height());
+    }
+
+    void submit(String blockHex, String hashRpc, long height) {
         BlockSubmission b = new BlockSubmission(ids.incrementAndGet(), hashRpc, height, blockHex);
         pending.put(b.id(), b);
         FrameStream s = stream;
@@ -194,9 +199,17 @@ public final class GeneratorLink implements BlockSubmitter, AutoCloseable {
                 return;
             }
             JsonNode r = msg.path("result");
-            listener.blockResult(b, r.path("accepted").asBoolean(false), r.path("confirmed").asBoolean(false),
-                    Json.text(r, "reason"),
+            listener.blockResult(b, outcome(r), r.path("confirmed").asBoolean(false), Json.text(r, "reason"),
                     Json.text(r, "node"));
+        }
+
+        /** {@code outcome} is "accepted", "rejected" or "lost"; a generator without it sends only {@code accepted}. */
+        private static SolutionOutcome outcome(JsonNode r) {
+            String o = Json.text(r, "outcome");
+            if ("lost".equals(o)) {
+                return SolutionOutcome.LOST;
+            }
+            return r.path("accepted").asBoolean(false) ? SolutionOutcome.ACCEPTED : SolutionOutcome.REJECTED;
         }
 
         @Override

@@ -86,7 +86,7 @@ public final class SnapshotBuilder {
         PoolStats p = engine.stats().pool();
         ShareCounts shares = new ShareCounts(p.acceptedCount(), p.rejectedCount(), p.rejectsByReason());
         PoolSummary summary = new PoolSummary(startedAt, rates(p, now), activeUsers, workerCount, clients.size(),
-                shares, p.bestShare(), network.network(), network.nodes(), blocks.count());
+                shares, p.bestShare(), network.network(), network.nodes(), blocks.submitted());
         Map<Long, ClientInfo> byId = new HashMap<>();
         clients.forEach(c -> byId.put(c.id(), c));
         return new PoolSnapshot(summary, List.copyOf(users), Map.copyOf(userByName), Map.copyOf(workerByName),

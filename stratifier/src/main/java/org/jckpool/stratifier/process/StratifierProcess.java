@@ -20,6 +20,8 @@ import org.jckpool.webapi.http.WebApiConfig;
 import org.jckpool.webapi.http.WebApiServer;
 import org.jckpool.webapi.metrics.Metrics;
 import org.jckpool.webapi.view.FoundBlock;
+import org.jckpool.stratifier.share.SolutionGate;
+import org.jckpool.stratifier.share.SolutionOutcome;
 import org.jckpool.webapi.view.PoolSummary;
 
 import java.io.IOException;
@@ -55,6 +57,7 @@ public final class StratifierProcess {
     private final FoundBlocks blocks = new FoundBlocks();
     private final ConnectorLink connector;
     private final GeneratorLink generator;
+    private final SolutionGate solutions;
     private final StratumEngine engine;
     private final StatusStore status;
     private final ShareLog shareLog;
@@ -73,7 +76,8 @@ public final class StratifierProcess {
         this.metrics = Metrics.create();
         this.connector = new ConnectorLink(new EngineEvents(), () -> haveWork);
         this.generator = new GeneratorLink(rt.socketOf("generator"), new TemplateHandler());
-        this.engine = new StratumEngine(engineConfig, connector, generator, clock);
+        this.solutions = new SolutionGate(generator::send);
+        this.engine = new StratumEngine(engineConfig, connector, solutions, clock);
         Path logdir = Path.of(cfg.logdir());
         this.status = new StatusStore(logdir);
         this.shareLog = rt.args().logShares() ? new ShareLog(logdir) : null;
@@ -199,11 +203,15 @@ public final class StratifierProcess {
             }
         }
         if (r.blockHash() != null) {
-            metrics.blockFound();
-            EventLog.global().event(EventLog.BLOCK_FOUND, "hash", r.blockHash(), "height",
-                    r.job() == null ? 0 : r.job().base().height(), "worker", s.workerName(), "diff", r.shareDiff());
-            blocks.solved(r.blockHash(), r.job() == null ? 0 : r.job().base().height(), s.workerName(),
-                    Instant.ofEpochMilli(now));
+            long height = r.job() == null ? 0 : r.job().base().height();
+            if (blocks.solved(r.blockHash(), height, s.workerName(), Instant.ofEpochMilli(now), r.solution())) {
+                metrics.blockFound();
+                EventLog.global().event(EventLog.BLOCK_FOUND, "hash", r.blockHash(), "height", height, "worker",
+                        s.workerName(), "diff", r.shareDiff(), "outcome", r.solution().label());
+                if (r.solution().isFinal()) {
+                    metrics.blockSolution(r.solution().label());
+                }
+            }
         }
         if (shareLog != null) {
             shareLog.record(s, r, now);
@@ -277,18 +285,28 @@ public final class StratifierProcess {
         }
 
         @Override
-        public void blockResult(BlockSubmission b, boolean accepted, boolean confirmed, String reason, String node) {
+        public void blockResult(BlockSubmission b, SolutionOutcome outcome, boolean confirmed, String reason,
+                                String node) {
+            solutions.result(b.hash(), outcome);
+            boolean accepted = outcome == SolutionOutcome.ACCEPTED;
             if (ckdb != null) {
-                ckdb.blockResult(b.hash(), accepted, confirmed);
+                ckdb.blockResult(b.hash(), outcome, confirmed);
             }
-            FoundBlock f = blocks.result(b.hash(), b.height(), accepted, Instant.now());
-            metrics.blockSubmitted(accepted);
+            FoundBlock f = blocks.result(b.hash(), b.height(), outcome, Instant.now());
+            metrics.blockSolution(outcome.label());
+            if (outcome != SolutionOutcome.LOST) {
+                metrics.blockSubmitted(accepted);
+            }
             EventLog.global().event(accepted ? EventLog.BLOCK_ACCEPTED : EventLog.BLOCK_REJECTED, "hash", b.hash(),
-                    "height", b.height(), "worker", f.worker(), "node", node, "confirmed", confirmed, "reason", reason);
+                    "height", b.height(), "worker", f.worker(), "node", node, "confirmed", confirmed, "reason", reason,
+                    "outcome", outcome.label());
             String worker = f.worker() == null ? "?" : f.worker();
             if (accepted) {
                 Log.warning("BLOCK ACCEPTED height %d hash %s worker %s node %s", b.height(), b.hash(), worker, node);
                 engine.showMessageAll("Block " + b.height() + " found by " + worker + " accepted: " + b.hash());
+            } else if (outcome == SolutionOutcome.LOST) {
+                Log.emerg("BLOCK LOST height %d hash %s worker %s: no node answered (%s)", b.height(), b.hash(),
+                        worker, reason);
             } else {
                 Log.err("BLOCK REJECTED height %d hash %s worker %s node %s: %s", b.height(), b.hash(), worker, node,
                         reason);

@@ -1,12 +1,11 @@
 package org.jckpool.stratifier.share;
 
-/** Where a solved block goes (the generator's submitblock). Called on the share path: must not block. */
+/** Where block solutions go. Called on the share path under the session's monitor: must not block. */
 @FunctionalInterface
 public interface BlockSubmitter {
     /**
-     * @param blockHex full serialized block for {@code submitblock}
-     * @param hashRpc  block hash, RPC order
-     * @param height   height of the block
+     * @return {@link SolutionOutcome#SUBMITTED} when the solution went to the node(s), else the final outcome
+     *         given instead ({@link SolutionOutcome#STALE} or {@link SolutionOutcome#DUPLICATE_HEIGHT})
      */
-    void submit(String blockHex, String hashRpc, long height);
+    SolutionOutcome submit(BlockSolution solution);
 }

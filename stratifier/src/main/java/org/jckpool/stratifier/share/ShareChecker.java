@@ -11,8 +11,8 @@ import org.jckpool.stratifier.work.WorkBase;
 
 /**
  * Judges {@code mining.submit}: cheap checks first, then one hash; a hash meeting the network target goes to
- * the {@link BlockSubmitter} before anything else is decided (stale or not), then the stale, ntime, difficulty
- * and duplicate verdicts. The caller holds the session's monitor; the checker itself keeps no state.
+ * the {@link BlockSubmitter} (which decides whether it is submitted) before the stale, ntime, difficulty and
+ * duplicate verdicts. The caller holds the session's monitor; the checker itself keeps no state.
  */
 public final class ShareChecker {
     /** ckpool lets ntime roll forward this far past the job's ntime. */
@@ -79,7 +79,7 @@ public final class ShareChecker {
             return ShareResult.reject(RejectReason.INVALID_JOBID);
         }
         if ((versionBits & ~(mask & 0xffffffffL)) != 0) {
-            return new ShareResult(RejectReason.INVALID_VERSION_MASK, job, 0, 0, null);
+            return new ShareResult(RejectReason.INVALID_VERSION_MASK, job, 0, 0, null, null);
         }
         WorkBase base = job.base();
         long ntime = ShareHasher.hex32(p.ntime());
@@ -91,12 +91,15 @@ public final class ShareChecker {
         h.hashShare(base, payout.coinbase(), s.extranonce1Bytes(), p.extranonce2(), version, ntime, nonce);
         double shareDiff = ShareHasher.difficulty(h.hash);
 
+        boolean stale = jobs.isStale(job);
         String blockHash = null;
+        SolutionOutcome solution = null;
         if (WorkBase.leq(h.hash, base.networkTargetLE())) {
-            // A block: hand it over before any other verdict, even for a stale job or an odd ntime.
+            // A block: handed over before any other verdict (an odd ntime is the node's to judge).
             blockHash = Hex.encode(Hex.reverse(h.hash));
             String hex = BlockAssembler.blockHex(base, h.header, h.coinbase(), h.coinbaseLength());
-            submitter.submit(hex, blockHash, base.height());
+            solution = submitter.submit(new BlockSolution(hex, blockHash, base.height(),
+                    Hex.encode(base.template().prevHash()), stale));
         }
 
         JobDifficulties jd = s.jobDiffs();
@@ -111,21 +114,21 @@ public final class ShareChecker {
             target = s.currentTarget();
         }
 
-        if (jobs.isStale(job)) {
-            return new ShareResult(RejectReason.STALE, job, assigned, shareDiff, blockHash);
+        if (stale) {
+            return new ShareResult(RejectReason.STALE, job, assigned, shareDiff, blockHash, solution);
         }
         long nowSeconds = Math.floorDiv(nowMillis, 1000);
         long jobTime = base.ntime();
         if (ntime < jobTime || ntime > jobTime + NTIME_ROLL_SECONDS || ntime > nowSeconds + MAX_FUTURE_SECONDS
                 || ntime < base.template().mintime()) {
-            return new ShareResult(RejectReason.NTIME_OUT_OF_RANGE, job, assigned, shareDiff, blockHash);
+            return new ShareResult(RejectReason.NTIME_OUT_OF_RANGE, job, assigned, shareDiff, blockHash, solution);
         }
         if (!WorkBase.leq(h.hash, target)) {
-            return new ShareResult(RejectReason.ABOVE_TARGET, job, assigned, shareDiff, blockHash);
+            return new ShareResult(RejectReason.ABOVE_TARGET, job, assigned, shareDiff, blockHash, solution);
         }
         if (!base.firstSeen(h.hash)) {
-            return new ShareResult(RejectReason.DUPLICATE, job, assigned, shareDiff, blockHash);
+            return new ShareResult(RejectReason.DUPLICATE, job, assigned, shareDiff, blockHash, solution);
         }
-        return new ShareResult(null, job, assigned, shareDiff, blockHash);
+        return new ShareResult(null, job, assigned, shareDiff, blockHash, solution);
     }
 }

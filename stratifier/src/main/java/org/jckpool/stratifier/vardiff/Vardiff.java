@@ -82,11 +82,13 @@ public final class Vardiff {
     }
 
     /**
-     * Caps the current difficulty at the network difficulty (new template). Returns the new difficulty or NaN.
+     * Caps the current difficulty at the network difficulty (new template), never below the pool minimum.
+     * Returns the new difficulty or NaN.
      */
     public double capToNetwork(double networkDiff, long nowMillis) {
-        if (networkDiff > 0 && diff > networkDiff) {
-            return change(networkDiff, nowMillis);
+        double cap = Math.max(networkDiff, config.minDiff());
+        if (networkDiff > 0 && diff > cap) {
+            return change(cap, nowMillis);
         }
         return Double.NaN;
     }
@@ -162,7 +164,11 @@ public final class Vardiff {
         return change(optimal, nowMillis);
     }
 
-    /** Pool minimum, miner floors, pool maximum and network difficulty applied in ckpool's order. */
+    /**
+     * Pool minimum, miner floors, pool maximum and network difficulty applied in ckpool's order, then the pool
+     * minimum once more: it is a floor nothing lowers. On a chain easier than {@code mindiff} (regtest, signet,
+     * testnet4's 20-minute blocks) a network-target share difficulty would make miners send nearly every hash.
+     */
     public double clamp(double optimal, double networkDiff) {
         double d = Math.max(optimal, config.minDiff());
         if (suggested > 0) {
@@ -177,7 +183,7 @@ public final class Vardiff {
         if (networkDiff > 0) {
             d = Math.min(d, networkDiff);
         }
-        return d;
+        return Math.max(d, config.minDiff());
     }
 
     /** Difficulties of 1 and more are whole numbers as in ckpool; below 1 three significant digits. */

@@ -1,5 +1,6 @@
 package org.jckpool.stratifier.ckdb;
 
+import org.jckpool.stratifier.share.SolutionOutcome;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jckpool.stratifier.engine.EngineHarness;
 import org.jckpool.stratifier.engine.Vectors;
@@ -88,7 +89,7 @@ class CkdbLinkTest {
 
                 h.submit(1, 7, W, h.jobId(1), "00000001", "6553f100", "00000000", null);
                 h.submit(1, 8, W, h.jobId(1), "00000001", "6553f100", "00000000", null);
-                link.blockResult(CkdbMessagesTest.BLOCK_HASH, true, true);
+                link.blockResult(CkdbMessagesTest.BLOCK_HASH, SolutionOutcome.ACCEPTED, true);
                 link.stats();
                 assertThat(link.client().awaitDelivered(5_000)).isTrue();
                 assertThat(link.status().get("backlog").asLong()).isZero();

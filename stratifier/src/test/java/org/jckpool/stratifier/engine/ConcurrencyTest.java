@@ -1,5 +1,6 @@
 package org.jckpool.stratifier.engine;
 
+import org.jckpool.stratifier.share.SolutionOutcome;
 import org.jckpool.libpool.bitcoin.Hex;
 import org.jckpool.stratifier.vardiff.VardiffConfig;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class ConcurrencyTest {
             }
         };
         ManualClock clock = new ManualClock((Vectors.C_TIME + 5) * 1000);
-        StratumEngine e = new StratumEngine(cfg, out, (a, b, c) -> { }, clock, 7);
+        StratumEngine e = new StratumEngine(cfg, out, s -> SolutionOutcome.SUBMITTED, clock, 7);
         e.onTemplate(Vectors.templateC());
         String job = e.currentJob().idHex();
         for (int c = 0; c < 4; c++) {

@@ -1,6 +1,7 @@
 package org.jckpool.stratifier.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.jckpool.stratifier.share.SolutionGate;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,12 +14,13 @@ public final class EngineHarness {
     public final ManualClock clock;
     public final RecordingOutbound out = new RecordingOutbound();
     public final List<Submitted> blocks = new ArrayList<>();
+    /** The real gate in front of the recorded submissions: one per tip at a time. */
+    public final SolutionGate gate = new SolutionGate(b -> blocks.add(new Submitted(b.hex(), b.hash(), b.height())));
     public final StratumEngine engine;
 
     public EngineHarness(EngineConfig cfg, long nowSeconds) {
         clock = new ManualClock(nowSeconds * 1000);
-        engine = new StratumEngine(cfg, out, (hex, hash, height) -> blocks.add(new Submitted(hex, hash, height)),
-                clock, Vectors.EN1);
+        engine = new StratumEngine(cfg, out, gate, clock, Vectors.EN1);
     }
 
     public void line(long client, String json) {

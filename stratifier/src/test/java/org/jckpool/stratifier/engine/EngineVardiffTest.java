@@ -43,4 +43,15 @@ class EngineVardiffTest {
                 .containsExactly("mining.set_difficulty", "mining.notify");
         assertThat(lines.get(0).get("params").get(0).asDouble()).isLessThanOrEqualTo(4.6565423739069247e-10);
     }
+
+    @Test
+    void anEasyNetworkNeverTakesClientsBelowMindiffAndTheirSharesStillSolveBlocks() {
+        EngineHarness h = new EngineHarness(Vectors.config(0.0001, 0.0001), 1_700_000_010L);
+        h.engine.onTemplate(Vectors.templateG()); // regtest difficulty 4.66e-10, far below mindiff
+        h.miner(1, W, false);
+        assertThat(h.out.lastMethod(1, "mining.set_difficulty").get("params").get(0).asDouble()).isEqualTo(0.0001);
+        h.out.clear();
+        h.engine.onTemplate(Vectors.templateG());
+        assertThat(h.out.received(1)).extracting(n -> n.get("method").asText()).doesNotContain("mining.set_difficulty");
+    }
 }

@@ -1,5 +1,6 @@
 package org.jckpool.stratifier.engine;
 
+import org.jckpool.stratifier.share.SolutionOutcome;
 import org.jckpool.libpool.bitcoin.Hex;
 import org.jckpool.stratifier.vardiff.VardiffConfig;
 
@@ -39,7 +40,7 @@ public final class ShareCheckBenchmark {
         };
         EngineConfig cfg = EngineConfig.of(Vectors.work(), new VardiffConfig(1e-10, 1e-10, 0), 0x1fffe000, false,
                 Hex.decode(Vectors.P2WPKH), Vectors.RESOLVER);
-        StratumEngine engine = new StratumEngine(cfg, out, (h, x, y) -> { }, clock, 1);
+        StratumEngine engine = new StratumEngine(cfg, out, s -> SolutionOutcome.SUBMITTED, clock, 1);
         engine.onTemplate(Vectors.templateC());
         String job = engine.currentJob().idHex();
         String worker = Vectors.MAIN_ADDR + ".bench";

@@ -1,5 +1,6 @@
 package org.jckpool.stratifier.process;
 
+import org.jckpool.stratifier.share.SolutionOutcome;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.libpool.ipc.CommandTable;
@@ -21,8 +22,7 @@ class AdminCommandsTest {
     private final CommandTable table = new CommandTable();
 
     AdminCommandsTest() {
-        StratumEngine engine = new StratumEngine(Vectors.config(1, 1), new RecordingOutbound(), (h, x, y) -> {
-        }, Clock.systemUTC());
+        StratumEngine engine = new StratumEngine(Vectors.config(1, 1), new RecordingOutbound(), s -> SolutionOutcome.SUBMITTED, Clock.systemUTC());
         engine.onConnect(5, "127.0.0.1:4000", 0);
         FoundBlocks blocks = new FoundBlocks();
         SnapshotPoolView view = new SnapshotPoolView(new SnapshotBuilder(engine, new NetworkState(), blocks,

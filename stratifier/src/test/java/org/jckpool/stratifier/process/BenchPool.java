@@ -1,5 +1,6 @@
 package org.jckpool.stratifier.process;
 
+import org.jckpool.stratifier.share.SolutionOutcome;
 import org.jckpool.libpool.bitcoin.Hex;
 import org.jckpool.libpool.ipc.relay.RelayCodec;
 import org.jckpool.libpool.log.EventLog;
@@ -84,7 +85,7 @@ final class BenchPool {
                 link.subscribed(clientId);
             }
         };
-        engine = new StratumEngine(cfg, counting, (h, x, y) -> { }, clock, 1);
+        engine = new StratumEngine(cfg, counting, s -> SolutionOutcome.SUBMITTED, clock, 1);
         engineRef[0] = engine;
         Metrics metrics = Metrics.create();
         engine.shareObserver((s, r, now) -> {

@@ -1,5 +1,6 @@
 package org.jckpool.stratifier.process;
 
+import org.jckpool.stratifier.share.SolutionOutcome;
 import org.jckpool.libpool.ipc.ControlServer;
 import org.jckpool.libpool.ipc.FrameStream;
 import org.jckpool.libpool.ipc.relay.RelayCodec;
@@ -149,8 +150,7 @@ class ConnectorLinkTest {
             }
         };
         holder[0] = new ConnectorLink(toEngine, () -> true);
-        engine[0] = new StratumEngine(Vectors.config(1, 1), holder[0], (hex, hash, h) -> {
-        }, Clock.systemUTC());
+        engine[0] = new StratumEngine(Vectors.config(1, 1), holder[0], s -> SolutionOutcome.SUBMITTED, Clock.systemUTC());
         FrameStream c = connector(holder[0], new CountDownLatch(1));
         c.send(RelayCodec.connected(42, "127.0.0.1", 1234, 0));
         byte[] sub = "{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[\"t/1\"]}".getBytes(StandardCharsets.UTF_8);

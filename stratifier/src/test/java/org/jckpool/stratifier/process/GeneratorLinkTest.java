@@ -1,5 +1,7 @@
 package org.jckpool.stratifier.process;
 
+import org.jckpool.stratifier.share.SolutionOutcome;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jckpool.libpool.ipc.ControlServer;
 import org.jckpool.libpool.ipc.FrameStream;
@@ -48,8 +50,9 @@ class GeneratorLinkTest {
         }
 
         @Override
-        public void blockResult(BlockSubmission s, boolean accepted, boolean confirmed, String reason, String node) {
-            heard.add("result " + s.hash() + " " + s.height() + " " + accepted + " " + reason
+        public void blockResult(BlockSubmission s, SolutionOutcome outcome, boolean confirmed, String reason,
+                                String node) {
+            heard.add("result " + s.hash() + " " + s.height() + " " + outcome.label() + " " + reason
                     + (confirmed ? " confirmed" : ""));
         }
     };
@@ -105,15 +108,21 @@ class GeneratorLinkTest {
 
         streams.get(0).send("{\"method\":\"submitblock.result\",\"id\":" + submit.path("id").asLong()
                 + ",\"result\":{\"accepted\":true,\"reason\":null,\"node\":\"n1\",\"confirmed\":true}}");
-        assertThat(waitFor(() -> heard.contains("result hash1 5 true null confirmed"))).as("%s", heard).isTrue();
+        assertThat(waitFor(() -> heard.contains("result hash1 5 accepted null confirmed"))).as("%s", heard).isTrue();
         assertThat(link.pendingBlocks()).isZero();
+        link.submit("01ff", "hash2", 6);
+        assertThat(waitFor(() -> atGenerator.size() >= 3)).isTrue();
+        JsonNode second = atGenerator.get(2);
+        streams.get(0).send("{\"method\":\"submitblock.result\",\"id\":" + second.path("id").asLong()
+                + ",\"result\":{\"accepted\":false,\"outcome\":\"lost\",\"reason\":\"no answer\",\"node\":null}}");
+        assertThat(waitFor(() -> heard.contains("result hash2 6 lost no answer"))).as("%s", heard).isTrue();
         // an answer nobody asked for is ignored
         streams.get(0).send("{\"method\":\"submitblock.result\",\"id\":999,\"result\":{\"accepted\":true}}");
         streams.get(0).send("not json");
 
         assertThat(link.requestUpdate()).isTrue();
-        assertThat(waitFor(() -> atGenerator.size() >= 3)).isTrue();
-        assertThat(atGenerator.get(2).path("method").asText()).isEqualTo("update");
+        assertThat(waitFor(() -> atGenerator.size() >= 4)).isTrue();
+        assertThat(atGenerator.get(3).path("method").asText()).isEqualTo("update");
 
         // the generator drops the stream: the link comes back by itself (counted from here: on a busy machine
         // the link's first attempt can land before the test generator has its stream handler, and be refused)

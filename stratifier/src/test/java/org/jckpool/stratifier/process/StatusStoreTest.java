@@ -1,5 +1,6 @@
 package org.jckpool.stratifier.process;
 
+import org.jckpool.stratifier.share.SolutionOutcome;
 import org.jckpool.stratifier.engine.StratumEngine;
 import org.jckpool.stratifier.engine.Vectors;
 import org.jckpool.stratifier.engine.RecordingOutbound;
@@ -18,8 +19,7 @@ class StatusStoreTest {
 
     @Test
     void writesCkpoolLayoutAndRestoresIt() throws Exception {
-        StratumEngine engine = new StratumEngine(Vectors.config(1, 1), new RecordingOutbound(), (h, x, y) -> {
-        }, Clock.systemUTC());
+        StratumEngine engine = new StratumEngine(Vectors.config(1, 1), new RecordingOutbound(), s -> SolutionOutcome.SUBMITTED, Clock.systemUTC());
         engine.stats().user("alice", System.currentTimeMillis()).accepted(5, 7, System.currentTimeMillis());
         engine.stats().pool().accepted(5, 7, System.currentTimeMillis());
         StatusStore store = new StatusStore(dir);
@@ -27,8 +27,7 @@ class StatusStoreTest {
         assertThat(dir.resolve("pool/pool.status")).exists();
         assertThat(Files.readString(dir.resolve("users/alice"))).contains("\"bestshare\"");
 
-        StratumEngine again = new StratumEngine(Vectors.config(1, 1), new RecordingOutbound(), (h, x, y) -> {
-        }, Clock.systemUTC());
+        StratumEngine again = new StratumEngine(Vectors.config(1, 1), new RecordingOutbound(), s -> SolutionOutcome.SUBMITTED, Clock.systemUTC());
         store.restore(again);
         assertThat(again.stats().existingUser("alice")).isNotNull();
         assertThat(again.stats().existingUser("alice").bestShare()).isEqualTo(7);

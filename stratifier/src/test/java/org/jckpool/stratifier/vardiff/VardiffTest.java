@@ -161,4 +161,32 @@ class VardiffTest {
         assertThat(c.minDiff()).isEqualTo(1e6);
         assertThat(c.startDiff()).isEqualTo(1e6);
     }
+
+    @Test
+    void networkDifficultyBelowMindiffNeverLowersTheFloor() {
+        double regtest = 4.6565423739069247e-10;
+        Vardiff v = new Vardiff(new VardiffConfig(0.0001, 0.0001, 0), 0);
+        assertThat(v.capToNetwork(regtest, 0)).isNaN();
+        assertThat(v.diff()).isEqualTo(0.0001);
+        assertThat(v.clamp(1e-12, regtest)).isEqualTo(0.0001);
+        Vardiff high = new Vardiff(new VardiffConfig(1, 42, 0), 0);
+        assertThat(high.capToNetwork(regtest, 0)).as("capped to the floor, not the network").isEqualTo(1);
+    }
+
+    @Test
+    void vardiffAndSuggestionsStayAtOrAboveMindiffOnAnEasyChain() {
+        double regtest = 4.6565423739069247e-10;
+        Sim flood = new Sim(new VardiffConfig(0.0001, 0.0001, 0), 1e3, regtest); // slow miner: vardiff wants lower
+        flood.run(3600);
+        assertThat(flood.v.diff()).isEqualTo(0.0001);
+        Vardiff v = new Vardiff(new VardiffConfig(0.5, 1, 0), 0);
+        assertThat(v.suggest(1e-9, false, regtest, 0)).isEqualTo(0.5);
+        assertThat(v.suggest(1e-9, true, regtest, 0)).isNaN();
+        assertThat(v.onTick(3_600_000, regtest)).isNaN();
+        assertThat(v.diff()).isEqualTo(0.5);
+        Vardiff port = new Vardiff(new VardiffConfig(1, 42, 0).forHighDiffPort(1e6), 0);
+        assertThat(port.capToNetwork(regtest, 0)).as("already at the port floor").isNaN();
+        assertThat(port.suggest(2, false, regtest, 0)).isNaN();
+        assertThat(port.diff()).isEqualTo(1e6);
+    }
 }

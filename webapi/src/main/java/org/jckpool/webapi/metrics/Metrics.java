@@ -58,8 +58,13 @@ public final class Metrics {
     private final Gauge networkDifficulty;
     private final Gauge blockHeight;
     private final Counter templates;
+    /** The final outcomes of a block solution, as labels. */
+    public static final List<String> SOLUTION_OUTCOMES = List.of("accepted", "rejected", "duplicate-height", "stale",
+            "lost");
+
     private final Counter blocksFound;
     private final Counter blockSubmissions;
+    private final Counter blockSolutions;
     private final Gauge nodeUp;
     private final Gauge nodeActive;
     private final Counter nodeFailovers;
@@ -130,6 +135,9 @@ public final class Metrics {
         blockSubmissions = Counter.builder().name("jckpool_block_submissions")
                 .help("Block submissions answered by a node, by result (accepted, rejected)")
                 .labelNames("result").register(registry);
+        blockSolutions = Counter.builder().name("jckpool_block_solutions")
+                .help("Block solutions by final outcome (accepted, rejected, duplicate-height, stale, lost)")
+                .labelNames("outcome").register(registry);
         nodeUp = Gauge.builder().name("jckpool_node_up")
                 .help("1 if the node answers RPC, else 0").labelNames("node").register(registry);
         nodeActive = Gauge.builder().name("jckpool_node_active")
@@ -155,6 +163,9 @@ public final class Metrics {
         shares.initLabelValues("accepted", "none");
         blockSubmissions.initLabelValues("accepted");
         blockSubmissions.initLabelValues("rejected");
+        for (String outcome : SOLUTION_OUTCOMES) {
+            blockSolutions.initLabelValues(outcome);
+        }
     }
 
     public PrometheusRegistry registry() {
@@ -215,6 +226,11 @@ public final class Metrics {
 
     public void blockFound() {
         blocksFound.inc();
+    }
+
+    /** One block solution's final outcome: one of {@link #SOLUTION_OUTCOMES}. */
+    public void blockSolution(String outcome) {
+        blockSolutions.labelValues(SOLUTION_OUTCOMES.contains(outcome) ? outcome : "other").inc();
     }
 
     /** The node's verdict on a submitted block. */

@@ -15,7 +15,7 @@ import java.util.List;
  * @param bestShare  highest share difficulty since start
  * @param network    height, network difficulty and template time
  * @param nodes      configured nodes in configuration order
- * @param blocksFound blocks found since start (solved shares, whatever the node then said)
+ * @param blocksFound block solutions submitted to the node(s) since start, whatever the node then said
  */
 public record PoolSummary(
         Instant startedAt,
