@@ -37,7 +37,8 @@ public final class Generator implements AutoCloseable {
 
     public Generator(GeneratorSettings settings) {
         this.settings = settings;
-        this.nodes = new NodeManager(settings.btcd(), settings.btcaddress(), settings.timeouts());
+        this.nodes = new NodeManager(settings.btcd(), settings.btcaddress(), settings.timeouts(),
+                settings.rpcConnections());
         this.fetcher = new TemplateFetcher(nodes, settings.updateInterval());
         this.poller = new BestBlockPoller(nodes, fetcher, settings.blockpollMs());
         this.zmq = settings.zmqblock() == null ? null : new ZmqBlockSubscriber(settings.zmqblock(), fetcher);
@@ -156,6 +157,7 @@ public final class Generator implements AutoCloseable {
         o.put("blocks_submitted", submitter.submitted());
         o.put("blocks_accepted", submitter.accepted());
         o.put("blocks_rejected", submitter.rejected());
+        o.put("blocks_lost", submitter.lost());
         o.put("stratifier_streams", link.connected());
         o.put("blockpoll", settings.blockpollMs());
         o.put("update_interval", settings.updateInterval());

@@ -228,6 +228,45 @@ class WorkAndSubmitTest {
         assertThat(ok.confirmed()).isTrue();
     }
 
+    @Test
+    void aBusyNodeIsAskedAgainUntilItTakesTheBlockNeverReportedAsARejection() throws Exception {
+        SimNodeOptions o = new SimNodeOptions();
+        o.txs = 0;
+        SimNode a = sims.start(o);
+        gen = sims.generator(Nodes.settings(List.of(Nodes.btcdNotifying(a)), null));
+        gen.start();
+        assertThat(Nodes.waitFor(() -> !sims.templates.isEmpty(), 5000)).isTrue();
+        BlockFromTemplate good = BlockFromTemplate.fromTemplate(gen.getbase().get("template"));
+        String hash = Hex.toRpc(good.build().hash());
+        a.setMode(org.jckpool.simnode.FailureMode.BUSY); // 503 "Work queue depth exceeded" to every call
+        var pending = gen.submitter().submit(good.hex(), hash, 1);
+        assertThat(Nodes.waitFor(pending::isDone, 1500)).as("still asking the busy node").isFalse();
+        a.setMode(org.jckpool.simnode.FailureMode.OK);
+        SubmitOutcome ok = pending.get(20, TimeUnit.SECONDS);
+        assertThat(ok.outcome()).isEqualTo("accepted");
+        assertThat(a.chain().tip().rpcHash()).isEqualTo(hash);
+        assertThat(gen.stats().get("blocks_rejected").asLong()).isZero();
+    }
+
+    @Test
+    void noNodeAnsweringIsALostBlockNotARejection() throws Exception {
+        SimNode a = sims.start();
+        SimNode b = sims.start();
+        var nodes = new org.jckpool.generator.node.NodeManager(List.of(Nodes.btcd(a), Nodes.btcd(b)), null, Nodes.FAST);
+        try (var submitter = new org.jckpool.generator.submit.BlockSubmitter(nodes, 1_000)) {
+            a.setMode(org.jckpool.simnode.FailureMode.BUSY);
+            b.setMode(org.jckpool.simnode.FailureMode.HTTP500);
+            SubmitOutcome o = submitter.submit("00", null, -1).get(20, TimeUnit.SECONDS);
+            assertThat(o.outcome()).isEqualTo("lost");
+            assertThat(o.accepted()).isFalse();
+            assertThat(o.toJson().get("outcome").asText()).isEqualTo("lost");
+            assertThat(submitter.lost()).isEqualTo(1);
+            assertThat(submitter.rejected()).isZero();
+        } finally {
+            nodes.close();
+        }
+    }
+
     private FrameStream connectStratifier(BlockingQueue<JsonNode> in) throws Exception {
         return FrameStream.connect(dir.resolve("generator"), "stratifier", new FrameStream.Listener() {
             @Override

@@ -6,8 +6,9 @@ import org.jckpool.libpool.rpc.BitcoinRpcClient;
 import org.jckpool.libpool.rpc.RpcCredentials;
 
 /**
- * One configured bitcoind: its place in the failover order, two RPC clients (short waits for checks and polls,
- * longer ones for templates and blocks) and what the last check found. State fields are written by the
+ * One configured bitcoind: its place in the failover order, two views of one RPC connection pool (short waits for
+ * checks and polls, longer ones for templates and blocks; at most {@code rpcconnections} calls at the node at once,
+ * submitblock first in line) and what the last check found. State fields are written by the
  * {@link NodeManager} only.
  */
 public final class Node implements AutoCloseable {
@@ -20,12 +21,12 @@ public final class Node implements AutoCloseable {
     private volatile Network network;
     private volatile long lastCheckMillis;
 
-    Node(int priority, BtcdConfig config, NodeTimeouts timeouts) {
+    Node(int priority, BtcdConfig config, NodeTimeouts timeouts, int rpcConnections) {
         this.priority = priority;
         this.config = config;
         RpcCredentials creds = RpcCredentials.fromConfig(config.auth(), config.pass());
-        this.quick = new BitcoinRpcClient(config.url(), creds, timeouts.connect(), timeouts.quick());
-        this.work = new BitcoinRpcClient(config.url(), creds, timeouts.connect(), timeouts.work());
+        this.quick = new BitcoinRpcClient(config.url(), creds, timeouts.connect(), timeouts.quick(), rpcConnections);
+        this.work = quick.withRequestTimeout(timeouts.work()); // one small pool of connections for all calls
     }
 
     /** 0 for the first btcd entry (the preferred node), 1 for the next, … */

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import org.jckpool.libpool.config.BtcdConfig;
+import org.jckpool.libpool.rpc.BitcoinRpcClient;
 import org.jckpool.libpool.log.EventLog;
 import org.jckpool.libpool.log.Log;
 
@@ -45,6 +46,11 @@ public final class NodeManager implements AutoCloseable {
     private long lastReminderMillis;
 
     public NodeManager(List<BtcdConfig> btcds, String btcaddress, NodeTimeouts timeouts) {
+        this(btcds, btcaddress, timeouts, BitcoinRpcClient.DEFAULT_CONNECTIONS);
+    }
+
+    /** @param rpcConnections calls on the wire to each node at once (submitblock first in line) */
+    public NodeManager(List<BtcdConfig> btcds, String btcaddress, NodeTimeouts timeouts, int rpcConnections) {
         if (btcds == null || btcds.isEmpty()) {
             throw new IllegalArgumentException("no btcd configured");
         }
@@ -52,7 +58,7 @@ public final class NodeManager implements AutoCloseable {
         this.check = new NodeCheck(btcaddress);
         List<Node> list = new ArrayList<>();
         for (int i = 0; i < btcds.size(); i++) {
-            list.add(new Node(i, btcds.get(i), timeouts));
+            list.add(new Node(i, btcds.get(i), timeouts, rpcConnections));
         }
         this.nodes = List.copyOf(list);
         this.watchdog = Executors.newSingleThreadScheduledExecutor(daemon("generator-watchdog"));

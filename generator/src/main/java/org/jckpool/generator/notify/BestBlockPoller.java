@@ -50,7 +50,9 @@ public final class BestBlockPoller implements AutoCloseable {
         try {
             best = node.quickRpc().getBestBlockHash();
         } catch (RpcException e) {
-            if (e.isTransportFailure()) {
+            if (e.isBusy()) {
+                Log.info("getbestblockhash on %s: node busy, next poll in %d ms", node, pollMillis);
+            } else if (e.isTransportFailure()) {
                 nodes.reportFailure(node, e.getMessage());
             } else if (!e.getMessage().equals(lastError)) {
                 Log.warning("getbestblockhash on %s failed: %s", node, e.getMessage());

@@ -21,16 +21,20 @@ import org.jckpool.libpool.rpc.RpcException;
 /**
  * Sends a solved block to every live node in parallel (to every configured node when none is live: a block is
  * too valuable not to try). Per node: {@code null} or {@code "duplicate"} = accepted, any other string = rejected
- * with that reason; a node that does not answer (transport failure) is asked again a few times with back-off.
+ * with that reason; a node that does not answer (busy with HTTP 503, timing out, refusing) is asked again with
+ * back-off for {@link #RETRY_WINDOW_MS}. No node answering is "lost", never "rejected".
  * Accepted blocks are confirmed with getblockhash(height) == hash. The whole submission is bounded in time.
  */
 public final class BlockSubmitter implements AutoCloseable {
-    static final int ATTEMPTS = 4;
-    static final long FIRST_BACKOFF_MS = 200;
+    static final long FIRST_BACKOFF_MS = 100;
+    static final long MAX_BACKOFF_MS = 2_000;
+    /** How long a node that does not answer (busy, timing out, refusing connections) is asked again. */
+    static final long RETRY_WINDOW_MS = 25_000;
     static final long ANSWER_WAIT_MS = 30_000;
     static final long OVERALL_TIMEOUT_MS = 45_000;
 
     private final NodeManager nodes;
+    private final long retryWindowMs;
     private final ExecutorService pool = Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
         private final AtomicInteger n = new AtomicInteger();
 
@@ -44,10 +48,17 @@ public final class BlockSubmitter implements AutoCloseable {
     private final AtomicLong submitted = new AtomicLong();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong lost = new AtomicLong();
     private volatile Runnable onAccepted = () -> { };
 
     public BlockSubmitter(NodeManager nodes) {
+        this(nodes, RETRY_WINDOW_MS);
+    }
+
+    /** @param retryWindowMs how long a node that does not answer is asked again */
+    public BlockSubmitter(NodeManager nodes, long retryWindowMs) {
         this.nodes = nodes;
+        this.retryWindowMs = retryWindowMs;
     }
 
     /**
@@ -68,9 +79,9 @@ public final class BlockSubmitter implements AutoCloseable {
      */
     public CompletableFuture<SubmitOutcome> submit(String hex, String rpcHash, long height) {
         return CompletableFuture.supplyAsync(() -> submitNow(hex, rpcHash, height), pool)
-                .completeOnTimeout(new SubmitOutcome(false, "submission timed out", null, false),
-                        OVERALL_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-                .exceptionally(e -> new SubmitOutcome(false, "submission failed: " + e, null, false));
+                .completeOnTimeout(SubmitOutcome.lost("submission timed out"), OVERALL_TIMEOUT_MS,
+                        TimeUnit.MILLISECONDS)
+                .exceptionally(e -> SubmitOutcome.lost("submission failed: " + e));
     }
 
     private SubmitOutcome submitNow(String hex, String rpcHash, long height) {
@@ -139,13 +150,19 @@ public final class BlockSubmitter implements AutoCloseable {
             }
             return new SubmitOutcome(true, accept.reason(), accept.node().url(), confirmed);
         }
+        if (reject == null) {
+            lost.incrementAndGet();
+            String reason = silent == null ? "no node to submit to" : silent.reason();
+            Log.emerg("BLOCK LOST! %s at height %d: no node answered (%s)", hash, h, reason);
+            EventLog.global().event(EventLog.BLOCK_SUBMITTED, "hash", hash, "height", h, "result", "lost",
+                    "reason", reason, "node", null);
+            return SubmitOutcome.lost(reason);
+        }
         rejected.incrementAndGet();
-        NodeAnswer why = reject != null ? reject : silent;
-        String reason = why == null ? "no node to submit to" : why.reason();
-        Log.err("BLOCK REJECTED! %s at height %d: %s (%s)", hash, h, reason, why == null ? "-" : why.node().url());
+        Log.err("BLOCK REJECTED! %s at height %d: %s (%s)", hash, h, reject.reason(), reject.node().url());
         EventLog.global().event(EventLog.BLOCK_SUBMITTED, "hash", hash, "height", h, "result", "rejected",
-                "reason", reason, "node", why == null ? null : why.node().url());
-        return new SubmitOutcome(false, reason, why == null ? null : why.node().url(), false);
+                "reason", reject.reason(), "node", reject.node().url());
+        return new SubmitOutcome(false, reject.reason(), reject.node().url(), false);
     }
 
     /**
@@ -171,10 +188,15 @@ public final class BlockSubmitter implements AutoCloseable {
         }
     }
 
+    /**
+     * One node: its answer, or after {@link #RETRY_WINDOW_MS} of transport failures (busy, timeout, refused) "no
+     * answer" (lost). A busy node (HTTP 503) or a timeout is asked again with back-off, never counted as a refusal.
+     */
     private NodeAnswer submitTo(Node node, String hex) {
         String last = "no answer";
         long backoff = FIRST_BACKOFF_MS;
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        long giveUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(retryWindowMs);
+        for (int attempt = 1; ; attempt++) {
             try {
                 String r = node.workRpc().submitBlock(hex);
                 if (r == null || r.equals("duplicate")) {
@@ -188,14 +210,15 @@ public final class BlockSubmitter implements AutoCloseable {
                     return new NodeAnswer(node, true, false, e.rpcMessage());
                 }
                 last = e.getMessage();
-                Log.warning("submitblock on %s: attempt %d of %d failed: %s", node.url(), attempt, ATTEMPTS, last);
+                Log.warning("submitblock on %s: attempt %d failed (%s); again in %d ms", node.url(), attempt, last,
+                        backoff);
             } catch (RuntimeException e) {
                 last = e.toString();
             }
-            if (attempt < ATTEMPTS && !sleep(backoff)) {
+            if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff) - giveUp > 0 || !sleep(backoff)) {
                 break;
             }
-            backoff *= 2;
+            backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
         }
         return new NodeAnswer(node, false, false, "no answer from " + node.url() + ": " + last);
     }
@@ -263,6 +286,11 @@ public final class BlockSubmitter implements AutoCloseable {
 
     public long rejected() {
         return rejected.get();
+    }
+
+    /** Blocks no node answered for. */
+    public long lost() {
+        return lost.get();
     }
 
     @Override

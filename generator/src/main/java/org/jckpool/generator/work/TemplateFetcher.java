@@ -16,6 +16,7 @@ import org.jckpool.generator.node.NodeManager;
 import org.jckpool.generator.node.TemplateShape;
 import org.jckpool.libpool.log.EventLog;
 import org.jckpool.libpool.log.Log;
+import org.jckpool.libpool.process.Pause;
 import org.jckpool.libpool.rpc.RpcException;
 
 /**
@@ -31,6 +32,10 @@ import org.jckpool.libpool.rpc.RpcException;
 public final class TemplateFetcher implements AutoCloseable {
     private static final Map<String, Integer> RANK = Map.of(Template.INTERVAL, 0, Template.UPDATE, 1,
             Template.START, 2, Template.NEWBLOCK, 3);
+
+    static final int BUSY_ATTEMPTS = 8;
+    static final long BUSY_FIRST_BACKOFF_MS = 50;
+    static final long BUSY_MAX_BACKOFF_MS = 1_000;
 
     private final NodeManager nodes;
     private final long intervalMillis;
@@ -145,7 +150,7 @@ public final class TemplateFetcher implements AutoCloseable {
             }
             JsonNode body;
             try {
-                body = node.workRpc().getBlockTemplate();
+                body = getBlockTemplate(node);
             } catch (RpcException e) {
                 nodes.reportFailure(node, e.getMessage());
                 continue;
@@ -157,6 +162,30 @@ public final class TemplateFetcher implements AutoCloseable {
             }
             publish(new Template(node.url(), reason, body, System.currentTimeMillis()));
             return;
+        }
+    }
+
+    /**
+     * getblocktemplate, asked again with back-off while the node answers 503 (busy): an overloaded node is not a
+     * dead one, and failing over from it would only move the load.
+     */
+    private static JsonNode getBlockTemplate(Node node) {
+        long backoff = BUSY_FIRST_BACKOFF_MS;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return node.workRpc().getBlockTemplate();
+            } catch (RpcException e) {
+                if (!e.isBusy() || attempt >= BUSY_ATTEMPTS) {
+                    throw e;
+                }
+                Log.warning("getblocktemplate on %s: node busy (%s), asking again in %d ms", node, e.rpcMessage(),
+                        backoff);
+                Pause.quietly(backoff);
+                if (Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+                backoff = Math.min(BUSY_MAX_BACKOFF_MS, backoff * 2);
+            }
         }
     }
 

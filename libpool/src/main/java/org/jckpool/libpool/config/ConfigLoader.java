@@ -28,7 +28,7 @@ public final class ConfigLoader {
     static final Set<String> KNOWN_KEYS = Set.of("btcd", "btcaddress", "btcsig", "blockpoll", "donation",
             "donaddress", "nonce1length", "nonce2length", "update_interval", "version_mask", "serverurl", "nodeserver",
             "trusted", "upstream", "mindiff", "startdiff", "highdiff", "maxdiff", "logdir", "maxclients",
-            "zmqblock", "proxy", "redirecturl", "useragent", "dropidle");
+            "zmqblock", "proxy", "redirecturl", "useragent", "dropidle", "rpcconnections");
 
     private ConfigLoader() {
     }
@@ -125,10 +125,12 @@ public final class ConfigLoader {
         List<HostPort> redirecturl = hostPorts(root, "redirecturl");
         List<String> useragent = strings(root, "useragent");
         int dropidle = intIn(root, "dropidle", 0, 0, Integer.MAX_VALUE);
+        int rpcConnections = intIn(root, "rpcconnections", PoolConfig.DEFAULT_RPC_CONNECTIONS, 1,
+                PoolConfig.MAX_RPC_CONNECTIONS);
 
         return new PoolConfig(btcd, btcaddress, btcsig, blockpoll, donation, donaddress, nonce1, nonce2, updateInterval,
                 versionMask, serverurl, nodeserver, trusted, upstream, mindiff, startdiff, highdiff, maxdiff,
-                logdir, maxclients, zmqblock, proxy, redirecturl, useragent, dropidle, root.deepCopy());
+                logdir, maxclients, zmqblock, proxy, redirecturl, useragent, dropidle, rpcConnections, root.deepCopy());
     }
 
     /**

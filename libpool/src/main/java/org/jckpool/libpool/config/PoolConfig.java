@@ -35,6 +35,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param redirecturl    where the redirector mode (-R) sends miners, host:port each
  * @param useragent      user-agent prefixes allowed to connect (empty: all)
  * @param dropidle       seconds after which idle clients are dropped, 0 = never (0)
+ * @param rpcConnections RPC calls on the wire to each bitcoind at once, 1–16 (4; jckpool's key
+ *                       {@code rpcconnections}): template fetches, polls and submissions share them, submitblock first
  * @param raw            the config object as read, for keys added later by other modules
  */
 public record PoolConfig(
@@ -63,6 +65,7 @@ public record PoolConfig(
         List<HostPort> redirecturl,
         List<String> useragent,
         int dropidle,
+        int rpcConnections,
         JsonNode raw) {
 
     public static final int DEFAULT_BLOCKPOLL_MS = 100;
@@ -77,6 +80,9 @@ public record PoolConfig(
     public static final String DEFAULT_LOGDIR = "logs";
     public static final String DEFAULT_ZMQBLOCK = "tcp://127.0.0.1:28332";
     public static final int MAX_BTCSIG_BYTES = 38;
+    public static final int DEFAULT_RPC_CONNECTIONS = 4;
+    /** Core serves 16 RPC calls at once for everyone (-rpcthreads): a pool must leave some to others. */
+    public static final int MAX_RPC_CONNECTIONS = 16;
 
     /**
      * The first difficulty of a client connected through {@code server}: {@code highdiff} on a port above 4000

@@ -15,8 +15,9 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * JSON-RPC client for bitcoind over HTTP/1.1 with basic auth (user/password or cookie file) and persistent
- * connections ({@link HttpPoster}: each call runs on the caller's thread). Requests use JSON-RPC 1.0, which every Core version accepts;
+ * JSON-RPC client for bitcoind over HTTP/1.1 with basic auth (user/password or cookie file) and a small fixed
+ * pool of persistent connections ({@link HttpPoster}: each call runs on the caller's thread; submitblock is first
+ * in line for a free connection). Requests use JSON-RPC 1.0, which every Core version accepts;
  * replies in both the 1.0 and the 2.0 shape are understood. Every failure, including timeouts, refused
  * connections, HTTP errors and garbage replies, is an {@link RpcException}; a call never waits longer than the
  * request timeout. Thread-safe.
@@ -24,6 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class BitcoinRpcClient implements AutoCloseable {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** Calls on the wire to one node at once, by default (ckpool.conf {@code rpcconnections}). */
+    public static final int DEFAULT_CONNECTIONS = 4;
     /** Cap on a reply body; a full getblocktemplate is a few MB. */
     public static final long MAX_REPLY_BYTES = 64L << 20;
 
@@ -44,10 +47,34 @@ public final class BitcoinRpcClient implements AutoCloseable {
      * @param url {@code host:port} (ckpool style) or {@code http://host:port[/path]}
      */
     public BitcoinRpcClient(String url, RpcCredentials credentials, Duration connectTimeout, Duration requestTimeout) {
+        this(url, credentials, connectTimeout, requestTimeout, DEFAULT_CONNECTIONS);
+    }
+
+    /**
+     * @param maxConnections calls on the wire at once (more wait for a free connection; submitblock goes first)
+     */
+    public BitcoinRpcClient(String url, RpcCredentials credentials, Duration connectTimeout, Duration requestTimeout,
+                            int maxConnections) {
         this.uri = parseUrl(url);
         this.credentials = Objects.requireNonNull(credentials, "credentials");
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
-        this.http = new HttpPoster(uri, Objects.requireNonNull(connectTimeout, "connectTimeout"), MAX_REPLY_BYTES);
+        this.http = new HttpPoster(uri, Objects.requireNonNull(connectTimeout, "connectTimeout"), MAX_REPLY_BYTES,
+                maxConnections);
+    }
+
+    private BitcoinRpcClient(BitcoinRpcClient shared, Duration requestTimeout) {
+        this.uri = shared.uri;
+        this.credentials = shared.credentials;
+        this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+        this.http = shared.http;
+    }
+
+    /**
+     * The same node over the same connections (and the same limit on them), with another request timeout: how
+     * short checks and long template fetches share one small pool.
+     */
+    public BitcoinRpcClient withRequestTimeout(Duration requestTimeout) {
+        return new BitcoinRpcClient(this, requestTimeout);
     }
 
     /** Accepts {@code host:port}, {@code [::1]:port} or a full http(s) URL. */
@@ -119,7 +146,7 @@ public final class BitcoinRpcClient implements AutoCloseable {
                     "cannot read credentials (" + credentials + "): " + e.getMessage(), e);
         }
         try {
-            return http.post(body, auth, System.nanoTime() + requestTimeout.toNanos());
+            return http.post(body, auth, System.nanoTime() + requestTimeout.toNanos(), method.equals("submitblock"));
         } catch (HttpPoster.Timeout e) {
             throw new RpcException(method, RpcException.Kind.TIMEOUT, RpcException.NO_RPC_CODE, 0,
                     e.connecting ? e.getMessage()

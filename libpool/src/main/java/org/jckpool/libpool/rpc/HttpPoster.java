@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * HTTP/1.1 POSTs to one URL on the calling thread, over connections kept alive between calls (one per concurrent
- * caller). This is all a JSON-RPC client of bitcoind needs, at a fraction of the JDK HttpClient's cost per call:
+ * HTTP/1.1 POSTs to one URL on the calling thread, over connections kept alive between calls (at most a fixed
+ * number at once, see {@link ConnectionLimit}). This is all a JSON-RPC client of bitcoind needs, at a fraction of the JDK HttpClient's cost per call:
  * that client hands every request through a selector thread and executor threads, which made a 100 ms
  * getbestblockhash poll cost the generator about 5% of a core.
  *
@@ -72,11 +72,13 @@ final class HttpPoster implements AutoCloseable {
     private final String hostHeader;
     private final int connectTimeoutMillis;
     private final long maxBodyBytes;
+    private final ConnectionLimit limit;
     private final ArrayDeque<Connection> idle = new ArrayDeque<>();
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    HttpPoster(URI uri, Duration connectTimeout, long maxBodyBytes) {
+    HttpPoster(URI uri, Duration connectTimeout, long maxBodyBytes, int maxConnections) {
+        this.limit = new ConnectionLimit(maxConnections);
         this.uri = uri;
         String h = uri.getHost();
         this.host = h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
@@ -89,8 +91,27 @@ final class HttpPoster implements AutoCloseable {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    /** POSTs {@code body} as JSON and reads the reply, all before {@code deadlineNanos} (System.nanoTime()). */
-    Reply post(byte[] body, String authorization, long deadlineNanos) throws IOException {
+    /**
+     * POSTs {@code body} as JSON and reads the reply, all before {@code deadlineNanos} (System.nanoTime()), on one
+     * of at most {@code maxConnections} connections; {@code urgent} calls get the next free one first.
+     */
+    Reply post(byte[] body, String authorization, long deadlineNanos, boolean urgent) throws IOException {
+        try {
+            if (!limit.acquire(urgent, deadlineNanos)) {
+                throw new Timeout("all " + limit.max() + " connections to " + uri + " stayed busy", true);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted waiting for a connection to " + uri);
+        }
+        try {
+            return postOnSlot(body, authorization, deadlineNanos);
+        } finally {
+            limit.release();
+        }
+    }
+
+    private Reply postOnSlot(byte[] body, String authorization, long deadlineNanos) throws IOException {
         byte[] head = ("POST " + target + " HTTP/1.1\r\nHost: " + hostHeader + "\r\nAuthorization: " + authorization
                 + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1);

@@ -79,6 +79,14 @@ public class RpcException extends RuntimeException {
         return rpcMessage;
     }
 
+    /**
+     * True when the node is up but overloaded: HTTP 503 (Core's "Work queue depth exceeded" once its RPC threads and
+     * queue are full). Worth retrying after a pause; says nothing about the request itself.
+     */
+    public boolean isBusy() {
+        return kind == Kind.HTTP_ERROR && httpStatus == 503;
+    }
+
     /** True when the node itself may be unreachable or unusable (anything but a JSON-RPC error answer). */
     public boolean isTransportFailure() {
         return kind != Kind.RPC_ERROR;

@@ -92,9 +92,9 @@ class HttpPosterTest {
     void aKeptAliveConnectionTheNodeClosedIsReplacedWithoutFailingTheCall() throws Exception {
         // Core closes idle connections after rpcservertimeout: here every connection serves one reply and closes
         URI uri = serve(n -> ok("{\"result\":1}"), true);
-        try (HttpPoster poster = new HttpPoster(uri, Duration.ofSeconds(2), 1 << 20)) {
+        try (HttpPoster poster = new HttpPoster(uri, Duration.ofSeconds(2), 1 << 20, 4)) {
             for (int i = 0; i < 3; i++) {
-                HttpPoster.Reply r = poster.post("{}".getBytes(StandardCharsets.UTF_8), "Basic x", deadline());
+                HttpPoster.Reply r = poster.post("{}".getBytes(StandardCharsets.UTF_8), "Basic x", deadline(), false);
                 assertThat(r.status()).isEqualTo(200);
                 assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo("{\"result\":1}");
                 Thread.sleep(50); // let the close arrive
@@ -111,14 +111,14 @@ class HttpPosterTest {
             case 1 -> "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n";
             default -> "HTTP/1.0 200 OK\r\n\r\n{\"result\":3}";
         }, false);
-        try (HttpPoster poster = new HttpPoster(uri, Duration.ofSeconds(2), 1 << 20)) {
+        try (HttpPoster poster = new HttpPoster(uri, Duration.ofSeconds(2), 1 << 20, 4)) {
             byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
-            assertThat(new String(poster.post(body, "a", deadline()).body(), StandardCharsets.UTF_8))
+            assertThat(new String(poster.post(body, "a", deadline(), false).body(), StandardCharsets.UTF_8))
                     .isEqualTo("{\"result\":2}");
-            HttpPoster.Reply unauthorized = poster.post(body, "a", deadline());
+            HttpPoster.Reply unauthorized = poster.post(body, "a", deadline(), false);
             assertThat(unauthorized.status()).isEqualTo(401);
             assertThat(unauthorized.body()).isEmpty();
-            assertThat(new String(poster.post(body, "a", deadline()).body(), StandardCharsets.UTF_8))
+            assertThat(new String(poster.post(body, "a", deadline(), false).body(), StandardCharsets.UTF_8))
                     .isEqualTo("{\"result\":3}");
         }
         assertThat(connections.get()).as("the first three replies share one connection").isEqualTo(1);
@@ -127,11 +127,11 @@ class HttpPosterTest {
     @Test
     void aBodyOverTheCapAndGarbageAreErrorsNotHangs() throws Exception {
         URI uri = serve(n -> n == 0 ? ok("x".repeat(2000)) : "SSH-2.0-OpenSSH\r\n\r\n", true);
-        try (HttpPoster poster = new HttpPoster(uri, Duration.ofSeconds(2), 1000)) {
+        try (HttpPoster poster = new HttpPoster(uri, Duration.ofSeconds(2), 1000, 4)) {
             byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
-            assertThat(catchThrowableOfType(() -> poster.post(body, "a", deadline()), HttpPoster.TooLarge.class))
+            assertThat(catchThrowableOfType(() -> poster.post(body, "a", deadline(), false), HttpPoster.TooLarge.class))
                     .hasMessageContaining("larger than 1000");
-            assertThat(catchThrowableOfType(() -> poster.post(body, "a", deadline()), IOException.class))
+            assertThat(catchThrowableOfType(() -> poster.post(body, "a", deadline(), false), IOException.class))
                     .hasMessageContaining("not an HTTP reply");
         }
     }
@@ -151,11 +151,11 @@ class HttpPosterTest {
         t.setDaemon(true);
         t.start();
         URI uri = URI.create("http://127.0.0.1:" + server.getLocalPort() + "/");
-        try (HttpPoster poster = new HttpPoster(uri, Duration.ofSeconds(2), 1 << 20)) {
+        try (HttpPoster poster = new HttpPoster(uri, Duration.ofSeconds(2), 1 << 20, 4)) {
             byte[] block = new byte[64 << 20]; // far more than both socket buffers hold
             long t0 = System.nanoTime();
             HttpPoster.Timeout e = catchThrowableOfType(
-                    () -> poster.post(block, "a", System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(700)),
+                    () -> poster.post(block, "a", System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(700), true),
                     HttpPoster.Timeout.class);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertThat(e).isNotNull();
@@ -177,10 +177,10 @@ class HttpPosterTest {
             }
             return null;
         }, true);
-        HttpPoster poster = new HttpPoster(uri, Duration.ofSeconds(2), 1 << 20);
+        HttpPoster poster = new HttpPoster(uri, Duration.ofSeconds(2), 1 << 20, 4);
         CompletableFuture<Throwable> call = CompletableFuture.supplyAsync(() -> {
             try {
-                poster.post("{}".getBytes(StandardCharsets.UTF_8), "a", System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
+                poster.post("{}".getBytes(StandardCharsets.UTF_8), "a", System.nanoTime() + TimeUnit.SECONDS.toNanos(30), false);
                 return null;
             } catch (IOException e) {
                 return e;
