@@ -26,6 +26,11 @@ import org.jckpool.libpool.log.Log;
 public final class Generator implements AutoCloseable {
     /** How long a control-socket submitblock waits for its outcome (the submission itself is bounded at 60 s). */
     private static final long CONTROL_SUBMIT_WAIT_SECONDS = 70;
+    /**
+     * The generator's control request cap: a submitblock carries the block in hex, up to 8 MB for a block of the
+     * largest weight (4 MB serialized), plus its JSON.
+     */
+    public static final int MAX_CONTROL_REQUEST_BYTES = 12 << 20;
 
     private final GeneratorSettings settings;
     private final NodeManager nodes;

@@ -11,6 +11,7 @@ public final class GeneratorMain {
         ChildRuntime.run("generator", args, rt -> {
             Generator g = new Generator(GeneratorSettings.from(rt.config(), rt.args().btcsolo()));
             g.registerCommands(rt.commands(), rt::baseStats);
+            rt.maxRequestBytes(Generator.MAX_CONTROL_REQUEST_BYTES);
             rt.onStream(g.link());
             rt.onShutdown(g::close);
             // checks run in the background so the control socket opens at once, even with every node down

@@ -15,13 +15,16 @@ import org.jckpool.libpool.process.ChildArgs;
  * stderr are shared with the supervisor.
  *
  * <p>Default flags {@value #DEFAULT_JVM_OPTS}: serial GC and small thread stacks keep an idle child near
- * 45–60 MB RSS. The stratifier and connector, which carry every share, add {@value #SHARE_PATH_JVM_OPTS}: with
+ * 45–60 MB RSS; the heap gives back what it grew by once at most 30% of it is free after a full collection (not
+ * the default 70%), and no thread keeps a cached direct buffer over 256 KiB (the JDK reads and writes heap
+ * buffers through one of their size, kept per thread). The stratifier and connector, which carry every share, add {@value #SHARE_PATH_JVM_OPTS}: with
  * the default 5 MB young generation, tens of thousands of shares/s meant about ten collections a second, and
  * each pause holds up every share in flight. {@code JCKPOOL_CHILD_JVM_OPTS} replaces the defaults (both);
  * {@code JCKPOOL_<PROCESS>_JVM_OPTS} (e.g. {@code JCKPOOL_STRATIFIER_JVM_OPTS}) is appended for one process.
  */
 final class ChildLauncher {
-    static final String DEFAULT_JVM_OPTS = "-XX:+UseSerialGC -Xss512k -Xms16m -Xmx384m -XX:MaxMetaspaceSize=128m";
+    static final String DEFAULT_JVM_OPTS = "-XX:+UseSerialGC -Xss512k -Xms16m -Xmx384m -XX:MaxMetaspaceSize=128m "
+            + "-XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -Djdk.nio.maxCachedBufferSize=262144";
     static final String SHARE_PATH_JVM_OPTS = "-Xms48m -Xmn32m";
 
     private final String javaBin;

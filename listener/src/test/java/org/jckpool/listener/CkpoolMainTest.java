@@ -73,5 +73,8 @@ class CkpoolMainTest {
         assertThat(a.loglevel()).isEqualTo(6);
         assertThat(cmd).contains("-Xmn32m"); // on the share path: fewer young collections
         assertThat(l.command("generator", "org.jckpool.generator.GeneratorMain", a)).doesNotContain("-Xmn32m");
+        // a heap grown under abuse is given back; no thread keeps a large cached I/O buffer
+        assertThat(l.command("generator", "org.jckpool.generator.GeneratorMain", a))
+                .contains("-XX:MaxHeapFreeRatio=30", "-Djdk.nio.maxCachedBufferSize=262144");
     }
 }

@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.connector.net.ConnectorServer;
-import org.jckpool.connector.net.RateLimitedLog;
+import org.jckpool.libpool.log.RateLimitedLog;
 import org.jckpool.connector.relay.DownstreamDispatcher;
 import org.jckpool.libpool.ipc.FrameStream;
 import org.jckpool.libpool.ipc.relay.RelayFrameException;

@@ -28,6 +28,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.jckpool.libpool.ipc.FrameStream;
 import org.jckpool.libpool.log.EventLog;
 import org.jckpool.libpool.log.Log;
+import org.jckpool.libpool.log.RateLimitedLog;
 
 /**
  * The connector's networking core: NIO servers on every serverurl entry and the miners' connections, all served

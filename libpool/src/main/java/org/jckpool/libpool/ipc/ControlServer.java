@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.Log;
+import org.jckpool.libpool.log.RateLimitedLog;
 import org.jckpool.libpool.process.SocketDirs;
 
 /**
@@ -34,8 +36,17 @@ import org.jckpool.libpool.process.SocketDirs;
  *       the connection is handed to the {@link StreamAcceptor}; if it accepts, the server's first frame is
  *       {@code {"result":"stream.accepted"}} and the connection becomes a {@link FrameStream}, else it is closed.</li>
  * </ul>
- * Bad frames (length 0, over {@link Frames#MAX_FRAME}, truncated) and clients that send nothing are logged and
- * dropped; other connections are not affected. The socket file gets mode 0770.
+ * Bounds, so that nobody with access to the socket can exhaust the process's memory:
+ * <ul>
+ *   <li>a request frame may be at most {@link #maxRequestBytes} (default 1 MiB; a stream's frames are capped at
+ *       {@link Frames#MAX_FRAME} instead), and its buffer grows as its bytes arrive, never on the header's word;</li>
+ *   <li>the whole request must arrive within the request timeout of the connection (one deadline, so a client
+ *       trickling bytes is cut off like a silent one);</li>
+ *   <li>at most {@link #maxConnections} requests are read or handled at once; more connections are closed at
+ *       once, with a (rate-limited) log line.</li>
+ * </ul>
+ * Bad frames (length 0, over the cap, truncated) and late clients are logged and dropped; other connections are
+ * not affected. The socket file gets mode 0770.
  */
 public final class ControlServer implements Closeable {
     /** Answers one control request; returns the reply text, or null to send no reply. */
@@ -51,16 +62,25 @@ public final class ControlServer implements Closeable {
     }
 
     public static final long DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
-    private static final int MAX_WORKERS = 64;
+    /** Control requests are commands: the largest legitimate one (a submitblock to the generator) is set apart. */
+    public static final int DEFAULT_MAX_REQUEST_BYTES = 1 << 20;
+    public static final int DEFAULT_MAX_CONNECTIONS = 64;
 
     private final Path path;
     private final ServerSocketChannel server;
     private final RequestHandler handler;
     private final ThreadPoolExecutor workers;
+    /** One permit per request being read or handled: the connection cap. */
+    private volatile Semaphore slots = new Semaphore(DEFAULT_MAX_CONNECTIONS);
+    private volatile int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private final Set<FrameStream> streams = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
     private volatile StreamAcceptor streamAcceptor;
     private volatile long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
+    private volatile int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
+    /** Requests being read now, for {@link #requestBytesHeld}. */
+    private final Set<IncomingFrame> reading = ConcurrentHashMap.newKeySet();
+    private final RateLimitedLog refusedLog = new RateLimitedLog(Log.WARNING, TimeUnit.SECONDS.toNanos(10));
     private volatile boolean closed;
 
     private ControlServer(Path path, ServerSocketChannel server, RequestHandler handler) {
@@ -69,7 +89,7 @@ public final class ControlServer implements Closeable {
         this.handler = handler;
         AtomicInteger n = new AtomicInteger();
         String name = path.getFileName().toString();
-        this.workers = new ThreadPoolExecutor(0, MAX_WORKERS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+        this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, "ctl-" + name + "-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -119,10 +139,44 @@ public final class ControlServer implements Closeable {
         return this;
     }
 
-    /** How long a client may take to send its request frame (default 5 s). */
+    /** How long a client may take, from connecting, to send its whole request frame (default 5 s). */
     public ControlServer requestTimeout(long ms) {
         this.requestTimeoutMs = ms;
         return this;
+    }
+
+    /** The largest request frame accepted on this socket (default {@value #DEFAULT_MAX_REQUEST_BYTES}). */
+    public ControlServer maxRequestBytes(int bytes) {
+        if (bytes < 1 || bytes > Frames.MAX_FRAME) {
+            throw new IllegalArgumentException("request cap must be 1.." + Frames.MAX_FRAME + " bytes, got " + bytes);
+        }
+        this.maxRequestBytes = bytes;
+        return this;
+    }
+
+    /** How many requests may be read or handled at once (default {@value #DEFAULT_MAX_CONNECTIONS}). */
+    public ControlServer maxConnections(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("connection cap must be >= 1, got " + n);
+        }
+        this.slots = new Semaphore(n);
+        this.maxConnections = n;
+        return this;
+    }
+
+    /** Requests being read or handled now. */
+    int connectionsInProgress() {
+        return maxConnections - slots.availablePermits();
+    }
+
+    /** Bytes of buffer held by the requests being read now (header and body so far). */
+    long requestBytesHeld() {
+        return reading.stream().mapToLong(IncomingFrame::held).sum();
+    }
+
+    /** Bytes received by the requests being read now. */
+    long requestBytesReceived() {
+        return reading.stream().mapToLong(IncomingFrame::received).sum();
     }
 
     public Path path() {
@@ -149,10 +203,23 @@ public final class ControlServer implements Closeable {
                 Pause.quietly(50);
                 continue;
             }
+            Semaphore s = slots;
+            if (!s.tryAcquire()) {
+                refusedLog.log(System.nanoTime(), String.format("Control socket %s: %d connections in progress, "
+                        + "refusing a new one", path, maxConnections));
+                closeQuietly(c);
+                continue;
+            }
             try {
-                workers.execute(() -> serve(c));
-            } catch (RejectedExecutionException e) {
-                Log.warning("Control socket %s: %d connections busy, dropping a new one", path, MAX_WORKERS);
+                workers.execute(() -> {
+                    try {
+                        serve(c);
+                    } finally {
+                        s.release();
+                    }
+                });
+            } catch (RejectedExecutionException e) { // only once closed
+                s.release();
                 closeQuietly(c);
             }
         }
@@ -161,7 +228,7 @@ public final class ControlServer implements Closeable {
     private void serve(SocketChannel c) {
         boolean handedOver = false;
         try {
-            byte[] req = Frames.readWithTimeout(c, requestTimeoutMs, requestTimeoutMs);
+            byte[] req = readRequest(c);
             if (req == null) {
                 Log.debug("Control socket %s: client closed without a request", path);
                 return;
@@ -192,6 +259,18 @@ public final class ControlServer implements Closeable {
             if (!handedOver) {
                 closeQuietly(c);
             }
+        }
+    }
+
+    /** The request frame, read within the request timeout and the request cap; null when the client sent nothing. */
+    private byte[] readRequest(SocketChannel c) throws IOException {
+        int cap = maxRequestBytes;
+        IncomingFrame f = new IncomingFrame(cap, "the request cap of " + path);
+        reading.add(f);
+        try {
+            return Frames.read(c, f, requestTimeoutMs, -1);
+        } finally {
+            reading.remove(f);
         }
     }
 

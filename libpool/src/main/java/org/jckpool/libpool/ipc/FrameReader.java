@@ -6,8 +6,9 @@ import java.nio.ByteOrder;
 import java.nio.channels.ReadableByteChannel;
 
 /**
- * Reads frames from a blocking channel through one reusable buffer, so a stream of small frames costs one read
- * call per buffer-full rather than two per frame. Frames larger than the buffer are read directly.
+ * Reads frames from a channel through one reusable buffer, so a stream of small frames costs one read call per
+ * buffer-full rather than two per frame. Frames are capped at {@link Frames#MAX_FRAME}; a frame larger than the
+ * buffer takes memory as its bytes arrive, not when its header announces it.
  */
 public final class FrameReader {
     private final ReadableByteChannel ch;
@@ -21,43 +22,52 @@ public final class FrameReader {
         this.buf.flip(); // start empty, in read mode
     }
 
-    /** The next frame; null on a clean EOF between frames; {@link FrameException} on a bad or cut frame. */
+    /**
+     * The next frame; null on a clean EOF between frames; {@link FrameException} on a bad or cut frame. A frame
+     * larger than what is buffered is read on into a buffer that grows as its bytes arrive.
+     */
     public byte[] next() throws IOException {
         if (!ensure(Frames.HEADER, true)) {
             return null;
         }
         int len = Frames.checkLength(Integer.toUnsignedLong(buf.getInt(buf.position())));
-        buf.position(buf.position() + Frames.HEADER);
-        byte[] out = new byte[len];
-        int have = Math.min(len, buf.remaining());
-        buf.get(out, 0, have);
-        if (have < len) {
-            ByteBuffer rest = ByteBuffer.wrap(out, have, len - have);
-            while (rest.hasRemaining()) {
-                if (ch.read(rest) < 0) {
-                    throw new FrameException("peer closed inside a frame (" + rest.position() + " of " + len + " bytes)");
-                }
+        if (buf.remaining() - Frames.HEADER >= len) {
+            buf.position(buf.position() + Frames.HEADER);
+            byte[] out = new byte[len];
+            buf.get(out);
+            return out;
+        }
+        IncomingFrame f = new IncomingFrame(Frames.MAX_FRAME, "Frames.MAX_FRAME");
+        f.takeHeaderAndPrefix(buf);
+        while (!f.complete()) {
+            if (f.readFrom(ch) < 0) {
+                throw Frames.cutShort(f);
             }
         }
-        return out;
+        return f.payload();
     }
 
     /**
-     * Non-blocking use: reads what the channel has now into the buffer. Returns the bytes read, 0 when there was
-     * nothing (or no room), -1 at end of stream.
+     * Non-blocking use: reads what the channel has now into the buffer (at most {@link IncomingFrame#READ_WINDOW}
+     * bytes). Returns the bytes read, 0 when there was nothing (or no room), -1 at end of stream.
      */
     public int fill() throws IOException {
         buf.compact();
         try {
-            return buf.hasRemaining() ? ch.read(buf) : 0;
+            if (!buf.hasRemaining()) {
+                return 0;
+            }
+            buf.limit(Math.min(buf.limit(), buf.position() + IncomingFrame.READ_WINDOW));
+            return ch.read(buf);
         } finally {
             buf.flip();
         }
     }
 
     /**
-     * Non-blocking use: the next whole frame in the buffer, or null until {@link #fill} has brought the rest (the
-     * buffer grows for a frame larger than it, and goes back to its first size once that frame is taken).
+     * Non-blocking use: the next whole frame in the buffer, or null until {@link #fill} has brought the rest. For
+     * a frame larger than the buffer, the buffer doubles each time the frame's bytes have filled it (never to more
+     * than the frame), and goes back to its first size once that frame is taken.
      */
     public byte[] nextBuffered() throws FrameException {
         if (buf.remaining() < Frames.HEADER) {
@@ -65,8 +75,9 @@ public final class FrameReader {
         }
         int len = Frames.checkLength(Integer.toUnsignedLong(buf.getInt(buf.position())));
         if (buf.remaining() - Frames.HEADER < len) {
-            if (Frames.HEADER + len > buf.capacity()) {
-                ByteBuffer bigger = ByteBuffer.allocate(Frames.HEADER + len).order(ByteOrder.LITTLE_ENDIAN);
+            if (buf.remaining() == buf.capacity()) {
+                int size = (int) Math.min(Frames.HEADER + (long) len, 2L * buf.capacity());
+                ByteBuffer bigger = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
                 bigger.put(buf).flip();
                 buf = bigger;
             }

@@ -16,25 +16,32 @@ import org.jckpool.libpool.log.Log;
 
 /**
  * The wire format shared with ckpool: a 4-byte little-endian unsigned length, then that many bytes (UTF-8 for
- * text). Length 0 and lengths above {@link #MAX_FRAME} are rejected (ckpool allows up to 2 GiB; nothing we send
- * comes near 32 MiB, so a bigger length means a broken or hostile peer).
+ * text). Length 0 and lengths above the reader's cap are rejected: {@link #MAX_FRAME} on streams (ckpool allows up
+ * to 2 GiB; nothing we send comes near 32 MiB, so a bigger length means a broken or hostile peer), a smaller one
+ * for control requests ({@link ControlServer#maxRequestBytes}). Readers take memory as the bytes arrive, not when
+ * a header announces them.
  */
 public final class Frames {
-    /** Largest payload accepted or sent: 32 MiB. */
+    /** Largest payload sent, and accepted on a stream: 32 MiB (a template or a batch is a few MB). */
     public static final int MAX_FRAME = 32 << 20;
     public static final int HEADER = 4;
 
     private Frames() {
     }
 
-    /** Validates a length read from the wire; logs and throws when it is 0 or over the cap. */
+    /** Validates a length read from the wire against {@link #MAX_FRAME}; logs and throws when it is 0 or over. */
     public static int checkLength(long length) throws FrameException {
+        return checkLength(length, MAX_FRAME, "Frames.MAX_FRAME");
+    }
+
+    /** Validates a length read from the wire against {@code max} (named {@code capName} in the log line). */
+    public static int checkLength(long length, int max, String capName) throws FrameException {
         if (length == 0) {
             throw new FrameException("frame of length 0");
         }
-        if (length < 0 || length > MAX_FRAME) {
-            Log.warning("Rejecting frame of %d bytes: over the cap Frames.MAX_FRAME of %d bytes", length, MAX_FRAME);
-            throw new FrameException("frame of " + length + " bytes exceeds Frames.MAX_FRAME (" + MAX_FRAME + ")");
+        if (length < 0 || length > max) {
+            Log.warning("Rejecting frame of %d bytes: over %s (%d bytes)", length, capName, max);
+            throw new FrameException("frame of " + length + " bytes exceeds " + capName + " (" + max + ")");
         }
         return (int) length;
     }
@@ -80,27 +87,20 @@ public final class Frames {
      * a frame; throws {@link FrameException} on a bad length or a frame cut short.
      */
     public static byte[] read(ReadableByteChannel ch) throws IOException {
-        ByteBuffer h = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
-        if (!fill(ch, h, true)) {
-            return null;
-        }
-        int len = checkLength(Integer.toUnsignedLong(h.getInt(0)));
-        ByteBuffer body = ByteBuffer.allocate(len);
-        fill(ch, body, false);
-        return body.array();
-    }
-
-    private static boolean fill(ReadableByteChannel ch, ByteBuffer b, boolean eofOkAtStart) throws IOException {
-        while (b.hasRemaining()) {
-            int n = ch.read(b);
-            if (n < 0) {
-                if (eofOkAtStart && b.position() == 0) {
-                    return false;
+        IncomingFrame f = new IncomingFrame(MAX_FRAME, "Frames.MAX_FRAME");
+        while (!f.complete()) {
+            if (f.readFrom(ch) < 0) {
+                if (!f.started()) {
+                    return null;
                 }
-                throw new FrameException("peer closed inside a frame (" + b.position() + " of " + b.limit() + " bytes)");
+                throw cutShort(f);
             }
         }
-        return true;
+        return f.payload();
+    }
+
+    static FrameException cutShort(IncomingFrame f) {
+        return new FrameException("peer closed inside a frame (" + f.progress() + ")");
     }
 
     /**
@@ -111,46 +111,51 @@ public final class Frames {
      * @throws SocketTimeoutException when a deadline passes
      */
     public static byte[] readWithTimeout(SocketChannel ch, long firstMs, long restMs) throws IOException {
+        return readWithTimeout(ch, firstMs, restMs, MAX_FRAME);
+    }
+
+    /** As {@link #readWithTimeout(SocketChannel, long, long)}, refusing frames over {@code maxLength} bytes. */
+    public static byte[] readWithTimeout(SocketChannel ch, long firstMs, long restMs, int maxLength)
+            throws IOException {
+        return read(ch, new IncomingFrame(maxLength, "the reader's cap"), firstMs, restMs);
+    }
+
+    /**
+     * Reads {@code f} from {@code ch}, at most {@code firstMs} until its first byte, then at most {@code restMs}
+     * for all the rest (one deadline, however the bytes trickle in); restMs &lt; 0 keeps the first deadline for
+     * the whole frame. Null when the peer closed before sending anything. Leaves the channel blocking.
+     */
+    static byte[] read(SocketChannel ch, IncomingFrame f, long firstMs, long restMs) throws IOException {
         ch.configureBlocking(false);
         try (Selector sel = Selector.open()) {
             ch.register(sel, SelectionKey.OP_READ);
-            ByteBuffer h = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
             long deadline = System.nanoTime() + firstMs * 1_000_000L;
             boolean started = false;
-            ByteBuffer body = null;
-            ByteBuffer cur = h;
-            while (true) {
-                int n = ch.read(cur);
+            while (!f.complete()) {
+                int n = f.readFrom(ch);
                 if (n < 0) {
-                    if (!started) {
+                    if (!f.started()) {
                         return null;
                     }
-                    int have = body == null ? h.position() : body.position();
-                    int want = body == null ? HEADER : body.limit();
-                    throw new FrameException("peer closed inside a frame (" + have + " of " + want + " bytes)");
+                    throw cutShort(f);
                 }
-                if (n > 0 && !started) {
+                if (!started && f.started()) {
                     started = true;
-                    deadline = System.nanoTime() + restMs * 1_000_000L;
-                }
-                if (!cur.hasRemaining()) {
-                    if (body == null) {
-                        int len = checkLength(Integer.toUnsignedLong(h.getInt(0)));
-                        body = ByteBuffer.allocate(len);
-                        cur = body;
-                        continue;
+                    if (restMs >= 0) {
+                        deadline = System.nanoTime() + restMs * 1_000_000L;
                     }
-                    return body.array();
                 }
                 if (n == 0) {
                     long left = (deadline - System.nanoTime()) / 1_000_000L;
                     if (left <= 0) {
-                        throw new SocketTimeoutException(started ? "frame not completed in time" : "no frame in time");
+                        throw new SocketTimeoutException(started
+                                ? "frame not completed in time (" + f.progress() + ")" : "no frame in time");
                     }
                     sel.select(left);
                     sel.selectedKeys().clear();
                 }
             }
+            return f.payload();
         } finally {
             if (ch.isOpen()) {
                 ch.configureBlocking(true);

@@ -53,6 +53,7 @@ public final class ChildRuntime {
     private final Instant started = Instant.now();
     private volatile ControlServer.StreamAcceptor streamAcceptor;
     private volatile ControlServer server;
+    private volatile int maxRequestBytes = ControlServer.DEFAULT_MAX_REQUEST_BYTES;
 
     private ChildRuntime(String process, ChildArgs args, PoolConfig config) {
         this.process = process;
@@ -118,7 +119,7 @@ public final class ChildRuntime {
         // the pid file first: once the socket answers, the pid file is there too
         PidFile.write(pidFile(), ProcessHandle.current().pid());
         Runtime.getRuntime().addShutdownHook(new Thread(this::cleanup, process + "-exit"));
-        server = ControlServer.open(socketOf(process), commands);
+        server = ControlServer.open(socketOf(process), commands).maxRequestBytes(maxRequestBytes);
         ControlServer.StreamAcceptor a = streamAcceptor;
         if (a != null) {
             server.onStream(a);
@@ -188,6 +189,14 @@ public final class ChildRuntime {
     /** Add text commands and JSON methods here (before or after start). */
     public CommandTable commands() {
         return commands;
+    }
+
+    /**
+     * The largest control request this process takes (default {@link ControlServer#DEFAULT_MAX_REQUEST_BYTES});
+     * call in {@code setup}, before the socket opens. Streams are capped at Frames.MAX_FRAME regardless.
+     */
+    public void maxRequestBytes(int bytes) {
+        this.maxRequestBytes = bytes;
     }
 
     /** Accepts persistent streams opened to this process's socket. */

@@ -103,7 +103,7 @@ class ControlServerTest {
     @Test
     void oversizedFrameIsDroppedAndLogged() throws IOException {
         assertThat(rawExchange(header(Frames.MAX_FRAME + 1), false)).isEmpty();
-        assertThat(logged.toString()).contains("MAX_FRAME");
+        assertThat(logged.toString()).contains("over the request cap of " + sock);
         assertStillServes();
     }
 
@@ -221,5 +221,125 @@ class ControlServerTest {
     void closeRemovesTheSocketFile() {
         server.close();
         assertThat(sock).doesNotExist();
+    }
+
+    /** Connects and sends a header announcing {@code announced} bytes and then {@code sent} bytes of body. */
+    private SocketChannel announce(int announced, int sent) throws IOException {
+        SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(sock));
+        ByteBuffer b = ByteBuffer.allocate(4 + sent).order(ByteOrder.LITTLE_ENDIAN).putInt(announced);
+        c.write(b.position(0));
+        return c;
+    }
+
+    /** True when the server has closed {@code c} (its read sees the end, or a reset). */
+    private static boolean closedByServer(SocketChannel c) throws IOException {
+        try {
+            return c.read(ByteBuffer.allocate(16)) < 0;
+        } catch (java.net.SocketException e) {
+            return true;
+        }
+    }
+
+    @Test
+    void sixteenHugeAnnouncementsAreRefusedAtTheHeaderByTheRequestCap() throws Exception {
+        List<SocketChannel> clients = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 16; i++) {
+                clients.add(announce(Frames.MAX_FRAME, 1024));
+            }
+            for (SocketChannel c : clients) {
+                assertThat(closedByServer(c)).isTrue();
+            }
+        } finally {
+            for (SocketChannel c : clients) {
+                c.close();
+            }
+        }
+        assertThat(logged.toString()).contains("Rejecting frame of " + Frames.MAX_FRAME + " bytes: over the request cap")
+                .contains("bad frame");
+        assertStillServes();
+    }
+
+    @Test
+    void memoryFollowsTheBytesThatArriveNotTheAnnouncedLength() throws Exception {
+        server.maxRequestBytes(Frames.MAX_FRAME).requestTimeout(60_000);
+        List<SocketChannel> clients = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 16; i++) {
+                clients.add(announce(Frames.MAX_FRAME, 1024));
+            }
+            Await.until("the server has read 16 x 1 KB", () -> server.requestBytesReceived() == 16 * (4 + 1024));
+            assertThat(server.requestBytesHeld()).as("16 announced 32 MiB frames, 1 KB each sent")
+                    .isLessThanOrEqualTo(16 * (4 + IncomingFrame.FIRST_BODY_BYTES));
+        } finally {
+            for (SocketChannel c : clients) {
+                c.close();
+            }
+        }
+        Await.until("the cut frames are let go", () -> server.connectionsInProgress() == 0);
+        assertThat(server.requestBytesHeld()).isZero();
+        assertThat(logged.toString()).contains("1024 of " + Frames.MAX_FRAME + " bytes");
+        assertStillServes();
+    }
+
+    @Test
+    void aRequestOverTheCapIsRefusedWhileAStreamCarriesALargeFrame() throws Exception {
+        byte[] big = new byte[ControlServer.DEFAULT_MAX_REQUEST_BYTES + 1];
+        java.util.Arrays.fill(big, (byte) 'x');
+        try (SocketChannel c = announce(big.length, 0)) {
+            assertThat(closedByServer(c)).isTrue();
+        }
+        assertThat(logged.toString()).contains("Rejecting frame of " + big.length + " bytes: over the request cap of "
+                + sock + " (" + ControlServer.DEFAULT_MAX_REQUEST_BYTES + " bytes)");
+
+        byte[] large = new byte[20 << 20];
+        large[large.length - 1] = 9;
+        List<byte[]> got = new CopyOnWriteArrayList<>();
+        server.onStream(peer -> (s, f) -> got.add(f));
+        try (FrameStream c = FrameStream.connect(sock, "generator", (s, f) -> { })) {
+            assertThat(c.send(large)).isTrue();
+            Await.until("the 20 MiB frame arrived", () -> got.size() == 1);
+        }
+        assertThat(got.get(0)).hasSize(large.length).endsWith(9);
+        assertStillServes();
+    }
+
+    @Test
+    void connectionsOverTheCapAreRefusedWithALogLine() throws Exception {
+        server.maxConnections(2).requestTimeout(60_000);
+        try (SocketChannel a = SocketChannel.open(UnixDomainSocketAddress.of(sock));
+             SocketChannel b = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
+            Await.until("two silent connections are being served", () -> server.connectionsInProgress() == 2);
+            try (SocketChannel third = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
+                assertThat(closedByServer(third)).isTrue();
+            }
+            assertThat(server.connectionsInProgress()).as("the first two still wait for their request").isEqualTo(2);
+            assertThat(logged.toString()).contains("2 connections in progress, refusing a new one");
+        }
+        Await.until("the two silent connections are let go", () -> server.connectionsInProgress() == 0);
+        assertStillServes();
+    }
+
+    @Test
+    void aClientTricklingItsRequestIsCutOffAtTheRequestDeadline() throws Exception {
+        // 300 ms for the whole request; one byte every 20 ms would take 2 s for 100 bytes
+        try (SocketChannel c = announce(100, 0)) {
+            int sent = 0;
+            long t0 = System.nanoTime();
+            try {
+                while (sent < 100) {
+                    Thread.sleep(20); // the trickle's pace
+                    c.write(ByteBuffer.wrap(new byte[] {'x'}));
+                    sent++;
+                }
+            } catch (IOException e) {
+                // the server closed the connection: the write fails
+            }
+            assertThat(sent).as("bytes written before the cut").isLessThan(100);
+            assertThat(closedByServer(c)).isTrue();
+            assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(2_000);
+        }
+        assertThat(logged.toString()).contains("frame not completed in time");
+        assertStillServes();
     }
 }

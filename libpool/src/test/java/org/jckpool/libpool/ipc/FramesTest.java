@@ -152,4 +152,48 @@ class FramesTest {
         assertThat(peak).isGreaterThanOrEqualTo(100_004);
         assertThat(r.bufferCapacity()).as("back to its first size").isEqualTo(64);
     }
+
+    @Test
+    void aFrameTakesMemoryAsItsBytesArriveNotAsItsHeaderAnnounces() throws Exception {
+        IncomingFrame f = new IncomingFrame(Frames.MAX_FRAME, "Frames.MAX_FRAME");
+        var ch = in(raw(Frames.MAX_FRAME, new byte[1024]));
+        while (f.readFrom(ch) > 0) {
+            // read what the peer sent
+        }
+        assertThat(f.received()).isEqualTo(4 + 1024);
+        assertThat(f.held()).isLessThanOrEqualTo(4 + IncomingFrame.FIRST_BODY_BYTES);
+
+        IncomingFrame big = new IncomingFrame(Frames.MAX_FRAME, "Frames.MAX_FRAME");
+        var mb = in(raw(Frames.MAX_FRAME, new byte[1_000_000]));
+        while (big.readFrom(mb) > 0) {
+            // read what the peer sent
+        }
+        assertThat(big.held()).as("at most twice what came").isLessThanOrEqualTo(4 + 2 * 1_000_000);
+        assertThatThrownBy(() -> Frames.read(in(raw(Frames.MAX_FRAME, new byte[1024]))))
+                .isInstanceOf(FrameException.class).hasMessageContaining("1024 of " + Frames.MAX_FRAME);
+    }
+
+    @Test
+    void framesLargerThanTheFirstBufferArriveWhole() throws Exception {
+        byte[] payload = new byte[3 * 1024 * 1024 + 17];
+        new java.util.Random(1).nextBytes(payload);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Frames.write(Channels.newChannel(out), payload);
+        Frames.write(Channels.newChannel(out), Frames.utf8("after"));
+        assertThat(Frames.read(in(out.toByteArray()))).isEqualTo(payload);
+        FrameReader r = new FrameReader(in(out.toByteArray()), 64 * 1024);
+        assertThat(r.next()).isEqualTo(payload);
+        assertThat(Frames.text(r.next())).isEqualTo("after");
+    }
+
+    @Test
+    void nonBlockingReaderGrowsWithWhatArrivesNotWithTheAnnouncedLength() throws Exception {
+        FrameReader r = new FrameReader(in(raw(Frames.MAX_FRAME, new byte[1024])), 64);
+        int n;
+        do {
+            n = r.fill();
+            assertThat(r.nextBuffered()).isNull();
+        } while (n >= 0);
+        assertThat(r.bufferCapacity()).isBetween(4 + 1024, 2 * (4 + 1024));
+    }
 }

@@ -1,6 +1,4 @@
-package org.jckpool.connector.net;
-
-import org.jckpool.libpool.log.Log;
+package org.jckpool.libpool.log;
 
 /** Logs one message per interval and counts the ones it held back, so a flood cannot fill the log. */
 public final class RateLimitedLog {
