@@ -46,6 +46,11 @@ final class MiningSuite implements AutoCloseable {
      * @param extraJson more ckpool.conf keys ("" for none)
      */
     MiningSuite(Path base, String name, String bits, String extraJson) throws Exception {
+        this(base, name, bits, extraJson, List.of());
+    }
+
+    /** @param simnodeArgs more scripts/simnode arguments (e.g. --rpcworkqueue 64) */
+    MiningSuite(Path base, String name, String bits, String extraJson, List<String> simnodeArgs) throws Exception {
         this.base = base;
         this.name = name;
         this.pool = new PoolProcesses(base);
@@ -55,6 +60,7 @@ final class MiningSuite implements AutoCloseable {
         if (bits != null) {
             cmd.addAll(List.of("--bits", bits));
         }
+        cmd.addAll(simnodeArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(base.resolve(name + "-simnode.err").toFile());
         simnode = pb.start();
         BufferedReader r = new BufferedReader(new InputStreamReader(simnode.getInputStream(), StandardCharsets.UTF_8));

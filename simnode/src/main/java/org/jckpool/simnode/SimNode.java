@@ -90,6 +90,15 @@ public final class SimNode implements AutoCloseable {
             server = new RpcServer(new ObjectMapper(), dispatcher, auth, options.mode, options.authFailureDelayMillis,
                     new RpcWorkQueue(options.rpcThreads, options.rpcWorkQueue), options.templateDelayMillis);
             ControlRpc.register(dispatcher, chain, clock, startMillis, this::close, server::mode, server::setMode);
+            dispatcher.register("simnode.rpcstats", java.util.List.of(), p -> {
+                // Core's RPC pressure as a client saw it: 503s given, calls in and waiting, calls per method
+                var o = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+                o.put("refused", server.workQueue().refused());
+                o.put("running", server.workQueue().running());
+                o.put("waiting", server.workQueue().waiting());
+                server.calls().forEach(o.putObject("calls")::put);
+                return o;
+            });
             port = server.start(options.bindHost, options.port);
             if (options.mineIntervalSeconds > 0) {
                 startTimerMiner();

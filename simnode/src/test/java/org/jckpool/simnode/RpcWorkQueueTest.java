@@ -59,6 +59,9 @@ class RpcWorkQueueTest {
         }
         assertThat(node.workQueue().running()).isZero();
         assertThat(rpc.post(CALL).status()).isEqualTo(200);
+        var stats = rpc.call("simnode.rpcstats");
+        assertThat(stats.get("refused").asLong()).isEqualTo(1);
+        assertThat(stats.get("calls").get("getblockcount").asLong()).isEqualTo(6);
     }
 
     @Test

@@ -14,7 +14,7 @@ import org.jckpool.simnode.chain.ChainState;
 /**
  * uptime, stop, getnetworkinfo, and the admin calls that steer the simulation:
  * {@code simnode.setmode "ok|http500|garbage|hang|busy"}, {@code simnode.getmode}, {@code simnode.settime N}
- * (0 = real clock) and {@code simnode.addtxs N}.
+ * (0 = real clock) and {@code simnode.addtxs N}; SimNode adds {@code simnode.rpcstats} (503s given, calls per method).
  */
 public final class ControlRpc {
     public static final int VERSION = 290000;

@@ -36,6 +36,8 @@ public final class RpcServer {
     private final long authFailureDelayMillis;
     private final RpcWorkQueue workQueue;
     private final long templateDelayMillis;
+    private final java.util.Map<String, java.util.concurrent.atomic.LongAdder> calls =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final Object modeLock = new Object();
     private FailureMode mode;
     private boolean stopping;
@@ -91,6 +93,13 @@ public final class RpcServer {
 
     public RpcWorkQueue workQueue() {
         return workQueue;
+    }
+
+    /** Calls served per method (simnode.* admin calls not counted; unknown methods are). */
+    public java.util.Map<String, Long> calls() {
+        java.util.Map<String, Long> m = new java.util.TreeMap<>();
+        calls.forEach((k, v) -> m.put(k, v.sum()));
+        return m;
     }
 
     public FailureMode mode() {
@@ -226,6 +235,9 @@ public final class RpcServer {
             }
             if (templateDelayMillis > 0 && method.asText().equals("getblocktemplate")) {
                 Pause.quietly(templateDelayMillis);
+            }
+            if (!method.asText().startsWith("simnode.")) {
+                calls.computeIfAbsent(method.asText(), m -> new java.util.concurrent.atomic.LongAdder()).increment();
             }
             JsonNode result = dispatcher.call(method.asText(), params);
             if (notification) {
