@@ -249,6 +249,35 @@ class WorkAndSubmitTest {
     }
 
     @Test
+    void aBlockLandsWhileOneOfTwoNodesAnswers503ForTenSecondsAndReachesThatNodeOnceItRecovers() throws Exception {
+        // no mempool: an empty block is valid on both nodes
+        SimNodeOptions oa = new SimNodeOptions();
+        oa.txs = 0;
+        SimNodeOptions ob = new SimNodeOptions();
+        ob.txs = 0;
+        SimNode a = sims.start(oa);
+        SimNode b = sims.start(ob);
+        gen = sims.generator(Nodes.settings(List.of(Nodes.btcdNotifying(a), Nodes.btcdNotifying(b)), null));
+        gen.start();
+        assertThat(Nodes.waitFor(() -> !sims.templates.isEmpty(), 5000)).isTrue();
+        BlockFromTemplate good = BlockFromTemplate.fromTemplate(gen.getbase().get("template"));
+        String hash = Hex.toRpc(good.build().hash());
+        a.setMode(org.jckpool.simnode.FailureMode.BUSY);
+        long busyUntil = System.currentTimeMillis() + 10_000;
+        SubmitOutcome ok = gen.submitter().submit(good.hex(), hash, 1).get(20, TimeUnit.SECONDS);
+        assertThat(ok.outcome()).isEqualTo("accepted");
+        assertThat(ok.node()).isEqualTo(Nodes.btcd(b).url());
+        assertThat(b.chain().tip().rpcHash()).isEqualTo(hash);
+        assertThat(a.chain().tip().height()).as("the busy node has not got it yet").isZero();
+
+        Thread.sleep(Math.max(0, busyUntil - System.currentTimeMillis())); // the node's ten busy seconds
+        a.setMode(org.jckpool.simnode.FailureMode.OK);
+        assertThat(Nodes.waitFor(() -> a.chain().tip().rpcHash().equals(hash), 5_000))
+                .as("the submission kept asking the busy node and it took the block").isTrue();
+        assertThat(gen.stats().get("blocks_rejected").asLong()).isZero();
+    }
+
+    @Test
     void noNodeAnsweringIsALostBlockNotARejection() throws Exception {
         SimNode a = sims.start();
         SimNode b = sims.start();

@@ -19,9 +19,8 @@ import org.jckpool.libpool.log.Log;
 import org.jckpool.libpool.rpc.RpcException;
 
 /**
- * Sends a solved block to every live node in parallel (to every configured node when none is live: a block is
- * too valuable not to try). Per node: {@code null} or {@code "duplicate"} = accepted, any other string = rejected
- * with that reason; a node that does not answer (busy with HTTP 503, timing out, refusing) is asked again with
+ * Sends a solved block to every configured node in parallel, live or not (a node marked down may only be busy).
+ * Per node: {@code null} or {@code "duplicate"} = accepted, any other string = rejected with that reason; a node that does not answer (busy with HTTP 503, timing out, refusing) is asked again with
  * back-off for {@link #RETRY_WINDOW_MS}. No node answering is "lost", never "rejected".
  * Accepted blocks are confirmed with getblockhash(height) == hash. The whole submission is bounded in time.
  */
@@ -108,12 +107,14 @@ public final class BlockSubmitter implements AutoCloseable {
             Log.warning("submitblock: block does not parse (%s); sending it anyway", e.getMessage());
         }
         submitted.incrementAndGet();
-        List<Node> targets = nodes.liveNodes();
-        if (targets.isEmpty()) {
+        // Every configured node, live or not: one marked down may only be busy (HTTP 503) or back by now, and a
+        // block is too valuable not to try; the first acceptance decides, the rest go on in the background.
+        List<Node> targets = nodes.nodes();
+        int live = nodes.liveNodes().size();
+        if (live == 0) {
             Log.emerg("Submitting block %s with no live bitcoind: trying every configured node", hash);
-            targets = nodes.nodes();
         }
-        Log.warning("Submitting block %s at height %d to %d node(s)", hash, h, targets.size());
+        Log.warning("Submitting block %s at height %d to %d node(s), %d live", hash, h, targets.size(), live);
         List<CompletableFuture<NodeAnswer>> answers = new ArrayList<>();
         for (Node n : targets) {
             answers.add(CompletableFuture.supplyAsync(() -> submitTo(n, hex), pool));
