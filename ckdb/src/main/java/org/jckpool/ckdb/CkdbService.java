@@ -32,8 +32,8 @@ import org.jckpool.ckdb.payout.PayoutMath.AddressRatio;
 import org.jckpool.ckdb.store.DbOp;
 import org.jckpool.ckdb.store.DbWriter;
 import org.jckpool.ckdb.store.MemoryLoader;
-import org.jckpool.ckdb.store.RollUpAtStart;
 import org.jckpool.ckdb.store.Migrations;
+import org.jckpool.ckdb.store.RollUpAtStart;
 import org.jckpool.ckdb.store.ShareRow;
 
 /**
