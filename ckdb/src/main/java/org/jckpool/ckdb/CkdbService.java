@@ -33,6 +33,7 @@ import org.jckpool.ckdb.store.DbOp;
 import org.jckpool.ckdb.store.DbWriter;
 import org.jckpool.ckdb.store.MemoryLoader;
 import org.jckpool.ckdb.store.Migrations;
+import org.jckpool.ckdb.store.RollUpAtStart;
 import org.jckpool.ckdb.store.ShareRow;
 
 /**
@@ -76,6 +77,10 @@ public final class CkdbService implements AutoCloseable {
     /** Applies migrations, loads memory, starts the writer. Needs the database (fails when it is unreachable). */
     public CkdbService start() throws SQLException {
         int version = Migrations.apply(ds);
+        long rolledUp = RollUpAtStart.addSharesAboveMark(ds);
+        if (rolledUp > 0) {
+            Log.notice("%s", "worker_totals: added " + rolledUp + " shares the last run had not rolled up");
+        }
         synchronized (m) {
             MemoryLoader.load(ds, m, mapper);
             java.util.Map<String, Long> committed = new java.util.HashMap<>();

@@ -18,43 +18,28 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jckpool.ckdb.client.CkdbClient;
 import org.jckpool.ckdb.store.DbSettings;
 import org.jckpool.libpool.ipc.ControlClient;
-import org.jckpool.libpool.ipc.ControlServer;
 import org.jckpool.libpool.json.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** ckdb as a real process, SIGKILLed in the middle of a share stream and started again. */
 class KillRestartTest {
-    private final List<Process> started = new ArrayList<>();
+    private final List<CkdbProcess> started = new ArrayList<>();
     private Path tmp;
 
     @AfterEach
     void cleanUp() throws InterruptedException {
-        for (Process p : started) {
-            p.destroyForcibly().waitFor();
+        for (CkdbProcess p : started) {
+            p.close();
         }
         if (tmp != null) {
             deleteTree(tmp.toFile());
         }
     }
 
-    private Process startCkdb(DbSettings db, Path sockdir, Path logdir) throws Exception {
-        Files.createDirectories(logdir);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp",
-                System.getProperty("java.class.path"), CkdbMain.class.getName(), "-U", db.jdbcUrl(), "-u", db.user(),
-                "-s", sockdir.toString(), "-n", "ckdbt", "-L", logdir.toString(), "-l", "6");
-        pb.environment().put(CkdbMain.PASSWORD_ENV, db.password());
-        pb.redirectErrorStream(true).redirectOutput(logdir.resolve("stdout-" + started.size() + ".txt").toFile());
-        Process p = pb.start();
+    private CkdbProcess start(DbSettings db, Path sockdir, Path logdir) throws Exception {
+        CkdbProcess p = CkdbProcess.start(db, sockdir, logdir);
         started.add(p);
-        Path sock = sockdir.resolve("listener");
-        long end = System.currentTimeMillis() + 60_000;
-        while (!ControlServer.isLive(sock)) {
-            assertThat(p.isAlive()).as("ckdb process exited, see " + logdir).isTrue();
-            assertThat(System.currentTimeMillis()).as("ckdb did not open its socket").isLessThan(end);
-            Thread.sleep(100);
-        }
         return p;
     }
 
@@ -65,8 +50,8 @@ class KillRestartTest {
         Path sockdir = tmp.resolve("sock");
         Path logdir = tmp.resolve("logs");
         Path spool = tmp.resolve("pool");
-        Process ckdb = startCkdb(db, sockdir, logdir);
-        Path sock = sockdir.resolve("listener");
+        CkdbProcess ckdb = start(db, sockdir, logdir);
+        Path sock = ckdb.sock;
         assertThat(ControlClient.request(sock, "ping", 5000)).contains("pong");
         assertThat(ControlClient.request(sock, "adduser.1.json={\"username\":\"ann\",\"password\":\"annpass1\"}",
                 10_000).orElseThrow()).contains(".ok.added ann");
@@ -103,13 +88,13 @@ class KillRestartTest {
             }
             assertThat(client.deliveredSeq()).isGreaterThanOrEqualTo(total / 4);
             assertThat(client.lastSeq()).as("still producing at the kill").isLessThan(total);
-            ckdb.destroyForcibly().waitFor();
+            ckdb.kill9();
             // while ckdb is down: a known worker authorises from the cache, an unknown one does not
             Optional<CkdbClient.Auth> cached = client.authorise("ann", "ann.rig1", 2, "test");
             assertThat(cached).isPresent().get().extracting(CkdbClient.Auth::fromCache).isEqualTo(true);
             assertThat(client.authorise("ann", "ann.new", 3, "test")).isEmpty();
             Thread.sleep(500);
-            ckdb = startCkdb(db, sockdir, logdir);
+            ckdb = start(db, sockdir, logdir);
             producer.join(120_000);
             assertThat(producerError.get()).isNull();
             assertThat(client.awaitDelivered(60_000)).as("all shares confirmed by ckdb").isTrue();
@@ -130,12 +115,17 @@ class KillRestartTest {
             assertThat(rs.getLong(4)).isEqualTo(1);
             assertThat(rs.getLong(5)).isEqualTo(total);
         }
-        // an orderly stop through the socket
-        assertThat(ControlClient.request(sock, "shutdown", 5000)).isPresent();
-        assertThat(ckdb.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        assertThat(ckdb.exitValue()).isZero();
+        ckdb.stop();
         String log = Files.readString(logdir.resolve("ckdbt.log"));
         assertThat(log).doesNotContain(db.password().isEmpty() ? "\u0000" : db.password());
+
+        ckdb = start(db, sockdir, logdir);
+        try (HikariDataSource ds = db.open(1); Connection c = ds.getConnection()) {
+            var rows = WorkerTotalsSources.inRows(c);
+            assertThat(WorkerTotalsSources.inMemory(ckdb)).as("workers query after the next start").isEqualTo(rows);
+            assertThat(WorkerTotalsSources.inWorkerTotals(c)).as("worker_totals").isEqualTo(rows);
+        }
+        ckdb.stop();
     }
 
     static void deleteTree(File f) {

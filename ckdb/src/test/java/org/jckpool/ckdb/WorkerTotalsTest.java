@@ -107,6 +107,13 @@ class WorkerTotalsTest {
                 assertThat(pool.get("shares").asLong()).as("rolled up before the crash: " + rolledUp).isEqualTo(300);
                 assertThat(pool.get("diffacc").asDouble()).isEqualTo(expected);
             }
+            // and they are in worker_totals now, so the start after the next crash has them too
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT sum(shares), sum(diffacc) FROM worker_totals")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(300);
+                assertThat(rs.getDouble(2)).isEqualTo(expected);
+            }
             crashed.close();
         }
     }

@@ -45,7 +45,8 @@ public final class DbWriter implements AutoCloseable {
     /**
      * worker_totals roll-up: committed shares not yet added to worker_totals, added (with the mark moved to their
      * highest shareid) at most every {@link #ROLLUP_INTERVAL_NANOS} in the same transaction as a share batch.
-     * Start-up adds up only the shares above the mark, so it reads at most about that much of the shares table.
+     * A start after a crash rolls up the shares above the mark ({@link RollUpAtStart}) before this writer runs, so
+     * it reads at most about that much of the shares table and the mark never passes a share that is not counted.
      */
     private static final long ROLLUP_INTERVAL_NANOS = 1_000_000_000L;
     private WorkerTotalsDelta pendingTotals = new WorkerTotalsDelta();

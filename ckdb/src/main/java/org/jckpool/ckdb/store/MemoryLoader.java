@@ -18,7 +18,7 @@ import org.jckpool.ckdb.memory.UserRecord;
 import org.jckpool.ckdb.memory.WorkerRecord;
 import org.jckpool.ckdb.payout.PayoutMath.AddressRatio;
 
-/** Rebuilds the memory tables from PostgreSQL at start. */
+/** Rebuilds the memory tables from PostgreSQL at start (after {@link RollUpAtStart}). */
 public final class MemoryLoader {
 
     private MemoryLoader() {
@@ -50,12 +50,10 @@ public final class MemoryLoader {
                     m.userCreating(rs.getString(1)).addresses.add(new AddressRatio(rs.getString(2), rs.getInt(3)));
                 }
             }
-            // one row per worker, kept by the writer, plus the few shares above its roll-up mark (found through the
-            // shareid index): not an aggregate over all shares, so start-up stays short as the table grows
-            try (ResultSet rs = st.executeQuery("SELECT username, workername, diffacc, shares, rejects, lastshare "
-                    + "FROM worker_totals UNION ALL SELECT username, workername, sum(diff), count(*), 0, max(createdate) "
-                    + "FROM shares WHERE shareid > (SELECT shareid FROM worker_totals_mark) "
-                    + "GROUP BY username, workername")) {
+            // one row per worker, kept by the writer and brought up to date by RollUpAtStart: not an aggregate
+            // over all shares, so start-up stays short as the table grows
+            try (ResultSet rs = st.executeQuery(
+                    "SELECT username, workername, diffacc, shares, rejects, lastshare FROM worker_totals")) {
                 while (rs.next()) {
                     UserRecord u = m.userCreating(rs.getString(1));
                     WorkerRecord w = m.workerCreating(u, rs.getString(2));
@@ -71,7 +69,9 @@ public final class MemoryLoader {
                     }
                 }
             }
-            try (ResultSet rs = st.executeQuery("SELECT coalesce(max(shareid), 0) FROM shares")) {
+            // new shares must get ids above the mark, or a crash would leave them out of worker_totals for good
+            try (ResultSet rs = st.executeQuery("SELECT greatest(coalesce(max(shareid), 0), "
+                    + "(SELECT shareid FROM worker_totals_mark)) FROM shares")) {
                 rs.next();
                 m.lastShareId = rs.getLong(1);
             }
