@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.jckpool.ckdb.memory.BlockRecord;
+import org.jckpool.ckdb.memory.BlockStatuses;
 import org.jckpool.ckdb.memory.DiffChange;
 import org.jckpool.ckdb.memory.MemoryTables;
 import org.jckpool.ckdb.memory.PayoutRecord;
@@ -422,17 +423,27 @@ public final class CkdbService implements AutoCloseable {
             throw new BadRequestException("field 'netdiff' must be positive");
         }
         long created = Fields.createdMillis(p, now);
+        String status = p.hasNonNull("status") ? Fields.text(p, "status", 16).toLowerCase() : "new";
+        if (!BlockStatuses.valid(status)) {
+            throw new BadRequestException("field 'status' must be one of " + String.join(", ",
+                    new java.util.TreeSet<>(BlockStatuses.ALL)));
+        }
         if (m.blocks.containsKey(hash)) {
             writer.enqueue(DbOp.seqMark(source, seq));
             return;
         }
         BlockRecord b = new BlockRecord(hash, height, workinfoId, user, worker, reward, netdiff, m.lastShareId,
-                created, "new");
+                created, status);
         m.blocks.put(hash, b);
         writer.enqueue(sql(source, seq, "INSERT INTO blocks (blockhash, height, workinfoid, username, workername, "
-                + "reward, netdiff, shareid_end, status, createdate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'new', ?) "
+                + "reward, netdiff, shareid_end, status, createdate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT DO NOTHING", hash, height, workinfoId, user, worker, reward, netdiff, b.shareIdEnd,
-                new Timestamp(created)));
+                status, new Timestamp(created)));
+        if (BlockStatuses.neverSubmitted(status)) {
+            Log.info("%s", "block solution " + height + " " + hash + " by " + user + "." + worker + " not submitted ("
+                    + status + "): no payouts");
+            return;
+        }
         writer.enqueue(new BlockPayoutOp(hash, reward, netdiff, b.shareIdEnd, config.pplnsN(), config.poolFee(),
                 this::payoutsComputed));
         Log.notice("%s", "block " + height + " " + hash + " by " + user + "." + worker);
@@ -457,7 +468,7 @@ public final class CkdbService implements AutoCloseable {
             b.countedDiff = r.countedDiff();
             b.fee = r.fee();
             b.payouts.clear();
-            String status = "orphan".equals(b.status) ? "void" : "pending";
+            String status = BlockStatuses.voidsPayouts(b.status) ? "void" : "pending";
             for (PayoutRecord pr : r.payouts()) {
                 b.payouts.add(pr.withStatus(status));
             }
@@ -468,8 +479,9 @@ public final class CkdbService implements AutoCloseable {
     private Object blockStatus(ObjectNode p, String source, long seq) throws BadRequestException {
         String hash = blockHash(p);
         String status = Fields.text(p, "status", 16).toLowerCase();
-        if (!status.equals("new") && !status.equals("confirmed") && !status.equals("orphan")) {
-            throw new BadRequestException("field 'status' must be new, confirmed or orphan");
+        if (!BlockStatuses.valid(status)) {
+            throw new BadRequestException("field 'status' must be one of " + String.join(", ",
+                    new java.util.TreeSet<>(BlockStatuses.ALL)));
         }
         BlockRecord b = m.blocks.get(hash);
         if (b == null) {
@@ -481,7 +493,7 @@ public final class CkdbService implements AutoCloseable {
 
     private void setBlockStatus(BlockRecord b, String status, String source, long seq) {
         b.status = status;
-        String payoutStatus = "orphan".equals(status) ? "void" : "pending";
+        String payoutStatus = BlockStatuses.voidsPayouts(status) ? "void" : "pending";
         b.payouts.replaceAll(pr -> pr.withStatus(payoutStatus));
         DbOp blockUpdate = sql(source, seq, "UPDATE blocks SET status = ?, statusdate = now() WHERE blockhash = ?",
                 status, b.blockhash);
@@ -489,7 +501,7 @@ public final class CkdbService implements AutoCloseable {
         writer.enqueue(sql(null, -1, "UPDATE payouts SET status = ? WHERE blockhash = ?", payoutStatus,
                 b.blockhash));
         Log.notice("%s", "block " + b.height + " " + b.blockhash + " is " + status
-                + ("orphan".equals(status) ? "; its payouts are void" : ""));
+                + (BlockStatuses.voidsPayouts(status) ? "; its payouts are void" : ""));
     }
 
     /** Used by the chain poller: moves a block to a new status (no-op if unchanged). */
@@ -502,12 +514,12 @@ public final class CkdbService implements AutoCloseable {
         }
     }
 
-    /** Blocks still "new", for the chain poller. */
+    /** Blocks the chain poller checks: new, confirmed (it may be orphaned yet) and lost (it may have landed). */
     public List<String[]> unconfirmedBlocks() {
         synchronized (m) {
             List<String[]> out = new ArrayList<>();
             for (BlockRecord b : m.blocks.values()) {
-                if (!"orphan".equals(b.status)) {
+                if (BlockStatuses.polled(b.status)) {
                     out.add(new String[] {b.blockhash, Long.toString(b.height), b.status});
                 }
             }

@@ -120,4 +120,33 @@ class PayoutTest {
             assertThat(rs.getLong(1)).isEqualTo(4);
         }
     }
+
+    @Test
+    void solutionOutcomesAreStoredAndOnlyChainBlocksPay() throws Exception {
+        share("alice", 8);
+        seq++;
+        String dup = "11" + HASH.substring(2);
+        assertThat(svc.handle("block." + seq + ".json={\"source\":\"pool\",\"seq\":" + seq + ",\"blockhash\":\""
+                + dup + "\",\"height\":840000,\"username\":\"alice\",\"reward\":625000001,\"netdiff\":10,"
+                + "\"status\":\"duplicate-height\"}")).contains(".ok.added");
+        assertThat(block()).contains(".ok.added");
+        assertThat(svc.handle("blockstatus.5.json={\"blockhash\":\"" + HASH + "\",\"status\":\"lost\"}"))
+                .contains(".ok.status lost");
+        assertThat(svc.handle("blockstatus.6.json={\"blockhash\":\"" + HASH + "\",\"status\":\"sideways\"}"))
+                .contains(".failed.").contains("duplicate-height");
+        assertThat(svc.awaitDurable(10_000)).isTrue();
+        assertThat(payouts("{\"blockhash\":\"" + HASH + "\"}").get("total_pending").asLong()).isZero();
+        assertThat(payouts("{\"blockhash\":\"" + dup + "\"}").get("payouts")).isEmpty();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT status FROM blocks ORDER BY status")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("duplicate-height");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("lost");
+        }
+        // a lost block that reached the node after all pays once the chain says so
+        assertThat(svc.handle("blockstatus.7.json={\"blockhash\":\"" + HASH + "\",\"status\":\"confirmed\"}"))
+                .contains(".ok.status confirmed");
+        assertThat(payouts("{\"blockhash\":\"" + HASH + "\"}").get("total_pending").asLong()).isPositive();
+    }
 }

@@ -42,6 +42,9 @@ public final class BlockStatusPoller implements CkdbService.ChainPollHook {
                 if (conf.isEmpty()) {
                     continue;
                 }
+                if (conf.getAsLong() < 0 && "lost".equals(current)) {
+                    continue; // never reached the chain: it stays lost
+                }
                 String next = conf.getAsLong() < 0 ? "orphan"
                         : conf.getAsLong() >= confirmationsNeeded ? "confirmed" : "new";
                 if (!next.equals(current)) {

@@ -1,5 +1,7 @@
 package org.jckpool.ckdb.payout;
 
+import org.jckpool.ckdb.memory.BlockStatuses;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -73,7 +75,7 @@ public final class BlockPayoutOp implements DbOp {
         try (PreparedStatement ps = c.prepareStatement("SELECT status FROM blocks WHERE blockhash = ?")) {
             ps.setString(1, blockhash);
             try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next() && "orphan".equals(rs.getString(1))) {
+                if (rs.next() && BlockStatuses.voidsPayouts(rs.getString(1))) {
                     status = "void";
                 }
             }
