@@ -66,4 +66,33 @@ class TemplateFetcherTest {
         assertThat(Nodes.waitFor(() -> pushed.size() == 4, 5000)).isTrue();
         assertThat(fetcher.newblockRequestsDropped()).isEqualTo(1);
     }
+
+    @Test
+    void updatesThatComeWhileAFetchIsInFlightTakeItsResult() throws Exception {
+        SimNodeOptions o = new SimNodeOptions();
+        o.txs = 0;
+        o.templateDelayMillis = 400; // a slow getblocktemplate, as on a node with a full mempool
+        SimNode sim = sims.start(o);
+        nodes = new NodeManager(List.of(Nodes.btcdNotifying(sim)), Nodes.ADDRESS, new NodeTimeouts(
+                Nodes.FAST.quick(), Nodes.FAST.work(), Nodes.FAST.connect(), Duration.ofHours(1)));
+        nodes.start();
+        assertThat(Nodes.waitFor(() -> nodes.active() != null, 5000)).isTrue();
+        fetcher = new TemplateFetcher(nodes, 3600);
+        fetcher.addListener(pushed::add);
+        fetcher.request(Template.START);
+        assertThat(Nodes.waitFor(() -> sim.workQueue().running() == 1, 5000)).as("first fetch at the node").isTrue();
+        for (int i = 0; i < 5; i++) {
+            fetcher.request(Template.UPDATE);
+        }
+        assertThat(Nodes.waitFor(() -> pushed.size() == 1, 5000)).isTrue();
+        assertThat(Nodes.waitFor(() -> sim.workQueue().running() == 0, 5000)).isTrue();
+        assertThat(fetcher.requestsCoalesced()).isEqualTo(5);
+        assertThat(fetcher.templatesFetched()).as("one getblocktemplate for six requests").isEqualTo(1);
+
+        // a newblock during a fetch is not swallowed: the fetch may have started before the block
+        fetcher.request(Template.UPDATE);
+        assertThat(Nodes.waitFor(() -> sim.workQueue().running() == 1, 5000)).isTrue();
+        fetcher.request(Template.NEWBLOCK);
+        assertThat(Nodes.waitFor(() -> pushed.size() == 3, 5000)).isTrue();
+    }
 }

@@ -20,9 +20,11 @@ import org.jckpool.libpool.process.Pause;
 import org.jckpool.libpool.rpc.RpcException;
 
 /**
- * Fetches block templates from the active node and hands them to listeners. Requests are coalesced: while a
- * fetch is waiting to run, further requests only raise its reason (newblock beats update beats interval), so a
- * burst of notifications costs one getblocktemplate. A template whose previous block differs from the last one is
+ * Fetches block templates from the active node and hands them to listeners, one getblocktemplate at a time.
+ * Requests are coalesced: an update or interval request that comes while a fetch is in flight takes that fetch's
+ * result; while a fetch is waiting to run, further requests only raise its reason (newblock beats update beats
+ * interval), so a burst of notifications costs one getblocktemplate. A newblock request during a fetch queues the
+ * next one (the fetch in flight may have started before the block). A template whose previous block differs from the last one is
  * always pushed as "newblock". A node that fails to give a template is reported to the {@link NodeManager} and the
  * next live node is asked straight away. Every {@code updateInterval} seconds without a fetch, one is made
  * ("interval"). A newblock request that names the tip it saw is dropped when the template in hand is already on
@@ -47,6 +49,9 @@ public final class TemplateFetcher implements AutoCloseable {
     private String pending;
     private String pendingTip;
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong coalesced = new AtomicLong();
+    /** A getblocktemplate is on its way (guarded by pendingLock). */
+    private boolean fetching;
     private final List<Consumer<Template>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong fetched = new AtomicLong();
     private volatile Template current;
@@ -90,6 +95,10 @@ public final class TemplateFetcher implements AutoCloseable {
         String r = RANK.containsKey(reason) ? reason : Template.UPDATE;
         boolean schedule;
         synchronized (pendingLock) {
+            if (fetching && (Template.UPDATE.equals(r) || Template.INTERVAL.equals(r))) {
+                coalesced.incrementAndGet(); // the fetch in flight is as fresh as this one would be
+                return;
+            }
             schedule = pending == null;
             if (schedule) {
                 pending = r;
@@ -122,10 +131,21 @@ public final class TemplateFetcher implements AutoCloseable {
             tip = pendingTip;
             pending = null;
             pendingTip = null;
+            fetching = reason != null;
         }
         if (reason == null) {
             return;
         }
+        try {
+            fetchFor(reason, tip);
+        } finally {
+            synchronized (pendingLock) {
+                fetching = false;
+            }
+        }
+    }
+
+    private void fetchFor(String reason, String tip) {
         Template inHand = current;
         if (tip != null && Template.NEWBLOCK.equals(reason) && inHand != null
                 && tip.equalsIgnoreCase(inHand.prevHash())) {
@@ -221,6 +241,11 @@ public final class TemplateFetcher implements AutoCloseable {
     /** The last template fetched, or null before the first. */
     public Template current() {
         return current;
+    }
+
+    /** Update and interval requests that came while a fetch was in flight and took its result. */
+    public long requestsCoalesced() {
+        return coalesced.get();
     }
 
     public long templatesFetched() {
