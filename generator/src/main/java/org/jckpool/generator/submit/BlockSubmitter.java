@@ -137,18 +137,18 @@ public final class BlockSubmitter implements AutoCloseable {
             }
         }
         if (accept != null) {
-            boolean confirmed = confirm(accept.node(), hash, h);
             accepted.incrementAndGet();
-            Log.warning("BLOCK ACCEPTED! %s at height %d by %s%s%s", hash, h, accept.node().url(),
-                    accept.reason() == null ? "" : " (" + accept.reason() + ")",
-                    confirmed ? ", confirmed in the chain" : ", NOT confirmed by getblockhash");
-            EventLog.global().event(EventLog.BLOCK_SUBMITTED, "hash", hash, "height", h, "result", "accepted",
-                    "node", accept.node().url(), "confirmed", confirmed);
+            Log.warning("BLOCK ACCEPTED! %s at height %d by %s%s", hash, h, accept.node().url(),
+                    accept.reason() == null ? "" : " (" + accept.reason() + ")");
             try {
-                onAccepted.run();
+                onAccepted.run(); // the next height's work first: every miner is now on a stale tip
             } catch (RuntimeException e) {
                 Log.err("block accepted action failed: %s", e);
             }
+            boolean confirmed = confirm(accept.node(), hash, h);
+            Log.notice("Block %s %s", hash, confirmed ? "confirmed in the chain" : "NOT confirmed by getblockhash");
+            EventLog.global().event(EventLog.BLOCK_SUBMITTED, "hash", hash, "height", h, "result", "accepted",
+                    "node", accept.node().url(), "confirmed", confirmed);
             return new SubmitOutcome(true, accept.reason(), accept.node().url(), confirmed);
         }
         if (reject == null) {
