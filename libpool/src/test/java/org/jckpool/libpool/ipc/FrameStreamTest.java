@@ -308,6 +308,9 @@ class FrameStreamTest {
         java.util.List<String> got = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         server.onStream(peer -> (s, f) -> got.add(new String(f, java.nio.charset.StandardCharsets.US_ASCII)));
         try (FrameStream c = FrameStream.connect(sock, "connector", (s, f) -> { }, 16, 5000)) {
+            // the writer has written the handshake and gone to sleep (on a busy machine it could still be draining
+            // the queue when the first frames below arrive, and take them without a kick)
+            assertThat(c.flush(5000)).isTrue();
             c.kick(); // this thread is the kicker from now on
             for (int i = 0; i < 5; i++) {
                 assertThat(c.send("k" + i)).isTrue();
