@@ -366,8 +366,12 @@ class WorkAndSubmitTest {
         submit.putObject("params").put("hex", good.hex()).put("hash", Hex.toRpc(good.build().hash()))
                 .put("height", 1);
         s.send(Json.write(submit));
+        JsonNode received = next(in, "submitblock.received");
+        assertThat(received.get("id").asInt()).isEqualTo(7);
+        assertThat(received.get("hash").asText()).isEqualTo(Hex.toRpc(good.build().hash()));
         JsonNode result = next(in, "submitblock.result");
         assertThat(result.get("id").asInt()).isEqualTo(7);
+        assertThat(result.get("hash").asText()).isEqualTo(Hex.toRpc(good.build().hash()));
         assertThat(result.get("result").get("accepted").asBoolean()).isTrue();
         assertThat(result.get("result").get("reason").isNull()).isTrue();
         assertThat(result.get("result").get("confirmed").asBoolean()).isTrue();
@@ -402,5 +406,38 @@ class WorkAndSubmitTest {
         assertThat(stats.get("active").asText()).isEqualTo(Nodes.btcd(b).url());
         assertThat(stats.get("nodes_alive").asInt()).isEqualTo(1);
         assertThat(stats.get("blocks_accepted").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void aBlockSentAgainWhileItIsBeingSubmittedIsAcknowledgedAndSubmittedOnce() throws Exception {
+        SimNode a = sims.start();
+        gen = sims.generator(Nodes.settings(List.of(Nodes.btcd(a)), null));
+        dir = Files.createTempDirectory("gen");
+        server = ControlServer.open(dir.resolve("generator"), new CommandTable());
+        server.onStream(gen.link());
+        gen.start();
+        BlockingQueue<JsonNode> in = new LinkedBlockingQueue<>();
+        FrameStream s = connectStratifier(in);
+        JsonNode tmpl = next(in, "template");
+        BlockFromTemplate good = BlockFromTemplate.fromTemplate(tmpl.get("params").get("template"));
+        String hash = Hex.toRpc(good.build().hash());
+
+        a.setMode(org.jckpool.simnode.FailureMode.BUSY); // the submission cannot complete yet
+        for (int id : new int[] {1, 2}) {
+            ObjectNode submit = Json.object();
+            submit.put("method", "submitblock");
+            submit.put("id", id);
+            submit.putObject("params").put("hex", good.hex()).put("hash", hash).put("height", 1);
+            s.send(Json.write(submit));
+            assertThat(next(in, "submitblock.received").get("id").asInt()).isEqualTo(id);
+        }
+        a.setMode(org.jckpool.simnode.FailureMode.OK);
+        JsonNode r1 = next(in, "submitblock.result");
+        JsonNode r2 = next(in, "submitblock.result");
+        assertThat(List.of(r1.get("id").asInt(), r2.get("id").asInt())).containsExactlyInAnyOrder(1, 2);
+        assertThat(r1.get("result").get("outcome").asText()).isEqualTo("accepted");
+        assertThat(r2.get("result").get("outcome").asText()).isEqualTo("accepted");
+        assertThat(gen.submitter().submitted()).isEqualTo(1);
+        s.close();
     }
 }

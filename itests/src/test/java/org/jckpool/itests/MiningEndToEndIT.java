@@ -27,7 +27,9 @@ class MiningEndToEndIT {
 
     @Test
     void minerFindsBlocksAndEveryViewShowsThem() throws Exception {
-        try (MiningSuite suite = new MiningSuite(dir, "e2e", null, "\"mindiff\":0.0001,\"startdiff\":0.001")) {
+        // the free stratum port is above 4000, a high-difficulty port: highdiff as small as startdiff
+        try (MiningSuite suite = new MiningSuite(dir, "e2e", null,
+                "\"mindiff\":0.0001,\"startdiff\":0.001,\"highdiff\":0.001")) {
             assertThat(suite.awaitReady(60_000)).as("suite ready; log:\n%s", suite.poolLog()).isTrue();
             long height0 = suite.rpc.getBlockCount();
             assertThat(acceptedOnApi(suite)).isZero();

@@ -1,6 +1,9 @@
 package org.jckpool.generator.link;
 
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -31,6 +34,8 @@ public final class StratifierLink implements ControlServer.StreamAcceptor {
     private final BlockSubmitter submitter;
     private final NodeManager nodes;
     private final Set<FrameStream> streams = ConcurrentHashMap.newKeySet();
+    /** Block hash (lower case) → its submission in progress. */
+    private final Map<String, CompletableFuture<SubmitOutcome>> inFlight = new ConcurrentHashMap<>();
 
     public StratifierLink(TemplateFetcher fetcher, BlockSubmitter submitter, NodeManager nodes) {
         this.fetcher = fetcher;
@@ -95,14 +100,37 @@ public final class StratifierLink implements ControlServer.StreamAcceptor {
         }
     }
 
+    /**
+     * Acknowledges at once ({@code submitblock.received}), then submits. The stratifier keeps the block until the
+     * result comes and sends it again after a reconnect; a block already being submitted is not submitted twice,
+     * the request waits for the same outcome.
+     */
     private void handleSubmit(FrameStream stream, JsonNode msg) {
         JsonNode id = msg.get("id");
         JsonNode p = msg.path("params");
         String hex = Json.text(p, "hex");
         String hash = Json.text(p, "hash");
         long height = p.path("height").canConvertToLong() ? p.path("height").asLong() : -1;
-        submitter.submit(hex, hash, height).thenAccept(outcome -> {
-            byte[] reply = resultFrame(id, outcome);
+        send(stream, receivedFrame(id, hash));
+        CompletableFuture<SubmitOutcome> outcome;
+        if (hash == null) {
+            outcome = submitter.submit(hex, null, height);
+        } else {
+            String key = hash.toLowerCase(Locale.ROOT);
+            CompletableFuture<SubmitOutcome> mine = new CompletableFuture<>();
+            outcome = inFlight.putIfAbsent(key, mine);
+            if (outcome == null) {
+                outcome = mine;
+                submitter.submit(hex, hash, height).whenComplete((o, e) -> {
+                    inFlight.remove(key, mine);
+                    mine.complete(o);
+                });
+            } else {
+                Log.notice("Block %s is being submitted already: waiting for that outcome", hash);
+            }
+        }
+        outcome.thenAccept(o -> {
+            byte[] reply = resultFrame(id, hash, o);
             if (stream.isOpen()) {
                 send(stream, reply);
             } else {
@@ -112,10 +140,19 @@ public final class StratifierLink implements ControlServer.StreamAcceptor {
         });
     }
 
-    static byte[] resultFrame(JsonNode id, SubmitOutcome outcome) {
+    static byte[] receivedFrame(JsonNode id, String hash) {
+        ObjectNode o = Json.object();
+        o.put("method", "submitblock.received");
+        o.set("id", id == null ? Json.MAPPER.nullNode() : id);
+        o.put("hash", hash);
+        return Frames.utf8(Json.write(o));
+    }
+
+    static byte[] resultFrame(JsonNode id, String hash, SubmitOutcome outcome) {
         ObjectNode o = Json.object();
         o.put("method", "submitblock.result");
         o.set("id", id == null ? Json.MAPPER.nullNode() : id);
+        o.put("hash", hash);
         o.set("result", outcome.toJson());
         return Frames.utf8(Json.write(o));
     }

@@ -13,6 +13,7 @@ import org.jckpool.stratifier.share.SolutionOutcome;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -20,7 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The stratifier's persistent stream to the generator (docs/INTERNALS.md "generator ↔ stratifier"). A thread of
  * its own opens it, retrying with back-off (100 ms doubling to 2 s) until the generator answers, and reopens it
  * when it drops. Solved blocks are sent without blocking the share path; a block that finds no open stream waits
- * and goes out as soon as the stream is back (blocks are never dropped).
+ * and goes out as soon as the stream is back. A block is kept until its {@code submitblock.result} comes back and
+ * is sent again on every reconnect, acknowledged ({@code submitblock.received}) or not: a generator that died
+ * between receiving and submitting it has forgotten it (the node takes a block twice as "duplicate").
  */
 public final class GeneratorLink implements AutoCloseable {
     public static final String PEER = "stratifier";
@@ -30,7 +33,9 @@ public final class GeneratorLink implements AutoCloseable {
     private final Path socket;
     private final GeneratorListener listener;
     private final Map<Long, BlockSubmission> pending = new ConcurrentHashMap<>();
-    private final AtomicLong ids = new AtomicLong();
+    /** Ids from the clock: a result sent to the stream of our predecessor must not match one of ours. */
+    private final AtomicLong ids = new AtomicLong(System.currentTimeMillis() * 1000);
+    private final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
     private final AtomicLong connects = new AtomicLong();
     private final Object lock = new Object();
     private final Thread thread;
@@ -68,6 +73,11 @@ public final class GeneratorLink implements AutoCloseable {
     /** Blocks sent (or waiting to be sent) whose result has not come back. */
     public int pendingBlocks() {
         return pending.size();
+    }
+
+    /** Blocks the generator has not yet confirmed receiving (submitblock.received). */
+    public int unacknowledgedBlocks() {
+        return (int) pending.keySet().stream().filter(id -> !acknowledged.contains(id)).count();
     }
 
     /** Asks the generator for a fresh template; false when there is no stream. */
@@ -183,6 +193,7 @@ public final class GeneratorLink implements AutoCloseable {
                         listener.template(t, Json.text(params, "node"), Json.text(params, "reason"));
                     }
                     case "node.status" -> listener.nodeStatus(params);
+                    case "submitblock.received" -> received(msg);
                     case "submitblock.result" -> result(msg);
                     default -> Log.warning("Generator stream: unknown message %s", method);
                 }
@@ -191,16 +202,36 @@ public final class GeneratorLink implements AutoCloseable {
             }
         }
 
+        private void received(JsonNode msg) {
+            BlockSubmission b = find(msg);
+            if (b != null && acknowledged.add(b.id())) {
+                Log.info("Generator has block %s at height %d", b.hash(), b.height());
+            }
+        }
+
         private void result(JsonNode msg) {
-            JsonNode idNode = msg.get("id");
-            BlockSubmission b = idNode != null && idNode.canConvertToLong() ? pending.remove(idNode.asLong()) : null;
-            if (b == null) {
-                Log.warning("Generator stream: submitblock.result for an unknown id %s", idNode);
+            BlockSubmission b = find(msg);
+            if (b == null || pending.remove(b.id()) == null) {
+                // e.g. the second answer for a block sent again after a reconnect
+                Log.notice("Generator stream: submitblock.result for no pending block (id %s, hash %s)",
+                        msg.get("id"), Json.text(msg, "hash"));
                 return;
             }
+            acknowledged.remove(b.id());
             JsonNode r = msg.path("result");
             listener.blockResult(b, outcome(r), r.path("confirmed").asBoolean(false), Json.text(r, "reason"),
                     Json.text(r, "node"));
+        }
+
+        /** The pending block a message is about: by id, and when the generator names the hash, by that. */
+        private BlockSubmission find(JsonNode msg) {
+            JsonNode idNode = msg.get("id");
+            BlockSubmission byId = idNode != null && idNode.canConvertToLong() ? pending.get(idNode.asLong()) : null;
+            String hash = Json.text(msg, "hash");
+            if (hash == null || byId != null && hash.equalsIgnoreCase(byId.hash())) {
+                return byId;
+            }
+            return pending.values().stream().filter(b -> hash.equalsIgnoreCase(b.hash())).findFirst().orElse(null);
         }
 
         /** {@code outcome} is "accepted", "rejected" or "lost"; a generator without it sends only {@code accepted}. */

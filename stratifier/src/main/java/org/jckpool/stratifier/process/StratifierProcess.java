@@ -13,6 +13,7 @@ import org.jckpool.stratifier.ckdb.CkdbSettings;
 import org.jckpool.stratifier.engine.EngineConfig;
 import org.jckpool.stratifier.engine.StratumEngine;
 import org.jckpool.stratifier.session.ClientSession;
+import org.jckpool.stratifier.share.BlockSolution;
 import org.jckpool.stratifier.share.ShareResult;
 import org.jckpool.stratifier.work.JobBook;
 import org.jckpool.stratifier.work.TemplateException;
@@ -58,6 +59,7 @@ public final class StratifierProcess {
     private final ConnectorLink connector;
     private final GeneratorLink generator;
     private final SolutionGate solutions;
+    private final SolutionJournal journal;
     private final StratumEngine engine;
     private final StatusStore status;
     private final ShareLog shareLog;
@@ -76,9 +78,14 @@ public final class StratifierProcess {
         this.metrics = Metrics.create();
         this.connector = new ConnectorLink(new EngineEvents(), () -> haveWork);
         this.generator = new GeneratorLink(rt.socketOf("generator"), new TemplateHandler());
-        this.solutions = new SolutionGate(generator::send);
-        this.engine = new StratumEngine(engineConfig, connector, solutions, clock);
         Path logdir = Path.of(cfg.logdir());
+        try {
+            this.journal = SolutionJournal.open(logdir.resolve(rt.args().name() + ".solutions"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("solutions journal: " + e.getMessage(), e);
+        }
+        this.solutions = new SolutionGate(this::handOver);
+        this.engine = new StratumEngine(engineConfig, connector, solutions, clock);
         this.status = new StatusStore(logdir);
         this.shareLog = rt.args().logShares() ? new ShareLog(logdir) : null;
         this.engine.shareObserver(this::onShare);
@@ -184,9 +191,20 @@ public final class StratifierProcess {
             shareLog.close();
         }
         generator.close();
+        journal.close();
         if (ckdb != null) {
             ckdb.close();
         }
+    }
+
+    /**
+     * A solution the gate lets through, on the share path before the miner is answered: first forced to the
+     * journal (it survives our death from here on), then queued to the generator, which keeps it until a result
+     * comes back and sends it again on every reconnect.
+     */
+    private void handOver(BlockSolution s) {
+        journal.solved(s, clock.instant().getEpochSecond());
+        generator.send(s);
     }
 
     // ---------------------------------------------------------------- share path hooks
@@ -269,6 +287,11 @@ public final class StratifierProcess {
                 Log.info("Template update: height %d (%s)", height, reason);
             }
             if (!haveWork) {
+                int resubmitted = SolutionRecovery.resume(journal, u.job().base().template().prevHash(), solutions,
+                        blocks);
+                if (resubmitted > 0) {
+                    Log.warning("%d journaled block solution(s) submitted again", resubmitted);
+                }
                 haveWork = true;
                 Log.notice("First template: accepting the connector");
             }
@@ -288,6 +311,7 @@ public final class StratifierProcess {
         public void blockResult(BlockSubmission b, SolutionOutcome outcome, boolean confirmed, String reason,
                                 String node) {
             solutions.result(b.hash(), outcome);
+            journal.outcome(b.hash(), outcome, Instant.now().getEpochSecond());
             boolean accepted = outcome == SolutionOutcome.ACCEPTED;
             if (ckdb != null) {
                 ckdb.blockResult(b.hash(), outcome, confirmed);
@@ -346,6 +370,8 @@ public final class StratifierProcess {
             o.put("connector_connected", connector.connected());
             o.put("generator_connected", generator.connected());
             o.put("pending_blocks", generator.pendingBlocks());
+            o.put("unacknowledged_blocks", generator.unacknowledgedBlocks());
+            o.put("journal_unresolved", journal.unresolvedCount());
             o.put("dropped_lines", connector.droppedLines());
             o.put("status_file", status.poolFile().toString());
             if (ckdb != null) {

@@ -31,7 +31,10 @@ public final class SolutionGate implements BlockSubmitter {
     /** Block hash → tip, for the solutions in flight. */
     private final Map<String, String> inFlight = new HashMap<>();
 
-    /** @param sender hands a solution to the generator; must not block */
+    /**
+     * @param sender makes a solution durable and hands it to the generator; called under the gate's lock before
+     *               {@link #submit} returns, so before the miner is answered. Must not wait on other processes.
+     */
     public SolutionGate(Consumer<BlockSolution> sender) {
         this.sender = sender;
     }
@@ -49,6 +52,16 @@ public final class SolutionGate implements BlockSubmitter {
         inFlight.put(s.hash(), s.prevHash());
         sender.accept(s);
         return SolutionOutcome.SUBMITTED;
+    }
+
+    /**
+     * Sends a solution found before a restart (from the solutions journal) whose tip is still current, whatever
+     * the gate holds for that tip: it was the one chosen for it then.
+     */
+    public synchronized void resubmit(BlockSolution s) {
+        tips.put(s.prevHash(), TipState.IN_FLIGHT);
+        inFlight.put(s.hash(), s.prevHash());
+        sender.accept(s);
     }
 
     /** The node's answer for a submitted solution (ACCEPTED, REJECTED or LOST). */

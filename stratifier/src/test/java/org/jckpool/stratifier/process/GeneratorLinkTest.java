@@ -131,4 +131,35 @@ class GeneratorLinkTest {
         assertThat(waitFor(() -> link.connects() == connectsBefore + 1 && link.connected())).isTrue();
         assertThat(waitFor(() -> heard.stream().filter(h -> h.startsWith("template")).count() == 2)).isTrue();
     }
+
+    @Test
+    void anAcknowledgedBlockIsStillSentAgainAfterAReconnectUntilItsResultComes() throws Exception {
+        startGenerator();
+        link = new GeneratorLink(dir.resolve("generator"), listener).start();
+        assertThat(waitFor(link::connected)).isTrue();
+        link.submit("00ff", "hash1", 5);
+        assertThat(waitFor(() -> atGenerator.stream().anyMatch(m -> m.path("method").asText().equals("submitblock"))))
+                .isTrue();
+        long id = atGenerator.stream().filter(m -> m.path("method").asText().equals("submitblock")).findFirst()
+                .orElseThrow().path("id").asLong();
+        assertThat(link.unacknowledgedBlocks()).isEqualTo(1);
+        streams.get(0).send("{\"method\":\"submitblock.received\",\"id\":" + id + ",\"hash\":\"hash1\"}");
+        assertThat(waitFor(() -> link.unacknowledgedBlocks() == 0)).isTrue();
+        assertThat(link.pendingBlocks()).isEqualTo(1);
+
+        // the generator dies before it submitted: the block goes to the next one
+        atGenerator.clear();
+        long connectsBefore = link.connects();
+        streams.get(0).close();
+        assertThat(waitFor(() -> link.connects() == connectsBefore + 1)).isTrue();
+        assertThat(waitFor(() -> atGenerator.stream().anyMatch(m -> m.path("method").asText().equals("submitblock")
+                && m.path("params").path("hash").asText().equals("hash1")))).as("%s", atGenerator).isTrue();
+
+        // a result naming the hash matches even under another id (sent to the stream of a restarted stratifier)
+        streams.get(streams.size() - 1).send("{\"method\":\"submitblock.result\",\"id\":1,\"hash\":\"hash1\","
+                + "\"result\":{\"accepted\":true,\"outcome\":\"accepted\",\"node\":\"n1\"}}");
+        assertThat(waitFor(() -> heard.contains("result hash1 5 accepted null"))).as("%s", heard).isTrue();
+        assertThat(link.pendingBlocks()).isZero();
+        assertThat(link.unacknowledgedBlocks()).isZero();
+    }
 }
