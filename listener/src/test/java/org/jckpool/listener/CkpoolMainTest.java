@@ -72,6 +72,7 @@ class CkpoolMainTest {
         assertThat(ChildArgs.parse(cmd.subList(main + 1, cmd.size()).toArray(String[]::new))).isEqualTo(a);
         assertThat(a.loglevel()).isEqualTo(6);
         assertThat(cmd).contains("-Xmn32m"); // on the share path: fewer young collections
-        assertThat(l.command("generator", "org.jckpool.generator.GeneratorMain", a)).doesNotContain("-Xmn32m");
+        assertThat(l.command("generator", "org.jckpool.generator.GeneratorMain", a)).doesNotContain("-Xmn32m")
+                .contains("-XX:TieredStopAtLevel=1"); // off the share path: C1 only
     }
 }
