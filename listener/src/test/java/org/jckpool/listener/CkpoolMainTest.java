@@ -72,7 +72,8 @@ class CkpoolMainTest {
         assertThat(ChildArgs.parse(cmd.subList(main + 1, cmd.size()).toArray(String[]::new))).isEqualTo(a);
         assertThat(a.loglevel()).isEqualTo(6);
         assertThat(cmd).contains("-Xmn32m"); // on the share path: fewer young collections
-        assertThat(l.command("generator", "org.jckpool.generator.GeneratorMain", a)).doesNotContain("-Xmn32m");
+        assertThat(l.command("generator", "org.jckpool.generator.GeneratorMain", a)).doesNotContain("-Xmn32m")
+                .contains("-XX:TieredStopAtLevel=1"); // off the share path: C1 only
         // a heap grown under abuse is given back; no thread keeps a large cached I/O buffer
         assertThat(l.command("generator", "org.jckpool.generator.GeneratorMain", a))
                 .contains("-XX:MaxHeapFreeRatio=30", "-Djdk.nio.maxCachedBufferSize=262144");

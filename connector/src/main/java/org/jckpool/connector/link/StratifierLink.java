@@ -56,6 +56,14 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
 
     private static final String PEER = "connector";
     private static final long DROP_WAIT_SECONDS = 10;
+    /**
+     * Until the first stream is admitted (the suite is starting: the stratifier's socket appears, and it
+     * refuses streams until it has its first template), connects are retried this often, without back-off,
+     * for at most {@link #START_WINDOW_MS}; a missing socket or a refusal costs next to nothing. Backing off
+     * from 100 ms here left the connector up to ~1.5 s behind a stratifier that had become ready.
+     */
+    static final long START_RETRY_MS = 20;
+    static final long START_WINDOW_MS = 30_000;
 
     private final Path socket;
     private final Timing timing;
@@ -152,7 +160,10 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
     private void run() {
         long delayMs = timing.minRetry().toMillis();
         long attempts = 0;
+        long startedMillis = System.currentTimeMillis();
         while (!closed) {
+            boolean starting = connects.get() == 0
+                    && System.currentTimeMillis() - startedMillis < START_WINDOW_MS;
             if (!server.isRunning()) {
                 if (!closed) {
                     Log.emerg("Connector networking stopped unexpectedly; the connector must exit");
@@ -173,6 +184,10 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
                 lastError = e.getMessage() == null ? e.toString() : e.getMessage();
                 waitingLog.log(System.nanoTime(), "Waiting for the stratifier at " + socket + " (attempt "
                         + attempts + "): " + lastError + "; not accepting miners until it is reachable");
+                if (starting) {
+                    sleep(Math.min(START_RETRY_MS, delayMs));
+                    continue;
+                }
                 sleep(delayMs);
                 delayMs = Math.min(delayMs * 2, timing.maxRetry().toMillis());
                 continue;
@@ -186,7 +201,8 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
             }
             // A stratifier not ready for us (no stream handler yet) closes at once: only a stream that stays
             // open for a moment admits miners, so such refusals do not flap admission.
-            awaitClose(s, timing.minRetry().toMillis());
+            awaitClose(s, starting ? Math.min(START_RETRY_MS, timing.minRetry().toMillis())
+                    : timing.minRetry().toMillis());
             boolean admitted = s.isOpen();
             if (admitted) {
                 server.setAdmitting(true);

@@ -75,7 +75,8 @@ public final class StratifierProcess {
     private StratifierProcess(ChildRuntime rt, EngineConfig engineConfig, Optional<CkdbSettings> ckdbSettings) {
         this.rt = rt;
         this.cfg = rt.config();
-        this.metrics = Metrics.create();
+        // the JVM's own metrics (JMX beans, a few hundred classes and some MB) only where /metrics is served
+        this.metrics = webApiWanted(cfg) ? Metrics.create() : Metrics.withoutJvm(clock);
         this.connector = new ConnectorLink(new EngineEvents(), () -> haveWork);
         this.generator = new GeneratorLink(rt.socketOf("generator"), new TemplateHandler());
         Path logdir = Path.of(cfg.logdir());
@@ -135,6 +136,14 @@ public final class StratifierProcess {
             ckdb.start();
         }
         generator.start();
+    }
+
+    private static boolean webApiWanted(PoolConfig cfg) {
+        try {
+            return WebApiConfig.fromConf(cfg.raw()).enabled();
+        } catch (RuntimeException e) {
+            return true; // a bad httpbind is reported by startWebApi
+        }
     }
 
     private void startWebApi() {
