@@ -308,9 +308,9 @@ class FrameStreamTest {
         java.util.List<String> got = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         server.onStream(peer -> (s, f) -> got.add(new String(f, java.nio.charset.StandardCharsets.US_ASCII)));
         try (FrameStream c = FrameStream.connect(sock, "connector", (s, f) -> { }, 16, 5000)) {
-            // the writer has written the handshake and gone to sleep (on a busy machine it could still be draining
-            // the queue when the first frames below arrive, and take them without a kick)
-            assertThat(c.flush(5000)).isTrue();
+            // The writer has written the handshake and sleeps: on a busy machine it could otherwise still be on its
+            // way to sleep (or hold a wake-up from the handshake) when the frames below arrive, and take them.
+            assertThat(waitFor(() -> c.queued() == 0 && writerParked("stream-w-connector"))).isTrue();
             c.kick(); // this thread is the kicker from now on
             for (int i = 0; i < 5; i++) {
                 assertThat(c.send("k" + i)).isTrue();
@@ -338,6 +338,12 @@ class FrameStreamTest {
             assertThat(got.subList(6, 106).stream().toList()).isEqualTo(
                     java.util.stream.IntStream.range(0, 100).mapToObj(i -> "f" + i).toList());
         }
+    }
+
+    /** A stream writer thread of that name is parked (waiting for frames, with no wake-up pending). */
+    private static boolean writerParked(String name) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals(name) && t.getState() == Thread.State.WAITING);
     }
 
     private static boolean waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
