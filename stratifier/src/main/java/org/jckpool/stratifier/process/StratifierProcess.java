@@ -12,6 +12,7 @@ import org.jckpool.stratifier.ckdb.CkdbLink;
 import org.jckpool.stratifier.ckdb.CkdbSettings;
 import org.jckpool.stratifier.engine.EngineConfig;
 import org.jckpool.stratifier.engine.StratumEngine;
+import org.jckpool.stratifier.restart.RestartKeeper;
 import org.jckpool.stratifier.session.ClientSession;
 import org.jckpool.stratifier.share.ShareResult;
 import org.jckpool.stratifier.work.JobBook;
@@ -63,6 +64,7 @@ public final class StratifierProcess {
     private final ShareLog shareLog;
     private final SnapshotPoolView view;
     private final CkdbLink ckdb;
+    private final RestartKeeper restart;
     private final ScheduledExecutorService timer;
     private final Instant startedAt = Instant.now();
     private volatile boolean haveWork;
@@ -81,6 +83,7 @@ public final class StratifierProcess {
         Path logdir = Path.of(cfg.logdir());
         this.status = new StatusStore(logdir);
         this.shareLog = rt.args().logShares() ? new ShareLog(logdir) : null;
+        this.restart = new RestartKeeper(engine, logdir, clock);
         this.engine.shareObserver(this::onShare);
         try {
             this.ckdb = ckdbSettings.isPresent() ? CkdbLink.open(ckdbSettings.get(), engine, clock) : null;
@@ -114,6 +117,8 @@ public final class StratifierProcess {
 
     private void install() {
         status.restore(engine);
+        haveWork = restart.restore(); // before the connector stream: its resumed clients find their sessions
+        restart.start();
         rt.onStream(connector);
         new AdminCommands(view, new Actions(), rt::baseStats).register(rt.commands());
         rt.onShutdown(this::shutdown);
@@ -180,6 +185,7 @@ public final class StratifierProcess {
             web.close();
         }
         status.write(engine);
+        restart.close();
         if (shareLog != null) {
             shareLog.close();
         }
@@ -226,6 +232,12 @@ public final class StratifierProcess {
         public void connected(long clientId, String address, int serverIndex) {
             metrics.clientConnected();
             engine.onConnect(clientId, address, serverIndex);
+        }
+
+        @Override
+        public void resumed(long clientId, String address, int serverIndex) {
+            metrics.clientConnected();
+            engine.onResume(clientId, address, serverIndex);
         }
 
         @Override
