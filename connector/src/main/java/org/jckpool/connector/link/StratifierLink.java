@@ -267,7 +267,9 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
                         + attempts + "): " + lastError + (server.isAdmitting() ? "; holding the miners' lines"
                         : "; not accepting miners until it is reachable"));
                 sleep(delayMs);
-                delayMs = Math.min(delayMs * 2, timing.maxRetry().toMillis());
+                // While miners wait on held lines, no back-off: a restarting stratifier is found within minRetry.
+                delayMs = holdingClients() ? timing.minRetry().toMillis()
+                        : Math.min(delayMs * 2, timing.maxRetry().toMillis());
                 continue;
             }
             attempts = 0;
@@ -301,7 +303,8 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
             }
             handleLoss(s, admitted);
             boolean stable = System.currentTimeMillis() - opened >= timing.stableAfter().toMillis();
-            delayMs = stable ? timing.minRetry().toMillis() : Math.min(delayMs * 2, timing.maxRetry().toMillis());
+            delayMs = stable || holdingClients() ? timing.minRetry().toMillis()
+                    : Math.min(delayMs * 2, timing.maxRetry().toMillis());
             sleep(stable ? 0 : delayMs);
         }
     }
@@ -350,6 +353,10 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
         Log.warning("Lost the stratifier stream%s: keeping %d clients and holding their lines for up to %d s "
                         + "until it is back", lastError == null ? "" : " (" + lastError + ")", backlog.clients(),
                 limits.holdFor().toSeconds());
+    }
+
+    private boolean holdingClients() {
+        return everUp && !gaveUp && downSinceMillis != 0;
     }
 
     /**
