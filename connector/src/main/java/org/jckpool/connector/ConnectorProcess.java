@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jckpool.connector.link.HoldLimits;
 import org.jckpool.connector.link.StratifierLink;
 import org.jckpool.connector.net.ConnectorServer;
 import org.jckpool.connector.net.ConnectorSettings;
@@ -26,8 +27,8 @@ import org.jckpool.libpool.log.Log;
 
 /**
  * The connector's parts wired together: the networking core ({@link ConnectorServer}) relaying through a
- * {@link StratifierLink} to the stratifier's socket, plus the connector's control commands. Miners are served
- * only while the stratifier stream is up; see {@link StratifierLink} for what happens when it drops.
+ * {@link StratifierLink} to the stratifier's socket, plus the connector's control commands. Miners are admitted
+ * once the stratifier stream has been up; see {@link StratifierLink} for what happens when it drops.
  */
 public final class ConnectorProcess implements AutoCloseable {
     /** ckpool's rule for {@code maxclients = 0}: 90% of the open-file limit. */
@@ -48,7 +49,14 @@ public final class ConnectorProcess implements AutoCloseable {
      */
     public static ConnectorProcess start(ConnectorSettings settings, Path stratifierSocket,
                                          StratifierLink.Timing timing, Runnable onFailure) throws IOException {
-        StratifierLink link = new StratifierLink(stratifierSocket, timing);
+        return start(settings, stratifierSocket, timing, HoldLimits.DEFAULT, onFailure);
+    }
+
+    /** As above with chosen limits for what is held while the stratifier is away. */
+    public static ConnectorProcess start(ConnectorSettings settings, Path stratifierSocket,
+                                         StratifierLink.Timing timing, HoldLimits limits, Runnable onFailure)
+            throws IOException {
+        StratifierLink link = new StratifierLink(stratifierSocket, timing, limits);
         ConnectorServer server = ConnectorServer.start(settings, new FrameUpstream(link, link::kick), false);
         link.start(server, onFailure);
         Log.notice("Connector serving %d serverurl entries, maxclients %s, idle drop %s; waiting for the "

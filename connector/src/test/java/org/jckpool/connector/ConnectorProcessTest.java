@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.jckpool.connector.link.HoldLimits;
 import org.jckpool.connector.link.StratifierLink;
 import org.jckpool.connector.net.ConnectorSettings;
 import org.jckpool.connector.net.ListenAddress;
@@ -247,23 +248,36 @@ class ConnectorProcessTest {
         assertThat(commands.handle("dropclient=abc")).isEqualTo("Invalid");
         assertThat(commands.handle("clients")).isEqualTo("1");
 
-        // Stream loss: every client is dropped, new miners are refused until it is back.
+        // Stream loss: the clients stay, new miners are admitted, their lines are held.
+        b.send("{\"id\":7,\"method\":\"pending\"}"); // answered by the first stratifier...
+        assertThat(b.readLine()).isEqualTo("echo {\"id\":7,\"method\":\"pending\"}");
         stratifier.close();
-        assertThat(b.closedByServer()).isTrue();
-        await("admitting off", () -> !process.server().isAdmitting());
-        assertThat(miner(address).closedByServer()).isTrue();
+        await("stream down", () -> !process.link().isUp());
+        b.send("{\"id\":8,\"method\":\"held\"}");
+        Miner c = miner(address);
+        c.send("{\"id\":1,\"method\":\"new\"}");
+        await("two lines held", () -> stats(commands).path("stream").path("held_lines").asInt() == 2);
         st = stats(commands);
-        assertThat(st.path("clients").asInt()).isZero();
+        assertThat(st.path("clients").asInt()).isEqualTo(2);
+        assertThat(process.server().isAdmitting()).isTrue();
         assertThat(st.path("stream").path("state").asText()).isEqualTo("down");
-        assertThat(st.path("dropped").path("stratifier_lost").asLong()).isEqualTo(1);
+        assertThat(st.path("dropped").path("stratifier_lost").asLong()).isZero();
         assertThat(st.path("dropped").path("by_operator").asLong()).isEqualTo(1);
-        assertThat(st.path("dropped").path("refused_no_stratifier").asLong()).isEqualTo(2);
+        assertThat(st.path("dropped").path("refused_no_stratifier").asLong()).isEqualTo(1);
 
-        // The stratifier returns: the link reconnects, miners are served again; old clients' D frames are not
-        // replayed to the new stream.
+        // The stratifier returns: b is told as resumed with its held line (its answered line is not sent
+        // again), c as new with its line; both get their answers. a's D frame is not replayed.
         FakeStratifier second = new FakeStratifier(socket);
         toClose.add(second);
         await("stream up again", () -> process.link().isUp() && process.server().isAdmitting());
+        RelayFrame resumedB = second.next(RelayFrameType.CONNECTED);
+        assertThat(RelayCodec.parseConnected(resumedB)).isEqualTo(new ConnectedInfo("127.0.0.1", b.port(), 0, true));
+        assertThat(second.next(RelayFrameType.LINE).bodyText()).isEqualTo("{\"id\":8,\"method\":\"held\"}");
+        assertThat(RelayCodec.parseConnected(second.next(RelayFrameType.CONNECTED)))
+                .isEqualTo(new ConnectedInfo("127.0.0.1", c.port(), 0, false));
+        assertThat(second.next(RelayFrameType.LINE).bodyText()).isEqualTo("{\"id\":1,\"method\":\"new\"}");
+        assertThat(b.readLine()).isEqualTo("echo {\"id\":8,\"method\":\"held\"}");
+        assertThat(c.readLine()).isEqualTo("echo {\"id\":1,\"method\":\"new\"}");
         Miner d = miner(address);
         assertThat(RelayCodec.parseConnected(second.next(RelayFrameType.CONNECTED)).port()).isEqualTo(d.port());
         d.send("again");
@@ -272,11 +286,49 @@ class ConnectorProcessTest {
         st = stats(commands);
         assertThat(st.path("stream").path("connects").asLong()).isEqualTo(2);
         assertThat(st.path("stream").path("losses").asLong()).isEqualTo(1);
+        assertThat(st.path("stream").path("held_lines").asInt()).isZero();
+        assertThat(st.path("stream").path("replayed_lines").asLong()).isEqualTo(2);
+        assertThat(st.path("stream").path("awaiting_reply").asInt()).isZero();
 
         // Closing the connector: the client's D frame still reaches the stratifier.
         process.close();
         assertThat(d.closedByServer()).isTrue();
         assertThat(second.next(RelayFrameType.DISCONNECTED).bodyText()).isEqualTo("connector shutting down");
+    }
+
+    @Test
+    void requestsOverTheHoldLimitAreAnsweredAndClientsGoAfterHoldFor() throws Exception {
+        Path socket = Files.createTempDirectory("jckpool-connector").resolve("stratifier");
+        FakeStratifier stratifier = new FakeStratifier(socket);
+        toClose.add(stratifier);
+        ConnectorProcess process = ConnectorProcess.start(
+                ConnectorSettings.defaults(List.of(ListenAddress.parse("127.0.0.1:0"))), socket, FAST,
+                new HoldLimits(1 << 20, 2, 64, Duration.ofSeconds(2)), () -> { });
+        toClose.add(process);
+        CommandTable commands = new CommandTable();
+        process.registerCommands(commands, Json::object);
+        await("stream up", () -> process.link().isUp() && process.server().isAdmitting());
+        Miner m = miner(process.server().boundAddresses().get(0));
+        stratifier.next(RelayFrameType.CONNECTED);
+        stratifier.close();
+        await("stream down", () -> !process.link().isUp());
+        m.send("{\"id\":1,\"method\":\"a\"}");
+        m.send("{\"id\":2,\"method\":\"b\"}");
+        m.send("{\"id\":3,\"method\":\"c\"}");
+        m.send("no id: dropped without a reply");
+        m.send("{\"id\":\"x\",\"method\":\"d\"}");
+        // two held; the others are over the bound: the requests with an id are answered at once
+        assertThat(m.readLine()).isEqualTo("{\"id\":3,\"result\":null,\"error\":[-1,\"pool restarting, try again\",null]}");
+        assertThat(m.readLine()).isEqualTo("{\"id\":\"x\",\"result\":null,\"error\":[-1,\"pool restarting, try again\",null]}");
+        JsonNode st = stats(commands);
+        assertThat(st.path("stream").path("held_lines").asInt()).isEqualTo(2);
+        assertThat(st.path("stream").path("refused_restarting").asLong()).isEqualTo(3);
+        // holdFor (2 s) passes without a stratifier: the client is dropped, new miners refused
+        assertThat(m.closedByServer()).isTrue();
+        await("refusing", () -> !process.server().isAdmitting());
+        // the miner sees its close a moment before the I/O thread reports the drop (and frees its lines)
+        await("held lines freed", () -> stats(commands).path("stream").path("held_lines").asInt() == 0);
+        assertThat(stats(commands).path("dropped").path("stratifier_lost").asLong()).isEqualTo(1);
     }
 
     @Test
@@ -340,16 +392,15 @@ class ConnectorProcessTest {
         });
         writer.setDaemon(true);
         writer.start();
-        assertThat(flooder.closedByServer()).as("miner dropped when the stream is given up").isTrue();
         CommandTable commands = new CommandTable();
         process.registerCommands(commands, Json::object);
+        await("stream given up", () -> stats(commands).path("stream").path("losses").asLong() >= 1);
         JsonNode st = stats(commands);
         assertThat(st.path("stream").path("congested").asLong()).isPositive();
-        assertThat(st.path("stream").path("losses").asLong()).isGreaterThanOrEqualTo(1);
-        assertThat(st.path("dropped").path("stratifier_lost").asLong()).isEqualTo(1);
-        // The I/O thread is not stuck: the control command above was answered and the link reconnects.
-        await("reconnected", () -> streams.get() >= 2 && process.link().isUp());
-        assertThat(commands.handle("clients")).isEqualTo("0");
+        // The miner stays (its lines are held up to the bound); the I/O thread is not stuck: the control
+        // command above was answered and the link reconnects.
+        await("reconnected", () -> streams.get() >= 2);
+        assertThat(commands.handle("clients")).isEqualTo("1");
     }
 
     @Test

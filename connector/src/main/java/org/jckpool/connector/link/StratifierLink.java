@@ -1,6 +1,8 @@
 package org.jckpool.connector.link;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -15,7 +17,10 @@ import org.jckpool.connector.net.ConnectorServer;
 import org.jckpool.libpool.log.RateLimitedLog;
 import org.jckpool.connector.relay.DownstreamDispatcher;
 import org.jckpool.libpool.ipc.FrameStream;
+import org.jckpool.libpool.ipc.relay.RelayCodec;
+import org.jckpool.libpool.ipc.relay.RelayFrame;
 import org.jckpool.libpool.ipc.relay.RelayFrameException;
+import org.jckpool.libpool.ipc.relay.RelayFrameType;
 import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.Log;
 
@@ -23,18 +28,20 @@ import org.jckpool.libpool.log.Log;
  * The persistent stream from the connector to the stratifier's socket ({@code stream.open}, peer
  * {@code "connector"}), carrying relay frames both ways.
  *
- * <p>Behaviour (docs/INTERNALS.md, "connector ↔ stratifier"):
+ * <p>Behaviour (docs/INTERNALS.md, "connector ↔ stratifier", "Stream life"):
  * <ul>
- *   <li>Miners are admitted only while the stream is up: the link turns {@link ConnectorServer#setAdmitting}
- *       on when the stream opens and off when it closes. Until then connection attempts are retried every
+ *   <li>Miners are refused until the stream is up for the first time. Connection attempts are retried every
  *       {@code minRetry}, doubling up to {@code maxRetry} while the stratifier is away or keeps closing at once.</li>
- *   <li>When the stream drops, every client is dropped (the stratifier that comes back knows none of their
- *       sessions; miners reconnect and subscribe afresh). The reconnect waits until those drops are done, so
- *       their D frames never reach the new stratifier.</li>
+ *   <li>When the stream drops, clients stay connected and new ones are admitted: their lines are held in a
+ *       {@link RelayBacklog} (bounded by {@link HoldLimits}; a request over the bound is answered with a Stratum
+ *       error at once). The next stream is told every live client (C frames, marked resumed for clients the
+ *       previous stream knew) and gets their unanswered lines in order — those held, and those sent before the
+ *       loss whose reply never came back. The replay runs on the I/O thread before anything else it relays.</li>
+ *   <li>Only when the stratifier stays away longer than {@link HoldLimits#holdFor} are the clients dropped and
+ *       new ones refused until it is back.</li>
  *   <li>{@link #accept} is the sink of the connector's I/O thread. It hands the frame to the stream's bounded
  *       queue without blocking; only when that queue is full it blocks for at most {@code sendBlock}
- *       (logged), and a stratifier that takes nothing for that long is treated as lost (stream closed).
- *       Frames are discarded (counted) while the stream is down.</li>
+ *       (logged), and a stratifier that takes nothing for that long is treated as lost (stream closed).</li>
  * </ul>
  */
 public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
@@ -64,9 +71,14 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
      */
     static final long START_RETRY_MS = 20;
     static final long START_WINDOW_MS = 30_000;
+    private static final byte[] RESTARTING_ERROR_TAIL =
+            ",\"result\":null,\"error\":[-1,\"pool restarting, try again\",null]}".getBytes(StandardCharsets.US_ASCII);
 
     private final Path socket;
     private final Timing timing;
+    private final HoldLimits limits;
+    private final RelayBacklog backlog;
+    private final RateLimitedLog refusedLog = new RateLimitedLog(Log.WARNING, TimeUnit.SECONDS.toNanos(10));
     private final Object lock = new Object();
     private final Thread thread;
     private final RateLimitedLog congestionLog = new RateLimitedLog(Log.WARNING, TimeUnit.SECONDS.toNanos(10));
@@ -80,6 +92,11 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
     private final AtomicLong framesInTotal = new AtomicLong();
     private final AtomicLong framesOutTotal = new AtomicLong();
     private volatile FrameStream stream;
+    /** The stream the backlog was replayed onto: lines go straight out. I/O thread only (volatile for stats). */
+    private volatile FrameStream live;
+    private volatile boolean everUp;
+    private volatile long downSinceMillis;
+    private volatile boolean gaveUp;
     private volatile long upSinceMillis;
     private volatile String lastError;
     private volatile boolean closed;
@@ -88,8 +105,14 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
     private DownstreamDispatcher dispatcher;
 
     public StratifierLink(Path stratifierSocket, Timing timing) {
+        this(stratifierSocket, timing, HoldLimits.DEFAULT);
+    }
+
+    public StratifierLink(Path stratifierSocket, Timing timing, HoldLimits limits) {
         this.socket = Objects.requireNonNull(stratifierSocket, "stratifierSocket");
         this.timing = Objects.requireNonNull(timing, "timing");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.backlog = new RelayBacklog(limits);
         this.thread = new Thread(this::run, "connector-link");
         this.thread.setDaemon(true);
     }
@@ -125,33 +148,100 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
 
     @Override
     public void accept(byte[] payload) {
-        FrameStream s = stream;
+        long id = RelayCodec.clientIdOf(payload);
+        switch (payload[0]) {
+            case 'C' -> backlog.connected(id, payload, sendLive(payload));
+            case 'D' -> {
+                backlog.disconnected(id);
+                if (!sendLive(payload)) {
+                    discarded.incrementAndGet(); // the next stratifier is not told of this client at all
+                }
+            }
+            case 'L' -> {
+                long idHash = StratumIds.idHash(payload, RelayCodec.HEADER_BYTES,
+                        payload.length - RelayCodec.HEADER_BYTES);
+                if (sendLive(payload)) {
+                    backlog.sent(id, payload, idHash);
+                } else if (!backlog.hold(id, payload, idHash)) {
+                    answerRestarting(id, payload);
+                }
+            }
+            default -> {
+                if (!sendLive(payload)) {
+                    discarded.incrementAndGet();
+                }
+            }
+        }
+    }
+
+    /** Sends on the live stream; false when there is none or it was lost meanwhile (the caller holds). */
+    private boolean sendLive(byte[] payload) {
+        FrameStream s = live;
         if (s == null) {
-            discarded.incrementAndGet();
-            return;
+            return false;
         }
         if (s.trySend(payload)) {
-            return;
+            return true;
         }
         if (!s.isOpen()) {
-            discarded.incrementAndGet();
-            return;
+            live = null;
+            return false;
         }
         congested.incrementAndGet();
         long t0 = System.nanoTime();
         boolean sent = s.send(payload, timing.sendBlock().toMillis(), TimeUnit.MILLISECONDS);
         long waitedMs = (System.nanoTime() - t0) / 1_000_000;
         if (sent) {
-            congestionLog.log(System.nanoTime(), "Stratifier stream queue full (" + timing.queueCapacity()
+            congestionLog.log(System.nanoTime(), "Stratifier stream queue full (" + s.queued()
                     + " frames): the connector I/O thread waited " + waitedMs + " ms");
-            return;
+            return true;
         }
-        discarded.incrementAndGet();
+        live = null;
         if (s.isOpen()) {
             Log.err("Stratifier took no frame for %d ms with %d queued: closing the stream as lost", waitedMs,
                     s.queued());
             lastError = "stratifier took no frame for " + waitedMs + " ms";
             s.close();
+        }
+        return false;
+    }
+
+    /** A request over the hold limits is answered at once, so that the miner is not left waiting. */
+    private void answerRestarting(long id, byte[] payload) {
+        String token = StratumIds.idToken(payload, RelayCodec.HEADER_BYTES, payload.length - RelayCodec.HEADER_BYTES);
+        refusedLog.log(System.nanoTime(), "Stratifier away and " + backlog.heldLines() + " lines ("
+                + backlog.heldBytes() + " bytes) held: answering further requests with \"pool restarting\"");
+        if (token == null) {
+            return; // no reply expected: the line is dropped
+        }
+        byte[] head = ("{\"id\":" + token).getBytes(StandardCharsets.UTF_8);
+        byte[] line = Arrays.copyOf(head, head.length + RESTARTING_ERROR_TAIL.length);
+        System.arraycopy(RESTARTING_ERROR_TAIL, 0, line, head.length, RESTARTING_ERROR_TAIL.length);
+        server.send(id, line);
+    }
+
+    /**
+     * On the I/O thread, before anything else it relays to {@code s}: tells the new stream every live client
+     * and its unanswered lines, then lets lines go straight out.
+     */
+    private void replayOnto(FrameStream s) {
+        if (stream != s || !s.isOpen()) {
+            return;
+        }
+        int clients = backlog.clients();
+        int held = backlog.heldLines();
+        int waiting = backlog.waiting();
+        long sendBlockMs = timing.sendBlock().toMillis();
+        boolean done = backlog.replay(f -> s.trySend(f) || s.send(f, sendBlockMs, TimeUnit.MILLISECONDS));
+        if (!done) {
+            Log.warning("The stratifier stream closed during the replay; it is replayed to the next one");
+            return;
+        }
+        live = s;
+        s.kick();
+        if (clients > 0) {
+            Log.notice("Stratifier stream: %d clients told again (%d held lines and %d awaiting a reply replayed)",
+                    clients, held, waiting);
         }
     }
 
@@ -176,20 +266,25 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
             try {
                 // read in the I/O thread's own selector: replies reach the miners' sockets in the round they
                 // arrive, with no reader thread handing them over
-                s = FrameStream.connectPolled(socket, PEER, new StreamListener(), timing.queueCapacity(),
-                        timing.sendBlock().toMillis());
+                // room for the whole replay besides the usual queue: it is sent in one go on the I/O thread
+                s = FrameStream.connectPolled(socket, PEER, new StreamListener(),
+                        timing.queueCapacity() + backlog.replayFrames(), timing.sendBlock().toMillis());
                 server.pollStream(s);
             } catch (IOException | RuntimeException e) {
                 attempts++;
+                giveUpWhenAwayTooLong();
                 lastError = e.getMessage() == null ? e.toString() : e.getMessage();
                 waitingLog.log(System.nanoTime(), "Waiting for the stratifier at " + socket + " (attempt "
-                        + attempts + "): " + lastError + "; not accepting miners until it is reachable");
+                        + attempts + "): " + lastError + (server.isAdmitting() ? "; holding the miners' lines"
+                        : "; not accepting miners until it is reachable"));
                 if (starting) {
                     sleep(Math.min(START_RETRY_MS, delayMs));
                     continue;
                 }
                 sleep(delayMs);
-                delayMs = Math.min(delayMs * 2, timing.maxRetry().toMillis());
+                // While miners wait on held lines, no back-off: a restarting stratifier is found within minRetry.
+                delayMs = holdingClients() ? timing.minRetry().toMillis()
+                        : Math.min(delayMs * 2, timing.maxRetry().toMillis());
                 continue;
             }
             attempts = 0;
@@ -205,6 +300,11 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
                     : timing.minRetry().toMillis());
             boolean admitted = s.isOpen();
             if (admitted) {
+                FrameStream admittedStream = s;
+                server.runOnIoThread(() -> replayOnto(admittedStream));
+                everUp = true;
+                gaveUp = false;
+                downSinceMillis = 0;
                 server.setAdmitting(true);
                 connects.incrementAndGet();
                 Log.notice("Connected to the stratifier at %s (connection %d); accepting miners", socket,
@@ -219,7 +319,8 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
             }
             handleLoss(s, admitted);
             boolean stable = System.currentTimeMillis() - opened >= timing.stableAfter().toMillis();
-            delayMs = stable ? timing.minRetry().toMillis() : Math.min(delayMs * 2, timing.maxRetry().toMillis());
+            delayMs = stable || holdingClients() ? timing.minRetry().toMillis()
+                    : Math.min(delayMs * 2, timing.maxRetry().toMillis());
             sleep(stable ? 0 : delayMs);
         }
     }
@@ -243,22 +344,48 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
         }
     }
 
-    /** Stops admitting, drops every client, and waits until that is done before anything reconnects. */
+    /** Keeps the clients: their lines are held until the next stream, which gets them replayed. */
     private void handleLoss(FrameStream s, boolean admitted) {
         synchronized (lock) {
             if (stream == s) {
                 stream = null;
             }
         }
+        server.runOnIoThread(() -> {
+            if (live == s) {
+                live = null;
+            }
+        });
         framesInTotal.addAndGet(s.framesIn());
         framesOutTotal.addAndGet(s.framesOut());
-        server.setAdmitting(false);
         if (!admitted) {
+            giveUpWhenAwayTooLong();
             waitingLog.log(System.nanoTime(), "The stratifier at " + socket + " closed the stream at once ("
                     + (lastError == null ? "refused" : lastError) + "); retrying");
             return;
         }
         losses.incrementAndGet();
+        downSinceMillis = System.currentTimeMillis();
+        Log.warning("Lost the stratifier stream%s: keeping %d clients and holding their lines for up to %d s "
+                        + "until it is back", lastError == null ? "" : " (" + lastError + ")", backlog.clients(),
+                limits.holdFor().toSeconds());
+    }
+
+    private boolean holdingClients() {
+        return everUp && !gaveUp && downSinceMillis != 0;
+    }
+
+    /**
+     * After {@link HoldLimits#holdFor} without a stratifier: drops every client (miners move on to a backup
+     * pool) and refuses new ones until the stream is back.
+     */
+    private void giveUpWhenAwayTooLong() {
+        long since = downSinceMillis;
+        if (!everUp || gaveUp || since == 0 || System.currentTimeMillis() - since < limits.holdFor().toMillis()) {
+            return;
+        }
+        gaveUp = true;
+        server.setAdmitting(false);
         int dropped;
         try {
             dropped = server.dropAll("stratifier connection lost").get(DROP_WAIT_SECONDS, TimeUnit.SECONDS);
@@ -269,8 +396,8 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
             Log.err("Dropping clients after the stratifier loss did not finish: %s", e);
             dropped = -1;
         }
-        Log.warning("Lost the stratifier stream%s: dropped %d clients (they reconnect); refusing new miners "
-                + "until it is back", lastError == null ? "" : " (" + lastError + ")", dropped);
+        Log.warning("The stratifier has been away for %d s: dropped %d clients (they reconnect); refusing new "
+                + "miners until it is back", limits.holdFor().toSeconds(), dropped);
     }
 
     private void sleep(long ms) {
@@ -293,7 +420,11 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
         @Override
         public void onFrame(FrameStream s, byte[] frame) {
             try {
-                dispatcher.dispatch(frame);
+                RelayFrame f = RelayCodec.decode(frame);
+                if (f.type() == RelayFrameType.SEND) {
+                    backlog.answered(f.clientId(), StratumIds.idHash(f.buffer(), f.bodyOffset(), f.bodyLength()));
+                }
+                dispatcher.dispatch(f);
             } catch (RelayFrameException e) {
                 badFrames.incrementAndGet();
                 badFrameLog.log(System.nanoTime(), "Bad relay frame from the stratifier ignored: " + e.getMessage());
@@ -304,10 +435,6 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
         public void onClose(FrameStream s, Throwable cause) {
             if (lastError == null) { // else the connector closed it and said why
                 lastError = cause == null ? "closed by the stratifier" : cause.getMessage();
-            }
-            if (!closed) {
-                // Refuse at once rather than after the link thread wakes up.
-                server.setAdmitting(false);
             }
             synchronized (lock) {
                 lock.notifyAll();
@@ -331,6 +458,16 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
         o.put("discarded", discarded.get());
         o.put("congested", congested.get());
         o.put("bad_frames", badFrames.get());
+        o.put("replayed", live != null || s == null ? "yes" : "pending");
+        o.put("held_lines", backlog.heldLines());
+        o.put("held_bytes", backlog.heldBytes());
+        o.put("awaiting_reply", backlog.waiting());
+        o.put("held_total", backlog.heldTotal());
+        o.put("refused_restarting", backlog.refused());
+        o.put("replayed_lines", backlog.replayedLines());
+        o.put("forgotten", backlog.forgotten());
+        long since = downSinceMillis;
+        o.put("down_ms", up || since == 0 ? 0 : System.currentTimeMillis() - since);
         if (lastError != null) {
             o.put("last_error", lastError);
         }

@@ -217,9 +217,17 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
         selector.wakeup();
     }
 
+    /**
+     * Runs {@code task} on the I/O thread, in order with the other requests (the stratifier link replays its
+     * backlog there, so that nothing the I/O thread relays can overtake it). False when not running.
+     */
+    public boolean runOnIoThread(Runnable task) {
+        return submit(new Command(Command.RUN, 0, null, null, null, task));
+    }
+
     public CompletableFuture<Integer> dropAll(String reason) {
         CompletableFuture<Integer> done = new CompletableFuture<>();
-        if (!submit(new Command(Command.DROP_ALL, 0, null, reason, done))) {
+        if (!submit(new Command(Command.DROP_ALL, 0, null, reason, done, null))) {
             done.complete(0);
         }
         return done;
@@ -231,7 +239,7 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
      */
     public CompletableFuture<Boolean> dropByAdmin(long id, String reason) {
         CompletableFuture<Boolean> done = new CompletableFuture<>();
-        if (!submit(new Command(Command.DROP_ADMIN, id, null, reason, done))) {
+        if (!submit(new Command(Command.DROP_ADMIN, id, null, reason, done, null))) {
             done.complete(false);
         }
         return done;
@@ -247,23 +255,23 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
         if (Thread.currentThread() == ioThread && running && commands.isEmpty()) {
             sendNow(id, data, System.nanoTime());
         } else {
-            submit(new Command(Command.SEND, id, data, null, null));
+            submit(new Command(Command.SEND, id, data, null, null, null));
         }
     }
 
     @Override
     public void sendAll(byte[] line, int offset, int length) {
-        submit(new Command(Command.SEND_ALL, 0, encodeLine(line, offset, length), null, null));
+        submit(new Command(Command.SEND_ALL, 0, encodeLine(line, offset, length), null, null, null));
     }
 
     @Override
     public void drop(long id, String reason) {
-        submit(new Command(Command.DROP, id, null, reason, null));
+        submit(new Command(Command.DROP, id, null, reason, null, null));
     }
 
     @Override
     public void subscribe(long id) {
-        submit(new Command(Command.SUBSCRIBE, id, null, null, null));
+        submit(new Command(Command.SUBSCRIBE, id, null, null, null, null));
     }
 
     private static ByteBuffer encodeLine(byte[] line, int offset, int length) {
@@ -490,6 +498,7 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
                 }
                 client.subscribed = true;
             }
+            case Command.RUN -> command.task.run();
             default -> throw new IllegalStateException("unknown command " + command.kind);
         }
     }
@@ -944,13 +953,15 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
     }
 
     /** A request for the I/O thread; {@code done} is completed by the kinds that report back. */
-    private record Command(int kind, long id, ByteBuffer data, String reason, CompletableFuture<?> done) {
+    private record Command(int kind, long id, ByteBuffer data, String reason, CompletableFuture<?> done,
+                           Runnable task) {
         static final int SEND = 1;
         static final int SEND_ALL = 2;
         static final int DROP = 3;
         static final int DROP_ADMIN = 4;
         static final int DROP_ALL = 5;
         static final int SUBSCRIBE = 6;
+        static final int RUN = 7;
 
         @SuppressWarnings("unchecked")
         void complete(Object value) {

@@ -23,7 +23,11 @@ public final class DownstreamDispatcher {
      * towards the stratifier; nothing is done in that case.
      */
     public void dispatch(byte[] payload, int offset, int length) throws RelayFrameException {
-        RelayFrame frame = RelayCodec.decode(payload, offset, length);
+        dispatch(RelayCodec.decode(payload, offset, length));
+    }
+
+    /** Acts on a decoded frame; throws for a frame that only travels towards the stratifier. */
+    public void dispatch(RelayFrame frame) throws RelayFrameException {
         switch (frame.type()) {
             case SEND -> downstream.send(frame.clientId(), frame.buffer(), frame.bodyOffset(), frame.bodyLength());
             case SEND_ALL -> downstream.sendAll(frame.buffer(), frame.bodyOffset(), frame.bodyLength());

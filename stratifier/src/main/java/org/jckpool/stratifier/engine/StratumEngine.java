@@ -28,10 +28,15 @@ import org.jckpool.stratifier.work.JobBook;
 import org.jckpool.stratifier.work.Template;
 import org.jckpool.stratifier.work.TemplateException;
 
+import org.jckpool.libpool.bitcoin.Hex;
+import org.jckpool.stratifier.session.SessionRecord;
+import org.jckpool.stratifier.work.WorkBase;
+
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -40,6 +45,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 /**
  * The stratifier's brain without any IPC: the process shell feeds it client events
@@ -60,6 +67,8 @@ public final class StratumEngine {
     static final long AUTH_WAIT_MILLIS = 10_000;
     /** Requests a connection may send while its authorisation is pending (a miner sends two or three). */
     static final int MAX_HELD_REQUESTS = 64;
+    /** How long restored sessions wait for the connector to report their clients resumed. */
+    static final long RESUME_WAIT_MILLIS = 30_000;
 
     private final EngineConfig config;
     private final ClientOutbound out;
@@ -75,6 +84,12 @@ public final class StratumEngine {
     private volatile long lastStatsDecay;
     private volatile ShareObserver shareObserver = ShareObserver.NONE;
     private volatile Authoriser authoriser;
+    /** Counts changes the restart snapshot must see (sessions, difficulties, jobs). */
+    private final AtomicLong stateChanges = new AtomicLong();
+    /** Sessions restored from before a restart, until the connector reports their client resumed. */
+    private final ConcurrentMap<Long, SessionRecord> awaitingResume = new ConcurrentHashMap<>();
+    private volatile long restoredAtMillis;
+    private volatile BiConsumer<WorkBase, JsonNode> templateObserver = (b, t) -> { };
 
     public StratumEngine(EngineConfig config, ClientOutbound out, BlockSubmitter submitter, InstantSource clock) {
         this(config, out, submitter, clock, clock.millis() * 7919 ^ System.nanoTime());
@@ -114,6 +129,7 @@ public final class StratumEngine {
     public void onDisconnect(long clientId, String reason) {
         ClientSession s = sessions.remove(clientId);
         if (s != null) {
+            stateChanges.incrementAndGet();
             synchronized (s) {
                 s.dropped(true);
                 release(s, clock.millis());
@@ -210,6 +226,7 @@ public final class StratumEngine {
                 LOG.log(Level.INFO, "client {0} resumed session {1}", s.clientId, req.string(1));
             }
             s.subscribed(en1, extranonces.bytes(en1), agent);
+            stateChanges.incrementAndGet();
         }
         String sid = Replies.quote(s.extranonce1Hex());
         out.send(s.clientId, Replies.result(req.idJson(), "[[[\"mining.set_difficulty\"," + sid
@@ -237,6 +254,7 @@ public final class StratumEngine {
                 return;
             }
             s.authorised(worker, s.userName(), s.payoutScript(), s.userStats(), s.workerStats());
+            stateChanges.incrementAndGet();
             out.send(s.clientId, Replies.ok(req.idJson()));
             return;
         }
@@ -311,6 +329,7 @@ public final class StratumEngine {
         us.authorised(now);
         WorkerStats ws = us.worker(worker, now);
         s.authorised(worker, user, payout, us, ws);
+        stateChanges.incrementAndGet();
         LOG.log(Level.INFO, "authorised client {0} worker {1} as user {2}", s.clientId, worker, user);
         EventLog.global().event(EventLog.CLIENT_AUTHORISE, "id", s.clientId, "worker", worker, "ok", true);
         out.send(s.clientId, Replies.ok(id));
@@ -392,6 +411,7 @@ public final class StratumEngine {
                 default -> result.append(Replies.quote(ext)).append(":false");
             }
         }
+        stateChanges.incrementAndGet();
         out.send(s.clientId, Replies.result(req.idJson(), result.append('}').toString()));
         if (diffChanged) {
             difficultyChanged(s);
@@ -413,6 +433,7 @@ public final class StratumEngine {
             return;
         }
         out.send(s.clientId, Replies.ok(req.idJson()));
+        stateChanges.incrementAndGet();
         double d = s.vardiff().suggest(v, false, networkDiff(), clock.millis());
         if (!Double.isNaN(d)) {
             difficultyChanged(s);
@@ -483,6 +504,7 @@ public final class StratumEngine {
                     }
                 } else {
                     s.vardiff().clearSuggested();
+                    stateChanges.incrementAndGet();
                 }
             }
         }
@@ -575,10 +597,17 @@ public final class StratumEngine {
             }
             out.broadcast(job.base().notifyLine(job.idHex(), config.poolPayoutScript(), u.newBlock()));
         }
+        stateChanges.incrementAndGet();
+        try {
+            templateObserver.accept(job.base(), template);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "template observer failed", e);
+        }
         return u;
     }
 
     private void sendWork(ClientSession s, Job job, boolean clean) {
+        stateChanges.incrementAndGet();
         out.send(s.clientId, Replies.setDifficulty(s.vardiff().diff()));
         s.jobSent(job.id());
         out.send(s.clientId, job.base().notifyLine(job.idHex(), s.payoutScript(), clean));
@@ -643,7 +672,10 @@ public final class StratumEngine {
                 }
             }
         }
-        jobs.retire(now);
+        if (jobs.retire(now) > 0) {
+            stateChanges.incrementAndGet();
+        }
+        expireUnresumed(now);
         resumable.expire(now);
         stats.fold(now);
         if (now - lastStatsDecay >= STATS_DECAY_MILLIS) {
@@ -666,6 +698,125 @@ public final class StratumEngine {
             extranonces.release(s.extranonce1());
             resumable.remember(s.extranonce1Hex(), s.extranonce1(), now);
         }
+    }
+
+    // ---------------------------------------------------------------- restart
+
+    /** Grows with every change the restart snapshot must see; unchanged = nothing to write. */
+    public long stateChanges() {
+        return stateChanges.get();
+    }
+
+    /** Who hears of each new work base with its template (the restart snapshot keeps the template). */
+    public void templateObserver(BiConsumer<WorkBase, JsonNode> observer) {
+        this.templateObserver = observer == null ? (b, t) -> { } : observer;
+    }
+
+    /** The live jobs and work bases (templates apart), for the restart snapshot. */
+    public JobBook.State jobState() {
+        return jobs.state();
+    }
+
+    /**
+     * The subscribed sessions, and those restored but not yet resumed, for the restart snapshot. Job
+     * difficulties are kept for live jobs only.
+     */
+    public List<SessionRecord> sessionRecords() {
+        List<SessionRecord> out = new ArrayList<>(sessions.size() + awaitingResume.size());
+        for (ClientSession s : sessions.values()) {
+            synchronized (s) {
+                if (!s.dropped() && s.isSubscribed()) {
+                    out.add(record(s));
+                }
+            }
+        }
+        out.addAll(awaitingResume.values());
+        return out;
+    }
+
+    private SessionRecord record(ClientSession s) {
+        List<SessionRecord.JobDiff> jd = new ArrayList<>();
+        s.jobDiffs().forEach((diff, jobId) -> {
+            if (jobs.has(jobId)) {
+                jd.add(new SessionRecord.JobDiff(jobId, diff));
+            }
+        });
+        byte[] payout = s.payoutScript();
+        return new SessionRecord(s.clientId, s.extranonce1(), s.userAgent(), s.workers(), s.userName(),
+                payout == null ? null : Hex.encode(payout), s.versionMask(), s.extranonceSubscribed(),
+                s.vardiff().diff(), s.vardiff().suggested(), s.vardiff().minerMinimum(), s.bestShare(), jd);
+    }
+
+    /**
+     * At start, before any client: puts back the jobs of the previous run (same ids) and its sessions, which wait
+     * for the connector to report their clients resumed ({@link #onResume}). Returns the current job, or null
+     * when the jobs could not be rebuilt (then nothing is restored).
+     */
+    public Job restore(JobBook.State state, Map<Long, Template> templates, List<SessionRecord> records) {
+        Job current = jobs.restore(state, templates, config.work());
+        if (current == null) {
+            return null;
+        }
+        long now = clock.millis();
+        restoredAtMillis = now;
+        for (SessionRecord r : records) {
+            if (extranonces.claim(r.extranonce1())) {
+                awaitingResume.put(r.clientId(), r);
+            }
+        }
+        stateChanges.incrementAndGet();
+        return current;
+    }
+
+    /**
+     * A client the connector kept through a restart. It gets its restored session back; with none (it connected
+     * or subscribed in the last moment before the restart, or nothing was restored) it starts as a new
+     * connection, and its replayed lines (a subscribe among them, if it was in flight) go on from there.
+     * Returns whether a session was restored.
+     */
+    public boolean onResume(long clientId, String address, int serverIndex) {
+        SessionRecord r = awaitingResume.remove(clientId);
+        onConnect(clientId, address, serverIndex);
+        if (r == null) {
+            LOG.log(Level.INFO, "client {0} resumed without a stored session: served as a new connection", clientId);
+            return false;
+        }
+        ClientSession s = sessions.get(clientId);
+        long now = clock.millis();
+        synchronized (s) {
+            s.subscribed(r.extranonce1(), extranonces.bytes(r.extranonce1()), r.userAgent());
+            s.versionMask(r.versionMask());
+            s.extranonceSubscribed(r.extranonceSubscribed());
+            s.vardiff().restore(r.diff(), r.suggested(), r.minerMinimum(), now);
+            s.bestShare(r.bestShare());
+            if (r.authorised()) {
+                byte[] payout = Hex.decode(r.payoutHex());
+                UserStats us = stats.user(r.user(), now);
+                WorkerStats ws = us.worker(r.workers().get(0), now);
+                for (String w : r.workers()) {
+                    s.authorised(w, r.user(), payout, us, ws);
+                }
+            }
+            for (SessionRecord.JobDiff jd : r.jobs()) {
+                s.restoreJob(jd.jobId(), jd.diff());
+            }
+        }
+        stateChanges.incrementAndGet();
+        return true;
+    }
+
+    /** Restored sessions no client claimed in time go to the resume store (a reconnecting miner gets them). */
+    private void expireUnresumed(long now) {
+        if (awaitingResume.isEmpty() || now - restoredAtMillis < RESUME_WAIT_MILLIS) {
+            return;
+        }
+        for (SessionRecord r : awaitingResume.values()) {
+            if (awaitingResume.remove(r.clientId(), r)) {
+                extranonces.release(r.extranonce1());
+                resumable.remember(Hex.encode(extranonces.bytes(r.extranonce1())), r.extranonce1(), now);
+            }
+        }
+        stateChanges.incrementAndGet();
     }
 
     // ---------------------------------------------------------------- admin helpers

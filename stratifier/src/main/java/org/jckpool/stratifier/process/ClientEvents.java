@@ -4,6 +4,14 @@ package org.jckpool.stratifier.process;
 public interface ClientEvents {
     void connected(long clientId, String address, int serverIndex);
 
+    /**
+     * A client an earlier connector stream knew, kept by the connector while the stratifier restarted; by default
+     * treated as a new connection.
+     */
+    default void resumed(long clientId, String address, int serverIndex) {
+        connected(clientId, address, serverIndex);
+    }
+
     void line(long clientId, String line);
 
     /** A line still in the frame's UTF-8 bytes, valid only during the call; by default decoded to a String. */

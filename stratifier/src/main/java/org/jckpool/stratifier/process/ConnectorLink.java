@@ -196,7 +196,11 @@ public final class ConnectorLink implements ClientOutbound, ControlServer.Stream
                         return;
                     }
                     clients.add(id);
-                    events.connected(id, info.ip() + ":" + info.port(), info.serverIndex());
+                    if (info.resumed()) {
+                        events.resumed(id, info.ip() + ":" + info.port(), info.serverIndex());
+                    } else {
+                        events.connected(id, info.ip() + ":" + info.port(), info.serverIndex());
+                    }
                 }
                 case DISCONNECTED -> {
                     if (clients.remove(id)) {

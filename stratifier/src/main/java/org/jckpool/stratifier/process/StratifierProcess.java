@@ -12,6 +12,7 @@ import org.jckpool.stratifier.ckdb.CkdbLink;
 import org.jckpool.stratifier.ckdb.CkdbSettings;
 import org.jckpool.stratifier.engine.EngineConfig;
 import org.jckpool.stratifier.engine.StratumEngine;
+import org.jckpool.stratifier.restart.RestartKeeper;
 import org.jckpool.stratifier.session.ClientSession;
 import org.jckpool.stratifier.share.BlockSolution;
 import org.jckpool.stratifier.share.ShareResult;
@@ -65,6 +66,7 @@ public final class StratifierProcess {
     private final ShareLog shareLog;
     private final SnapshotPoolView view;
     private final CkdbLink ckdb;
+    private final RestartKeeper restart;
     private final ScheduledExecutorService timer;
     private final Instant startedAt = Instant.now();
     private volatile boolean haveWork;
@@ -89,6 +91,7 @@ public final class StratifierProcess {
         this.engine = new StratumEngine(engineConfig, connector, solutions, clock);
         this.status = new StatusStore(logdir);
         this.shareLog = rt.args().logShares() ? new ShareLog(logdir) : null;
+        this.restart = new RestartKeeper(engine, logdir, clock);
         this.engine.shareObserver(this::onShare);
         try {
             this.ckdb = ckdbSettings.isPresent() ? CkdbLink.open(ckdbSettings.get(), engine, clock) : null;
@@ -122,6 +125,8 @@ public final class StratifierProcess {
 
     private void install() {
         status.restore(engine);
+        haveWork = restart.restore(); // before the connector stream: its resumed clients find their sessions
+        restart.start();
         rt.onStream(connector);
         new AdminCommands(view, new Actions(), rt::baseStats).register(rt.commands());
         rt.onShutdown(this::shutdown);
@@ -196,6 +201,7 @@ public final class StratifierProcess {
             web.close();
         }
         status.write(engine);
+        restart.close();
         if (shareLog != null) {
             shareLog.close();
         }
@@ -253,6 +259,12 @@ public final class StratifierProcess {
         public void connected(long clientId, String address, int serverIndex) {
             metrics.clientConnected();
             engine.onConnect(clientId, address, serverIndex);
+        }
+
+        @Override
+        public void resumed(long clientId, String address, int serverIndex) {
+            metrics.clientConnected();
+            engine.onResume(clientId, address, serverIndex);
         }
 
         @Override

@@ -82,6 +82,26 @@ public final class ClientSession {
         workSent = true;
     }
 
+    /** Records a job sent before a restart at the difficulty it had then. */
+    public void restoreJob(long jobId, double diff) {
+        jobDiffs.record(jobId, diff, WorkBase.littleEndian32(Target.fromDifficulty(diff)));
+        workSent = true;
+    }
+
+    /** Every worker authorised on this connection, the first (whose statistics it uses) first. */
+    public java.util.List<String> workers() {
+        java.util.List<String> all = new java.util.ArrayList<>();
+        if (workerName != null) {
+            all.add(workerName);
+        }
+        for (String w : authorisedWorkers) {
+            if (!w.equals(workerName)) {
+                all.add(w);
+            }
+        }
+        return all;
+    }
+
     /** Share target (32 little-endian bytes) of the current difficulty, cached until it changes. */
     public byte[] currentTarget() {
         double d = vardiff.diff();

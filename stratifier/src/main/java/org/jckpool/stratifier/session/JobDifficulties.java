@@ -32,6 +32,16 @@ public final class JobDifficulties {
         next = (next + 1) % SIZE;
     }
 
+    /** Each recorded job id and its difficulty, oldest slot first (for the restart snapshot). */
+    public void forEach(java.util.function.ObjLongConsumer<Double> action) {
+        for (int i = 0; i < SIZE; i++) {
+            int at = (next + i) % SIZE;
+            if (jobIds[at] != Long.MIN_VALUE) {
+                action.accept(diffs[at], jobIds[at]);
+            }
+        }
+    }
+
     /** Index of the job, or -1. */
     public int find(long jobId) {
         for (int i = 0; i < SIZE; i++) {

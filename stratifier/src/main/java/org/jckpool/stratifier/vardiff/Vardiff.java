@@ -53,6 +53,25 @@ public final class Vardiff {
         return suggested;
     }
 
+    /** The floor a miner chose with BIP310 {@code minimum-difficulty} (0 = none). */
+    public double minerMinimum() {
+        return minerMinimum;
+    }
+
+    /**
+     * Puts back the difficulty and floors of a session from before a restart; the rate estimate starts afresh
+     * (its first shares re-measure it, as for a new connection).
+     */
+    public void restore(double diff, double suggested, double minerMinimum, long nowMillis) {
+        if (diff > 0 && !Double.isInfinite(diff)) {
+            this.diff = diff;
+            this.oldDiff = diff;
+        }
+        this.suggested = Math.max(0, suggested);
+        this.minerMinimum = Math.max(0, minerMinimum);
+        this.lastChangeMillis = nowMillis;
+    }
+
     /** Difficulty-shares per second, 5-minute average (not bias-corrected). */
     public double dsps5() {
         return dsps5;

@@ -2,7 +2,9 @@ package org.jckpool.stratifier.work;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -23,6 +25,14 @@ public final class JobBook {
     private volatile long blockChangeId;
     private final List<WorkBase> bases = new ArrayList<>();
     private final ConcurrentMap<Long, Long> supersededAt = new ConcurrentHashMap<>();
+
+    /** A work base as persisted for a restart: its template is kept apart (it is large and never changes). */
+    public record BaseState(long id, long createdMillis, long supersededAtMillis) {
+    }
+
+    /** Everything but the templates needed to judge shares on the live jobs after a restart. */
+    public record State(long nextId, long currentId, long blockChangeId, List<BaseState> bases, Map<Long, Long> jobs) {
+    }
 
     /** Outcome of a new template. */
     public record Update(Job job, boolean newBlock) {
@@ -110,5 +120,76 @@ public final class JobBook {
 
     public int size() {
         return jobs.size();
+    }
+
+    /** True while job {@code id} is live. */
+    public boolean has(long id) {
+        return jobs.containsKey(id);
+    }
+
+    /** The live jobs and work bases, for the restart snapshot. */
+    public synchronized State state() {
+        List<BaseState> bs = new ArrayList<>(bases.size());
+        for (WorkBase b : bases) {
+            Long at = supersededAt.get(b.id());
+            bs.add(new BaseState(b.id(), b.createdMillis(), at == null ? 0 : at));
+        }
+        Map<Long, Long> js = new HashMap<>();
+        jobs.forEach((id, j) -> js.put(id, j.base().id()));
+        Job cur = current;
+        return new State(nextId, cur == null ? -1 : cur.id(), blockChangeId, bs, js);
+    }
+
+    /**
+     * Rebuilds the jobs of an earlier run (restart) with their ids, so that shares on them are judged as before;
+     * bases whose template is missing are skipped with their jobs. Only into an empty book. Returns the current
+     * job, or null when it could not be rebuilt (nothing is restored then).
+     */
+    public synchronized Job restore(State st, Map<Long, Template> templates, WorkConfig cfg) {
+        if (current != null) {
+            throw new IllegalStateException("restore into a book that has work");
+        }
+        Map<Long, WorkBase> byId = new HashMap<>();
+        for (BaseState b : st.bases()) {
+            Template t = templates.get(b.id());
+            if (t != null) {
+                byId.put(b.id(), new WorkBase(b.id(), t, cfg, b.createdMillis()));
+            }
+        }
+        if (byId.isEmpty()) {
+            return null;
+        }
+        for (BaseState b : st.bases()) {
+            WorkBase wb = byId.get(b.id());
+            if (wb != null) {
+                bases.add(wb);
+                if (b.supersededAtMillis() > 0) {
+                    supersededAt.put(b.id(), b.supersededAtMillis());
+                }
+            }
+        }
+        st.jobs().forEach((id, baseId) -> {
+            WorkBase wb = byId.get(baseId);
+            if (wb != null) {
+                jobs.put(id, new Job(id, Job.hex(id), wb));
+            }
+        });
+        // The current job's template may not have reached the disk before the crash: the newest job then.
+        Job cur = jobs.get(st.currentId());
+        for (Job j : jobs.values()) {
+            if (cur == null || (!jobs.containsKey(st.currentId()) && j.id() > cur.id())) {
+                cur = j;
+            }
+        }
+        if (cur == null) {
+            bases.clear();
+            supersededAt.clear();
+            return null;
+        }
+        supersededAt.remove(cur.base().id());
+        blockChangeId = st.blockChangeId();
+        nextId = Math.max(nextId, st.nextId());
+        current = cur;
+        return cur;
     }
 }

@@ -1,6 +1,7 @@
 package org.jckpool.libpool.ipc.relay;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Encodes and decodes the payload of connector ↔ stratifier frames: 1 type byte, the client id as 8 bytes
@@ -35,6 +36,22 @@ public final class RelayCodec {
         return encode(RelayFrameType.CONNECTED, clientId, ip + ' ' + port + ' ' + serverIndex);
     }
 
+    /** The body word that marks a {@code C} frame as a resumed client ({@link ConnectedInfo#resumed}). */
+    public static final String RESUMED_MARK = "resumed";
+
+    /** A {@code C} frame for a client an earlier stream already knew: body {@code "ip port serverIndex resumed"}. */
+    public static byte[] resumed(long clientId, String ip, int port, int serverIndex) {
+        return encode(RelayFrameType.CONNECTED, clientId, ip + ' ' + port + ' ' + serverIndex + ' ' + RESUMED_MARK);
+    }
+
+    /** The resumed form of a {@code C} frame made by {@link #connected} (the same frame with the mark appended). */
+    public static byte[] asResumed(byte[] connectedFrame) {
+        byte[] mark = (' ' + RESUMED_MARK).getBytes(StandardCharsets.US_ASCII);
+        byte[] out = Arrays.copyOf(connectedFrame, connectedFrame.length + mark.length);
+        System.arraycopy(mark, 0, out, connectedFrame.length, mark.length);
+        return out;
+    }
+
     public static byte[] line(long clientId, byte[] line, int offset, int length) {
         return encode(RelayFrameType.LINE, clientId, line, offset, length);
     }
@@ -59,6 +76,11 @@ public final class RelayCodec {
     /** A {@code P} frame: the client subscribed and now gets {@code A} broadcasts. */
     public static byte[] subscribed(long clientId) {
         return encode(RelayFrameType.SUBSCRIBED, clientId, new byte[0]);
+    }
+
+    /** The client id of a payload of at least {@link #HEADER_BYTES} bytes, without decoding the rest. */
+    public static long clientIdOf(byte[] payload) {
+        return getLongLE(payload, 1);
     }
 
     public static RelayFrame decode(byte[] payload) throws RelayFrameException {
@@ -88,8 +110,10 @@ public final class RelayCodec {
         }
         String text = frame.bodyText();
         String[] parts = text.split(" ", -1);
-        if (parts.length != 3 || parts[0].isEmpty()) {
-            throw new RelayFrameException("C frame body must be \"ip port serverIndex\", got \"" + text + "\"");
+        boolean resumed = parts.length == 4 && RESUMED_MARK.equals(parts[3]);
+        if ((parts.length != 3 && !resumed) || parts[0].isEmpty()) {
+            throw new RelayFrameException("C frame body must be \"ip port serverIndex [resumed]\", got \"" + text
+                    + "\"");
         }
         try {
             int port = Integer.parseInt(parts[1]);
@@ -97,7 +121,7 @@ public final class RelayCodec {
             if (port < 0 || port > 65535 || server < 0) {
                 throw new RelayFrameException("C frame port or server index out of range: \"" + text + "\"");
             }
-            return new ConnectedInfo(parts[0], port, server);
+            return new ConnectedInfo(parts[0], port, server, resumed);
         } catch (NumberFormatException e) {
             throw new RelayFrameException("C frame port or server index is not a number: \"" + text + "\"");
         }

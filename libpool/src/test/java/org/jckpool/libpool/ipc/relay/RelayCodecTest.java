@@ -83,8 +83,17 @@ class RelayCodecTest {
     }
 
     @Test
+    void aResumedClientCarriesTheMark() throws Exception {
+        byte[] plain = RelayCodec.connected(9, "10.0.0.2", 50123, 1);
+        ConnectedInfo resumed = RelayCodec.parseConnected(RelayCodec.decode(RelayCodec.asResumed(plain)));
+        assertThat(resumed).isEqualTo(new ConnectedInfo("10.0.0.2", 50123, 1, true));
+        assertThat(RelayCodec.asResumed(plain)).isEqualTo(RelayCodec.resumed(9, "10.0.0.2", 50123, 1));
+        assertThat(RelayCodec.parseConnected(RelayCodec.decode(plain)).resumed()).isFalse();
+    }
+
+    @Test
     void badConnectedBodiesAreRejected() throws Exception {
-        for (String body : new String[] {"", "1.2.3.4", "1.2.3.4 x 0", "1.2.3.4 70000 0", "1.2.3.4 1 2 3", " 1 2"}) {
+        for (String body : new String[] {"", "1.2.3.4", "1.2.3.4 x 0", "1.2.3.4 70000 0", "1.2.3.4 1 2 3", "1.2.3.4 1 2 resumed x", " 1 2"}) {
             RelayFrame frame = RelayCodec.decode(RelayCodec.encode(RelayFrameType.CONNECTED, 1, body));
             assertThatThrownBy(() -> RelayCodec.parseConnected(frame)).as(body)
                     .isInstanceOf(RelayFrameException.class);
