@@ -89,7 +89,7 @@ class FanoutEndToEndIT {
                 .orElseThrow(() -> new AssertionError("no " + prefix + "line\n" + String.join("\n", out)));
     }
 
-    /** Stratum's prevhash: the block hash's 4-byte words in reverse order (PROTOCOL.md). */
+    /** Stratum's prevhash: the block hash's 4-byte words in reverse order (docs/PROTOCOL.md §2.2). */
     static String stratumPrevHash(String rpcHash) {
         StringBuilder b = new StringBuilder(64);
         for (int i = 56; i >= 0; i -= 8) {

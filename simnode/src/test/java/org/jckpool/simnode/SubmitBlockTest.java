@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** The pool's round trip against the simulated node, and every way a block can be wrong, with Core's answers. */
 class SubmitBlockTest {
-    /** PROTOCOL.md vector (g): accepted by Bitcoin Core v31 on a fresh regtest chain. */
+    /** docs/PROTOCOL.md vector (g): accepted by Bitcoin Core v31 on a fresh regtest chain. */
     static final String VECTOR_G = "0000002006226e46111a0b59caaf126043eb5bbf28c34f3a5e332a1fc7b2b73cf188910f29f6f0c30954b0433d405e5e"
             + "b50241840b2aacbcf5796c39f4c39ffc980abceb00f15365ffff7f200000000001020000000001010000000000000000"
             + "000000000000000000000000000000000000000000000000ffffffff1251072f4a506f6f6c2f088d3b5a1c00000001fe"

@@ -31,7 +31,7 @@ import org.jckpool.libpool.bitcoin.Target;
 
 /**
  * A scripted Stratum v1 pool on 127.0.0.1 (port 0) for tests: answers configure/subscribe/authorize, sends
- * set_difficulty and the current job, and checks every mining.submit the way a pool must (PROTOCOL.md §2.3, §9):
+ * set_difficulty and the current job, and checks every mining.submit the way a pool must (docs/PROTOCOL.md §2.3, §9):
  * job known and active, field encodings, extranonce2 length, ntime, version bits inside the mask, hash against the
  * difficulty the job was sent with, duplicates. One thread per connection (fine for a few hundred).
  */

@@ -1,6 +1,6 @@
 package org.jckpool.testminer;
 
-/** PROTOCOL.md §10 vector (c): the worked Stratum job and share. */
+/** docs/PROTOCOL.md §10 vector (c): the worked Stratum job and share. */
 public final class VectorC {
     public static final String JOB_ID = "1f";
     public static final String PREVHASH = "48d12fc652e38479ff9c03b4236097d448050f15000251eb0000000000000000";

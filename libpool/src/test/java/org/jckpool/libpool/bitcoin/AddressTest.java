@@ -8,7 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** PROTOCOL.md §10 (h) plus the BIP173 and BIP350 test vectors. */
+/** docs/PROTOCOL.md §10 (h) plus the BIP173 and BIP350 test vectors. */
 class AddressTest {
     @ParameterizedTest
     @CsvSource({

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** PROTOCOL.md §10 vectors (a), (b), (c), (f), (g) and the §6 merkle worked example. */
+/** docs/PROTOCOL.md §10 vectors (a), (b), (c), (f), (g) and the §6 merkle worked example. */
 class BlockVectorsTest {
     static final String GENESIS_COINBASE = "01000000010000000000000000000000000000000000000000000000000000000000000000ffffffff4d04ffff001d"
             + "0104455468652054696d65732030332f4a616e2f32303039204368616e63656c6c6f72206f6e206272696e6b206f66"

@@ -9,7 +9,7 @@ import java.security.NoSuchAlgorithmException;
 
 /**
  * Per-thread scratch space that rebuilds a share's coinbase, merkle root and header and hashes them without
- * allocating (PROTOCOL.md §2.3). The header midstate is not reused: its first 64 bytes hold the merkle root,
+ * allocating (docs/PROTOCOL.md §2.3). The header midstate is not reused: its first 64 bytes hold the merkle root,
  * which changes with every share. Use {@link #get()}; never share an instance between threads.
  */
 public final class ShareHasher {

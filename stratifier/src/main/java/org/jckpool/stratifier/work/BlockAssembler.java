@@ -4,7 +4,7 @@ import org.jckpool.libpool.bitcoin.ByteWriter;
 import org.jckpool.libpool.bitcoin.Hex;
 
 /**
- * The {@code submitblock} payload of PROTOCOL.md §5.6: header ‖ varint(tx count) ‖ coinbase ‖ template
+ * The {@code submitblock} payload of docs/PROTOCOL.md §5.6: header ‖ varint(tx count) ‖ coinbase ‖ template
  * transactions. The coinbase goes in witness form (marker, flag, one 32-byte zero reserved value) when the
  * template carries a witness commitment.
  */

@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Builds the coinbase of PROTOCOL.md §5: version 2, one null input whose scriptSig is BIP34 height ‖ push(tag) ‖
- * push-opcode ‖ extranonce1 ‖ extranonce2, sequence 0xfffffffe, payout (and optional donation) outputs, the
- * witness commitment last, lock time height − 1 (BIP54 style, as Bitcoin Core's own assembler).
+ * Builds the coinbase of docs/PROTOCOL.md §5: version 2, one null input whose scriptSig is BIP34 height ‖
+ * push(tag) ‖ push-opcode ‖ extranonce1 ‖ extranonce2, sequence 0xfffffffe, payout (and optional donation)
+ * outputs, the witness commitment last, lock time height − 1 (BIP54 style, as Bitcoin Core's own assembler).
  *
  * <p>Outputs: payout (coinbasevalue − donation), then the donation output when it is worth at least 1 satoshi,
  * then the witness commitment (0 sat). The two paid outputs always add up to the template's coinbasevalue.

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-/** Message bodies built from real engine objects: PROTOCOL.md vector (g), the regtest block at height 1. */
+/** Message bodies built from real engine objects: docs/PROTOCOL.md vector (g), the regtest block at height 1. */
 class CkdbMessagesTest {
     static final String W = Vectors.REGTEST_ADDR + ".w";
     static final String BLOCK_HASH = "50b98f66728b0ac862ef734bcb889000ef3df51dec16ca9c21d35c570dcf5600";

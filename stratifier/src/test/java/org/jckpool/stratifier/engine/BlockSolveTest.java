@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** PROTOCOL.md vector (g): the regtest block at height 1, submitted byte for byte. */
+/** docs/PROTOCOL.md vector (g): the regtest block at height 1, submitted byte for byte. */
 class BlockSolveTest {
     static final String W = Vectors.REGTEST_ADDR + ".w";
     static final String EXPECTED = "0000002006226e46111a0b59caaf126043eb5bbf28c34f3a5e332a1fc7b2b73cf188910f"

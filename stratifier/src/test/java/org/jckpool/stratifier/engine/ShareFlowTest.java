@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every share verdict, with real hashes from PROTOCOL.md vector (c). */
+/** Every share verdict, with real hashes from docs/PROTOCOL.md vector (c). */
 class ShareFlowTest {
     static final String W = Vectors.MAIN_ADDR + ".rig1";
     EngineHarness h;

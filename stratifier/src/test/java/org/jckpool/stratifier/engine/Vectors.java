@@ -8,7 +8,7 @@ import org.jckpool.stratifier.work.WorkConfig;
 
 import org.jckpool.libpool.bitcoin.Network;
 
-/** PROTOCOL.md test vectors (c) and (g) and an engine set up the way they assume. */
+/** docs/PROTOCOL.md test vectors (c) and (g) and an engine set up the way they assume. */
 public final class Vectors {
     static final ObjectMapper MAPPER = new ObjectMapper();
     public static final String P2WPKH = "0014751e76e8199196d454941c45d1b3a323f1433bd6";

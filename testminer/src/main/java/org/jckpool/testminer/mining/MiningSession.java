@@ -546,7 +546,7 @@ public final class MiningSession implements ShareSink {
         if (!(value > 0) || Double.isInfinite(value)) {
             throw new MalformedMessageException("mining.set_difficulty must be positive and finite: " + d);
         }
-        difficulty = value; // applies to jobs notified from now on (PROTOCOL.md §1.2)
+        difficulty = value; // applies to jobs notified from now on (docs/PROTOCOL.md §1.2)
         out.event("DIFF %s", MinerOutput.number(value));
     }
 

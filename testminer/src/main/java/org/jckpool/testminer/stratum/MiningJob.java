@@ -9,7 +9,7 @@ import org.jckpool.libpool.bitcoin.Hex;
 import org.jckpool.libpool.bitcoin.StratumEncoding;
 
 /**
- * The nine values of a mining.notify, decoded (PROTOCOL.md §1.3): prevhash back to internal order, coinbase
+ * The nine values of a mining.notify, decoded (docs/PROTOCOL.md §1.3): prevhash back to internal order, coinbase
  * halves and branch as raw bytes, version/nbits/ntime as the unsigned 32-bit numbers their BE hex denotes.
  */
 public record MiningJob(String jobId, String prevHashNotifyHex, byte[] prevHash, byte[] coinb1, byte[] coinb2,

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import org.jckpool.libpool.bitcoin.StratumEncoding;
 
-/** Request lines a miner sends, with the parameter encodings of PROTOCOL.md §1.2 and §1.3. */
+/** Request lines a miner sends, with the parameter encodings of docs/PROTOCOL.md §1.2 and §1.3. */
 public final class StratumRequests {
     private StratumRequests() {
     }

@@ -5,7 +5,7 @@ import org.jckpool.libpool.bitcoin.Merkle;
 import org.jckpool.libpool.bitcoin.Sha256d;
 import org.jckpool.testminer.stratum.MiningJob;
 
-/** Rebuilds coinbase, merkle root and header from a job, as in PROTOCOL.md §2.3. */
+/** Rebuilds coinbase, merkle root and header from a job, as in docs/PROTOCOL.md §2.3. */
 public final class HeaderBuilder {
     private HeaderBuilder() {
     }

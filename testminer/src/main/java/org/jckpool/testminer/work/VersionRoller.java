@@ -2,7 +2,8 @@ package org.jckpool.testminer.work;
 
 /**
  * Maps a counter onto the bits of a BIP310 version-rolling mask: bit i of the counter goes to the i-th set bit of
- * the mask (lowest first). The rolled version is {@code (jobVersion & ~mask) | spread(counter)} (PROTOCOL.md §2.3).
+ * the mask (lowest first). The rolled version is {@code (jobVersion & ~mask) | spread(counter)}
+ * (docs/PROTOCOL.md §2.3).
  */
 public final class VersionRoller {
     /** We never need more than 2^16 distinct versions per extranonce2 (BIP320 gives 16 bits). */
