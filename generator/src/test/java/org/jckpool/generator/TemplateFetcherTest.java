@@ -31,10 +31,11 @@ class TemplateFetcherTest {
         sims.close();
     }
 
-    @Test
-    void aNewblockRequestForTheTipTheTemplateIsAlreadyOnFetchesNothing() throws Exception {
+    /** A notifying node with no mempool (no watchdog checks during the test) and a fetcher on it. */
+    private SimNode startFetcher(long templateDelayMillis) throws Exception {
         SimNodeOptions o = new SimNodeOptions();
         o.txs = 0;
+        o.templateDelayMillis = templateDelayMillis;
         SimNode sim = sims.start(o);
         nodes = new NodeManager(List.of(Nodes.btcdNotifying(sim)), Nodes.ADDRESS, new NodeTimeouts(
                 Nodes.FAST.quick(), Nodes.FAST.work(), Nodes.FAST.connect(), Duration.ofHours(1)));
@@ -42,6 +43,12 @@ class TemplateFetcherTest {
         assertThat(Nodes.waitFor(() -> nodes.active() != null, 5000)).isTrue();
         fetcher = new TemplateFetcher(nodes, 3600);
         fetcher.addListener(pushed::add);
+        return sim;
+    }
+
+    @Test
+    void aNewblockRequestForTheTipTheTemplateIsAlreadyOnFetchesNothing() throws Exception {
+        SimNode sim = startFetcher(0);
         fetcher.request(Template.START);
         assertThat(Nodes.waitFor(() -> pushed.size() == 1, 5000)).isTrue();
 
@@ -69,16 +76,7 @@ class TemplateFetcherTest {
 
     @Test
     void updatesThatComeWhileAFetchIsInFlightTakeItsResult() throws Exception {
-        SimNodeOptions o = new SimNodeOptions();
-        o.txs = 0;
-        o.templateDelayMillis = 400; // a slow getblocktemplate, as on a node with a full mempool
-        SimNode sim = sims.start(o);
-        nodes = new NodeManager(List.of(Nodes.btcdNotifying(sim)), Nodes.ADDRESS, new NodeTimeouts(
-                Nodes.FAST.quick(), Nodes.FAST.work(), Nodes.FAST.connect(), Duration.ofHours(1)));
-        nodes.start();
-        assertThat(Nodes.waitFor(() -> nodes.active() != null, 5000)).isTrue();
-        fetcher = new TemplateFetcher(nodes, 3600);
-        fetcher.addListener(pushed::add);
+        SimNode sim = startFetcher(400); // a slow getblocktemplate, as on a node with a full mempool
         fetcher.request(Template.START);
         assertThat(Nodes.waitFor(() -> sim.workQueue().running() == 1, 5000)).as("first fetch at the node").isTrue();
         for (int i = 0; i < 5; i++) {

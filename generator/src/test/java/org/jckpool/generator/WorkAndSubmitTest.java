@@ -57,6 +57,13 @@ class WorkAndSubmitTest {
         }
     }
 
+    /** No mempool: the synthetic transactions of two nodes differ, an empty block is valid on both. */
+    private SimNode emptyMempoolNode() throws java.io.IOException {
+        SimNodeOptions o = new SimNodeOptions();
+        o.txs = 0;
+        return sims.start(o);
+    }
+
     private Template last() {
         return sims.templates.get(sims.templates.size() - 1);
     }
@@ -118,12 +125,8 @@ class WorkAndSubmitTest {
 
     @Test
     void aHungNodeDoesNotHoldUpAnAcceptedBlock() throws Exception {
-        SimNodeOptions oa = new SimNodeOptions();
-        oa.txs = 0;
-        SimNodeOptions ob = new SimNodeOptions();
-        ob.txs = 0;
-        SimNode a = sims.start(oa);
-        SimNode b = sims.start(ob);
+        SimNode a = emptyMempoolNode();
+        SimNode b = emptyMempoolNode();
         gen = sims.generator(Nodes.settings(List.of(Nodes.btcd(a), Nodes.btcd(b)), null));
         gen.start();
         assertThat(Nodes.waitFor(() -> !sims.templates.isEmpty(), 5000)).isTrue();
@@ -141,13 +144,8 @@ class WorkAndSubmitTest {
 
     @Test
     void validBlockIsAcceptedAndConfirmedInvalidOneGetsTheNodesReason() throws Exception {
-        // no mempool: the two nodes' synthetic transactions differ, an empty block is valid on both
-        SimNodeOptions oa = new SimNodeOptions();
-        oa.txs = 0;
-        SimNodeOptions ob = new SimNodeOptions();
-        ob.txs = 0;
-        SimNode a = sims.start(oa);
-        SimNode b = sims.start(ob);
+        SimNode a = emptyMempoolNode();
+        SimNode b = emptyMempoolNode();
         gen = sims.generator(Nodes.settings(List.of(Nodes.btcd(a), Nodes.btcd(b)), null));
         gen.start();
         assertThat(Nodes.waitFor(() -> !sims.templates.isEmpty(), 5000)).isTrue();
@@ -250,13 +248,8 @@ class WorkAndSubmitTest {
 
     @Test
     void aBlockLandsWhileOneOfTwoNodesAnswers503ForTenSecondsAndReachesThatNodeOnceItRecovers() throws Exception {
-        // no mempool: an empty block is valid on both nodes
-        SimNodeOptions oa = new SimNodeOptions();
-        oa.txs = 0;
-        SimNodeOptions ob = new SimNodeOptions();
-        ob.txs = 0;
-        SimNode a = sims.start(oa);
-        SimNode b = sims.start(ob);
+        SimNode a = emptyMempoolNode();
+        SimNode b = emptyMempoolNode();
         gen = sims.generator(Nodes.settings(List.of(Nodes.btcdNotifying(a), Nodes.btcdNotifying(b)), null));
         gen.start();
         assertThat(Nodes.waitFor(() -> !sims.templates.isEmpty(), 5000)).isTrue();

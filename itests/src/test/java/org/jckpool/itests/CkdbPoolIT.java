@@ -49,7 +49,7 @@ class CkdbPoolIT {
                 JsonNode added = ckdb(ckdbDir, "adduser", "{\"username\":\"" + USER + "\",\"password\":\"secret99\"}");
                 assertThat(added.path("error").isNull()).as("%s", added).isTrue();
 
-                try (MiningSuite suite = new MiningSuite(dir, "ckp", null, "\"mindiff\":0.0001,\"startdiff\":0.001,"
+                try (MiningSuite suite = new MiningSuite(dir, "ckp", null, "\"mindiff\":1e-10,\"startdiff\":1e-9,\"highdiff\":1e-9,"
                         + "\"ckdbname\":\"itckdb\",\"ckdbsockdir\":\"" + ckdbDir + "\"")) {
                     assertThat(suite.awaitReady(60_000)).as("suite ready; log:\n%s", suite.poolLog()).isTrue();
 

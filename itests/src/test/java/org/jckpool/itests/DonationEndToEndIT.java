@@ -26,7 +26,7 @@ class DonationEndToEndIT {
 
     @Test
     void blockWithDonationOutputIsAcceptedByTheNode() throws Exception {
-        String conf = "\"mindiff\":0.0001,\"startdiff\":0.001,\"donation\":1.5,\"donaddress\":\"" + DONADDRESS + "\"";
+        String conf = "\"mindiff\":0.0001,\"startdiff\":0.001,\"highdiff\":0.001,\"donation\":1.5,\"donaddress\":\"" + DONADDRESS + "\"";
         try (MiningSuite suite = new MiningSuite(dir, "don", null, conf)) {
             assertThat(suite.awaitReady(60_000)).as("suite ready; log:\n%s", suite.poolLog()).isTrue();
             assertThat(suite.poolLog()).contains("donation: 1.5% of each block's coinbase value", DONADDRESS);

@@ -70,6 +70,8 @@ public final class StratifierProcess {
     private final ScheduledExecutorService timer;
     private final Instant startedAt = Instant.now();
     private volatile boolean haveWork;
+    /** Set on the first template: journaled solutions were resubmitted or closed (generator thread only). */
+    private boolean journalRecovered;
     private volatile long lastUpdateAsk;
     private long lastStatusWrite;
     private WebApiServer web;
@@ -307,12 +309,17 @@ public final class StratifierProcess {
             } else {
                 Log.info("Template update: height %d (%s)", height, reason);
             }
-            if (!haveWork) {
+            if (!journalRecovered) {
+                // the first template since start tells which journaled solutions are still on the tip (the
+                // restart snapshot may have let the connector in before it)
+                journalRecovered = true;
                 int resubmitted = SolutionRecovery.resume(journal, u.job().base().template().prevHash(), solutions,
                         blocks);
                 if (resubmitted > 0) {
                     Log.warning("%d journaled block solution(s) submitted again", resubmitted);
                 }
+            }
+            if (!haveWork) {
                 haveWork = true;
                 Log.notice("First template: accepting the connector");
             }
