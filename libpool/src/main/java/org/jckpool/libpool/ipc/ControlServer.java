@@ -55,6 +55,12 @@ public final class ControlServer implements Closeable {
         String handle(String request);
     }
 
+    /** Answers a request whose reply carries file descriptors (see {@link DescriptorPassing}). */
+    @FunctionalInterface
+    public interface DescriptorHandler {
+        DescriptorPassing.Reply handle(String request);
+    }
+
     /** Accepts a stream opened by {@code peer}: returns its listener, or null to refuse (connection closed). */
     @FunctionalInterface
     public interface StreamAcceptor {
@@ -76,6 +82,8 @@ public final class ControlServer implements Closeable {
     private final Set<FrameStream> streams = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
     private volatile StreamAcceptor streamAcceptor;
+    private volatile String descriptorCommand;
+    private volatile DescriptorHandler descriptorHandler;
     private volatile long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
     private volatile int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
     /** Requests being read now, for {@link #requestBytesHeld}. */
@@ -136,6 +144,16 @@ public final class ControlServer implements Closeable {
     /** Registers the acceptor for persistent streams (without one, stream.open connections are refused). */
     public ControlServer onStream(StreamAcceptor acceptor) {
         this.streamAcceptor = acceptor;
+        return this;
+    }
+
+    /**
+     * Requests starting with {@code command} (ckpool's prefix rule) are answered by {@code h}, whose reply goes
+     * out with its descriptors attached ({@link DescriptorPassing#reply}). One such command per server.
+     */
+    public ControlServer onDescriptorRequest(String command, DescriptorHandler h) {
+        this.descriptorHandler = h;
+        this.descriptorCommand = command;
         return this;
     }
 
@@ -237,6 +255,18 @@ public final class ControlServer implements Closeable {
             String peer = streamPeer(text);
             if (peer != null) {
                 handedOver = openStream(c, peer);
+                return;
+            }
+            String fdCommand = descriptorCommand;
+            if (fdCommand != null && text.startsWith(fdCommand)) {
+                DescriptorPassing.Reply r;
+                try {
+                    r = descriptorHandler.handle(text);
+                } catch (RuntimeException e) {
+                    Log.err("Control socket %s: handler failed on '%s': %s", path, abbreviate(text), e);
+                    return;
+                }
+                DescriptorPassing.reply(c, r.text(), r.descriptors());
                 return;
             }
             String reply;
