@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
+import org.jckpool.libpool.ipc.NioDescriptors;
 import org.jckpool.libpool.process.ChildArgs;
 
 /**
@@ -25,7 +26,9 @@ import org.jckpool.libpool.process.ChildArgs;
  * replaces the defaults (all of them); {@code JCKPOOL_<PROCESS>_JVM_OPTS} (e.g.
  * {@code JCKPOOL_STRATIFIER_JVM_OPTS}) is appended for one process. Each child also maps (or, on the first
  * run, records) its own class-data archive ({@link CdsArchives}), and gets {@code MALLOC_ARENA_MAX=2} unless
- * the environment sets it (fewer glibc malloc arenas for the JVM's native threads).
+ * the environment sets it (fewer glibc malloc arenas for the JVM's native threads). Whatever the environment says,
+ * {@value NioDescriptors#JVM_FLAG} is added: the connector makes its listening channels from the descriptors the
+ * listener hands it.
  */
 final class ChildLauncher {
     static final String DEFAULT_JVM_OPTS = "-XX:+UseSerialGC -Xss512k -XX:+UnlockDiagnosticVMOptions "
@@ -66,6 +69,7 @@ final class ChildLauncher {
             opts.addAll(split(GENERATOR_JVM_OPTS));
         }
         opts.addAll(split(System.getenv("JCKPOOL_" + process.toUpperCase(Locale.ROOT) + "_JVM_OPTS")));
+        opts.add(NioDescriptors.JVM_FLAG); // always: the connector takes the listening sockets from the listener
         return opts;
     }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 
 import org.jckpool.libpool.config.ConfigException;
 import org.jckpool.libpool.config.ConfigLoader;
+import org.jckpool.libpool.config.HostPort;
 import org.jckpool.libpool.config.PoolConfig;
 import org.jckpool.libpool.log.EventLog;
 import org.jckpool.libpool.log.Log;
@@ -120,8 +121,10 @@ public final class CkpoolMain implements Callable<Integer> {
             return fail("cannot open log file in " + cfg.logdir() + ": " + e.getMessage());
         }
         EventLog.setGlobal(ChildRuntime.openEventLog(cfg, "listener"));
+        List<HostPort> serverurls = cfg.serverurl() == null || cfg.serverurl().isEmpty()
+                ? List.of(PoolConfig.DEFAULT_SERVERURL) : cfg.serverurl();
         SuiteSettings s = new SuiteSettings(instance, dir, cfgPath, loglevel, group, quiet, killOld, btcsolo,
-                logShares, proxy, passthrough);
+                logShares, proxy, passthrough, serverurls, handover);
         try {
             return new Supervisor(s, new ChildLauncher()).run();
         } catch (IOException e) {

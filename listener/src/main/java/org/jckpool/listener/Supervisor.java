@@ -18,6 +18,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.libpool.ipc.CommandTable;
 import org.jckpool.libpool.ipc.ControlClient;
 import org.jckpool.libpool.ipc.ControlServer;
+import org.jckpool.libpool.ipc.ListeningSockets;
+import org.jckpool.libpool.ipc.NioDescriptors;
 import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.EventLog;
 import org.jckpool.libpool.log.Log;
@@ -56,6 +58,7 @@ final class Supervisor {
     private volatile boolean stopping;
     private volatile int exitCode;
     private ControlServer admin;
+    private volatile ListeningSockets listening = ListeningSockets.none();
 
     Supervisor(SuiteSettings settings, ChildLauncher launcher) {
         this.settings = settings;
@@ -98,11 +101,14 @@ final class Supervisor {
     int run() throws IOException, InterruptedException {
         SocketDirs.ensure(sockdir());
         replaceOldInstance();
+        listening = openListeningSockets();
         PidFile.write(mainPid(), ProcessHandle.current().pid());
         try {
-            admin = ControlServer.open(sockdir().resolve("listener"), commands);
+            admin = ControlServer.open(sockdir().resolve("listener"), commands)
+                    .onDescriptorRequest(ListeningSockets.GETXFD, r -> listening.describe());
         } catch (IOException e) {
             PidFile.removeIfOurs(mainPid());
+            listening.close();
             throw e;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "ckpool-exit"));
@@ -122,6 +128,27 @@ final class Supervisor {
         done.await();
         stopAll();
         return exitCode;
+    }
+
+    /**
+     * Binds the serverurl ports for the connectors this listener starts ({@code getxfd}), so that connects wait
+     * in the kernel's backlog while a connector restarts. When that is impossible the connector binds them
+     * itself, as before (logged).
+     */
+    private ListeningSockets openListeningSockets() {
+        if (!NioDescriptors.available()) {
+            Log.warning("Listener cannot hand sockets to the connector (%s); it binds its own", NioDescriptors.problem());
+            return ListeningSockets.none();
+        }
+        try {
+            ListeningSockets s = ListeningSockets.bind(settings.serverurls());
+            Log.notice("Listener holds the listening sockets %s", s.urls());
+            return s;
+        } catch (IOException e) {
+            Log.warning("Listener could not bind the serverurl ports (%s); the connector binds its own",
+                    e.getMessage());
+            return ListeningSockets.none();
+        }
     }
 
     /** Refuses to start over a live instance, unless -k: then TERM it, wait, and KILL it if needed. */
@@ -307,6 +334,7 @@ final class Supervisor {
         if (admin != null) {
             admin.close();
         }
+        listening.close();
         for (String p : PROCESSES) {
             deleteQuietly(sockdir().resolve(p));
             deleteQuietly(sockdir().resolve(p + ".pid"));
