@@ -66,7 +66,8 @@ final class Supervisor {
         this.children = List.of(
                 new ManagedChild("generator", "org.jckpool.generator.GeneratorMain", policy()),
                 new ManagedChild("stratifier", "org.jckpool.stratifier.StratifierMain", policy()),
-                new ManagedChild("connector", "org.jckpool.connector.ConnectorMain", policy()));
+                new ManagedChild("connector", "org.jckpool.connector.ConnectorMain",
+                        RestartPolicy.restartingFirstAtOnce(MAX_DEATHS, DEATH_WINDOW)));
         commands.text("ping", r -> "pong");
         commands.text("shutdown", r -> {
             Log.notice("Listener received shutdown request");

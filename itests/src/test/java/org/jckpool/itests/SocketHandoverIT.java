@@ -1,0 +1,103 @@
+package org.jckpool.itests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The listening sockets outlive the connector (the listener holds them and hands them over with getxfd): a
+ * SIGKILLed connector refuses no connect, and its miners resume their sessions on the restarted one; likewise
+ * for {@code ckpool -H} (a new instance takes the sockets and sessions of the running one) and {@code ckpmsg
+ * restart}. {@value #MINERS} miners submit throughout, a connect loop runs every 10 ms; the figures are printed.
+ */
+class SocketHandoverIT {
+    static final int MINERS = 120;
+    static final String DIFF = "\"mindiff\":0.000001,\"startdiff\":0.000001,\"highdiff\":0.000001";
+
+    @TempDir
+    Path dir;
+
+    private MiningSuite suite(String name) throws Exception {
+        MiningSuite s = new MiningSuite(dir, name, "1f00ffff", DIFF);
+        assertThat(s.awaitReady(60_000)).as("suite ready; log:\n%s", s.poolLog()).isTrue();
+        return s;
+    }
+
+    private static List<ResumingMiner> miners(MiningSuite suite) throws InterruptedException {
+        List<ResumingMiner> miners = new ArrayList<>();
+        for (int i = 0; i < MINERS; i++) {
+            miners.add(new ResumingMiner(suite.stratumPort, MiningSuite.ADDRESS + ".m" + i, 250));
+        }
+        assertThat(PoolProcesses.waitUntil(30_000, () -> miners.stream().allMatch(m -> m.authorised)))
+                .as("all miners authorised").isTrue();
+        miners.forEach(ResumingMiner::startMeasuring);
+        return miners;
+    }
+
+    /** Figures of one disruption that started at {@code at}. */
+    private record Figures(int connects, int refusedConnects, int minerRefused, long backMaxMs, int kept,
+                           long longestSilenceMs) {
+        static Figures of(ConnectLoop loop, List<ResumingMiner> miners, long at) {
+            return new Figures(loop.attempts(), loop.refused.get(),
+                    miners.stream().mapToInt(m -> m.refusedConnects.get()).sum(),
+                    miners.stream().mapToLong(m -> m.resubscribedMillis - at).max().orElse(-1),
+                    (int) miners.stream().filter(m -> m.extranonceChanges.get() == 0
+                            && m.firstExtranonce1.equals(m.extranonce1)).count(),
+                    miners.stream().mapToLong(ResumingMiner::longestSilence).max().orElse(-1));
+        }
+
+        void print(String what) {
+            System.out.printf("%s connects=%d refused_connects=%d miner_refused_connects=%d miners=%d "
+                            + "back_within_ms=%d extranonce1_kept=%d/%d longest_silence_ms=%d%n", what, connects,
+                    refusedConnects, minerRefused, MINERS, backMaxMs, kept, MINERS, longestSilenceMs);
+        }
+
+        void check() {
+            assertThat(refusedConnects).as("refused connects").isZero();
+            assertThat(minerRefused).as("refused miner reconnects").isZero();
+            assertThat(kept).as("miners that kept their extranonce1").isEqualTo(MINERS);
+            assertThat(backMaxMs).as("slowest miner back after (ms)").isLessThan(2000);
+        }
+    }
+
+    /** The pool's log lines from {@code since} on, for where the time went. */
+    static void printTimeline(MiningSuite suite, long since) throws java.io.IOException {
+        java.text.SimpleDateFormat f = new java.text.SimpleDateFormat("yyyy-MM-dd HH:mm:ss.SSS");
+        String from = f.format(new java.util.Date(since - 1));
+        System.out.println("log since " + from + ":");
+        suite.poolLog().lines().filter(l -> l.length() > 25 && l.substring(1, 24).compareTo(from) >= 0).limit(40)
+                .forEach(System.out::println);
+    }
+
+    private static boolean allBackSince(List<ResumingMiner> miners, long at) {
+        return miners.stream().allMatch(m -> m.authorised && m.resubscribedMillis > at);
+    }
+
+    @Test
+    void aKilledConnectorRefusesNoConnectAndItsMinersResumeTheirSessions() throws Exception {
+        try (MiningSuite suite = suite("ckill")) {
+            List<ResumingMiner> miners = miners(suite);
+            try (ConnectLoop loop = new ConnectLoop(suite.stratumPort, 10)) {
+                long pid = suite.pool.pid(suite.name, "connector").orElseThrow();
+                long killedAt = System.currentTimeMillis();
+                ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+                assertThat(PoolProcesses.waitUntil(20_000, () -> allBackSince(miners, killedAt)))
+                        .as("all miners back; log:\n%s", suite.poolLog()).isTrue();
+                Thread.sleep(500); // a little traffic after the restart, for the silences
+                loop.close();
+                Figures f = Figures.of(loop, miners, killedAt);
+                f.print("CONNECTOR_KILL");
+                printTimeline(suite, killedAt);
+                f.check();
+                assertThat(suite.pool.pid(suite.name, "connector").orElseThrow()).isNotEqualTo(pid);
+            } finally {
+                miners.forEach(ResumingMiner::close);
+            }
+        }
+    }
+}
