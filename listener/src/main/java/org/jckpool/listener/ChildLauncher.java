@@ -74,14 +74,16 @@ final class ChildLauncher {
     }
 
     List<String> command(String process, String mainClass, ChildArgs args) {
-        return command(process, mainClass, args, List.of());
+        return command(process, mainClass, args, List.of(), List.of());
     }
 
-    private List<String> command(String process, String mainClass, ChildArgs args, List<String> cdsFlags) {
+    private List<String> command(String process, String mainClass, ChildArgs args, List<String> cdsFlags,
+                                 List<String> properties) {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBin);
         cmd.addAll(jvmOptions(process));
         cmd.addAll(cdsFlags);
+        cmd.addAll(properties);
         cmd.add("-Djckpool.process=" + process);
         cmd.add("-cp");
         cmd.add(classpath);
@@ -91,10 +93,15 @@ final class ChildLauncher {
     }
 
     Process start(String process, String mainClass, ChildArgs args) throws IOException {
+        return start(process, mainClass, args, List.of());
+    }
+
+    /** As above with {@code -Dname=value} {@code properties} for this start only (not part of the CDS key). */
+    Process start(String process, String mainClass, ChildArgs args, List<String> properties) throws IOException {
         Path archive = cds == null ? null : cds.archive(process, jvmOptions(process));
         Path recording = archive == null ? null : cds.recording(archive);
         List<String> cdsFlags = archive == null ? List.of() : CdsArchives.flags(archive, recording);
-        ProcessBuilder pb = new ProcessBuilder(command(process, mainClass, args, cdsFlags));
+        ProcessBuilder pb = new ProcessBuilder(command(process, mainClass, args, cdsFlags, properties));
         pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
         pb.redirectInput(ProcessBuilder.Redirect.PIPE);
         pb.redirectOutput(ProcessBuilder.Redirect.INHERIT);

@@ -90,9 +90,11 @@ public final class ControlServer implements Closeable {
     private final Set<IncomingFrame> reading = ConcurrentHashMap.newKeySet();
     private final RateLimitedLog refusedLog = new RateLimitedLog(Log.WARNING, TimeUnit.SECONDS.toNanos(10));
     private volatile boolean closed;
+    private volatile Path current;
 
     private ControlServer(Path path, ServerSocketChannel server, RequestHandler handler) {
         this.path = path;
+        this.current = path;
         this.server = server;
         this.handler = handler;
         AtomicInteger n = new AtomicInteger();
@@ -360,7 +362,22 @@ public final class ControlServer implements Closeable {
         return s.length() <= 80 ? s : s.substring(0, 80) + "…";
     }
 
-    /** Stops accepting, closes open streams and removes the socket file. */
+    /**
+     * Frees the socket's path for a successor (a handover): the socket file is renamed to {@code to}, where this
+     * server goes on answering (a Unix socket is found by its file, whatever its name), and {@link #close()}
+     * removes that file instead of the successor's.
+     */
+    public void movePath(Path to) throws IOException {
+        Files.move(path, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        current = to;
+    }
+
+    /** Where the socket answers now: its path, or where {@link #movePath} moved it. */
+    public Path currentPath() {
+        return current;
+    }
+
+    /** Stops accepting, closes open streams and removes the socket file (unless released). */
     @Override
     public void close() {
         if (closed) {
@@ -373,7 +390,7 @@ public final class ControlServer implements Closeable {
             s.close();
         }
         try {
-            Files.deleteIfExists(path);
+            Files.deleteIfExists(current);
         } catch (IOException e) {
             Log.warning("Could not remove socket %s: %s", path, e.getMessage());
         }
