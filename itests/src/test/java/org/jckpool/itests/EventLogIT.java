@@ -31,7 +31,7 @@ class EventLogIT {
     @Test
     void everyProcessWritesParseableEventsAndRestartsReachMetrics() throws Exception {
         try (MiningSuite suite = new MiningSuite(dir, "ev", null,
-                "\"mindiff\":0.0001,\"startdiff\":0.001,\"logjson\":true")) {
+                "\"mindiff\":0.0001,\"startdiff\":0.001,\"highdiff\":0.001,\"logjson\":true")) {
             assertThat(suite.awaitReady(40_000)).as("suite ready; log:\n%s", suite.poolLog()).isTrue();
 
             PoolProcesses.Result miner = suite.testminer("-u", WORKER, "-p", "x", "-t", "1", "--max-shares", "1",
