@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 import org.jckpool.connector.link.StratifierLink;
+import org.jckpool.connector.net.ConnectorSettings;
+import org.jckpool.connector.net.HandedOverSockets;
 import org.jckpool.libpool.process.ChildRuntime;
 
 /** The connector child process: started by the listener (ckpool), see {@link ChildRuntime}. */
@@ -20,7 +22,9 @@ public final class ConnectorMain {
     public static void main(String[] args) {
         ChildRuntime.run("connector", args, rt -> {
             try {
-                ConnectorProcess connector = ConnectorProcess.start(ConnectorProcess.settingsFrom(rt.config()),
+                ConnectorSettings settings = ConnectorProcess.settingsFrom(rt.config());
+                ConnectorProcess connector = ConnectorProcess.start(settings,
+                        HandedOverSockets.fromListener(rt.socketOf("listener"), settings.listen()),
                         rt.socketOf("stratifier"), StratifierLink.Timing.DEFAULT, ConnectorMain::exitOnFailure);
                 connector.registerCommands(rt.commands(), rt::baseStats);
                 rt.onShutdown(connector::close);

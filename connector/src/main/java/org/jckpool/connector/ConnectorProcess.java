@@ -2,6 +2,7 @@ package org.jckpool.connector;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,15 +50,32 @@ public final class ConnectorProcess implements AutoCloseable {
      */
     public static ConnectorProcess start(ConnectorSettings settings, Path stratifierSocket,
                                          StratifierLink.Timing timing, Runnable onFailure) throws IOException {
-        return start(settings, stratifierSocket, timing, HoldLimits.DEFAULT, onFailure);
+        return start(settings, List.of(), stratifierSocket, timing, HoldLimits.DEFAULT, onFailure);
     }
 
     /** As above with chosen limits for what is held while the stratifier is away. */
     public static ConnectorProcess start(ConnectorSettings settings, Path stratifierSocket,
                                          StratifierLink.Timing timing, HoldLimits limits, Runnable onFailure)
             throws IOException {
+        return start(settings, List.of(), stratifierSocket, timing, limits, onFailure);
+    }
+
+    /**
+     * As above, accepting on {@code handedOver} (the listener's sockets, one per serverurl entry; see
+     * {@link org.jckpool.connector.net.HandedOverSockets}) instead of binding.
+     */
+    public static ConnectorProcess start(ConnectorSettings settings, List<ServerSocketChannel> handedOver,
+                                         Path stratifierSocket, StratifierLink.Timing timing, Runnable onFailure)
+            throws IOException {
+        return start(settings, handedOver, stratifierSocket, timing, HoldLimits.DEFAULT, onFailure);
+    }
+
+    private static ConnectorProcess start(ConnectorSettings settings, List<ServerSocketChannel> handedOver,
+                                          Path stratifierSocket, StratifierLink.Timing timing, HoldLimits limits,
+                                          Runnable onFailure) throws IOException {
         StratifierLink link = new StratifierLink(stratifierSocket, timing, limits);
-        ConnectorServer server = ConnectorServer.start(settings, new FrameUpstream(link, link::kick), false);
+        ConnectorServer server = ConnectorServer.start(settings, new FrameUpstream(link, link::kick), false,
+                handedOver);
         link.start(server, onFailure);
         Log.notice("Connector serving %d serverurl entries, maxclients %s, idle drop %s; waiting for the "
                         + "stratifier at %s", settings.listen().size(),

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
+import org.jckpool.libpool.ipc.NioDescriptors;
 import org.jckpool.libpool.process.ChildArgs;
 
 /**
@@ -25,7 +26,9 @@ import org.jckpool.libpool.process.ChildArgs;
  * replaces the defaults (all of them); {@code JCKPOOL_<PROCESS>_JVM_OPTS} (e.g.
  * {@code JCKPOOL_STRATIFIER_JVM_OPTS}) is appended for one process. Each child also maps (or, on the first
  * run, records) its own class-data archive ({@link CdsArchives}), and gets {@code MALLOC_ARENA_MAX=2} unless
- * the environment sets it (fewer glibc malloc arenas for the JVM's native threads).
+ * the environment sets it (fewer glibc malloc arenas for the JVM's native threads). Whatever the environment says,
+ * {@value NioDescriptors#JVM_FLAG} is added: the connector makes its listening channels from the descriptors the
+ * listener hands it.
  */
 final class ChildLauncher {
     static final String DEFAULT_JVM_OPTS = "-XX:+UseSerialGC -Xss512k -XX:+UnlockDiagnosticVMOptions "
@@ -66,18 +69,21 @@ final class ChildLauncher {
             opts.addAll(split(GENERATOR_JVM_OPTS));
         }
         opts.addAll(split(System.getenv("JCKPOOL_" + process.toUpperCase(Locale.ROOT) + "_JVM_OPTS")));
+        opts.add(NioDescriptors.JVM_FLAG); // always: the connector takes the listening sockets from the listener
         return opts;
     }
 
     List<String> command(String process, String mainClass, ChildArgs args) {
-        return command(process, mainClass, args, List.of());
+        return command(process, mainClass, args, List.of(), List.of());
     }
 
-    private List<String> command(String process, String mainClass, ChildArgs args, List<String> cdsFlags) {
+    private List<String> command(String process, String mainClass, ChildArgs args, List<String> cdsFlags,
+                                 List<String> properties) {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBin);
         cmd.addAll(jvmOptions(process));
         cmd.addAll(cdsFlags);
+        cmd.addAll(properties);
         cmd.add("-Djckpool.process=" + process);
         cmd.add("-cp");
         cmd.add(classpath);
@@ -87,10 +93,15 @@ final class ChildLauncher {
     }
 
     Process start(String process, String mainClass, ChildArgs args) throws IOException {
+        return start(process, mainClass, args, List.of());
+    }
+
+    /** As above with {@code -Dname=value} {@code properties} for this start only (not part of the CDS key). */
+    Process start(String process, String mainClass, ChildArgs args, List<String> properties) throws IOException {
         Path archive = cds == null ? null : cds.archive(process, jvmOptions(process));
         Path recording = archive == null ? null : cds.recording(archive);
         List<String> cdsFlags = archive == null ? List.of() : CdsArchives.flags(archive, recording);
-        ProcessBuilder pb = new ProcessBuilder(command(process, mainClass, args, cdsFlags));
+        ProcessBuilder pb = new ProcessBuilder(command(process, mainClass, args, cdsFlags, properties));
         pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
         pb.redirectInput(ProcessBuilder.Redirect.PIPE);
         pb.redirectOutput(ProcessBuilder.Redirect.INHERIT);

@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 
 import org.jckpool.libpool.config.ConfigException;
 import org.jckpool.libpool.config.ConfigLoader;
+import org.jckpool.libpool.config.HostPort;
 import org.jckpool.libpool.config.PoolConfig;
 import org.jckpool.libpool.log.EventLog;
 import org.jckpool.libpool.log.Log;
@@ -79,9 +80,8 @@ public final class CkpoolMain implements Callable<Integer> {
             return fail(problem);
         }
         if (handover) {
-            killOld = true;
+            killOld = true; // when the handover fails, the old instance is replaced as with -k
         }
-        notYet(handover, "-H (handover)", "the old instance is killed instead (-k)");
         notYet(node, "-N (node mode)", "running as a plain pool");
         notYet(redirector, "-R (redirector mode)", "running as a plain pool");
         notYet(userproxy, "-u (userproxy mode)", "running as a plain pool");
@@ -120,10 +120,12 @@ public final class CkpoolMain implements Callable<Integer> {
             return fail("cannot open log file in " + cfg.logdir() + ": " + e.getMessage());
         }
         EventLog.setGlobal(ChildRuntime.openEventLog(cfg, "listener"));
+        List<HostPort> serverurls = cfg.serverurl() == null || cfg.serverurl().isEmpty()
+                ? List.of(PoolConfig.DEFAULT_SERVERURL) : cfg.serverurl();
         SuiteSettings s = new SuiteSettings(instance, dir, cfgPath, loglevel, group, quiet, killOld, btcsolo,
-                logShares, proxy, passthrough);
+                logShares, proxy, passthrough, serverurls, handover);
         try {
-            return new Supervisor(s, new ChildLauncher()).run();
+            return new Supervisor(s, new ChildLauncher(), this::startSuccessor).run();
         } catch (IOException e) {
             return fail(e.getMessage());
         } catch (InterruptedException e) {
@@ -219,6 +221,38 @@ public final class CkpoolMain implements Callable<Integer> {
         } catch (IOException e) {
             return fail("cannot start in the background: " + e.getMessage());
         }
+    }
+
+    /**
+     * {@code restart}: starts this same command (the installed code, same arguments) with -H; the new instance
+     * takes this one's sockets and sessions over and this one exits (ckpool's restart). Its output goes where
+     * ours goes.
+     */
+    private void startSuccessor() {
+        List<String> cmd = javaCommand();
+        cmd.addAll(List.of(originalArgs));
+        if (!handover) {
+            cmd.add("-H");
+        }
+        try {
+            Process p = new ProcessBuilder(cmd).redirectInput(new File("/dev/null"))
+                    .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+            Log.notice("Restart: started pid %d to take this instance over", p.pid());
+        } catch (IOException e) {
+            Log.err("Restart: cannot start the new instance: %s", e.getMessage());
+        }
+    }
+
+    /** java, this JVM's options and classpath, and this main class. */
+    private static List<String> javaCommand() {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(CkpoolMain.class.getName());
+        return cmd;
     }
 
     /** Removes D from a flag cluster like -kD; null when nothing is left. Leaves option values alone. */

@@ -14,6 +14,8 @@ final class ManagedChild {
     volatile Instant started;
     /** Set while the supervisor itself stops this child, so its exit is not treated as a crash. */
     volatile boolean stopping;
+    /** Where its control socket answers after it released its path to a new instance (handover); else null. */
+    volatile java.nio.file.Path movedSocket;
 
     ManagedChild(String process, String mainClass, RestartPolicy policy) {
         this.process = process;

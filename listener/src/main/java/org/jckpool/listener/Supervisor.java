@@ -18,6 +18,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.libpool.ipc.CommandTable;
 import org.jckpool.libpool.ipc.ControlClient;
 import org.jckpool.libpool.ipc.ControlServer;
+import org.jckpool.libpool.ipc.ListeningSockets;
+import org.jckpool.libpool.ipc.NioDescriptors;
 import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.EventLog;
 import org.jckpool.libpool.log.Log;
@@ -56,14 +58,26 @@ final class Supervisor {
     private volatile boolean stopping;
     private volatile int exitCode;
     private ControlServer admin;
+    private volatile ListeningSockets listening = ListeningSockets.none();
+    /** Set once this instance released its sockets to a new one (-H): no restarts, nothing of theirs removed. */
+    private volatile boolean handedOver;
+    /** The first stratifier of an instance started with -H waits for the old instance's session table. */
+    private volatile boolean stratifierAwaitsSessions;
+    private final Runnable restartByHandover;
 
-    Supervisor(SuiteSettings settings, ChildLauncher launcher) {
+    /**
+     * @param restartByHandover what {@code restart} does: start this same command with -H, which takes this
+     *                          instance's sockets and sessions over (ckpool's restart)
+     */
+    Supervisor(SuiteSettings settings, ChildLauncher launcher, Runnable restartByHandover) {
         this.settings = settings;
         this.launcher = launcher;
+        this.restartByHandover = restartByHandover;
         this.children = List.of(
                 new ManagedChild("generator", "org.jckpool.generator.GeneratorMain", policy()),
                 new ManagedChild("stratifier", "org.jckpool.stratifier.StratifierMain", policy()),
-                new ManagedChild("connector", "org.jckpool.connector.ConnectorMain", policy()));
+                new ManagedChild("connector", "org.jckpool.connector.ConnectorMain",
+                        RestartPolicy.restartingFirstAtOnce(MAX_DEATHS, DEATH_WINDOW)));
         commands.text("ping", r -> "pong");
         commands.text("shutdown", r -> {
             Log.notice("Listener received shutdown request");
@@ -72,10 +86,12 @@ final class Supervisor {
         });
         commands.text("loglevel", this::setLogLevel);
         commands.text("restart", r -> {
-            Log.notice("Listener received restart request");
-            scheduler.execute(this::restartChildren);
+            Log.notice("Listener received restart request: starting a new instance that takes this one over");
+            scheduler.execute(restartByHandover);
             return "restarting";
         });
+        commands.text(Handover.RELEASE, r -> releaseToSuccessor());
+        commands.text(Handover.FINISH, r -> finishForSuccessor());
         commands.text("update", this::forwardToStratifier);
         commands.text("reconnect", this::forwardToStratifier);
         commands.json("stats", p -> stats());
@@ -97,12 +113,23 @@ final class Supervisor {
     /** Runs the suite until shutdown; returns the exit status. */
     int run() throws IOException, InterruptedException {
         SocketDirs.ensure(sockdir());
-        replaceOldInstance();
+        Handover handover = settings.handover() ? beginHandover() : null;
+        if (handover == null) {
+            replaceOldInstance();
+        } else {
+            listening = handover.sockets();
+            stratifierAwaitsSessions = true;
+        }
+        if (listening.isEmpty()) {
+            listening = openListeningSockets();
+        }
         PidFile.write(mainPid(), ProcessHandle.current().pid());
         try {
-            admin = ControlServer.open(sockdir().resolve("listener"), commands);
+            admin = ControlServer.open(sockdir().resolve("listener"), commands)
+                    .onDescriptorRequest(ListeningSockets.GETXFD, r -> listening.describe());
         } catch (IOException e) {
             PidFile.removeIfOurs(mainPid());
+            listening.close();
             throw e;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "ckpool-exit"));
@@ -119,9 +146,181 @@ final class Supervisor {
                 waitForSocket(c);
             }
         }
+        if (handover != null) {
+            Thread t = new Thread(() -> completeHandover(handover), "handover");
+            t.setDaemon(true);
+            t.start();
+        }
         done.await();
         stopAll();
         return exitCode;
+    }
+
+    /**
+     * Binds the serverurl ports for the connectors this listener starts ({@code getxfd}), so that connects wait
+     * in the kernel's backlog while a connector restarts. When that is impossible the connector binds them
+     * itself, as before (logged).
+     */
+    private ListeningSockets openListeningSockets() {
+        if (!NioDescriptors.available()) {
+            Log.warning("Listener cannot hand sockets to the connector (%s); it binds its own", NioDescriptors.problem());
+            return ListeningSockets.none();
+        }
+        try {
+            ListeningSockets s = ListeningSockets.bind(settings.serverurls());
+            Log.notice("Listener holds the listening sockets %s", s.urls());
+            return s;
+        } catch (IOException e) {
+            Log.warning("Listener could not bind the serverurl ports (%s); the connector binds its own",
+                    e.getMessage());
+            return ListeningSockets.none();
+        }
+    }
+
+    /**
+     * -H: takes the running instance's listening sockets and has it release its socket paths. Null when there is
+     * none, or when it failed (then the old instance is replaced the -k way, keeping any sockets already taken so
+     * that connects still queue meanwhile).
+     */
+    private Handover beginHandover() {
+        ListeningSockets[] fetched = {null};
+        try {
+            return Handover.begin(sockdir(), fetched).orElse(null);
+        } catch (IOException e) {
+            Log.warning("Handover failed (%s); replacing the running instance instead", e.getMessage());
+            if (fetched[0] != null) {
+                listening = fetched[0];
+            }
+            return null;
+        }
+    }
+
+    /** -H, once our stratifier has work: the old instance stops its connector and hands over its sessions. */
+    private void completeHandover(Handover handover) {
+        Path stratifier = sockdir().resolve("stratifier");
+        boolean ready = false;
+        try {
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (!stopping && System.currentTimeMillis() < deadline && !(ready = hasWork(stratifier))) {
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (!ready) {
+            Log.warning("Handover: our stratifier has no work after 60 s; taking the miners over anyway");
+        }
+        handover.finish(stratifier);
+    }
+
+    private static boolean hasWork(Path stratifier) {
+        try {
+            JsonNode n = ControlClient.request(stratifier, "{\"method\":\"stats\"}", CONTROL_TIMEOUT_MS)
+                    .map(Json::parseOrNull).orElse(null);
+            return n != null && n.path("height").asLong() > 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The old instance's side of -H, first step: each child moves its socket to {@code <sockdir>/<process>.<pid>}
+     * and so does this listener, freeing the paths for the new instance; everything goes on serving.
+     */
+    private String releaseToSuccessor() {
+        synchronized (lifecycle) {
+            if (stopping) {
+                return "failed: stopping";
+            }
+            handedOver = true;
+            for (ManagedChild c : children) {
+                if (!c.alive()) {
+                    continue;
+                }
+                String r;
+                try {
+                    r = ControlClient.request(socketOf(c), ChildRuntime.RELEASE_SOCKET, CONTROL_TIMEOUT_MS).orElse("");
+                } catch (IOException e) {
+                    r = e.getMessage();
+                }
+                if (r.startsWith("released ")) {
+                    c.movedSocket = Path.of(r.substring("released ".length()).strip());
+                } else {
+                    Log.warning("Handover: %s did not release its socket (%s); stopping it", c.process, r);
+                    c.stopping = true;
+                    c.proc.destroy();
+                }
+            }
+            Path moved = sockdir().resolve("listener." + ProcessHandle.current().pid());
+            try {
+                admin.movePath(moved);
+            } catch (IOException e) {
+                Log.err("Handover: cannot move %s: %s", admin.path(), e.getMessage());
+                return "failed: " + e.getMessage();
+            }
+            Log.notice("Handing over to a new instance: sockets released, answering on %s", moved);
+            return "released " + moved;
+        }
+    }
+
+    /**
+     * The old instance's side of -H, last step: stop the connector (its miners reconnect into the backlog the new
+     * instance holds too), answer with the stratifier's session table, then stop.
+     */
+    private String finishForSuccessor() {
+        ManagedChild connector = child("connector");
+        Path stratifier = socketOf(child("stratifier"));
+        connector.stopping = true;
+        try {
+            // Its miners are dropped once it has closed them, which the stratifier sees as its stream closing;
+            // the JVM's own exit (maybe writing a class-data archive) need not be waited for.
+            ControlClient.request(socketOf(connector), "shutdown", CONTROL_TIMEOUT_MS);
+            long deadline = System.currentTimeMillis() + 5_000;
+            while (connectorConnected(stratifier) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
+            }
+        } catch (IOException e) {
+            Log.warning("Handover: connector did not take the shutdown request (%s), stopping it", e.getMessage());
+            stopChild(connector);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        String table = "{\"sessions\":{}}";
+        try {
+            table = ControlClient.request(stratifier, "{\"method\":\"sessions\"}", CONTROL_TIMEOUT_MS)
+                    .orElse(table);
+        } catch (IOException e) {
+            Log.err("Handover: no session table from the stratifier: %s", e.getMessage());
+        }
+        Log.notice("Handover: connector stopped, session table handed over; stopping");
+        scheduler.schedule(() -> stopAsync(0), 200, TimeUnit.MILLISECONDS); // after the reply is out
+        return table;
+    }
+
+    private static boolean connectorConnected(Path stratifier) {
+        try {
+            JsonNode n = ControlClient.request(stratifier, "{\"method\":\"stats\"}", CONTROL_TIMEOUT_MS)
+                    .map(Json::parseOrNull).orElse(null);
+            return n != null && n.path("connector_connected").asBoolean();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private ManagedChild child(String process) {
+        for (ManagedChild c : children) {
+            if (c.process.equals(process)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException(process);
+    }
+
+    /** A child's control socket: {@code <sockdir>/<process>}, or where it moved it for a handover. */
+    private Path socketOf(ManagedChild c) {
+        Path moved = c.movedSocket;
+        return moved != null ? moved : sockdir().resolve(c.process);
     }
 
     /** Refuses to start over a live instance, unless -k: then TERM it, wait, and KILL it if needed. */
@@ -159,7 +358,12 @@ final class Supervisor {
 
     private void startChild(ManagedChild c) throws IOException {
         c.stopping = false;
-        Process p = launcher.start(c.process, c.mainClass, settings.childArgs(Log.level()));
+        List<String> props = List.of();
+        if (c.process.equals("stratifier") && stratifierAwaitsSessions) {
+            stratifierAwaitsSessions = false;
+            props = List.of("-Djckpool.awaitSessions=true");
+        }
+        Process p = launcher.start(c.process, c.mainClass, settings.childArgs(Log.level()), props);
         c.proc = p;
         c.started = Instant.now();
         Log.notice("Started %s, pid %d", c.process, p.pid());
@@ -182,7 +386,7 @@ final class Supervisor {
     }
 
     private void onChildExit(ManagedChild c, Process exited) {
-        if (stopping || c.stopping || c.proc != exited) {
+        if (stopping || handedOver || c.stopping || c.proc != exited) {
             return;
         }
         Log.warning("Child %s (pid %d) died with exit status %d", c.process, exited.pid(), exited.exitValue());
@@ -215,39 +419,6 @@ final class Supervisor {
         }, delay.get().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void restartChildren() {
-        synchronized (lifecycle) {
-            if (stopping) {
-                return;
-            }
-            for (int i = children.size() - 1; i >= 0; i--) {
-                stopChild(children.get(i));
-            }
-            try {
-                for (ManagedChild c : children) {
-                    if (stopping) {
-                        return;
-                    }
-                    c.restarts.incrementAndGet();
-                    startChild(c);
-                    EventLog.global().event(EventLog.CHILD_RESTART, "child", c.process, "pid", c.pid(),
-                            "restarts", c.restarts.get(), "reason", "restart command");
-                }
-                for (ManagedChild c : children) {
-                    waitForSocket(c);
-                }
-            } catch (IOException e) {
-                Log.emerg("Cannot restart children: %s", e.getMessage());
-                stopAsync(1);
-                return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            Log.notice("Children restarted");
-        }
-    }
-
     /**
      * Asks the child to shut down over its socket, then TERM, then KILL. A child whose socket does not answer (for
      * example one still starting) gets TERM at once.
@@ -260,7 +431,7 @@ final class Supervisor {
         }
         boolean asked = false;
         try {
-            ControlClient.request(sockdir().resolve(c.process), "shutdown", CONTROL_TIMEOUT_MS);
+            ControlClient.request(socketOf(c), "shutdown", CONTROL_TIMEOUT_MS);
             asked = true;
         } catch (IOException e) {
             Log.info("%s did not take the shutdown request (%s), sending TERM", c.process, e.getMessage());
@@ -307,9 +478,12 @@ final class Supervisor {
         if (admin != null) {
             admin.close();
         }
+        listening.close();
         for (String p : PROCESSES) {
-            deleteQuietly(sockdir().resolve(p));
-            deleteQuietly(sockdir().resolve(p + ".pid"));
+            if (!handedOver) { // else they are the new instance's; our children removed their moved sockets
+                deleteQuietly(sockdir().resolve(p));
+                deleteQuietly(sockdir().resolve(p + ".pid"));
+            }
         }
         PidFile.removeIfOurs(mainPid());
         scheduler.shutdownNow();
@@ -338,7 +512,7 @@ final class Supervisor {
                 continue;
             }
             try {
-                Optional<String> r = ControlClient.request(sockdir().resolve(c.process), msg, CONTROL_TIMEOUT_MS);
+                Optional<String> r = ControlClient.request(socketOf(c), msg, CONTROL_TIMEOUT_MS);
                 if (!r.map("success"::equals).orElse(false)) {
                     Log.warning("%s answered %s to %s", c.process, r.orElse("nothing"), msg);
                 }
@@ -351,7 +525,7 @@ final class Supervisor {
 
     private String forwardToStratifier(String request) {
         try {
-            Optional<String> r = ControlClient.request(sockdir().resolve("stratifier"), request, CONTROL_TIMEOUT_MS);
+            Optional<String> r = ControlClient.request(socketOf(child("stratifier")), request, CONTROL_TIMEOUT_MS);
             return r.orElse("success");
         } catch (IOException e) {
             Log.warning("Could not forward %s to the stratifier: %s", request, e.getMessage());
@@ -388,7 +562,7 @@ final class Supervisor {
             s.putNull("loglevel");
             if (c.alive()) {
                 try {
-                    Optional<String> r = ControlClient.request(sockdir().resolve(c.process), "{\"method\":\"stats\"}",
+                    Optional<String> r = ControlClient.request(socketOf(c), "{\"method\":\"stats\"}",
                             CONTROL_TIMEOUT_MS);
                     JsonNode n = r.map(Json::parseOrNull).orElse(null);
                     if (n != null && n.has("loglevel")) {

@@ -37,4 +37,13 @@ class RestartPolicyTest {
         }
         assertThat(last).contains(RestartPolicy.MAX_DELAY);
     }
+
+    @Test
+    void theConnectorsFirstRestartIsImmediate() {
+        RestartPolicy p = RestartPolicy.restartingFirstAtOnce(5, Duration.ofSeconds(60));
+        assertThat(p.onDeath(0)).contains(Duration.ZERO);
+        assertThat(p.onDeath(1_000)).contains(Duration.ofMillis(250));
+        assertThat(p.onDeath(2_000)).contains(Duration.ofMillis(500));
+        assertThat(p.onDeath(70_000)).contains(Duration.ZERO);
+    }
 }

@@ -99,15 +99,16 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
     private long nextHousekeepingNanos;
     private boolean commandsLeft;
 
-    private ConnectorServer(ConnectorSettings settings, Upstream upstream, AcceptFunction acceptFunction)
-            throws IOException {
+    private ConnectorServer(ConnectorSettings settings, Upstream upstream, AcceptFunction acceptFunction,
+                            List<ServerSocketChannel> handedOver) throws IOException {
         this.settings = settings;
         this.upstream = upstream;
         this.acceptFunction = acceptFunction;
         this.selector = Selector.open();
         try {
             for (int i = 0; i < settings.listen().size(); i++) {
-                listeners.add(bind(settings.listen().get(i), i));
+                listeners.add(i < handedOver.size() ? adopt(handedOver.get(i), settings.listen().get(i), i)
+                        : bind(settings.listen().get(i), i));
             }
         } catch (IOException | RuntimeException e) {
             for (Listener l : listeners) {
@@ -132,7 +133,18 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
      */
     public static ConnectorServer start(ConnectorSettings settings, Upstream upstream, boolean admitting)
             throws IOException {
-        ConnectorServer server = new ConnectorServer(settings, upstream, AcceptFunction.DEFAULT);
+        return start(settings, upstream, admitting, List.of());
+    }
+
+    /**
+     * As {@link #start(ConnectorSettings, Upstream, boolean)}, serving on listening sockets bound by another
+     * process (the listener's, one per serverurl entry in order; entries beyond the list are bound here). While
+     * not admitting, nothing is accepted on those: connects wait in the kernel's backlog until the connector can
+     * serve them, instead of being accepted and closed.
+     */
+    public static ConnectorServer start(ConnectorSettings settings, Upstream upstream, boolean admitting,
+                                        List<ServerSocketChannel> handedOver) throws IOException {
+        ConnectorServer server = new ConnectorServer(settings, upstream, AcceptFunction.DEFAULT, handedOver);
         server.admitting = admitting;
         server.ioThread.start();
         return server;
@@ -140,7 +152,7 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
 
     static ConnectorServer start(ConnectorSettings settings, Upstream upstream, AcceptFunction acceptFunction)
             throws IOException {
-        ConnectorServer server = new ConnectorServer(settings, upstream, acceptFunction);
+        ConnectorServer server = new ConnectorServer(settings, upstream, acceptFunction, List.of());
         server.ioThread.start();
         return server;
     }
@@ -159,6 +171,21 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
         } catch (IOException e) {
             closeQuietly(channel);
             throw new IOException("cannot listen on serverurl " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Listener adopt(ServerSocketChannel channel, ListenAddress address, int index) throws IOException {
+        try {
+            channel.configureBlocking(false);
+            Listener listener = new Listener(channel, address, index);
+            listener.handedOver = true;
+            listener.key = channel.register(selector, SelectionKey.OP_ACCEPT, listener);
+            Log.notice("Connector accepting on %s, held by the listener (serverurl %s, server %d)",
+                    channel.getLocalAddress(), address, index);
+            return listener;
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new IOException("cannot accept on the handed-over socket of " + address + ": " + e.getMessage(), e);
         }
     }
 
@@ -197,6 +224,9 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
      */
     public void setAdmitting(boolean admit) {
         admitting = admit;
+        if (admit) {
+            selector.wakeup(); // handed-over listeners held while not admitting resume accepting
+        }
     }
 
     public boolean isAdmitting() {
@@ -739,6 +769,10 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
     }
 
     private void acceptClients(Listener listener) {
+        if (!admitting && listener.handedOver) {
+            holdAccepting(listener);
+            return;
+        }
         for (int i = 0; i < ACCEPTS_PER_WAKEUP; i++) {
             SocketChannel channel;
             try {
@@ -829,7 +863,33 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
         }
     }
 
+    /**
+     * Not admitting: a socket held by the listener keeps its connects queued in the backlog (a connector restart
+     * or handover should not refuse anyone). Accepting resumes in the first round after admitting is turned on.
+     */
+    private void holdAccepting(Listener listener) {
+        listener.held = true;
+        if (listener.key.isValid()) {
+            listener.key.interestOps(0);
+        }
+    }
+
+    private void resumeHeldListeners() {
+        if (!admitting) {
+            return;
+        }
+        for (Listener l : listeners) {
+            if (l.held) {
+                l.held = false;
+                if (l.key.isValid() && !l.paused) {
+                    l.key.interestOps(SelectionKey.OP_ACCEPT);
+                }
+            }
+        }
+    }
+
     private void resumePausedListeners(long now) {
+        resumeHeldListeners();
         for (Listener l : listeners) {
             if (l.paused && now - l.resumeNanos >= 0) {
                 l.paused = false;
@@ -944,6 +1004,9 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
         SelectionKey key;
         boolean paused;
         long resumeNanos;
+        /** Bound by the listener process and handed to us: held (not accepted on) while not admitting. */
+        boolean handedOver;
+        boolean held;
 
         Listener(ServerSocketChannel channel, ListenAddress address, int index) {
             this.channel = channel;

@@ -442,4 +442,32 @@ class ConnectorServerTest {
                     .isInstanceOf(IOException.class);
         }
     }
+
+    @Test
+    void aHandedOverSocketQueuesConnectsWhileNotAdmittingAndOutlivesTheServer() throws Exception {
+        java.nio.channels.ServerSocketChannel held = java.nio.channels.ServerSocketChannel.open();
+        held.bind(new InetSocketAddress("127.0.0.1", 0), 16);
+        InetSocketAddress address = (InetSocketAddress) held.getLocalAddress();
+        // the server gets its own descriptor of the socket, as from the listener; this test keeps the original
+        java.nio.channels.ServerSocketChannel copy = org.jckpool.libpool.ipc.NioDescriptors.listening(
+                org.newsclub.net.unix.FileDescriptorCast.duplicating(
+                        org.jckpool.libpool.ipc.NioDescriptors.of(held)).getFileDescriptor(),
+                org.jckpool.libpool.ipc.NioDescriptors.familyOf(held));
+        server = ConnectorServer.start(settings(), upstream, false, List.of(copy));
+        TestClient waiting = connect(address); // the kernel completes the connect; nobody accepts it yet
+        Thread.sleep(200);
+        assertThat(server.stats().accepted()).isZero();
+        assertThat(server.stats().refusedNotAdmitting()).isZero();
+        server.setAdmitting(true);
+        Event connected = upstream.next("C");
+        assertThat(connected.port()).isEqualTo(waiting.localPort());
+        server.close();
+        assertThat(waiting.closedByServer()).isTrue();
+        // the socket still listens through the other descriptor: a connect succeeds and waits in the backlog
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(address, 1000);
+            assertThat(s.isConnected()).isTrue();
+        }
+        held.close();
+    }
 }

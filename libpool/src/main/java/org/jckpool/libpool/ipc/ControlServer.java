@@ -55,6 +55,12 @@ public final class ControlServer implements Closeable {
         String handle(String request);
     }
 
+    /** Answers a request whose reply carries file descriptors (see {@link DescriptorPassing}). */
+    @FunctionalInterface
+    public interface DescriptorHandler {
+        DescriptorPassing.Reply handle(String request);
+    }
+
     /** Accepts a stream opened by {@code peer}: returns its listener, or null to refuse (connection closed). */
     @FunctionalInterface
     public interface StreamAcceptor {
@@ -76,15 +82,19 @@ public final class ControlServer implements Closeable {
     private final Set<FrameStream> streams = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
     private volatile StreamAcceptor streamAcceptor;
+    private volatile String descriptorCommand;
+    private volatile DescriptorHandler descriptorHandler;
     private volatile long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
     private volatile int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
     /** Requests being read now, for {@link #requestBytesHeld}. */
     private final Set<IncomingFrame> reading = ConcurrentHashMap.newKeySet();
     private final RateLimitedLog refusedLog = new RateLimitedLog(Log.WARNING, TimeUnit.SECONDS.toNanos(10));
     private volatile boolean closed;
+    private volatile Path current;
 
     private ControlServer(Path path, ServerSocketChannel server, RequestHandler handler) {
         this.path = path;
+        this.current = path;
         this.server = server;
         this.handler = handler;
         AtomicInteger n = new AtomicInteger();
@@ -136,6 +146,16 @@ public final class ControlServer implements Closeable {
     /** Registers the acceptor for persistent streams (without one, stream.open connections are refused). */
     public ControlServer onStream(StreamAcceptor acceptor) {
         this.streamAcceptor = acceptor;
+        return this;
+    }
+
+    /**
+     * Requests starting with {@code command} (ckpool's prefix rule) are answered by {@code h}, whose reply goes
+     * out with its descriptors attached ({@link DescriptorPassing#reply}). One such command per server.
+     */
+    public ControlServer onDescriptorRequest(String command, DescriptorHandler h) {
+        this.descriptorHandler = h;
+        this.descriptorCommand = command;
         return this;
     }
 
@@ -239,6 +259,18 @@ public final class ControlServer implements Closeable {
                 handedOver = openStream(c, peer);
                 return;
             }
+            String fdCommand = descriptorCommand;
+            if (fdCommand != null && text.startsWith(fdCommand)) {
+                DescriptorPassing.Reply r;
+                try {
+                    r = descriptorHandler.handle(text);
+                } catch (RuntimeException e) {
+                    Log.err("Control socket %s: handler failed on '%s': %s", path, abbreviate(text), e);
+                    return;
+                }
+                DescriptorPassing.reply(c, r.text(), r.descriptors());
+                return;
+            }
             String reply;
             try {
                 reply = handler.handle(text);
@@ -330,7 +362,22 @@ public final class ControlServer implements Closeable {
         return s.length() <= 80 ? s : s.substring(0, 80) + "…";
     }
 
-    /** Stops accepting, closes open streams and removes the socket file. */
+    /**
+     * Frees the socket's path for a successor (a handover): the socket file is renamed to {@code to}, where this
+     * server goes on answering (a Unix socket is found by its file, whatever its name), and {@link #close()}
+     * removes that file instead of the successor's.
+     */
+    public void movePath(Path to) throws IOException {
+        Files.move(path, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        current = to;
+    }
+
+    /** Where the socket answers now: its path, or where {@link #movePath} moved it. */
+    public Path currentPath() {
+        return current;
+    }
+
+    /** Stops accepting, closes open streams and removes the socket file (unless released). */
     @Override
     public void close() {
         if (closed) {
@@ -343,7 +390,7 @@ public final class ControlServer implements Closeable {
             s.close();
         }
         try {
-            Files.deleteIfExists(path);
+            Files.deleteIfExists(current);
         } catch (IOException e) {
             Log.warning("Could not remove socket %s: %s", path, e.getMessage());
         }

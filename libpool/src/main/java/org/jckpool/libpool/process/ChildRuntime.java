@@ -55,6 +55,13 @@ public final class ChildRuntime {
     private volatile ControlServer server;
     private volatile int maxRequestBytes = ControlServer.DEFAULT_MAX_REQUEST_BYTES;
 
+    /**
+     * Handover: the socket file moves to {@code <sockdir>/<process>.<pid>} (reply {@code released <path>}), freeing
+     * the path for the new instance's process of the same name; this process goes on serving its connections,
+     * streams and the moved socket until it is stopped.
+     */
+    public static final String RELEASE_SOCKET = "handover.releasesocket";
+
     private ChildRuntime(String process, ChildArgs args, PoolConfig config) {
         this.process = process;
         this.args = args;
@@ -67,6 +74,19 @@ public final class ChildRuntime {
             return "exiting";
         });
         commands.json("stats", p -> baseStats());
+        commands.text(RELEASE_SOCKET, r -> {
+            ControlServer srv = server;
+            Path moved = socketOf(process + "." + ProcessHandle.current().pid());
+            try {
+                srv.movePath(moved);
+            } catch (IOException | RuntimeException e) {
+                Log.err("%s could not release its socket: %s", process, e);
+                return "failed: " + e.getMessage();
+            }
+            Log.notice("%s released %s to its successor (handover); answering on %s until stopped", process,
+                    socketOf(process), moved);
+            return "released " + moved;
+        });
     }
 
     /** Parses, starts logging and loads the config; throws with a readable message on any problem. */

@@ -821,6 +821,29 @@ public final class StratumEngine {
 
     // ---------------------------------------------------------------- admin helpers
 
+    /**
+     * Every session a miner could resume, by session id: those of connected, subscribed clients and those kept
+     * after a disconnect. A handover gives them to the next instance's {@link #importSessions}.
+     */
+    public Map<String, Long> exportSessions() {
+        long now = clock.millis();
+        Map<String, Long> out = new java.util.HashMap<>(resumable.snapshot(now));
+        for (ClientSession s : sessions.values()) {
+            synchronized (s) {
+                if (s.isSubscribed() && s.extranonce1() >= 0) {
+                    out.put(s.extranonce1Hex().toLowerCase(), s.extranonce1());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Sessions of a previous instance: a miner subscribing with one of these ids gets its extranonce1 back. */
+    public void importSessions(Map<String, Long> bySessionId) {
+        long now = clock.millis();
+        bySessionId.forEach((id, en1) -> resumable.remember(id, en1, now));
+    }
+
     /** client.reconnect to every subscribed client (host null: the same server). */
     public void reconnectAll(String host, int port, int waitSeconds) {
         out.broadcast(Replies.reconnect(host, port, waitSeconds));

@@ -60,7 +60,8 @@ public final class ConnectorLink implements ClientOutbound, ControlServer.Stream
             return null;
         }
         if (!ready.getAsBoolean()) {
-            Log.info("Refusing the connector stream until the first template has arrived");
+            Log.info("Refusing the connector stream until miners can be served (first template; after a handover, "
+                    + "the old instance's sessions)");
             return null;
         }
         return new StreamClients();

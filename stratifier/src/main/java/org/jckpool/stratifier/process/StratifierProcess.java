@@ -69,19 +69,21 @@ public final class StratifierProcess {
     private final RestartKeeper restart;
     private final ScheduledExecutorService timer;
     private final Instant startedAt = Instant.now();
+    private static final int WEB_RETRIES_AFTER_HANDOVER = 60;
     private volatile boolean haveWork;
     /** Set on the first template: journaled solutions were resubmitted or closed (generator thread only). */
     private boolean journalRecovered;
+    private final HandoverSessions handover;
     private volatile long lastUpdateAsk;
     private long lastStatusWrite;
-    private WebApiServer web;
+    private volatile WebApiServer web;
 
     private StratifierProcess(ChildRuntime rt, EngineConfig engineConfig, Optional<CkdbSettings> ckdbSettings) {
         this.rt = rt;
         this.cfg = rt.config();
         // the JVM's own metrics (JMX beans, a few hundred classes and some MB) only where /metrics is served
         this.metrics = webApiWanted(cfg) ? Metrics.create() : Metrics.withoutJvm(clock);
-        this.connector = new ConnectorLink(new EngineEvents(), () -> haveWork);
+        this.connector = new ConnectorLink(new EngineEvents(), this::canServeMiners);
         this.generator = new GeneratorLink(rt.socketOf("generator"), new TemplateHandler());
         Path logdir = Path.of(cfg.logdir());
         try {
@@ -91,6 +93,7 @@ public final class StratifierProcess {
         }
         this.solutions = new SolutionGate(this::handOver);
         this.engine = new StratumEngine(engineConfig, connector, solutions, clock);
+        this.handover = new HandoverSessions(engine);
         this.status = new StatusStore(logdir);
         this.shareLog = rt.args().logShares() ? new ShareLog(logdir) : null;
         this.restart = new RestartKeeper(engine, logdir, clock);
@@ -106,6 +109,11 @@ public final class StratifierProcess {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Work has arrived and, after a handover, the old instance's sessions too. */
+    private boolean canServeMiners() {
+        return haveWork && handover.ready();
     }
 
     /** The ChildRuntime setup: everything registered here starts with the control socket. */
@@ -131,6 +139,7 @@ public final class StratifierProcess {
         restart.start();
         rt.onStream(connector);
         new AdminCommands(view, new Actions(), rt::baseStats).register(rt.commands());
+        handover.register(rt.commands());
         rt.onShutdown(this::shutdown);
         startWebApi();
         lastStatusWrite = clock.millis();
@@ -154,6 +163,14 @@ public final class StratifierProcess {
     }
 
     private void startWebApi() {
+        startWebApi(handover.startedForHandover() ? WEB_RETRIES_AFTER_HANDOVER : 0);
+    }
+
+    /**
+     * After a handover the old instance's stratifier holds the HTTP port until it stops: try again every 500 ms,
+     * {@code retries} times.
+     */
+    private void startWebApi(int retries) {
         try {
             WebApiConfig wc = WebApiConfig.fromConf(cfg.raw());
             if (!wc.enabled()) {
@@ -162,7 +179,13 @@ public final class StratifierProcess {
             }
             web = WebApiServer.start(wc, view, metrics);
             Log.notice("Web API on %s", web.uri());
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            if (retries > 0) {
+                timer.schedule(() -> startWebApi(retries - 1), 500, TimeUnit.MILLISECONDS);
+                return;
+            }
+            Log.err("Web API not started: %s", e.getMessage() == null ? e.toString() : e.getMessage());
+        } catch (RuntimeException e) {
             Log.err("Web API not started: %s", e.getMessage() == null ? e.toString() : e.getMessage());
         }
     }

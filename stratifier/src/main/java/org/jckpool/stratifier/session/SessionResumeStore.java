@@ -16,7 +16,7 @@ public final class SessionResumeStore {
     private final Map<String, Entry> entries = new HashMap<>();
 
     public synchronized void remember(String sessionId, long extranonce1, long nowMillis) {
-        entries.put(sessionId, new Entry(extranonce1, nowMillis));
+        entries.put(sessionId.toLowerCase(), new Entry(extranonce1, nowMillis));
     }
 
     /** The extranonce1 of a remembered session (removing it), or -1 when unknown or expired. */
@@ -35,6 +35,17 @@ public final class SessionResumeStore {
     public synchronized int expire(long nowMillis) {
         entries.values().removeIf(e -> nowMillis - e.disconnectedMillis() > KEEP_MILLIS);
         return entries.size();
+    }
+
+    /** The sessions kept now, by session id (a handover hands them to the next instance). */
+    public synchronized Map<String, Long> snapshot(long nowMillis) {
+        Map<String, Long> out = new HashMap<>();
+        entries.forEach((id, e) -> {
+            if (nowMillis - e.disconnectedMillis() <= KEEP_MILLIS) {
+                out.put(id, e.extranonce1());
+            }
+        });
+        return out;
     }
 
     public synchronized int size() {

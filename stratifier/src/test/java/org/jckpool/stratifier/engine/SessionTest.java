@@ -162,6 +162,27 @@ class SessionTest {
     }
 
     @Test
+    void aHandoverCarriesLiveAndKeptSessionsToTheNextEngine() {
+        EngineHarness old = harness();
+        old.miner(1, W, false);
+        old.miner(2, W, false);
+        String live = old.out.reply(1, 2).get("result").get(1).asText();
+        String gone = old.out.reply(2, 2).get("result").get(1).asText();
+        old.engine.onDisconnect(2, "gone");
+        java.util.Map<String, Long> table = old.engine.exportSessions();
+        assertThat(table).containsOnlyKeys(live.toLowerCase(), gone.toLowerCase());
+
+        EngineHarness next = harness();
+        next.engine.importSessions(table);
+        for (String en1 : java.util.List.of(live, gone)) {
+            long id = en1.equals(live) ? 7 : 8;
+            next.engine.onConnect(id, "127.0.0.1", 0);
+            next.line(id, "{\"id\":2,\"method\":\"mining.subscribe\",\"params\":[\"cgminer\",\"" + en1 + "\"]}");
+            assertThat(next.out.reply(id, 2).get("result").get(1).asText()).isEqualTo(en1);
+        }
+    }
+
+    @Test
     void sessionIdOfALiveConnectionIsNotShared() {
         EngineHarness h = harness();
         h.miner(1, W, false);
