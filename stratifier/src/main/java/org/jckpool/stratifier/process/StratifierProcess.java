@@ -135,7 +135,9 @@ public final class StratifierProcess {
 
     private void install() {
         status.restore(engine);
-        haveWork = restart.restore(); // before the connector stream: its resumed clients find their sessions
+        // Before the connector stream: its resumed clients find their sessions. Not for a handover: the old
+        // instance is alive and hands its sessions over itself (restored ones would hold their extranonce1s).
+        haveWork = !handover.startedForHandover() && restart.restore();
         restart.start();
         rt.onStream(connector);
         new AdminCommands(view, new Actions(), rt::baseStats).register(rt.commands());
