@@ -106,6 +106,9 @@ public final class StratifierProcess {
             throw new UncheckedIOException("ckdb journal: " + e.getMessage(), e);
         }
         this.view = new SnapshotPoolView(new SnapshotBuilder(engine, network, blocks, startedAt), blocks);
+        if (relay != null) {
+            view.upstreams(relay::upstreams);
+        }
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "stratifier-timer");
             t.setDaemon(true);
@@ -141,6 +144,9 @@ public final class StratifierProcess {
         }
         rt.onStream(connector);
         new AdminCommands(view, new Actions(), rt::baseStats).register(rt.commands());
+        if (relay != null) {
+            rt.commands().json("upstreams", p -> relay.upstreams());
+        }
         rt.onShutdown(this::shutdown);
         startWebApi();
         lastStatusWrite = clock.millis();
