@@ -41,7 +41,9 @@ public final class EngineSettings {
         Network network = null;
         byte[] payout = null;
         if (proxy) {
-            // the upstream pool's coinbase: nothing of ours is paid
+            // The upstream pool's coinbase is used as given: no coinbase of ours is ever built, so this
+            // placeholder (OP_RETURN) only satisfies the engine's config and pays nobody.
+            payout = new byte[] {0x6a};
         } else if (cfg.btcaddress() != null && !cfg.btcaddress().isBlank()) {
             for (Network n : NETWORKS) {
                 try {
