@@ -82,10 +82,11 @@ public final class CkpoolMain implements Callable<Integer> {
         if (handover) {
             killOld = true; // when the handover fails, the old instance is replaced as with -k
         }
-        notYet(node, "-N (node mode)", "running as a plain pool");
-        notYet(redirector, "-R (redirector mode)", "running as a plain pool");
-        notYet(userproxy, "-u (userproxy mode)", "running as a plain pool");
-        notYet(trusted, "-t (trusted remote mode)", "running as a plain pool");
+        String unbuilt = unbuiltMode();
+        if (unbuilt != null) {
+            // a mode flag is never ignored: running a plain pool instead would mine for the wrong party
+            return fail(unbuilt + " is not yet supported (proxy mode -p is); not starting");
+        }
 
         String instance = name != null ? name : defaultName();
         Path cfgPath = Path.of(config != null ? config : instance + ".conf");
@@ -149,6 +150,26 @@ public final class CkpoolMain implements Callable<Integer> {
         }
         if (trusted && modes > 0) {
             return "cannot combine trusted remote mode (-t) with a proxy mode";
+        }
+        return null;
+    }
+
+    /** The first mode flag given whose mode is not built, or null. */
+    String unbuiltMode() {
+        if (passthrough) {
+            return "-P (passthrough mode)";
+        }
+        if (node) {
+            return "-N (node mode)";
+        }
+        if (redirector) {
+            return "-R (redirector mode)";
+        }
+        if (userproxy) {
+            return "-u (userproxy mode)";
+        }
+        if (trusted) {
+            return "-t (trusted remote mode)";
         }
         return null;
     }

@@ -96,6 +96,7 @@ final class Supervisor {
         commands.text("reconnect", this::forwardToStratifier);
         commands.json("stats", p -> stats());
         commands.json("restarts", p -> restarts());
+        commands.json("upstreams", p -> upstreams());
     }
 
     private static RestartPolicy policy() {
@@ -531,6 +532,17 @@ final class Supervisor {
             Log.warning("Could not forward %s to the stratifier: %s", request, e.getMessage());
             return "failed: stratifier not reachable";
         }
+    }
+
+    /** Proxy mode: the generator's per-upstream figures (ckpmsg '{"method":"upstreams"}'). */
+    private JsonNode upstreams() throws IOException {
+        Optional<String> r = ControlClient.request(sockdir().resolve("generator"), "{\"method\":\"upstreams\"}",
+                CONTROL_TIMEOUT_MS);
+        JsonNode n = Json.parseOrNull(r.orElse(""));
+        if (n == null) {
+            throw new IOException("the generator gave no answer");
+        }
+        return n;
     }
 
     /**

@@ -51,6 +51,17 @@ class CkpoolMainTest {
     }
 
     @Test
+    void unbuiltModesAreRefusedNotIgnored() {
+        assertThat(parse("-p").unbuiltMode()).isNull();
+        assertThat(parse().unbuiltMode()).isNull();
+        assertThat(parse("-P").unbuiltMode()).startsWith("-P");
+        assertThat(parse("-N").unbuiltMode()).startsWith("-N");
+        assertThat(parse("-R").unbuiltMode()).startsWith("-R");
+        assertThat(parse("-u").unbuiltMode()).startsWith("-u");
+        assertThat(parse("-t").unbuiltMode()).startsWith("-t");
+    }
+
+    @Test
     void daemonFlagIsStrippedForTheBackgroundCopy() {
         assertThat(CkpoolMain.stripDaemonFlag("-D")).isNull();
         assertThat(CkpoolMain.stripDaemonFlag("--daemonise")).isNull();

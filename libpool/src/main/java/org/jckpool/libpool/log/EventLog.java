@@ -59,6 +59,11 @@ public final class EventLog implements Closeable {
     public static final String CHILD_RESTART = "child_restart";
     public static final String PROCESS_START = "process_start";
     public static final String PROCESS_STOP = "process_stop";
+    public static final String UPSTREAM_UP = "upstream_up";
+    public static final String UPSTREAM_DOWN = "upstream_down";
+    public static final String UPSTREAM_SWITCHED = "upstream_switched";
+    public static final String SHARE_FORWARDED = "share_forwarded";
+    public static final String SHARE_RESULT = "share_result";
 
     /** File name suffix after the process name. */
     public static final String SUFFIX = ".events.jsonl";

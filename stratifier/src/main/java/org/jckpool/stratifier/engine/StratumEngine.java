@@ -31,6 +31,11 @@ import org.jckpool.stratifier.work.TemplateException;
 import org.jckpool.libpool.bitcoin.Hex;
 import org.jckpool.stratifier.session.SessionRecord;
 import org.jckpool.stratifier.work.WorkBase;
+import org.jckpool.stratifier.work.CoinbaseParts;
+import org.jckpool.stratifier.work.UpstreamJob;
+import org.jckpool.stratifier.work.UpstreamTarget;
+import org.jckpool.stratifier.work.UpstreamWork;
+import org.jckpool.stratifier.share.UpstreamForwarder;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -75,8 +80,16 @@ public final class StratumEngine {
     private final BlockSubmitter submitter;
     private final InstantSource clock;
     private final JobBook jobs;
-    private final ShareChecker checker;
-    private final Extranonce1Allocator extranonces;
+    private volatile ShareChecker checker;
+    private volatile Extranonce1Allocator extranonces;
+    /** extranonce2 bytes miners get: nonce2length, or in proxy mode what the upstream leaves them. */
+    private volatile int nonce2Length;
+    private final long extranonceSeed;
+    private volatile ProxyLayout proxyLayout;
+    private volatile UpstreamForwarder forwarder;
+    /** Proxy mode: the version bits the active upstream granted (miners get the intersection). */
+    private volatile int upstreamVersionMask = 0xffffffff;
+    private final ConcurrentMap<Long, UpstreamTarget> upstreamTargets = new ConcurrentHashMap<>();
     private final SessionResumeStore resumable = new SessionResumeStore();
     private final StatsRegistry stats;
     private final StratumRequestParser parser = new StratumRequestParser();
@@ -104,7 +117,9 @@ public final class StratumEngine {
         this.clock = clock;
         long now = clock.millis();
         this.jobs = new JobBook(now, config.jobGraceMillis());
-        this.checker = new ShareChecker(jobs, config.work().nonce2Length(), this::submitBlock);
+        this.nonce2Length = config.work().nonce2Length();
+        this.extranonceSeed = extranonceSeed;
+        this.checker = new ShareChecker(jobs, nonce2Length, this::submitBlock);
         this.extranonces = new Extranonce1Allocator(config.work().nonce1Length(), extranonceSeed);
         this.stats = new StatsRegistry(now);
         this.lastStatsDecay = now;
@@ -230,7 +245,7 @@ public final class StratumEngine {
         }
         String sid = Replies.quote(s.extranonce1Hex());
         out.send(s.clientId, Replies.result(req.idJson(), "[[[\"mining.set_difficulty\"," + sid
-                + "],[\"mining.notify\"," + sid + "]]," + sid + "," + config.work().nonce2Length() + "]"));
+                + "],[\"mining.notify\"," + sid + "]]," + sid + "," + nonce2Length + "]"));
         out.subscribed(s.clientId);
     }
 
@@ -380,7 +395,7 @@ public final class StratumEngine {
                     if (options != null && options.has("version-rolling.min-bit-count")) {
                         minBits = options.get("version-rolling.min-bit-count").asInt(0);
                     }
-                    int mask = VersionRolling.negotiate(config.versionMask(), minerMask);
+                    int mask = VersionRolling.negotiate(config.versionMask() & upstreamVersionMask, minerMask);
                     if (!ok || mask == 0) {
                         s.versionMask(0);
                         result.append("\"version-rolling\":false");
@@ -604,6 +619,114 @@ public final class StratumEngine {
             LOG.log(Level.ERROR, "template observer failed", e);
         }
         return u;
+    }
+
+    // ---------------------------------------------------------------- proxy mode
+
+    /**
+     * How the upstream's extranonce2 is shared out (proxy mode): {@code carved} bytes of it become each miner's
+     * extranonce1, {@code minerNonce2} bytes are the miners' extranonce2. Fixed by the first upstream work.
+     */
+    public record ProxyLayout(int carved, int minerNonce2) {
+        /** ckpool's rule, adapted: 8+ bytes → 4 carved, 4..7 → 2 carved, fewer → too small to proxy (null). */
+        public static ProxyLayout forUpstream(int upstreamNonce2) {
+            if (upstreamNonce2 >= 8) {
+                return new ProxyLayout(4, upstreamNonce2 - 4);
+            }
+            if (upstreamNonce2 >= 4) {
+                return new ProxyLayout(2, upstreamNonce2 - 2);
+            }
+            return null;
+        }
+    }
+
+    /** Proxy mode: who submits qualifying shares upstream. */
+    public void upstreamForwarder(UpstreamForwarder f) {
+        this.forwarder = f;
+        this.checker = new ShareChecker(jobs, nonce2Length, this::submitBlock, f);
+    }
+
+    public ProxyLayout proxyLayout() {
+        return proxyLayout;
+    }
+
+    /**
+     * Proxy mode: work from the active upstream ({@code upstream.work} params). The first one fixes the miners'
+     * extranonce layout; an upstream with more extranonce2 room than that gets zero padding, one with less is
+     * refused ({@link TemplateException}), as is one too small to share at all. Sent to miners as a template's work
+     * is (clean when the upstream said so or the upstream connection changed).
+     */
+    public JobBook.Update onUpstreamWork(JsonNode params) {
+        UpstreamWork w = UpstreamWork.parse(params);
+        ProxyLayout layout;
+        synchronized (this) {
+            layout = proxyLayout;
+            if (layout == null) {
+                layout = ProxyLayout.forUpstream(w.extranonce2Size());
+                if (layout == null) {
+                    throw new TemplateException("upstream " + w.url() + " extranonce2 size " + w.extranonce2Size()
+                            + " is too small to proxy (needs 4 or more)");
+                }
+                proxyLayout = layout;
+                nonce2Length = layout.minerNonce2();
+                extranonces = new Extranonce1Allocator(layout.carved(), extranonceSeed);
+                checker = new ShareChecker(jobs, nonce2Length, this::submitBlock, forwarder);
+                LOG.log(Level.INFO, "proxy layout: miners get {0}-byte extranonce1 and {1}-byte extranonce2",
+                        layout.carved(), layout.minerNonce2());
+            }
+        }
+        int pad = w.extranonce2Size() - layout.carved() - layout.minerNonce2();
+        if (pad < 0) {
+            throw new TemplateException("upstream " + w.url() + " extranonce2 size " + w.extranonce2Size()
+                    + " is smaller than the miners' layout (" + layout.carved() + " + " + layout.minerNonce2() + ")");
+        }
+        UpstreamTarget target = upstreamTargets.computeIfAbsent(w.generation(), g -> new UpstreamTarget(w.difficulty()));
+        target.set(w.difficulty());
+        upstreamTargets.keySet().removeIf(g -> g != w.generation() && !jobsOfGenerationLive(g));
+        byte[] padding = new byte[pad];
+        byte[] c1 = new byte[w.coinb1().length + w.extranonce1().length + pad];
+        System.arraycopy(w.coinb1(), 0, c1, 0, w.coinb1().length);
+        System.arraycopy(w.extranonce1(), 0, c1, w.coinb1().length, w.extranonce1().length);
+        UpstreamJob up = new UpstreamJob(w.upstream(), w.generation(), w.jobId(), Hex.encode(padding), target);
+        upstreamVersionMask = w.versionMask();
+        long now = clock.millis();
+        JobBook.Update u = jobs.addUpstream(w, CoinbaseParts.of(c1, w.coinb2()), up, config.work(), now);
+        distribute(u, now);
+        return u;
+    }
+
+    private boolean jobsOfGenerationLive(long generation) {
+        Job cur = jobs.current();
+        return cur != null && cur.base().upstream() != null && cur.base().upstream().generation() == generation;
+    }
+
+    /** Proxy mode: the upstream connection {@code generation} changed its share difficulty. */
+    public void upstreamDifficulty(long generation, double diff) {
+        UpstreamTarget t = upstreamTargets.get(generation);
+        if (t != null && diff > 0) {
+            t.set(diff);
+        }
+    }
+
+    /** The version mask the active upstream granted (proxy mode; all bits otherwise). */
+    public int upstreamVersionMask() {
+        return upstreamVersionMask;
+    }
+
+    private void distribute(JobBook.Update u, long now) {
+        Job job = u.job();
+        for (ClientSession s : sessions.values()) {
+            synchronized (s) {
+                if (s.isAuthorised() && !s.dropped()) {
+                    if (!Double.isNaN(s.vardiff().capToNetwork(job.base().networkDiff(), now))) {
+                        out.send(s.clientId, Replies.setDifficulty(s.vardiff().diff()));
+                    }
+                    s.jobSent(job.id());
+                }
+            }
+        }
+        out.broadcast(job.base().notifyLine(job.idHex(), config.poolPayoutScript(), u.newBlock()));
+        stateChanges.incrementAndGet();
     }
 
     private void sendWork(ClientSession s, Job job, boolean clean) {

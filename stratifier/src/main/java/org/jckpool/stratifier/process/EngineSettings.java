@@ -28,6 +28,11 @@ public final class EngineSettings {
      * @throws IllegalArgumentException when btcaddress is missing or not an address (and not solo)
      */
     public static EngineConfig from(PoolConfig cfg, boolean solo) {
+        return from(cfg, solo, false);
+    }
+
+    /** @param proxy ckpool -p: no payout address (the upstream pool pays), none required */
+    public static EngineConfig from(PoolConfig cfg, boolean solo, boolean proxy) {
         String tag = "/jckpool/" + (cfg.btcsig() == null ? "" : cfg.btcsig());
         byte[] donationScript = donationScript(cfg);
         WorkConfig work = new WorkConfig(tag, cfg.nonce1length(), cfg.nonce2length(),
@@ -35,7 +40,11 @@ public final class EngineSettings {
         VardiffConfig vardiff = new VardiffConfig(cfg.mindiff(), cfg.startdiff(), cfg.maxdiff());
         Network network = null;
         byte[] payout = null;
-        if (cfg.btcaddress() != null && !cfg.btcaddress().isBlank()) {
+        if (proxy) {
+            // The upstream pool's coinbase is used as given: no coinbase of ours is ever built, so this
+            // placeholder (OP_RETURN) only satisfies the engine's config and pays nobody.
+            payout = new byte[] {0x6a};
+        } else if (cfg.btcaddress() != null && !cfg.btcaddress().isBlank()) {
             for (Network n : NETWORKS) {
                 try {
                     payout = Address.toScript(cfg.btcaddress(), n);

@@ -86,6 +86,12 @@ public final class GeneratorLink implements AutoCloseable {
         return s != null && s.trySend(Frames.utf8("{\"method\":\"update\"}"));
     }
 
+    /** Sends one JSON message without blocking; false when there is no stream or its queue is full (proxy mode). */
+    public boolean sendMessage(String json) {
+        FrameStream s = stream;
+        return s != null && s.trySend(Frames.utf8(json));
+    }
+
     /** Sends a solution to the generator without blocking (it waits for the stream when there is none). */
     public void send(BlockSolution solution) {
         submit(solution.hex(), solution.hash(), solution.height());
@@ -193,6 +199,10 @@ public final class GeneratorLink implements AutoCloseable {
                         listener.template(t, Json.text(params, "node"), Json.text(params, "reason"));
                     }
                     case "node.status" -> listener.nodeStatus(params);
+                    case "upstream.work" -> listener.upstreamWork(params);
+                    case "upstream.difficulty" -> listener.upstreamDifficulty(params);
+                    case "upstream.share_result" -> listener.upstreamShareResult(params);
+                    case "upstream.status" -> listener.upstreamStatus(params);
                     case "submitblock.received" -> received(msg);
                     case "submitblock.result" -> result(msg);
                     default -> Log.warning("Generator stream: unknown message %s", method);

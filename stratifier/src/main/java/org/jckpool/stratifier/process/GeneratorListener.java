@@ -17,4 +17,20 @@ public interface GeneratorListener {
      */
     void blockResult(BlockSubmission submission, SolutionOutcome outcome, boolean confirmed, String reason,
                      String node);
+
+    /** Proxy mode: work from the active upstream (docs/INTERNALS.md, proxy mode). */
+    default void upstreamWork(JsonNode params) {
+    }
+
+    /** Proxy mode: {"upstream","generation","difficulty"}. */
+    default void upstreamDifficulty(JsonNode params) {
+    }
+
+    /** Proxy mode: the upstream's verdict on a share we forwarded. */
+    default void upstreamShareResult(JsonNode params) {
+    }
+
+    /** Proxy mode: {"active","upstreams":[…]} every 2 s. */
+    default void upstreamStatus(JsonNode params) {
+    }
 }

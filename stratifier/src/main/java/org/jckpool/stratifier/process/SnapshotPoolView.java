@@ -18,11 +18,23 @@ public final class SnapshotPoolView implements PoolView {
     private final SnapshotBuilder builder;
     private final FoundBlocks blocks;
     private volatile PoolSnapshot current;
+    private volatile java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> upstreams;
 
     public SnapshotPoolView(SnapshotBuilder builder, FoundBlocks blocks) {
         this.builder = builder;
         this.blocks = blocks;
         this.current = builder.build(System.currentTimeMillis());
+    }
+
+    /** Proxy mode: where /api/upstreams reads from. */
+    public void upstreams(java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> source) {
+        this.upstreams = source;
+    }
+
+    @Override
+    public Optional<com.fasterxml.jackson.databind.JsonNode> upstreams() {
+        var u = upstreams;
+        return u == null ? Optional.empty() : Optional.of(u.get());
     }
 
     /** Takes a new snapshot (timer thread). */

@@ -67,6 +67,8 @@ public final class StratifierProcess {
     private final SnapshotPoolView view;
     private final CkdbLink ckdb;
     private final RestartKeeper restart;
+    private final boolean proxy;
+    private final UpstreamRelay relay;
     private final ScheduledExecutorService timer;
     private final Instant startedAt = Instant.now();
     private static final int WEB_RETRIES_AFTER_HANDOVER = 60;
@@ -98,12 +100,20 @@ public final class StratifierProcess {
         this.shareLog = rt.args().logShares() ? new ShareLog(logdir) : null;
         this.restart = new RestartKeeper(engine, logdir, clock);
         this.engine.shareObserver(this::onShare);
+        this.proxy = rt.args().proxy();
+        this.relay = proxy ? new UpstreamRelay(generator, engine) : null;
+        if (relay != null) {
+            engine.upstreamForwarder(relay);
+        }
         try {
             this.ckdb = ckdbSettings.isPresent() ? CkdbLink.open(ckdbSettings.get(), engine, clock) : null;
         } catch (IOException e) {
             throw new UncheckedIOException("ckdb journal: " + e.getMessage(), e);
         }
         this.view = new SnapshotPoolView(new SnapshotBuilder(engine, network, blocks, startedAt), blocks);
+        if (relay != null) {
+            view.upstreams(relay::upstreams);
+        }
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "stratifier-timer");
             t.setDaemon(true);
@@ -122,7 +132,7 @@ public final class StratifierProcess {
         EngineConfig ec;
         Optional<CkdbSettings> ckdb;
         try {
-            ec = EngineSettings.from(rt.config(), rt.args().btcsolo());
+            ec = EngineSettings.from(rt.config(), rt.args().btcsolo(), rt.args().proxy());
             ckdb = CkdbSettings.of(rt.config(), rt.args().name());
         } catch (IllegalArgumentException e) {
             // Stay up (the supervisor would only restart us into the same error) but serve no miners.
@@ -135,13 +145,21 @@ public final class StratifierProcess {
 
     private void install() {
         status.restore(engine);
-        // Before the connector stream: its resumed clients find their sessions. Not for a handover: the old
-        // instance is alive and hands its sessions over itself (restored ones would hold their extranonce1s).
-        haveWork = !handover.startedForHandover() && restart.restore();
-        restart.start();
+        if (proxy) {
+            // work lives upstream: a restarted proxy stratifier waits for the upstream's work, no snapshot
+            Log.notice("Proxy mode: miners are served once the first upstream work arrives");
+        } else {
+            // Before the connector stream: its resumed clients find their sessions. Not for a handover: the old
+            // instance is alive and hands its sessions over itself (restored ones would hold their extranonce1s).
+            haveWork = !handover.startedForHandover() && restart.restore();
+            restart.start();
+        }
         rt.onStream(connector);
         new AdminCommands(view, new Actions(), rt::baseStats).register(rt.commands());
         handover.register(rt.commands());
+        if (relay != null) {
+            rt.commands().json("upstreams", p -> relay.upstreams());
+        }
         rt.onShutdown(this::shutdown);
         startWebApi();
         lastStatusWrite = clock.millis();
@@ -228,7 +246,9 @@ public final class StratifierProcess {
             web.close();
         }
         status.write(engine);
-        restart.close();
+        if (!proxy) {
+            restart.close();
+        }
         if (shareLog != null) {
             shareLog.close();
         }
@@ -347,6 +367,54 @@ public final class StratifierProcess {
             if (!haveWork) {
                 haveWork = true;
                 Log.notice("First template: accepting the connector");
+            }
+        }
+
+        @Override
+        public void upstreamWork(JsonNode params) {
+            JobBook.Update u;
+            try {
+                u = engine.onUpstreamWork(params);
+            } catch (TemplateException | IllegalArgumentException e) {
+                Log.err("Unusable upstream work from %s: %s", Json.text(params, "url"), e.getMessage());
+                return;
+            }
+            Instant now = Instant.now();
+            long height = u.job().base().height();
+            double diff = u.job().base().networkDiff();
+            network.template(height, diff, now);
+            metrics.templateReceived(height, diff, now);
+            if (u.newBlock()) {
+                Log.notice("New upstream work (clean): %s job %s, height %d, upstream difficulty %s",
+                        Json.text(params, "url"), u.job().base().upstream().jobId(), height,
+                        params.path("difficulty").asText());
+            } else {
+                Log.info("Upstream work: job %s", u.job().base().upstream().jobId());
+            }
+            if (!haveWork) {
+                haveWork = true;
+                Log.notice("First upstream work: accepting the connector");
+            }
+        }
+
+        @Override
+        public void upstreamDifficulty(JsonNode params) {
+            engine.upstreamDifficulty(params.path("generation").asLong(-1), params.path("difficulty").asDouble(0));
+            Log.info("Upstream difficulty now %s", params.path("difficulty").asText());
+        }
+
+        @Override
+        public void upstreamShareResult(JsonNode params) {
+            if (relay != null) {
+                relay.result(params);
+            }
+        }
+
+        @Override
+        public void upstreamStatus(JsonNode params) {
+            if (relay != null) {
+                relay.status(params);
+                metrics.upstreamStatus(params);
             }
         }
 

@@ -23,11 +23,22 @@ public final class ShareChecker {
     private final JobBook jobs;
     private final int nonce2Length;
     private final BlockSubmitter submitter;
+    private final UpstreamForwarder forwarder;
 
     public ShareChecker(JobBook jobs, int nonce2Length, BlockSubmitter submitter) {
+        this(jobs, nonce2Length, submitter, null);
+    }
+
+    /** With a forwarder for proxy-mode work (bases with an {@link WorkBase#upstream()}). */
+    public ShareChecker(JobBook jobs, int nonce2Length, BlockSubmitter submitter, UpstreamForwarder forwarder) {
         this.jobs = jobs;
         this.nonce2Length = nonce2Length;
         this.submitter = submitter;
+        this.forwarder = forwarder;
+    }
+
+    public int nonce2Length() {
+        return nonce2Length;
     }
 
     public ShareResult check(ClientSession s, SubmitParams p, long nowMillis) {
@@ -94,7 +105,7 @@ public final class ShareChecker {
         boolean stale = jobs.isStale(job);
         String blockHash = null;
         SolutionOutcome solution = null;
-        if (WorkBase.leq(h.hash, base.networkTargetLE())) {
+        if (base.upstream() == null && WorkBase.leq(h.hash, base.networkTargetLE())) {
             // A block: handed over before any other verdict (an odd ntime is the node's to judge).
             blockHash = Hex.encode(Hex.reverse(h.hash));
             String hex = BlockAssembler.blockHex(base, h.header, h.coinbase(), h.coinbaseLength());
@@ -128,6 +139,9 @@ public final class ShareChecker {
         }
         if (!base.firstSeen(h.hash)) {
             return new ShareResult(RejectReason.DUPLICATE, job, assigned, shareDiff, blockHash, solution);
+        }
+        if (base.upstream() != null && forwarder != null && WorkBase.leq(h.hash, base.upstream().target().targetLE())) {
+            forwarder.forward(s, job, p, shareDiff, WorkBase.leq(h.hash, base.networkTargetLE()));
         }
         return new ShareResult(null, job, assigned, shareDiff, blockHash, solution);
     }

@@ -63,6 +63,32 @@ public final class JobBook {
         return new Update(job, newBlock);
     }
 
+    /**
+     * Proxy mode: a work base from an upstream notify. A new block for the miners (every older job stale) when the
+     * upstream said clean_jobs, the upstream connection changed, or the previous block changed.
+     */
+    public synchronized Update addUpstream(UpstreamWork w, CoinbaseParts coinbase, UpstreamJob up, WorkConfig cfg,
+                                           long nowMillis) {
+        long id = nextId++;
+        Template t = w.asTemplate();
+        WorkBase base = WorkBase.upstream(id, t, cfg, nowMillis, w.branch(), coinbase, up);
+        Job previous = current;
+        boolean newBlock = previous == null || w.clean() || previous.base().upstream() == null
+                || previous.base().upstream().generation() != up.generation()
+                || !Arrays.equals(previous.base().template().prevHash(), t.prevHash());
+        Job job = new Job(id, Job.hex(id), base);
+        jobs.put(id, job);
+        bases.add(base);
+        if (previous != null) {
+            supersededAt.putIfAbsent(previous.base().id(), nowMillis);
+        }
+        if (newBlock) {
+            blockChangeId = id;
+        }
+        current = job;
+        return new Update(job, newBlock);
+    }
+
     /** A new job id for the current work (sent after a difficulty change). */
     public synchronized Job aliasCurrent() {
         Job cur = current;

@@ -31,17 +31,34 @@ public final class WorkBase {
     private final double networkDiff;
     private final ConcurrentMap<String, Payout> payouts = new ConcurrentHashMap<>();
     private final SeenShares seen = new SeenShares();
+    private final UpstreamJob upstream;
+    private final Payout fixedPayout;
 
     /** Coinbase and notify text for one payout script. */
     public record Payout(CoinbaseParts coinbase, String notifyTail, String notifyTailClean) {
     }
 
     public WorkBase(long id, Template template, WorkConfig config, long createdMillis) {
+        this(id, template, config, createdMillis, Merkle.coinbaseBranch(template.txids()), null, null);
+    }
+
+    /**
+     * Proxy-mode work from an upstream's notify: the branch as the upstream gave it and one coinbase for everyone
+     * ({@code coinb1} already ends with the upstream's extranonce1 and any padding; the miners' extranonce1 and
+     * extranonce2 follow).
+     */
+    public static WorkBase upstream(long id, Template template, WorkConfig config, long createdMillis,
+                                    List<byte[]> branch, CoinbaseParts coinbase, UpstreamJob job) {
+        return new WorkBase(id, template, config, createdMillis, branch, coinbase, job);
+    }
+
+    private WorkBase(long id, Template template, WorkConfig config, long createdMillis, List<byte[]> branch,
+                     CoinbaseParts fixedCoinbase, UpstreamJob upstream) {
         this.id = id;
         this.template = template;
         this.config = config;
         this.createdMillis = createdMillis;
-        List<byte[]> branch = Merkle.coinbaseBranch(template.txids());
+        this.upstream = upstream;
         branchCount = branch.size();
         branchFlat = new byte[branchCount * 32];
         StringBuilder sb = new StringBuilder("[");
@@ -59,16 +76,27 @@ public final class WorkBase {
         ntimeHex = StratumEncoding.hex32(template.curtime());
         networkTargetLE = littleEndian32(template.networkTarget());
         networkDiff = Target.difficultyOf(template.networkTarget());
+        fixedPayout = fixedCoinbase == null ? null : payoutOf(fixedCoinbase);
+    }
+
+    /** The upstream job this base was made from (proxy mode), or null for work from a template. */
+    public UpstreamJob upstream() {
+        return upstream;
+    }
+
+    private Payout payoutOf(CoinbaseParts cb) {
+        String tail = "\",\"" + prevHashNotify + "\",\"" + cb.coinb1Hex() + "\",\"" + cb.coinb2Hex() + "\","
+                + branchJson + ",\"" + versionHex + "\",\"" + bitsHex + "\",\"" + ntimeHex + "\",";
+        return new Payout(cb, tail + "false]}", tail + "true]}");
     }
 
     /** The coinbase and notify text paying {@code payoutScript}, built once per script. */
     public Payout payout(byte[] payoutScript) {
-        return payouts.computeIfAbsent(Hex.encode(payoutScript), k -> {
-            CoinbaseParts cb = CoinbaseBuilder.build(template, config, payoutScript);
-            String tail = "\",\"" + prevHashNotify + "\",\"" + cb.coinb1Hex() + "\",\"" + cb.coinb2Hex() + "\","
-                    + branchJson + ",\"" + versionHex + "\",\"" + bitsHex + "\",\"" + ntimeHex + "\",";
-            return new Payout(cb, tail + "false]}", tail + "true]}");
-        });
+        if (fixedPayout != null) {
+            return fixedPayout;
+        }
+        return payouts.computeIfAbsent(Hex.encode(payoutScript),
+                k -> payoutOf(CoinbaseBuilder.build(template, config, payoutScript)));
     }
 
     /** {@code mining.notify} line for a job on this base. */

@@ -178,6 +178,12 @@ final class ApiHandler implements HttpHandler {
                     return json(200, body);
                 }
                 break;
+            case "upstreams":
+                if (parts.length == 1) {
+                    return json(200, view.upstreams()
+                            .orElseThrow(() -> HttpError.notFound("not a proxy: no upstream pools")));
+                }
+                break;
             case "blocks":
                 if (parts.length == 1) {
                     int limit = limit(query, DEFAULT_BLOCK_LIMIT);

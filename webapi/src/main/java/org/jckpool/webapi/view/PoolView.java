@@ -27,4 +27,12 @@ public interface PoolView {
 
     /** Blocks the pool found, newest first. */
     List<FoundBlock> blocks();
+
+    /**
+     * Proxy mode: the upstream pools and their figures ({"active","upstreams":[…],"forwarding":{…}}); empty when
+     * the pool is not a proxy (then /api/upstreams answers 404).
+     */
+    default Optional<com.fasterxml.jackson.databind.JsonNode> upstreams() {
+        return Optional.empty();
+    }
 }

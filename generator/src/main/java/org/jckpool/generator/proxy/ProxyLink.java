@@ -1,0 +1,205 @@
+package org.jckpool.generator.proxy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jckpool.libpool.ipc.ControlServer;
+import org.jckpool.libpool.ipc.FrameStream;
+import org.jckpool.libpool.ipc.Frames;
+import org.jckpool.libpool.json.Json;
+import org.jckpool.libpool.log.EventLog;
+import org.jckpool.libpool.log.Log;
+import org.jckpool.libpool.stratum.Notify;
+import org.jckpool.libpool.stratum.StratumClient;
+import org.jckpool.libpool.stratum.SubmitResult;
+
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The generator's side of the stratifier stream in proxy mode (docs/INTERNALS.md "generator ↔ stratifier, proxy
+ * mode"): pushes {@code upstream.work}, {@code upstream.difficulty} and {@code upstream.status}; takes
+ * {@code upstream.submit} and answers each with {@code upstream.share_result}.
+ */
+public final class ProxyLink implements ControlServer.StreamAcceptor, UpstreamSink {
+    private static final long SEND_TIMEOUT_MS = 2_000;
+
+    private final Set<FrameStream> streams = ConcurrentHashMap.newKeySet();
+    private volatile UpstreamManager manager;
+    private volatile byte[] lastWork;
+    final AtomicLong forwarded = new AtomicLong();
+    final AtomicLong notForwarded = new AtomicLong();
+
+    void manager(UpstreamManager m) {
+        this.manager = m;
+    }
+
+    @Override
+    public FrameStream.Listener open(String peer) {
+        return new FrameStream.Listener() {
+            @Override
+            public void onOpen(FrameStream stream) {
+                streams.add(stream);
+                Log.notice("Stream from %s open (proxy mode)", peer);
+                UpstreamManager m = manager;
+                if (m != null) {
+                    send(stream, statusFrame(m.status()));
+                }
+                byte[] w = lastWork;
+                if (w != null) {
+                    send(stream, w);
+                }
+            }
+
+            @Override
+            public void onFrame(FrameStream stream, byte[] frame) {
+                handle(stream, Frames.text(frame));
+            }
+
+            @Override
+            public void onClose(FrameStream stream, Throwable cause) {
+                streams.remove(stream);
+                Log.warning("Stream from %s closed%s", peer, cause == null ? "" : " (" + cause.getMessage() + ")");
+            }
+        };
+    }
+
+    public int connected() {
+        return streams.size();
+    }
+
+    void handle(FrameStream stream, String text) {
+        JsonNode msg = Json.parseOrNull(text);
+        if (msg == null || !msg.isObject()) {
+            Log.warning("Stream from %s: ignoring a frame that is not a JSON object", stream.peer());
+            return;
+        }
+        String method = Json.text(msg, "method");
+        switch (method == null ? "" : method) {
+            case "upstream.submit" -> submit(stream, msg.path("params"));
+            case "update" -> { } // templates are the upstream's business in proxy mode
+            default -> {
+                Log.warning("Stream from %s: method %s has no meaning in proxy mode", stream.peer(), method);
+                ObjectNode err = Json.object();
+                err.put("method", "error");
+                err.set("id", msg.get("id"));
+                err.put("error", "unknown method in proxy mode: " + method);
+                send(stream, Frames.utf8(Json.write(err)));
+            }
+        }
+    }
+
+    private void submit(FrameStream stream, JsonNode p) {
+        UpstreamManager m = manager;
+        long gen = p.path("generation").asLong(-1);
+        String job = Json.text(p, "job_id");
+        String en2 = Json.text(p, "extranonce2");
+        String ntime = Json.text(p, "ntime");
+        String nonce = Json.text(p, "nonce");
+        String vb = Json.text(p, "version_bits");
+        JsonNode id = p.get("id");
+        CompletableFuture<SubmitResult> f = m == null ? null : m.submit(gen, job, en2, ntime, nonce, vb);
+        Upstream u = m == null ? null : m.byGeneration(gen);
+        if (f == null) {
+            notForwarded.incrementAndGet();
+            Log.info("Share for job %s of an upstream connection that is gone: not forwarded", job);
+            send(stream, resultFrame(id, gen, u, SubmitResult.lost("stale: upstream changed"), false));
+            return;
+        }
+        forwarded.incrementAndGet();
+        EventLog.global().event(EventLog.SHARE_FORWARDED, "upstream", u == null ? null : u.url(), "job_id", job,
+                "worker", Json.text(p, "worker"), "share_diff", p.path("share_diff").asDouble(0),
+                "upstream_diff", u == null || u.client == null ? null : u.client.difficulty());
+        f.thenAccept(r -> {
+            EventLog.global().event(EventLog.SHARE_RESULT, "upstream", u == null ? null : u.url(), "job_id", job,
+                    "worker", Json.text(p, "worker"), "accepted", r.accepted(), "reason", r.reason(), "latency_ms",
+                    r.roundTripMillis());
+            if (!r.accepted()) {
+                Log.info("Upstream %s rejected a share for job %s: %s", u == null ? "?" : u.url(), job, r.reason());
+            }
+            byte[] frame = resultFrame(id, gen, u, r, true);
+            if (stream.isOpen()) {
+                send(stream, frame);
+            } else {
+                streams.forEach(s -> send(s, frame));
+            }
+        });
+    }
+
+    static byte[] resultFrame(JsonNode id, long gen, Upstream u, SubmitResult r, boolean forwarded) {
+        ObjectNode o = Json.object();
+        o.put("method", "upstream.share_result");
+        ObjectNode p = o.putObject("params");
+        p.set("id", id);
+        p.put("generation", gen);
+        if (u != null) {
+            p.put("upstream", u.index);
+            p.put("url", u.url());
+        }
+        p.put("forwarded", forwarded);
+        p.put("accepted", r.accepted());
+        p.put("stale", r.stale() || !forwarded);
+        p.put("reason", r.reason());
+        p.put("latency_ms", r.roundTripMillis());
+        return Frames.utf8(Json.write(o));
+    }
+
+    @Override
+    public void work(Upstream u, long generation, StratumClient c, Notify n, boolean clean) {
+        ObjectNode o = Json.object();
+        o.put("method", "upstream.work");
+        ObjectNode p = o.putObject("params");
+        p.put("upstream", u.index);
+        p.put("url", u.url());
+        p.put("generation", generation);
+        p.put("extranonce1", c.extranonce1());
+        p.put("extranonce2_size", c.extranonce2Size());
+        p.put("difficulty", c.difficulty());
+        p.put("version_mask", String.format("%08x", c.versionMask()));
+        p.put("clean", clean);
+        ArrayNode a = p.putArray("notify");
+        a.add(n.jobId()).add(n.prevHash()).add(n.coinb1()).add(n.coinb2());
+        ArrayNode b = a.addArray();
+        n.branch().forEach(b::add);
+        a.add(n.version()).add(n.nbits()).add(n.ntime()).add(clean);
+        byte[] frame = Frames.utf8(Json.write(o));
+        // a stratifier that connects later gets this as clean work
+        p.put("clean", true);
+        a.set(8, Json.MAPPER.getNodeFactory().booleanNode(true));
+        lastWork = Frames.utf8(Json.write(o));
+        streams.forEach(s -> send(s, frame));
+    }
+
+    @Override
+    public void difficulty(Upstream u, long generation, double diff) {
+        ObjectNode o = Json.object();
+        o.put("method", "upstream.difficulty");
+        ObjectNode p = o.putObject("params");
+        p.put("upstream", u.index);
+        p.put("generation", generation);
+        p.put("difficulty", diff);
+        byte[] frame = Frames.utf8(Json.write(o));
+        streams.forEach(s -> send(s, frame));
+    }
+
+    void pushStatus(ObjectNode status) {
+        byte[] frame = statusFrame(status);
+        streams.forEach(s -> send(s, frame));
+    }
+
+    static byte[] statusFrame(ObjectNode status) {
+        ObjectNode o = Json.object();
+        o.put("method", "upstream.status");
+        o.set("params", status);
+        return Frames.utf8(Json.write(o));
+    }
+
+    private static void send(FrameStream s, byte[] frame) {
+        if (!s.send(frame, SEND_TIMEOUT_MS, TimeUnit.MILLISECONDS) && s.isOpen()) {
+            Log.warning("Stream to %s: frame dropped (queue full)", s.peer());
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package org.jckpool.itests;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.jckpool.libpool.ipc.ControlClient;
+import org.jckpool.libpool.json.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * ckproxy end to end: two jckpool pools on simnodes as upstreams, {@code ckpool -p} in front of them, testminer on
+ * the proxy. Shares go upstream, a block found through the proxy is accepted by the upstream's node, and killing
+ * the first upstream moves the proxy to the second within 5 s.
+ */
+class ProxyIT {
+    static final String UPSTREAM_DIFFS = "\"mindiff\":0.002,\"startdiff\":0.002,\"highdiff\":0.002";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void minesThroughTheProxyAndFailsOver() throws Exception {
+        try (MiningSuite up1 = new MiningSuite(dir, "up1", null, UPSTREAM_DIFFS);
+             MiningSuite up2 = new MiningSuite(dir, "up2", null, UPSTREAM_DIFFS);
+             PoolProcesses proxy = new PoolProcesses(dir)) {
+            assertThat(up1.awaitReady(90_000)).as("up1 ready; log:\n%s", up1.poolLog()).isTrue();
+            assertThat(up2.awaitReady(90_000)).as("up2 ready; log:\n%s", up2.poolLog()).isTrue();
+            long height0 = up1.rpc.getBlockCount();
+
+            int stratum = MiningSuite.freePort();
+            int http = MiningSuite.freePort();
+            Path logdir = dir.resolve("logs-px");
+            Path conf = dir.resolve("px.conf");
+            Files.writeString(conf, "{\"proxy\":[{\"url\":\"127.0.0.1:" + up1.stratumPort
+                    + "\",\"auth\":\"proxyuser.px\",\"pass\":\"x\"},{\"url\":\"stratum+tcp://127.0.0.1:"
+                    + up2.stratumPort + "\",\"auth\":\"proxyuser.px2\",\"pass\":\"x\"}],"
+                    + "\"serverurl\":[\"127.0.0.1:" + stratum + "\"],\"logdir\":\"" + logdir + "\","
+                    + "\"httpbind\":\"127.0.0.1:" + http + "\",\"logjson\":true,"
+                    + "\"mindiff\":0.0005,\"startdiff\":0.0005,\"highdiff\":0.0005}\n");
+            proxy.startPool("px", conf, Map.of(), "-p");
+            Path sock = proxy.sockdir("px");
+            assertThat(PoolProcesses.waitUntil(60_000, () -> {
+                JsonNode s = request(sock.resolve("stratifier"), "{\"method\":\"stats\"}");
+                JsonNode c = request(sock.resolve("connector"), "{\"method\":\"stats\"}");
+                return s != null && s.path("connector_connected").asBoolean() && c != null
+                        && c.path("admitting").asBoolean();
+            })).as("proxy ready; log:\n%s", log(logdir)).isTrue();
+
+            PoolProcesses.Result miner = proxy.run(List.of(proxy.root.resolve("scripts/testminer").toString(), "-o",
+                    "stratum+tcp://127.0.0.1:" + stratum, "-u", "minerA.rig", "-p", "x", "-t", "1", "--max-shares",
+                    "12", "--duration", "40", "--status-interval", "0"), null);
+            assertThat(miner.out()).as(miner.out()).contains("SUBSCRIBED", "AUTHORIZED minerA.rig true", "NOTIFY",
+                    "ACCEPTED 12 ");
+
+            // everything forwarded to up1 is accepted there, and up1 found blocks with it
+            assertThat(PoolProcesses.waitUntil(10_000, () -> {
+                JsonNode u = request(sock.resolve("generator"), "{\"method\":\"upstreams\"}");
+                JsonNode first = u == null ? null : u.path("upstreams").path(0);
+                return first != null && first.path("forwarded").asLong() > 0
+                        && first.path("accepted").asLong() == first.path("forwarded").asLong();
+            })).as("upstreams: %s", request(sock.resolve("generator"), "{\"method\":\"upstreams\"}")).isTrue();
+            JsonNode ups = request(sock.resolve("listener"), "{\"method\":\"upstreams\"}");
+            JsonNode first = ups.path("upstreams").path(0);
+            assertThat(ups.path("active").asInt()).isZero();
+            assertThat(first.path("url").asText()).isEqualTo("127.0.0.1:" + up1.stratumPort);
+            assertThat(first.path("user").asText()).isEqualTo("proxyuser.px");
+            assertThat(first.path("alive").asBoolean()).isTrue();
+            assertThat(first.path("rejected").asLong()).isZero();
+            assertThat(first.path("difficulty").asDouble()).isEqualTo(0.002);
+            long forwarded = first.path("forwarded").asLong();
+            assertThat(PoolProcesses.waitUntil(5_000, () -> {
+                JsonNode w = up1.stratifier("{\"method\":\"getworker\",\"params\":{\"worker\":\"proxyuser.px\"}}");
+                return w != null && w.path("accepted").asLong() == forwarded;
+            })).as("up1 accepted as many as forwarded (%d): %s", forwarded,
+                    up1.stratifier("{\"method\":\"getworker\",\"params\":{\"worker\":\"proxyuser.px\"}}")).isTrue();
+            assertThat(PoolProcesses.waitUntil(15_000, () -> {
+                try {
+                    return up1.rpc.getBlockCount() > height0 && up1.poolLog().contains("BLOCK ACCEPTED");
+                } catch (IOException e) {
+                    return false;
+                }
+            })).as("a block found through the proxy reached up1's node").isTrue();
+            assertThat(up1.poolLog()).contains("worker proxyuser.px");
+
+            HttpClient web = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+            HttpResponse<String> api = web.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http
+                    + "/api/upstreams")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(api.statusCode()).isEqualTo(200);
+            assertThat(api.body()).contains("\"pool_rejected_percent\"", "\"get_failures\"", "\"forwarding\"");
+            String metrics = web.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/metrics"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("jckpool_upstream_up{upstream=\"0\",url=\"127.0.0.1:" + up1.stratumPort
+                    + "\"} 1.0");
+
+            // kill the active upstream: the proxy moves to the second within 5 s and nothing crashes
+            up1.close();
+            long killed = System.currentTimeMillis();
+            assertThat(PoolProcesses.waitUntil(5_000, () -> {
+                JsonNode u = request(sock.resolve("generator"), "{\"method\":\"upstreams\"}");
+                return u != null && u.path("active").asInt(-1) == 1;
+            })).as("switched to up2 within 5 s; log:\n%s", log(logdir)).isTrue();
+            long switchMillis = System.currentTimeMillis() - killed;
+            PoolProcesses.Result miner2 = proxy.run(List.of(proxy.root.resolve("scripts/testminer").toString(), "-o",
+                    "stratum+tcp://127.0.0.1:" + stratum, "-u", "minerB", "-p", "x", "-t", "1", "--max-shares",
+                    "4", "--duration", "40", "--status-interval", "0"), null);
+            assertThat(miner2.out()).as(miner2.out()).contains("ACCEPTED 4 ");
+            assertThat(PoolProcesses.waitUntil(10_000, () -> {
+                JsonNode w = up2.stratifier("{\"method\":\"getworker\",\"params\":{\"worker\":\"proxyuser.px2\"}}");
+                return w != null && w.path("accepted").asLong() > 0;
+            })).as("up2 gets the shares").isTrue();
+            assertThat(proxy.allSocketsLive("px")).as("no proxy process died").isTrue();
+            String events = Files.readString(logdir.resolve("generator.events.jsonl"));
+            assertThat(events).contains("\"upstream_up\"", "\"upstream_down\"", "\"upstream_switched\"",
+                    "\"share_forwarded\"", "\"share_result\"");
+            System.out.println("PROXY_FAILOVER_MS " + switchMillis + " forwarded " + forwarded);
+        }
+    }
+
+    private static JsonNode request(Path socket, String req) {
+        try {
+            return Json.parseOrNull(ControlClient.request(socket, req, 3000).orElse(""));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String log(Path logdir) {
+        try {
+            Path p = logdir.resolve("px.log");
+            return Files.exists(p) ? Files.readString(p) : "";
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+}
