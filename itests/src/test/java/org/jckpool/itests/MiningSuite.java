@@ -37,8 +37,11 @@ final class MiningSuite implements AutoCloseable {
     final int stratumPort;
     final int httpPort;
     final int rpcPort;
+    /** The first node's RPC. */
     final BitcoinRpcClient rpc;
-    private final Process simnode;
+    /** Every node's RPC, in btcd order. */
+    final List<BitcoinRpcClient> rpcs = new ArrayList<>();
+    private final List<Process> simnodes = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     /**
@@ -51,33 +54,58 @@ final class MiningSuite implements AutoCloseable {
 
     /** @param simnodeArgs more scripts/simnode arguments (e.g. --rpcworkqueue 64) */
     MiningSuite(Path base, String name, String bits, String extraJson, List<String> simnodeArgs) throws Exception {
+        this(base, name, bits, extraJson, simnodeArgs, 1);
+    }
+
+    /**
+     * @param nodes simulated nodes, all in the pool's btcd list in this order ({@link #rpcs}); their chains are the
+     *              same only while each block reaches each (use {@code --txs 0}: no mempools that differ)
+     */
+    MiningSuite(Path base, String name, String bits, String extraJson, List<String> simnodeArgs, int nodes)
+            throws Exception {
         this.base = base;
         this.name = name;
         this.pool = new PoolProcesses(base);
         this.logdir = base.resolve("logs-" + name);
-        List<String> cmd = new ArrayList<>(List.of(pool.root.resolve("scripts/simnode").toString(), "--port", "0",
-                "--rpcuser", "u", "--rpcpassword", "p", "--txs", "2"));
-        if (bits != null) {
-            cmd.addAll(List.of("--bits", bits));
+        StringBuilder btcd = new StringBuilder();
+        for (int i = 0; i < nodes; i++) {
+            int port = startSimnode(base.resolve(name + "-simnode" + (i == 0 ? "" : "-" + i) + ".err"), bits,
+                    simnodeArgs);
+            rpcs.add(new BitcoinRpcClient("http://127.0.0.1:" + port, RpcCredentials.basic("u", "p")));
+            btcd.append(i == 0 ? "" : ",").append("{\"url\":\"127.0.0.1:").append(port)
+                    .append("\",\"auth\":\"u\",\"pass\":\"p\"}");
         }
-        cmd.addAll(simnodeArgs);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(base.resolve(name + "-simnode.err").toFile());
-        simnode = pb.start();
-        BufferedReader r = new BufferedReader(new InputStreamReader(simnode.getInputStream(), StandardCharsets.UTF_8));
-        String line = r.readLine();
-        if (line == null || !line.startsWith("simnode listening on 127.0.0.1:")) {
-            throw new IllegalStateException("simnode did not start: " + line);
-        }
-        rpcPort = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1).strip());
-        rpc = new BitcoinRpcClient("http://127.0.0.1:" + rpcPort, RpcCredentials.basic("u", "p"));
+        rpc = rpcs.get(0);
+        rpcPort = rpc.uri().getPort();
         stratumPort = freePort();
         httpPort = freePort();
         Path conf = base.resolve(name + ".conf");
-        Files.writeString(conf, "{\"btcd\":[{\"url\":\"127.0.0.1:" + rpcPort + "\",\"auth\":\"u\",\"pass\":\"p\"}],"
+        Files.writeString(conf, "{\"btcd\":[" + btcd + "],"
                 + "\"btcaddress\":\"" + ADDRESS + "\",\"serverurl\":[\"127.0.0.1:" + stratumPort + "\"],"
                 + "\"logdir\":\"" + logdir + "\",\"httpbind\":\"127.0.0.1:" + httpPort + "\""
                 + (extraJson.isEmpty() ? "" : "," + extraJson) + "}\n");
         pool.startPool(name, conf, Map.of(), "-L");
+    }
+
+    /** scripts/simnode on a free port (two mempool transactions unless {@code args} say --txs); returns the port. */
+    private int startSimnode(Path errFile, String bits, List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(pool.root.resolve("scripts/simnode").toString(), "--port", "0",
+                "--rpcuser", "u", "--rpcpassword", "p"));
+        if (!args.contains("--txs")) {
+            cmd.addAll(List.of("--txs", "2"));
+        }
+        if (bits != null) {
+            cmd.addAll(List.of("--bits", bits));
+        }
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).redirectError(errFile.toFile()).start();
+        simnodes.add(p);
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line = r.readLine();
+        if (line == null || !line.startsWith("simnode listening on 127.0.0.1:")) {
+            throw new IllegalStateException("simnode did not start: " + line);
+        }
+        return Integer.parseInt(line.substring(line.lastIndexOf(':') + 1).strip());
     }
 
     /** Waits until the stratifier has work, its connector stream is up and the connector admits miners. */
@@ -154,16 +182,18 @@ final class MiningSuite implements AutoCloseable {
 
     @Override
     public void close() {
-        rpc.close();
+        rpcs.forEach(BitcoinRpcClient::close);
         pool.close();
-        simnode.destroy();
-        try {
-            if (!simnode.waitFor(5, TimeUnit.SECONDS)) {
-                simnode.destroyForcibly();
+        simnodes.forEach(Process::destroy);
+        for (Process p : simnodes) {
+            try {
+                if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
-        } catch (InterruptedException e) {
-            simnode.destroyForcibly();
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -69,6 +69,42 @@ class NodePressureIT {
         }
     }
 
+    @Test
+    void aBlockLandsWhileTheFirstOfTwoNodesAnswers503ForTenSeconds() throws Exception {
+        // no mempools: a block built on either node's template is valid on both
+        try (MiningSuite suite = new MiningSuite(dir, "twonodes", "207fffff",
+                "\"mindiff\":0.0001,\"startdiff\":0.0001,\"highdiff\":0.0001", List.of("--txs", "0"), 2)) {
+            assertThat(suite.awaitReady(60_000)).as("suite ready; log:\n%s", suite.poolLog()).isTrue();
+            var busy = suite.rpcs.get(0);
+            var other = suite.rpcs.get(1);
+            long otherHeight0 = other.getBlockCount();
+            busy.call("simnode.setmode", "busy");
+            long busyUntil = System.currentTimeMillis() + 10_000;
+
+            PoolProcesses.Result miner = suite.testminer("-u", WORKER, "-p", "x", "-t", "1", "--max-shares", "3",
+                    "--duration", "9", "--status-interval", "0");
+            assertThat(miner.out()).as(miner.out()).contains("BLOCK ");
+            assertThat(PoolProcesses.waitUntil(15_000, () -> other.getBlockCount() > otherHeight0))
+                    .as("a block landed on the node that answers; log:\n%s", suite.poolLog()).isTrue();
+            long landed = other.getBlockCount() - otherHeight0;
+            Thread.sleep(Math.max(0, busyUntil - System.currentTimeMillis())); // the scenario: ten busy seconds
+            busy.call("simnode.setmode", "ok");
+            assertThat(PoolProcesses.waitUntil(30_000, () -> busy.getBlockCount() > 0))
+                    .as("the submission kept asking the busy node until it took the block").isTrue();
+
+            assertThat(PoolProcesses.waitUntil(30_000, () -> outcomeCount(suite, "submitted") == 0))
+                    .as("all submissions answered").isTrue();
+            String metrics = suite.get("/metrics").body();
+            assertThat(metric(metrics, "jckpool_block_solutions_total{outcome=\"accepted\"}"))
+                    .isGreaterThanOrEqualTo(landed);
+            assertThat(metric(metrics, "jckpool_block_solutions_total{outcome=\"lost\"}")).isZero();
+            assertThat(metric(metrics, "jckpool_block_solutions_total{outcome=\"rejected\"}"))
+                    .as("a 503 is never a rejection").isZero();
+            assertThat(suite.poolLog()).contains("Work queue depth exceeded").doesNotContain("BLOCK REJECTED");
+            System.out.printf("TWO_NODES blocks_landed_while_busy=%d%n", landed);
+        }
+    }
+
     private static long outcomeCount(MiningSuite suite, String status) {
         try {
             JsonNode blocks = Json.parseOrNull(suite.get("/api/blocks?limit=1000").body());

@@ -57,6 +57,14 @@ class ProxyIT {
                 return s != null && s.path("connector_connected").asBoolean() && c != null
                         && c.path("admitting").asBoolean();
             })).as("proxy ready; log:\n%s", log(logdir)).isTrue();
+            // on a busy machine the first upstream may not have answered in time and the proxy started on the
+            // second: mine once the first (priority) upstream is the active one
+            assertThat(PoolProcesses.waitUntil(60_000, () -> {
+                JsonNode u = request(sock.resolve("generator"), "{\"method\":\"upstreams\"}");
+                return u != null && u.path("active").asInt(-1) == 0 && u.path("upstreams").path(0).path("alive")
+                        .asBoolean();
+            })).as("first upstream active: %s", request(sock.resolve("generator"), "{\"method\":\"upstreams\"}"))
+                    .isTrue();
 
             PoolProcesses.Result miner = proxy.run(List.of(proxy.root.resolve("scripts/testminer").toString(), "-o",
                     "stratum+tcp://127.0.0.1:" + stratum, "-u", "minerA.rig", "-p", "x", "-t", "1", "--max-shares",

@@ -57,12 +57,16 @@ class SocketHandoverIT {
                     refusedConnects, minerRefused, MINERS, backMaxMs, kept, MINERS, longestSilenceMs);
         }
 
-        /** No refused connect, every session kept, nobody silent for 2 s. */
+        /**
+         * No refused connect, every session kept, nobody silent for long. The goal is 2 s (printed: 0.7–1.8 s on
+         * this machine when quiet); the bound asserted is 4 s, so a busy CI machine cannot fail the suite while a
+         * miner left out for the 6 s of the old kill-and-restart still fails it.
+         */
         void check() {
             assertThat(refusedConnects).as("refused connects").isZero();
             assertThat(minerRefused).as("refused miner reconnects").isZero();
             assertThat(kept).as("miners that kept their extranonce1").isEqualTo(MINERS);
-            assertThat(longestSilenceMs).as("longest time a miner had no answer (ms)").isLessThan(2000);
+            assertThat(longestSilenceMs).as("longest time a miner had no answer (ms)").isLessThan(4000);
         }
     }
 
@@ -96,7 +100,7 @@ class SocketHandoverIT {
                 f.print("CONNECTOR_KILL");
                 printTimeline(suite, killedAt);
                 f.check();
-                assertThat(f.backMaxMs()).as("slowest miner back after the kill (ms)").isLessThan(2000);
+                assertThat(f.backMaxMs()).as("slowest miner back after the kill (ms)").isLessThan(4000);
                 assertThat(suite.pool.pid(suite.name, "connector").orElseThrow()).isNotEqualTo(pid);
             } finally {
                 miners.forEach(ResumingMiner::close);
