@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -28,7 +27,6 @@ import org.jckpool.libpool.log.Log;
  * keeps working and sends the current node status and last template as soon as a stream is open again.
  */
 public final class StratifierLink implements ControlServer.StreamAcceptor {
-    static final long SEND_TIMEOUT_MS = 2_000;
 
     private final TemplateFetcher fetcher;
     private final BlockSubmitter submitter;
@@ -91,12 +89,7 @@ public final class StratifierLink implements ControlServer.StreamAcceptor {
         } else if ("submitblock".equals(method)) {
             handleSubmit(stream, msg);
         } else {
-            Log.warning("Stream from %s: unknown method %s", stream.peer(), method);
-            ObjectNode err = Json.object();
-            err.put("method", "error");
-            err.set("id", msg.get("id"));
-            err.put("error", "unknown method: " + method);
-            send(stream, Frames.utf8(Json.write(err)));
+            StreamSends.unknownMethod(stream, msg, "unknown method: " + method);
         }
     }
 
@@ -178,9 +171,7 @@ public final class StratifierLink implements ControlServer.StreamAcceptor {
     }
 
     private static void send(FrameStream s, byte[] frame) {
-        if (!s.send(frame, SEND_TIMEOUT_MS, TimeUnit.MILLISECONDS) && s.isOpen()) {
-            Log.warning("Stream to %s: frame dropped (queue full)", s.peer());
-        }
+        StreamSends.send(s, frame);
     }
 
     private static String abbreviate(String s) {

@@ -3,6 +3,7 @@ package org.jckpool.generator.proxy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jckpool.generator.link.StreamSends;
 import org.jckpool.libpool.ipc.ControlServer;
 import org.jckpool.libpool.ipc.FrameStream;
 import org.jckpool.libpool.ipc.Frames;
@@ -16,7 +17,6 @@ import org.jckpool.libpool.stratum.SubmitResult;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -25,7 +25,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code upstream.submit} and answers each with {@code upstream.share_result}.
  */
 public final class ProxyLink implements ControlServer.StreamAcceptor, UpstreamSink {
-    private static final long SEND_TIMEOUT_MS = 2_000;
 
     private final Set<FrameStream> streams = ConcurrentHashMap.newKeySet();
     private volatile UpstreamManager manager;
@@ -82,12 +81,7 @@ public final class ProxyLink implements ControlServer.StreamAcceptor, UpstreamSi
             case "upstream.submit" -> submit(stream, msg.path("params"));
             case "update" -> { } // templates are the upstream's business in proxy mode
             default -> {
-                Log.warning("Stream from %s: method %s has no meaning in proxy mode", stream.peer(), method);
-                ObjectNode err = Json.object();
-                err.put("method", "error");
-                err.set("id", msg.get("id"));
-                err.put("error", "unknown method in proxy mode: " + method);
-                send(stream, Frames.utf8(Json.write(err)));
+                StreamSends.unknownMethod(stream, msg, "unknown method in proxy mode: " + method);
             }
         }
     }
@@ -198,8 +192,6 @@ public final class ProxyLink implements ControlServer.StreamAcceptor, UpstreamSi
     }
 
     private static void send(FrameStream s, byte[] frame) {
-        if (!s.send(frame, SEND_TIMEOUT_MS, TimeUnit.MILLISECONDS) && s.isOpen()) {
-            Log.warning("Stream to %s: frame dropped (queue full)", s.peer());
-        }
+        StreamSends.send(s, frame);
     }
 }

@@ -50,6 +50,13 @@ public final class JobBook {
         Job previous = current;
         boolean newBlock = previous == null
                 || !Arrays.equals(previous.base().template().prevHash(), t.prevHash());
+        return install(base, newBlock, nowMillis);
+    }
+
+    /** Makes {@code base} the current work under a new job; a new block makes every older job stale. */
+    private Update install(WorkBase base, boolean newBlock, long nowMillis) {
+        long id = base.id();
+        Job previous = current;
         Job job = new Job(id, Job.hex(id), base);
         jobs.put(id, job);
         bases.add(base);
@@ -76,17 +83,7 @@ public final class JobBook {
         boolean newBlock = previous == null || w.clean() || previous.base().upstream() == null
                 || previous.base().upstream().generation() != up.generation()
                 || !Arrays.equals(previous.base().template().prevHash(), t.prevHash());
-        Job job = new Job(id, Job.hex(id), base);
-        jobs.put(id, job);
-        bases.add(base);
-        if (previous != null) {
-            supersededAt.putIfAbsent(previous.base().id(), nowMillis);
-        }
-        if (newBlock) {
-            blockChangeId = id;
-        }
-        current = job;
-        return new Update(job, newBlock);
+        return install(base, newBlock, nowMillis);
     }
 
     /** A new job id for the current work (sent after a difficulty change). */
