@@ -181,6 +181,10 @@ class DashboardBrowserTest {
         assertThat(points.trim().split(" ")).hasSizeGreaterThanOrEqualTo(10);
         Number width = (Number) js("return document.getElementById('chart-line-1m').getBoundingClientRect().width;");
         assertThat(width.doubleValue()).isGreaterThan(300);
+        // the y axis never repeats a label
+        String yLabels = (String) js("return Array.from(document.querySelectorAll('#chart-svg .y-label'))"
+                + ".map(function (e) { return e.textContent; }).join('|');");
+        assertThat(yLabels.split("\\|")).hasSize(5).doesNotHaveDuplicates();
 
         byte[] png = ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES);
         assertThat(png).hasSizeGreaterThan(10_000);
@@ -249,5 +253,40 @@ class DashboardBrowserTest {
         waitForRefreshAfter(0);
         assertThat(text("error")).startsWith("Unknown user: nobody");
         assertThat(text("workers")).contains("no workers");
+    }
+
+    @Test
+    @Order(3)
+    void aFreshPoolsChartEndsOnTheCardsRateWithDistinctAxisLabels() throws Exception {
+        // A pool started moments ago with a CPU miner: one sample (the start's 0 H/s) and a rate of 1.2 H/s now.
+        Instant now = Instant.now();
+        InMemoryPoolView fresh = InMemoryPoolView.sample(now);
+        PoolSummary started = fresh.summary;
+        fresh.summary = InMemoryPoolView.summary(started.startedAt(), started.network().templateTime(), 0, 1, 1, 0);
+        try (WebApiServer young = WebApiServer.start(WebApiConfig.defaults(new InetSocketAddress("127.0.0.1", 0)),
+                fresh, Metrics.withoutJvm(java.time.Clock.systemUTC()))) {
+            waiting().until(d -> {
+                try {
+                    return young.uri() != null && new String(java.net.URI.create(young.uri() + "api/pool/history")
+                            .toURL().openStream().readAllBytes()).contains("\"points\":[{");
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+            fresh.summary = InMemoryPoolView.summary(started.startedAt(), started.network().templateTime(), 1.2, 1, 1,
+                    0);
+            driver.get(young.uri() + "?refresh=1");
+            waitForRefreshAfter(0);
+            assertThat(text("hr-1m")).isEqualTo("1 H/s");
+            // the chart's line ends on that rate, not on the start's zero: its last point is above the bottom
+            String points = (String) js("return document.getElementById('chart-line-1m').getAttribute('points');");
+            String[] xy = points.trim().split(" ");
+            double firstY = Double.parseDouble(xy[0].split(",")[1]);
+            double lastY = Double.parseDouble(xy[xy.length - 1].split(",")[1]);
+            assertThat(lastY).as(points).isLessThan(firstY);
+            String yLabels = (String) js("return Array.from(document.querySelectorAll('#chart-svg .y-label'))"
+                    + ".map(function (e) { return e.textContent; }).join('|');");
+            assertThat(yLabels.split("\\|")).as(yLabels).hasSize(5).doesNotHaveDuplicates();
+        }
     }
 }

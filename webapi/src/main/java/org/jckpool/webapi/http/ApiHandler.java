@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import org.jckpool.webapi.metrics.Metrics;
 import org.jckpool.webapi.view.PoolSummary;
+import org.jckpool.webapi.view.Hashrates;
 import org.jckpool.webapi.view.PoolView;
 import org.jckpool.webapi.view.UserStats;
 import org.jckpool.webapi.view.WorkerStats;
@@ -218,14 +219,20 @@ final class ApiHandler implements HttpHandler {
         body.put("interval", config.historyInterval().toMillis() / 1000.0);
         ArrayNode points = body.putArray("points");
         for (HashrateHistory.Sample sample : history.samples()) {
-            ObjectNode point = points.addObject();
-            point.put("t", sample.time().toEpochMilli() / 1000.0);
-            point.put("1m", sample.hashrate().m1());
-            point.put("5m", sample.hashrate().m5());
-            point.put("1h", sample.hashrate().h1());
-            point.put("1d", sample.hashrate().d1());
+            putPoint(points.addObject(), sample.time(), sample.hashrate());
         }
+        // The rates as the cards show them now: the chart ends on them instead of on the last minute's sample
+        // (in the first minute that sample is the start's 0 H/s).
+        putPoint(body.putObject("current"), clock.instant(), view.pool().hashrate());
         return body;
+    }
+
+    private static void putPoint(ObjectNode point, Instant time, Hashrates rates) {
+        point.put("t", time.toEpochMilli() / 1000.0);
+        point.put("1m", rates.m1());
+        point.put("5m", rates.m5());
+        point.put("1h", rates.h1());
+        point.put("1d", rates.d1());
     }
 
     private Response health() {

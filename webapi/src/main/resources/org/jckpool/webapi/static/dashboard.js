@@ -119,6 +119,21 @@
     return node;
   }
 
+  function niceStep(raw) {
+    var power = Math.pow(10, Math.floor(Math.log10(raw)));
+    var f = raw / power;
+    return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * power;
+  }
+
+  // A hashrate axis label with as many decimals as the step needs (0.5 H/s, not "1 H/s" three times).
+  function axisRate(value, step) {
+    var units = ['H/s', 'kH/s', 'MH/s', 'GH/s', 'TH/s', 'PH/s', 'EH/s', 'ZH/s'];
+    var i = 0;
+    while (step >= 1000 && i < units.length - 1) { value /= 1000; step /= 1000; i++; }
+    var decimals = Math.max(0, Math.min(6, -Math.floor(Math.log10(step) + 1e-9)));
+    return value.toFixed(decimals) + ' ' + units[i];
+  }
+
   function drawChart(container, points, interval) {
     // Drawn at the container's pixel size so text is not stretched; redrawn on every refresh.
     var width = Math.max(320, Math.round(container.clientWidth - 16)), height = 220;
@@ -139,15 +154,17 @@
     var span = Math.max(1, t1 - t0);
     var max = 0;
     points.forEach(function (p) { max = Math.max(max, p['1m'], p['1h']); });
-    max = max > 0 ? max * 1.1 : 1;
+    // A round step (1, 2 or 5 times a power of ten) keeps the four grid labels distinct and readable.
+    var step = niceStep((max > 0 ? max * 1.1 : 1) / 4);
+    max = step * 4;
     function x(t) { return left + (t - t0) / span * (width - left - right); }
     function y(v) { return top + (1 - v / max) * (height - top - bottom); }
 
     for (var i = 0; i <= 4; i++) {
-      var value = max * i / 4;
+      var value = step * i;
       root.appendChild(svg('line', { x1: left, x2: width - right, y1: y(value), y2: y(value), 'class': 'grid' }));
-      var label = svg('text', { x: left - 6, y: y(value) + 4, 'text-anchor': 'end', 'class': 'axis-label' });
-      label.textContent = hashrate(value);
+      var label = svg('text', { x: left - 6, y: y(value) + 4, 'text-anchor': 'end', 'class': 'axis-label y-label' });
+      label.textContent = axisRate(value, step);
       root.appendChild(label);
     }
     [[t0, 'start'], [t1, 'end']].forEach(function (pair) {
@@ -219,7 +236,12 @@
     setText('blocks-found', integer(pool.blocksFound));
     setText('uptime', duration(pool.uptime));
 
-    drawChart(byId('chart'), history.points, history.interval);
+    var points = history.points;
+    var last = points[points.length - 1];
+    if (history.current && (!last || history.current.t > last.t)) {
+      points = points.concat([history.current]); // ends on the rate the cards show
+    }
+    drawChart(byId('chart'), points, history.interval);
 
     fillTable('nodes', pool.nodes.map(function (n) {
       var tr = document.createElement('tr');

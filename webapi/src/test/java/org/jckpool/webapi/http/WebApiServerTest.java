@@ -293,6 +293,9 @@ class WebApiServerTest {
     void historyIsSampledFromThePool() throws Exception {
         JsonNode history = json(get("/api/pool/history"));
         assertThat(history.get("interval").asDouble()).isEqualTo(60.0);
+        // the rates of now, as the cards show them, whatever the samples (in the first minute only the start's)
+        assertThat(history.at("/current/1m").asDouble()).isEqualTo(1.6e13);
+        assertThat(history.at("/current/t").asDouble()).isEqualTo(NOW.getEpochSecond());
         // The sampler takes its first sample at start.
         for (int i = 0; i < 50 && history.get("points").isEmpty(); i++) {
             Thread.sleep(20);
