@@ -24,7 +24,7 @@ import org.jckpool.libpool.log.Log;
  * {@code -XX:+AutoCreateSharedArchive} is JDK 19+), so: a child started while its archive is missing records
  * into {@code <archive>.<pid>.tmp}; when it exits cleanly (status 0, i.e. stopped by the supervisor) the file is
  * renamed to the archive, and older archives of that process are removed. The archive's name carries a hash of
- * the JVM (java.home, version), the class path (each jar's size and modification time) and the JVM options, so
+ * the JVM (java.home, version), the child's class path (each of its module's jars: size and modification time) and the JVM options, so
  * a rebuilt jar or another JDK never meets a stale archive; the archive is mapped with {@code -Xshare:auto}, so
  * one the JVM still cannot use only costs the speed-up, never the start. Archives live in
  * {@code JCKPOOL_CDS_DIR}, else {@code cds/} beside the lib directory (dist/target/cds) when writable, else
@@ -32,11 +32,11 @@ import org.jckpool.libpool.log.Log;
  */
 final class CdsArchives {
     private final Path dir;
-    private final String base;
+    private final String javaBin;
 
-    private CdsArchives(Path dir, String base) {
+    CdsArchives(Path dir, String javaBin) {
         this.dir = dir;
-        this.base = base;
+        this.javaBin = javaBin;
     }
 
     /** From the environment and the class path; null when switched off or no directory is writable. */
@@ -60,7 +60,7 @@ final class CdsArchives {
             try {
                 Files.createDirectories(d);
                 if (Files.isWritable(d)) {
-                    return new CdsArchives(d, fingerprint(javaBin, classpath));
+                    return new CdsArchives(d, javaBin);
                 }
             } catch (IOException | RuntimeException e) {
                 // next candidate
@@ -73,9 +73,10 @@ final class CdsArchives {
         return dir;
     }
 
-    /** The archive a child with these JVM options uses. */
-    Path archive(String process, List<String> jvmOpts) {
-        return dir.resolve(process + "-" + hash(base + "\n" + String.join(" ", jvmOpts)).substring(0, 16) + ".jsa");
+    /** The archive a child on this class path (its module's jars) with these JVM options uses. */
+    Path archive(String process, String classpath, List<String> jvmOpts) {
+        String key = fingerprint(javaBin, classpath) + "\n" + String.join(" ", jvmOpts);
+        return dir.resolve(process + "-" + hash(key).substring(0, 16) + ".jsa");
     }
 
     /** A recording's temporary file, renamed to {@code archive} by {@link #promote}. */

@@ -1,6 +1,9 @@
 package org.jckpool.listener;
 
+import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,11 +11,17 @@ import java.util.List;
 import java.util.Locale;
 
 import org.jckpool.libpool.ipc.NioDescriptors;
+import org.jckpool.libpool.log.Log;
 import org.jckpool.libpool.process.ChildArgs;
 
 /**
- * Builds and starts a child JVM: the parent's java binary and classpath, per-process JVM flags, the child's main
- * class and {@link ChildArgs}. Stdin is a pipe the supervisor never writes to (see ParentWatch); stdout and
+ * Builds and starts a child JVM: the parent's java binary, the class path of the child's module, per-process JVM
+ * flags, the child's main class and {@link ChildArgs}. The class path: {@code <lib>/<module>.classpath} (written
+ * by dist: the module's jar and its runtime jars as {@code ./name.jar} entries, ':'-separated), where {@code <lib>}
+ * is the directory of the parent's first class-path jar and {@code <module>} the third part of the main class's
+ * name ({@code org.jckpool.stratifier.StratifierMain}: stratifier), so the stratifier never loads ckdb's
+ * PostgreSQL driver nor the generator the web API; the parent's own class path when that file is missing or
+ * names a jar that is not there. Stdin is a pipe the supervisor never writes to (see ParentWatch); stdout and
  * stderr are shared with the supervisor.
  *
  * <p>Flags: every child gets {@value #DEFAULT_JVM_OPTS} (serial GC, small stacks; the JDK's class-data archive
@@ -41,6 +50,7 @@ final class ChildLauncher {
 
     private final String javaBin;
     private final String classpath;
+    private final Path libDir;
     private final CdsArchives cds;
 
     ChildLauncher() {
@@ -55,7 +65,54 @@ final class ChildLauncher {
     private ChildLauncher(String javaBin, String classpath, boolean cds) {
         this.javaBin = javaBin;
         this.classpath = classpath;
+        this.libDir = libDir(classpath);
         this.cds = cds ? CdsArchives.fromEnvironment(javaBin, classpath) : null;
+    }
+
+    /** The directory of the first class-path entry when that is a jar on disk, else null. */
+    static Path libDir(String classpath) {
+        String first = classpath == null ? "" : classpath.split(File.pathSeparator, -1)[0];
+        if (!first.endsWith(".jar")) {
+            return null;
+        }
+        Path jar = Path.of(first).toAbsolutePath();
+        return Files.isRegularFile(jar) ? jar.getParent() : null;
+    }
+
+    /** {@code org.jckpool.<module>.…Main} → module; null for another name. */
+    static String moduleOf(String mainClass) {
+        String[] parts = mainClass.split("\\.");
+        return parts.length >= 4 && parts[0].equals("org") && parts[1].equals("jckpool") ? parts[2] : null;
+    }
+
+    /** The class path a child running {@code mainClass} gets (see the class comment). */
+    String classpath(String mainClass) {
+        String module = moduleOf(mainClass);
+        if (libDir == null || module == null) {
+            return classpath;
+        }
+        Path file = libDir.resolve(module + ".classpath");
+        if (!Files.isRegularFile(file)) {
+            return classpath;
+        }
+        try {
+            List<String> jars = new ArrayList<>();
+            for (String e : Files.readString(file, StandardCharsets.UTF_8).trim().split(":")) {
+                if (e.isBlank()) {
+                    continue;
+                }
+                Path jar = libDir.resolve(e.trim()).normalize();
+                if (!Files.isRegularFile(jar)) {
+                    Log.warning("%s names %s, which is missing: %s starts on the listener's class path", file, jar, module);
+                    return classpath;
+                }
+                jars.add(jar.toString());
+            }
+            return jars.isEmpty() ? classpath : String.join(File.pathSeparator, jars);
+        } catch (IOException | RuntimeException e) {
+            Log.warning("%s unreadable (%s): %s starts on the listener's class path", file, e, module);
+            return classpath;
+        }
     }
 
     /** The JVM options of a child, before any class-data flags. */
@@ -86,7 +143,7 @@ final class ChildLauncher {
         cmd.addAll(properties);
         cmd.add("-Djckpool.process=" + process);
         cmd.add("-cp");
-        cmd.add(classpath);
+        cmd.add(classpath(mainClass));
         cmd.add(mainClass);
         cmd.addAll(args.toArgs());
         return cmd;
@@ -98,7 +155,7 @@ final class ChildLauncher {
 
     /** As above with {@code -Dname=value} {@code properties} for this start only (not part of the CDS key). */
     Process start(String process, String mainClass, ChildArgs args, List<String> properties) throws IOException {
-        Path archive = cds == null ? null : cds.archive(process, jvmOptions(process));
+        Path archive = cds == null ? null : cds.archive(process, classpath(mainClass), jvmOptions(process));
         Path recording = archive == null ? null : cds.recording(archive);
         List<String> cdsFlags = archive == null ? List.of() : CdsArchives.flags(archive, recording);
         ProcessBuilder pb = new ProcessBuilder(command(process, mainClass, args, cdsFlags, properties));
