@@ -221,6 +221,7 @@ public final class StratumEngine {
             case "mining.authorize" -> authorize(s, req);
             case "mining.configure" -> configure(s, req);
             case "mining.suggest_difficulty" -> suggestDifficulty(s, req);
+            case "mining.passthrough" -> passthrough(s);
             case "mining.extranonce.subscribe" -> {
                 s.extranonceSubscribed(true);
                 out.send(s.clientId, Replies.ok(req.idJson()));
@@ -228,6 +229,23 @@ public final class StratumEngine {
             default -> out.send(s.clientId, Replies.error(req.idJson(), "null", 20,
                     "Method not supported: " + req.method()));
         }
+    }
+
+    /** ckpool's mining.passthrough: the connection leaves the engine and carries other clients (not in proxy mode). */
+    private void passthrough(ClientSession s) {
+        if (forwarder != null) {
+            LOG.log(Level.INFO, "client {0} ({1}) asked for passthrough in proxy mode, dropping", s.clientId,
+                    s.address);
+            drop(s, "passthrough refused in proxy mode");
+            return;
+        }
+        LOG.log(Level.INFO, "client {0} ({1}) is a passthrough", s.clientId, s.address);
+        if (sessions.remove(s.clientId, s)) {
+            s.dropped(true);
+            release(s, clock.millis());
+            stateChanges.incrementAndGet();
+        }
+        out.passthrough(s.clientId, s.address, s.serverIndex);
     }
 
     private void subscribe(ClientSession s, StratumRequest req) {
