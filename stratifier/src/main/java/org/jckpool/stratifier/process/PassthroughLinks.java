@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The upstream side of ckpool's {@code mining.passthrough}. A downstream ckpool {@code -P} sends
- * {@code {"id":..,"method":"mining.passthrough","params":[]}}, gets {@code {"result": true}} (no id, as ckpool's
+ * {@code {"method":"mining.passthrough","params":["ckpool/<version>"]}} (no id; one with an id is served alike), gets {@code {"result": true}} (no id, as ckpool's
  * connector writes it), and from then on forwards its miners' lines over that one connection, each with its
  * miner's id added as {@code "client_id"} (and the miner's {@code "address"} and {@code "server"}). Each miner
  * becomes a sub-client of the engine under an id of its own (negative, so never a connector id): a real client

@@ -50,7 +50,8 @@ class PassthroughLinksTest {
         engine = new StratumEngine(Vectors.config(1, 1), links, b -> SolutionOutcome.SUBMITTED, clock, Vectors.EN1);
         engine.onTemplate(Vectors.templateC());
         events.connected(LINK, "192.0.2.1", 0);
-        events.line(LINK, "{\"id\":0,\"method\":\"mining.passthrough\",\"params\":[]}");
+        // ckpool's generator (passthrough_stratum) sends exactly this: no id, its version as the one param
+        events.line(LINK, "{\"method\": \"mining.passthrough\", \"params\": [\"ckpool/0.9.9\"]}");
     }
 
     /** What the link connection received, as raw lines. */
@@ -141,7 +142,8 @@ class PassthroughLinksTest {
     @Test
     void theSameMinerIdOnTwoLinksIsTwoClients() {
         events.connected(200, "192.0.2.2", 0);
-        events.line(200, "{\"id\":0,\"method\":\"mining.passthrough\",\"params\":[]}");
+        events.line(200, "{\"id\":0,\"method\":\"mining.passthrough\",\"params\":[]}"); // with an id too
+        assertThat(connector.log).contains("200 {\"result\": true}");
         fromMiner(7, "{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[]}");
         events.line(200, "{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[],\"client_id\":7}");
         assertThat(engine.sessions()).filteredOn(s -> s.clientId < 0).hasSize(2)
