@@ -93,7 +93,13 @@ class StratumRejectsIT {
             assertReject(c.request("mining.submit", params), 25, "Not subscribed");
             JsonNode auth = c.request("mining.authorize", "[\"" + WORKER + "\",\"x\"]");
             assertThat(auth.path("error").path(0).asInt()).as("%s", auth).isEqualTo(25);
+            int subscribedAt = c.count();
             c.request("mining.subscribe", "[\"itest/1\"]");
+            // as ckpool: set_difficulty and notify follow the subscribe result, before any authorize
+            assertThat(c.await(StratumTestClient::isNotify, 5000, subscribedAt)).as("%s", c.snapshot()).isNotNull();
+            List<String> order = c.snapshot().subList(subscribedAt, subscribedAt + 3).stream()
+                    .map(n -> n.has("method") ? n.path("method").asText() : "result").toList();
+            assertThat(order).containsExactly("result", "mining.set_difficulty", "mining.notify");
             assertReject(c.request("mining.submit", params), 24, "Unauthorized worker");
             JsonNode unknown = c.request("mining.frobnicate", "[]");
             assertThat(unknown.path("error").path(0).asInt()).as("%s", unknown).isEqualTo(20);

@@ -17,4 +17,12 @@ public interface ClientOutbound {
      */
     default void subscribed(long clientId) {
     }
+
+    /**
+     * The client sent mining.passthrough (ckpool's -P downstream): the engine has forgotten it; from now on its lines
+     * carry other clients' messages. By default it is dropped (no passthrough support).
+     */
+    default void passthrough(long clientId, String address, int serverIndex) {
+        drop(clientId, "passthrough not supported");
+    }
 }

@@ -221,6 +221,7 @@ public final class StratumEngine {
             case "mining.authorize" -> authorize(s, req);
             case "mining.configure" -> configure(s, req);
             case "mining.suggest_difficulty" -> suggestDifficulty(s, req);
+            case "mining.passthrough" -> passthrough(s);
             case "mining.extranonce.subscribe" -> {
                 s.extranonceSubscribed(true);
                 out.send(s.clientId, Replies.ok(req.idJson()));
@@ -228,6 +229,23 @@ public final class StratumEngine {
             default -> out.send(s.clientId, Replies.error(req.idJson(), "null", 20,
                     "Method not supported: " + req.method()));
         }
+    }
+
+    /** ckpool's mining.passthrough: the connection leaves the engine and carries other clients (not in proxy mode). */
+    private void passthrough(ClientSession s) {
+        if (forwarder != null) {
+            LOG.log(Level.INFO, "client {0} ({1}) asked for passthrough in proxy mode, dropping", s.clientId,
+                    s.address);
+            drop(s, "passthrough refused in proxy mode");
+            return;
+        }
+        LOG.log(Level.INFO, "client {0} ({1}) is a passthrough", s.clientId, s.address);
+        if (sessions.remove(s.clientId, s)) {
+            s.dropped(true);
+            release(s, clock.millis());
+            stateChanges.incrementAndGet();
+        }
+        out.passthrough(s.clientId, s.address, s.serverIndex);
     }
 
     private void subscribe(ClientSession s, StratumRequest req) {
@@ -247,6 +265,18 @@ public final class StratumEngine {
         out.send(s.clientId, Replies.result(req.idJson(), "[[[\"mining.set_difficulty\"," + sid
                 + "],[\"mining.notify\"," + sid + "]]," + sid + "," + nonce2Length + "]"));
         out.subscribed(s.clientId);
+        // As ckpool: set_difficulty and the current work follow the subscribe result at once (a ckpool proxy
+        // reads nothing after its authorize reply). Solo work pays the authorised user, so it waits for that.
+        Job job = jobs.current();
+        if (!config.solo() && !s.workSent() && job != null) {
+            s.vardiff().capToNetwork(job.base().networkDiff(), now);
+            sendWork(s, job, true);
+        }
+    }
+
+    /** Whether the work broadcast reaches this client: pool work once subscribed, solo work once authorised. */
+    private boolean receivesWork(ClientSession s) {
+        return !s.dropped() && (config.solo() ? s.isAuthorised() : s.isSubscribed());
     }
 
     private void authorize(ClientSession s, StratumRequest req) {
@@ -348,13 +378,15 @@ public final class StratumEngine {
         LOG.log(Level.INFO, "authorised client {0} worker {1} as user {2}", s.clientId, worker, user);
         EventLog.global().event(EventLog.CLIENT_AUTHORISE, "id", s.clientId, "worker", worker, "ok", true);
         out.send(s.clientId, Replies.ok(id));
-        if (startDiff > 0) {
-            s.vardiff().suggest(startDiff, false, networkDiff(), now);
-        }
+        boolean diffChanged = startDiff > 0
+                && !Double.isNaN(s.vardiff().suggest(startDiff, false, networkDiff(), now));
         Job job = jobs.current();
-        if (job != null) {
+        if (job != null && !s.workSent()) {
+            // solo mode, or no work yet when the client subscribed
             s.vardiff().capToNetwork(job.base().networkDiff(), now);
             sendWork(s, job, true);
+        } else if (diffChanged) {
+            difficultyChanged(s); // a worker default difficulty (ckdb): the work it had at subscribe, re-sent
         }
     }
 
@@ -602,10 +634,8 @@ public final class StratumEngine {
             // Everyone gets the same notify: record the difficulty per client, then one broadcast line.
             for (ClientSession s : sessions.values()) {
                 synchronized (s) {
-                    if (s.isAuthorised() && !s.dropped()) {
-                        if (!Double.isNaN(s.vardiff().capToNetwork(job.base().networkDiff(), now))) {
-                            out.send(s.clientId, Replies.setDifficulty(s.vardiff().diff()));
-                        }
+                    if (receivesWork(s)) {
+                        announceDifficulty(s, job, now);
                         s.jobSent(job.id());
                     }
                 }
@@ -717,10 +747,8 @@ public final class StratumEngine {
         Job job = u.job();
         for (ClientSession s : sessions.values()) {
             synchronized (s) {
-                if (s.isAuthorised() && !s.dropped()) {
-                    if (!Double.isNaN(s.vardiff().capToNetwork(job.base().networkDiff(), now))) {
-                        out.send(s.clientId, Replies.setDifficulty(s.vardiff().diff()));
-                    }
+                if (receivesWork(s)) {
+                    announceDifficulty(s, job, now);
                     s.jobSent(job.id());
                 }
             }
@@ -729,16 +757,25 @@ public final class StratumEngine {
         stateChanges.incrementAndGet();
     }
 
+    /** Before broadcast work: set_difficulty when the network capped it or the client has had no work yet. */
+    private void announceDifficulty(ClientSession s, Job job, long now) {
+        boolean capped = !Double.isNaN(s.vardiff().capToNetwork(job.base().networkDiff(), now));
+        if (capped || !s.workSent()) {
+            out.send(s.clientId, Replies.setDifficulty(s.vardiff().diff()));
+        }
+    }
+
     private void sendWork(ClientSession s, Job job, boolean clean) {
         stateChanges.incrementAndGet();
         out.send(s.clientId, Replies.setDifficulty(s.vardiff().diff()));
         s.jobSent(job.id());
-        out.send(s.clientId, job.base().notifyLine(job.idHex(), s.payoutScript(), clean));
+        byte[] payout = config.solo() ? s.payoutScript() : config.poolPayoutScript();
+        out.send(s.clientId, job.base().notifyLine(job.idHex(), payout, clean));
     }
 
     /** set_difficulty, then the current work under a new job id (clean=false) so the change applies at once. */
     private void difficultyChanged(ClientSession s) {
-        if (!s.isAuthorised() || !s.workSent()) {
+        if (!receivesWork(s) || !s.workSent()) {
             return; // the difficulty goes out with the first work
         }
         Job alias = jobs.aliasCurrent();

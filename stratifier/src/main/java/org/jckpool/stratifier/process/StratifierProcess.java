@@ -62,6 +62,7 @@ public final class StratifierProcess {
     private final SolutionGate solutions;
     private final SolutionJournal journal;
     private final StratumEngine engine;
+    private final PassthroughLinks passthrough;
     private final StatusStore status;
     private final ShareLog shareLog;
     private final SnapshotPoolView view;
@@ -85,7 +86,8 @@ public final class StratifierProcess {
         this.cfg = rt.config();
         // the JVM's own metrics (JMX beans, a few hundred classes and some MB) only where /metrics is served
         this.metrics = webApiWanted(cfg) ? Metrics.create() : Metrics.withoutJvm(clock);
-        this.connector = new ConnectorLink(new EngineEvents(), this::canServeMiners);
+        EngineEvents events = new EngineEvents();
+        this.connector = new ConnectorLink(events, this::canServeMiners);
         this.generator = new GeneratorLink(rt.socketOf("generator"), new TemplateHandler());
         Path logdir = Path.of(cfg.logdir());
         try {
@@ -94,7 +96,8 @@ public final class StratifierProcess {
             throw new UncheckedIOException("solutions journal: " + e.getMessage(), e);
         }
         this.solutions = new SolutionGate(this::handOver);
-        this.engine = new StratumEngine(engineConfig, connector, solutions, clock);
+        this.passthrough = new PassthroughLinks(connector, events);
+        this.engine = new StratumEngine(engineConfig, passthrough, solutions, clock);
         this.handover = new HandoverSessions(engine);
         this.status = new StatusStore(logdir);
         this.shareLog = rt.args().logShares() ? new ShareLog(logdir) : null;
@@ -316,17 +319,22 @@ public final class StratifierProcess {
 
         @Override
         public void line(long clientId, String line) {
-            engine.onLine(clientId, line);
+            if (!passthrough.line(clientId, line)) {
+                engine.onLine(clientId, line);
+            }
         }
 
         @Override
         public void line(long clientId, byte[] buf, int off, int len) {
-            engine.onLine(clientId, buf, off, len);
+            if (!passthrough.line(clientId, buf, off, len)) {
+                engine.onLine(clientId, buf, off, len);
+            }
         }
 
         @Override
         public void disconnected(long clientId, String reason) {
             metrics.clientDisconnected();
+            passthrough.disconnected(clientId);
             engine.onDisconnect(clientId, reason);
         }
     }

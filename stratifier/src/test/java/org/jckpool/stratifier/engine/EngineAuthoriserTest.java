@@ -65,7 +65,8 @@ class EngineAuthoriserTest {
             assertThat(r.userAgent()).isEqualTo("miner/1.0");
             assertThat(r.clientId()).isEqualTo(1);
         });
-        assertThat(sequence(h, 1)).containsExactly("mining.notify", "id:2"); // template broadcast + subscribe
+        // work follows the subscribe result at once, as in ckpool
+        assertThat(sequence(h, 1)).containsExactly("id:2", "mining.set_difficulty", "mining.notify");
         // another client is not held up by the pending one
         h.engine.onConnect(2, "127.0.0.1", 0);
         h.line(2, "{\"id\":9,\"method\":\"mining.subscribe\",\"params\":[]}");
@@ -74,8 +75,9 @@ class EngineAuthoriserTest {
         Thread t = new Thread(() -> a.take(0).accept(Authoriser.Decision.allow(0)));
         t.start();
         t.join();
-        assertThat(sequence(h, 1)).containsExactly("mining.notify", "id:2", "id:3", "mining.set_difficulty",
-                "mining.notify", "id:4", "id:5");
+        // no second work after the authorize reply: the difficulty did not change
+        assertThat(sequence(h, 1)).containsExactly("id:2", "mining.set_difficulty", "mining.notify", "id:3",
+                "id:4", "id:5");
         assertThat(h.out.reply(1, 3).get("result").asBoolean()).isTrue();
         // the held submit was judged as an authorised worker's share (unknown job), not as unauthorised
         assertThat(h.out.reply(1, 5).path("reject-reason").asText()).isEqualTo("Invalid JobID");
@@ -109,6 +111,10 @@ class EngineAuthoriserTest {
         a.take(0).accept(Authoriser.Decision.allow(64));
         assertThat(h.out.lastMethod(1, "mining.set_difficulty").get("params").get(0).asDouble()).isEqualTo(64.0);
         assertThat(h.engine.session(1).vardiff().diff()).isEqualTo(64.0);
+        // the changed difficulty comes with the work re-sent under a new job id, not a clean notify
+        assertThat(sequence(h, 1)).containsExactly("id:2", "mining.set_difficulty", "mining.notify", "id:3",
+                "mining.set_difficulty", "mining.notify");
+        assertThat(h.out.lastMethod(1, "mining.notify").get("params").get(8).asBoolean()).isFalse();
     }
 
     @Test

@@ -8,11 +8,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Captures what the engine sends, in order; broadcasts count for every client as "*" entries. */
+/**
+ * Captures what the engine sends, in order. Broadcasts are "*" entries; a client receives those logged after it
+ * {@link #subscribed}, as the connector delivers them.
+ */
 public final class RecordingOutbound implements ClientOutbound {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     public final List<String> log = new ArrayList<>();
     public final Map<Long, String> drops = new TreeMap<>();
+    /** Log position at which each client subscribed. */
+    private final Map<Long, Integer> subscribedAt = new TreeMap<>();
 
     @Override
     public synchronized void send(long clientId, String line) {
@@ -25,6 +30,11 @@ public final class RecordingOutbound implements ClientOutbound {
     }
 
     @Override
+    public synchronized void subscribed(long clientId) {
+        subscribedAt.putIfAbsent(clientId, log.size());
+    }
+
+    @Override
     public synchronized void drop(long clientId, String reason) {
         drops.put(clientId, reason);
     }
@@ -32,10 +42,13 @@ public final class RecordingOutbound implements ClientOutbound {
     /** Lines a client would have received (its own and broadcasts), parsed. */
     public synchronized List<JsonNode> received(long clientId) {
         List<JsonNode> out = new ArrayList<>();
-        for (String l : log) {
+        String me = Long.toString(clientId);
+        int from = subscribedAt.getOrDefault(clientId, Integer.MAX_VALUE);
+        for (int i = 0; i < log.size(); i++) {
+            String l = log.get(i);
             int sp = l.indexOf(' ');
             String who = l.substring(0, sp);
-            if (who.equals("*") || who.equals(Long.toString(clientId))) {
+            if ((who.equals("*") && i >= from) || who.equals(me)) {
                 try {
                     out.add(MAPPER.readTree(l.substring(sp + 1)));
                 } catch (Exception e) {
@@ -73,7 +86,9 @@ public final class RecordingOutbound implements ClientOutbound {
         return found;
     }
 
+    /** Forgets what was sent; clients that subscribed keep receiving broadcasts. */
     public synchronized void clear() {
         log.clear();
+        subscribedAt.replaceAll((id, at) -> 0);
     }
 }

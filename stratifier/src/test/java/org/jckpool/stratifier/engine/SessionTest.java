@@ -124,6 +124,62 @@ class SessionTest {
         assertThat(h.engine.session(1).userName()).isEqualTo("anyname");
     }
 
+    /** Method name or "id:N" of everything one client received, in order. */
+    private static java.util.List<String> sequence(EngineHarness h, long c) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (JsonNode n : h.out.received(c)) {
+            out.add(n.path("method").isTextual() ? n.get("method").asText() : "id:" + n.path("id").asText());
+        }
+        return out;
+    }
+
+    @Test
+    void workFollowsTheSubscribeResultBeforeAnyAuthorize() {
+        EngineHarness h = harness();
+        h.engine.onConnect(1, "127.0.0.1", 0);
+        h.line(1, "{\"id\":2,\"method\":\"mining.subscribe\",\"params\":[\"cgminer/4.11\"]}");
+        // ckpool's order: a ckpool proxy reads nothing after its authorize reply, so work must come now
+        assertThat(sequence(h, 1)).containsExactly("id:2", "mining.set_difficulty", "mining.notify");
+        assertThat(h.out.lastMethod(1, "mining.set_difficulty").get("params").get(0).asDouble()).isEqualTo(1.0);
+        JsonNode notify = h.out.lastMethod(1, "mining.notify");
+        assertThat(notify.get("params").get(8).asBoolean()).isTrue();
+        String job = notify.get("params").get(0).asText();
+        // a share before authorize is still refused
+        JsonNode r = h.submit(1, 7, W, job, "00000000", "662307b7", "00000000", null);
+        assertThat(r.get("error").get(0).asInt()).isEqualTo(24);
+        assertThat(r.get("reject-reason").asText()).isEqualTo("Unauthorized worker");
+        // authorize adds only its reply: no second clean notify, no repeated difficulty
+        h.line(1, "{\"id\":3,\"method\":\"mining.authorize\",\"params\":[\"" + W + "\",\"x\"]}");
+        assertThat(sequence(h, 1)).containsExactly("id:2", "mining.set_difficulty", "mining.notify", "id:7", "id:3");
+        // the work sent before authorize is the authorised worker's work
+        h.engine.onTemplate(Vectors.templateC());
+        assertThat(sequence(h, 1)).endsWith("mining.notify");
+    }
+
+    @Test
+    void aClientSubscribedBeforeTheFirstTemplateGetsWorkWithIt() {
+        EngineHarness h = new EngineHarness(Vectors.config(1, 1), Vectors.C_TIME);
+        h.engine.onConnect(1, "127.0.0.1", 0);
+        h.line(1, "{\"id\":2,\"method\":\"mining.subscribe\",\"params\":[]}");
+        assertThat(sequence(h, 1)).containsExactly("id:2");
+        h.engine.onTemplate(Vectors.templateC());
+        assertThat(sequence(h, 1)).containsExactly("id:2", "mining.set_difficulty", "mining.notify");
+        assertThat(h.engine.session(1).workSent()).isTrue();
+    }
+
+    @Test
+    void soloWorkWaitsForAuthorize() {
+        EngineConfig cfg = EngineConfig.of(Vectors.work(), new VardiffConfig(1, 1, 0), 0x1fffe000, true, null,
+                Vectors.RESOLVER);
+        EngineHarness h = new EngineHarness(cfg, Vectors.C_TIME);
+        h.engine.onTemplate(Vectors.templateC());
+        h.engine.onConnect(1, "127.0.0.1", 0);
+        h.line(1, "{\"id\":2,\"method\":\"mining.subscribe\",\"params\":[]}");
+        assertThat(sequence(h, 1)).containsExactly("id:2"); // the coinbase pays the user: nothing to mine yet
+        h.line(1, "{\"id\":3,\"method\":\"mining.authorize\",\"params\":[\"1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa\",\"x\"]}");
+        assertThat(sequence(h, 1)).containsExactly("id:2", "id:3", "mining.set_difficulty", "mining.notify");
+    }
+
     @Test
     void soloModeNeedsAnAddressAndPaysIt() {
         EngineConfig cfg = EngineConfig.of(Vectors.work(), new VardiffConfig(1, 1, 0), 0x1fffe000, true, null,
