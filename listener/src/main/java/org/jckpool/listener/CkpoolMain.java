@@ -100,7 +100,7 @@ public final class CkpoolMain implements Callable<Integer> {
         if (cfg.btcaddress() == null && !btcsolo && !anyProxyMode()) {
             return fail("non-solo mining needs a \"btcaddress\" in " + cfgPath + " (or use -B)");
         }
-        if ((proxy || passthrough) && cfg.proxy().isEmpty()) {
+        if ((proxy || passthrough || userproxy) && cfg.proxy().isEmpty()) {
             return fail("no \"proxy\" entries in " + cfgPath + " for proxy mode");
         }
         if (group != null) {
@@ -124,7 +124,7 @@ public final class CkpoolMain implements Callable<Integer> {
         List<HostPort> serverurls = cfg.serverurl() == null || cfg.serverurl().isEmpty()
                 ? List.of(PoolConfig.DEFAULT_SERVERURL) : cfg.serverurl();
         SuiteSettings s = new SuiteSettings(instance, dir, cfgPath, loglevel, group, quiet, killOld, btcsolo,
-                logShares, proxy, passthrough, serverurls, handover);
+                logShares, proxy, passthrough, userproxy, serverurls, handover);
         try {
             return new Supervisor(s, new ChildLauncher(), this::startSuccessor).run();
         } catch (IOException e) {
