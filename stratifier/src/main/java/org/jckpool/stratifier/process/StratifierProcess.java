@@ -104,6 +104,8 @@ public final class StratifierProcess {
         this.relay = proxy ? new UpstreamRelay(generator, engine) : null;
         if (relay != null) {
             engine.upstreamForwarder(relay);
+            relay.userProxy(rt.args().userproxy());
+            engine.userProxy(rt.args().userproxy());
         }
         try {
             this.ckdb = ckdbSettings.isPresent() ? CkdbLink.open(ckdbSettings.get(), engine, clock) : null;
