@@ -13,8 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * ckpool -u end to end: a jckpool pool on a simnode as the upstream, the user proxy in front, two miners of
  * different users on the proxy. The upstream pool sees each user as its own worker with its own shares (read from
- * its admin socket), the proxy's own account gets none, and a user's session closes once the user has had no
- * miner for {@code user_idle} seconds.
+ * its admin socket), the proxy's own account gets none, a user's session closes once the user has had no
+ * miner for {@code user_idle} seconds, and the remaining user's session follows the proxy to the second upstream
+ * when the first is killed.
  */
 class UserProxyIT {
     static final int USER_IDLE_S = 3;
@@ -27,10 +28,12 @@ class UserProxyIT {
     @Test
     void eachUserMinesOnItsOwnUpstreamSession() throws Exception {
         try (MiningSuite up = new MiningSuite(dir, "up", null, UPSTREAM_DIFFS);
+             MiningSuite up2 = new MiningSuite(dir, "up2", null, UPSTREAM_DIFFS);
              PoolProcesses proxy = new PoolProcesses(dir)) {
             assertThat(up.awaitReady(90_000)).as("upstream ready; log:\n%s", up.poolLog()).isTrue();
-            ProxyIT.Proxy px = ProxyIT.Proxy.start(proxy, dir, ProxyIT.entry(up.stratumPort, "proxyuser.px"),
-                    ",\"user_idle\":" + USER_IDLE_S, "-u");
+            assertThat(up2.awaitReady(90_000)).as("second upstream ready; log:\n%s", up2.poolLog()).isTrue();
+            ProxyIT.Proxy px = ProxyIT.Proxy.start(proxy, dir, ProxyIT.entry(up.stratumPort, "proxyuser.px") + ","
+                    + ProxyIT.entry(up2.stratumPort, "proxyuser.px2"), ",\"user_idle\":" + USER_IDLE_S, "-u");
             LineProcess alice = miner(proxy, px, "alice.rig1");
             LineProcess bob = miner(proxy, px, "bob.rig2");
             long t0 = System.currentTimeMillis();
@@ -51,6 +54,7 @@ class UserProxyIT {
             assertThat(en1a).isNotNull().isNotEqualTo(en1b);
 
             // bob leaves: his session closes after user_idle, alice's stays
+            long bobAccepted = accepted(up, "bob");
             bob.signal("TERM");
             long left = System.currentTimeMillis();
             assertThat(PoolProcesses.waitUntil(USER_IDLE_S * 1000 + 10_000,
@@ -62,9 +66,22 @@ class UserProxyIT {
             assertThat(alice.awaitLine(from, l -> l.startsWith("ACCEPTED"), 20_000)).isPresent();
             assertThat(proxy.allSocketsLive("px")).isTrue();
             assertThat(Files.readString(px.logdir().resolve("px.log"))).contains("User bob: closing");
+
+            // the upstream goes away: alice's session follows the proxy to the second upstream, her miner stays
+            long aliceOnUp1 = accepted(up, "alice");
+            up.close();
+            long killed = System.currentTimeMillis();
+            assertThat(PoolProcesses.waitUntil(15_000, () -> userUpstream(px.upstreams(), "alice") == 1))
+                    .as("alice's session on up2; %s", px.upstreams()).isTrue();
+            long moved = System.currentTimeMillis() - killed;
+            assertThat(PoolProcesses.waitUntil(30_000, () -> accepted(up2, "alice") >= 1))
+                    .as("up2 workers: %s", up2.stratifier("{\"method\":\"workers\"}")).isTrue();
+            assertThat(accepted(up2, "proxyuser.px2")).isZero();
+            assertThat(alice.output()).doesNotContain("DISCONNECTED");
             System.out.printf("USERPROXY first work %d ms after the miners started; alice %d, bob %d accepted upstream;"
-                    + " idle session closed %d ms after its last miner left (user_idle %d s)%n", firstWork,
-                    accepted(up, "alice"), accepted(up, "bob"), idleClose, USER_IDLE_S);
+                    + " idle session closed %d ms after its last miner left (user_idle %d s); alice's session on"
+                    + " up2 %d ms after up1 was killed%n", firstWork, aliceOnUp1, bobAccepted, idleClose, USER_IDLE_S,
+                    moved);
         }
     }
 
@@ -77,6 +94,16 @@ class UserProxyIT {
     private static long accepted(MiningSuite up, String worker) {
         JsonNode w = up.stratifier("{\"method\":\"getworker\",\"params\":{\"worker\":\"" + worker + "\"}}");
         return w == null ? -1 : w.path("accepted").asLong(0);
+    }
+
+    /** The index of the upstream {@code user}'s open session is on, or -1. */
+    private static int userUpstream(JsonNode status, String user) {
+        for (JsonNode u : status.path("users")) {
+            if (user.equals(u.path("user").asText()) && u.path("connected").asBoolean()) {
+                return u.path("upstream").asInt(-1);
+            }
+        }
+        return -1;
     }
 
     /** The extranonce1 of {@code user}'s open upstream session, or null. */
