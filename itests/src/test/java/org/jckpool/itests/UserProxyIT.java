@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * different users on the proxy. The upstream pool sees each user as its own worker with its own shares (read from
  * its admin socket), the proxy's own account gets none, a user's session closes once the user has had no
  * miner for {@code user_idle} seconds, and the remaining user's session follows the proxy to the second upstream
- * when the first is killed.
+ * when the first is killed, and she gets work again after the proxy's stratifier is killed and restarted.
  */
 class UserProxyIT {
     static final int USER_IDLE_S = 3;
@@ -78,10 +78,20 @@ class UserProxyIT {
                     .as("up2 workers: %s", up2.stratifier("{\"method\":\"workers\"}")).isTrue();
             assertThat(accepted(up2, "proxyuser.px2")).isZero();
             assertThat(alice.output()).doesNotContain("DISCONNECTED");
+
+            // the proxy's stratifier dies: the listener restarts it, the generator sends it alice's work again
+            long stratifierPid = proxy.pid("px", "stratifier").orElseThrow();
+            from = alice.lines().size();
+            ProcessHandle.of(stratifierPid).ifPresent(ProcessHandle::destroyForcibly);
+            long crashed = System.currentTimeMillis();
+            assertThat(alice.awaitLine(from, l -> l.startsWith("NOTIFY"), 30_000))
+                    .as("work after the stratifier restart: %s\nlog:\n%s", alice.output(), px.log()).isPresent();
+            long workAgain = alice.arrivalAfter(from, "NOTIFY") - crashed;
+            assertThat(alice.awaitLine(from, l -> l.startsWith("ACCEPTED"), 30_000)).isPresent();
             System.out.printf("USERPROXY first work %d ms after the miners started; alice %d, bob %d accepted upstream;"
                     + " idle session closed %d ms after its last miner left (user_idle %d s); alice's session on"
-                    + " up2 %d ms after up1 was killed%n", firstWork, aliceOnUp1, bobAccepted, idleClose, USER_IDLE_S,
-                    moved);
+                    + " up2 %d ms after up1 was killed; work %d ms after the proxy's stratifier was killed%n", firstWork,
+                    aliceOnUp1, bobAccepted, idleClose, USER_IDLE_S, moved, workAgain);
         }
     }
 

@@ -58,6 +58,10 @@ public final class ProxyLink implements ControlServer.StreamAcceptor, UpstreamSi
                 if (w != null) {
                     send(stream, w);
                 }
+                UserSessions us = users;
+                if (us != null) {
+                    us.resendWork();
+                }
             }
 
             @Override

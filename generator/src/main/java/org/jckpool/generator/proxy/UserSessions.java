@@ -191,6 +191,18 @@ final class UserSessions implements AutoCloseable {
         }
     }
 
+    /** Every open session's last work again, clean (a stratifier stream opened: a restarted stratifier has none). */
+    void resendWork() {
+        for (Session s : sessions.values()) {
+            StratumClient c = s.client;
+            Upstream on = s.on;
+            Notify n = c == null ? null : c.lastNotify();
+            if (s.open() && on != null && n != null) {
+                sink.userWork(s.user, on, s.generation, c, n, true);
+            }
+        }
+    }
+
     /** Submits {@code user}'s share found on work of {@code generation}; null when that session is gone (stale). */
     CompletableFuture<SubmitResult> submit(String user, long generation, String jobId, String extranonce2,
                                            String ntime, String nonce, String versionBits) {
