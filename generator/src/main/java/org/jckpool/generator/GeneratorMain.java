@@ -14,7 +14,7 @@ public final class GeneratorMain {
     public static void main(String[] args) {
         ChildRuntime.run("generator", args, rt -> {
             if (rt.args().proxy()) {
-                ProxyGenerator pg = new ProxyGenerator(rt.config());
+                ProxyGenerator pg = new ProxyGenerator(rt.config(), rt.args().userproxy());
                 pg.registerCommands(rt.commands(), rt::baseStats);
                 rt.onStream(pg.link());
                 rt.onShutdown(pg::close);

@@ -64,6 +64,25 @@ final class LineProcess {
         }
     }
 
+    /** When the first line from index {@code from} starting with {@code prefix} was read (epoch ms), or -1. */
+    long arrivalAfter(int from, String prefix) {
+        synchronized (lines) {
+            for (int i = from; i < lines.size(); i++) {
+                if (lines.get(i).startsWith(prefix)) {
+                    return arrivals.get(i);
+                }
+            }
+            return -1;
+        }
+    }
+
+    /** When line {@code i} was read (epoch ms). */
+    long arrivalAt(int i) {
+        synchronized (lines) {
+            return arrivals.get(i);
+        }
+    }
+
     String output() {
         return String.join("\n", lines());
     }

@@ -39,26 +39,13 @@ class ProxyIT {
             assertThat(up2.awaitReady(90_000)).as("up2 ready; log:\n%s", up2.poolLog()).isTrue();
             long height0 = up1.rpc.getBlockCount();
 
-            int stratum = MiningSuite.freePort();
-            int http = MiningSuite.freePort();
-            Path logdir = dir.resolve("logs-px");
-            Path conf = dir.resolve("px.conf");
-            Files.writeString(conf, "{\"proxy\":[{\"url\":\"127.0.0.1:" + up1.stratumPort
-                    + "\",\"auth\":\"proxyuser.px\",\"pass\":\"x\"},{\"url\":\"stratum+tcp://127.0.0.1:"
-                    + up2.stratumPort + "\",\"auth\":\"proxyuser.px2\",\"pass\":\"x\"}],"
-                    + "\"serverurl\":[\"127.0.0.1:" + stratum + "\"],\"logdir\":\"" + logdir + "\","
-                    + "\"httpbind\":\"127.0.0.1:" + http + "\",\"logjson\":true,"
-                    + "\"mindiff\":0.0005,\"startdiff\":0.0005,\"highdiff\":0.0005}\n");
-            proxy.startPool("px", conf, Map.of(), "-p");
-            Path sock = proxy.sockdir("px");
-            assertThat(PoolProcesses.waitUntil(60_000, () -> {
-                JsonNode s = request(sock.resolve("stratifier"), "{\"method\":\"stats\"}");
-                JsonNode c = request(sock.resolve("connector"), "{\"method\":\"stats\"}");
-                return s != null && s.path("connector_connected").asBoolean() && c != null
-                        && c.path("admitting").asBoolean();
-            })).as("proxy ready; log:\n%s", log(logdir)).isTrue();
-            // on a busy machine the first upstream may not have answered in time and the proxy started on the
-            // second: mine once the first (priority) upstream is the active one
+            Proxy px = Proxy.start(proxy, dir, entry(up1.stratumPort, "proxyuser.px") + ","
+                    + entry(up2.stratumPort, "proxyuser.px2").replace("127.0.0.1", "stratum+tcp://127.0.0.1"), "", "-p");
+            int stratum = px.stratum();
+            int http = px.http();
+            Path logdir = px.logdir();
+            Path sock = px.sock();
+            // on a busy machine the first upstream may not have answered in time: mine once it is the active one
             assertThat(PoolProcesses.waitUntil(60_000, () -> {
                 JsonNode u = request(sock.resolve("generator"), "{\"method\":\"upstreams\"}");
                 return u != null && u.path("active").asInt(-1) == 0 && u.path("upstreams").path(0).path("alive")
@@ -120,7 +107,7 @@ class ProxyIT {
             assertThat(PoolProcesses.waitUntil(5_000, () -> {
                 JsonNode u = request(sock.resolve("generator"), "{\"method\":\"upstreams\"}");
                 return u != null && u.path("active").asInt(-1) == 1;
-            })).as("switched to up2 within 5 s; log:\n%s", log(logdir)).isTrue();
+            })).as("switched to up2 within 5 s; log:\n%s", readLog(logdir)).isTrue();
             long switchMillis = System.currentTimeMillis() - killed;
             PoolProcesses.Result miner2 = proxy.run(List.of(proxy.root.resolve("scripts/testminer").toString(), "-o",
                     "stratum+tcp://127.0.0.1:" + stratum, "-u", "minerB", "-p", "x", "-t", "1", "--max-shares",
@@ -138,7 +125,50 @@ class ProxyIT {
         }
     }
 
-    private static JsonNode request(Path socket, String req) {
+    /** A proxy entry for an upstream on loopback. */
+    static String entry(int port, String auth) {
+        return "{\"url\":\"127.0.0.1:" + port + "\",\"auth\":\"" + auth + "\",\"pass\":\"x\"}";
+    }
+
+    /** A running proxy instance "px": its stratum and http ports, log dir and socket dir. */
+    record Proxy(int stratum, int http, Path logdir, Path sock) {
+        /** Writes px.conf ({@code entries}: the "proxy" array's items; {@code extra}: more keys) and starts it. */
+        static Proxy start(PoolProcesses proxy, Path dir, String entries, String extra, String mode) throws Exception {
+            int stratum = MiningSuite.freePort();
+            int http = MiningSuite.freePort();
+            Path logdir = dir.resolve("logs-px");
+            Path conf = dir.resolve("px.conf");
+            Files.writeString(conf, "{\"proxy\":[" + entries + "],"
+                    + "\"serverurl\":[\"127.0.0.1:" + stratum + "\"],\"logdir\":\"" + logdir + "\","
+                    + "\"httpbind\":\"127.0.0.1:" + http + "\",\"logjson\":true,"
+                    + "\"mindiff\":0.0005,\"startdiff\":0.0005,\"highdiff\":0.0005" + extra + "}\n");
+            proxy.startPool("px", conf, Map.of(), mode);
+            Path sock = proxy.sockdir("px");
+            assertThat(PoolProcesses.waitUntil(60_000, () -> {
+                JsonNode s = request(sock.resolve("stratifier"), "{\"method\":\"stats\"}");
+                JsonNode c = request(sock.resolve("connector"), "{\"method\":\"stats\"}");
+                return s != null && s.path("connector_connected").asBoolean() && c != null
+                        && c.path("admitting").asBoolean();
+            })).as("proxy ready; log:\n%s", readLog(logdir)).isTrue();
+            return new Proxy(stratum, http, logdir, sock);
+        }
+
+        JsonNode upstreams() {
+            return request(sock.resolve("generator"), "{\"method\":\"upstreams\"}");
+        }
+
+        /** The active upstream's index, -1 for none (or no answer). */
+        int active() {
+            JsonNode u = upstreams();
+            return u == null ? -2 : u.path("active").asInt(-1);
+        }
+
+        String log() {
+            return readLog(logdir);
+        }
+    }
+
+    static JsonNode request(Path socket, String req) {
         try {
             return Json.parseOrNull(ControlClient.request(socket, req, 3000).orElse(""));
         } catch (IOException e) {
@@ -146,7 +176,7 @@ class ProxyIT {
         }
     }
 
-    private static String log(Path logdir) {
+    static String readLog(Path logdir) {
         try {
             Path p = logdir.resolve("px.log");
             return Files.exists(p) ? Files.readString(p) : "";

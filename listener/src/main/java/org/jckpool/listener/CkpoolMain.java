@@ -56,7 +56,7 @@ public final class CkpoolMain implements Callable<Integer> {
     boolean node;
     @Option(names = {"-R", "--redirector"}, description = "Redirector mode (send miners to \"redirecturl\").")
     boolean redirector;
-    @Option(names = {"-u", "--userproxy"}, description = "User proxy mode.")
+    @Option(names = {"-u", "--userproxy"}, description = "User proxy mode: as -p, one upstream session per user.")
     boolean userproxy;
     @Option(names = {"-t", "--trusted"}, description = "Trusted remote mode (to \"upstream\").")
     boolean trusted;
@@ -85,7 +85,7 @@ public final class CkpoolMain implements Callable<Integer> {
         String unbuilt = unbuiltMode();
         if (unbuilt != null) {
             // a mode flag is never ignored: running a plain pool instead would mine for the wrong party
-            return fail(unbuilt + " is not yet supported (proxy mode -p is); not starting");
+            return fail(unbuilt + " is not yet supported (proxy modes -p and -u are); not starting");
         }
 
         String instance = name != null ? name : defaultName();
@@ -100,7 +100,7 @@ public final class CkpoolMain implements Callable<Integer> {
         if (cfg.btcaddress() == null && !btcsolo && !anyProxyMode()) {
             return fail("non-solo mining needs a \"btcaddress\" in " + cfgPath + " (or use -B)");
         }
-        if ((proxy || passthrough) && cfg.proxy().isEmpty()) {
+        if ((proxy || passthrough || userproxy) && cfg.proxy().isEmpty()) {
             return fail("no \"proxy\" entries in " + cfgPath + " for proxy mode");
         }
         if (group != null) {
@@ -124,7 +124,7 @@ public final class CkpoolMain implements Callable<Integer> {
         List<HostPort> serverurls = cfg.serverurl() == null || cfg.serverurl().isEmpty()
                 ? List.of(PoolConfig.DEFAULT_SERVERURL) : cfg.serverurl();
         SuiteSettings s = new SuiteSettings(instance, dir, cfgPath, loglevel, group, quiet, killOld, btcsolo,
-                logShares, proxy, passthrough, serverurls, handover);
+                logShares, proxy, passthrough, userproxy, serverurls, handover);
         try {
             return new Supervisor(s, new ChildLauncher(), this::startSuccessor).run();
         } catch (IOException e) {
@@ -164,9 +164,6 @@ public final class CkpoolMain implements Callable<Integer> {
         }
         if (redirector) {
             return "-R (redirector mode)";
-        }
-        if (userproxy) {
-            return "-u (userproxy mode)";
         }
         if (trusted) {
             return "-t (trusted remote mode)";

@@ -13,10 +13,10 @@ import org.jckpool.libpool.process.ChildArgs;
  */
 record SuiteSettings(String name, Path sockdir, Path config, int loglevel, String group, boolean quiet,
                      boolean killOld, boolean btcsolo, boolean logShares, boolean proxy, boolean passthrough,
-                     List<HostPort> serverurls, boolean handover) {
+                     boolean userproxy, List<HostPort> serverurls, boolean handover) {
 
     ChildArgs childArgs(int currentLogLevel) {
         return new ChildArgs(name, sockdir, config.toAbsolutePath(), currentLogLevel, group, quiet, btcsolo,
-                logShares, proxy, passthrough, true);
+                logShares, proxy || userproxy, passthrough, userproxy, true);
     }
 }

@@ -21,9 +21,12 @@ public final class ProxyGenerator implements AutoCloseable {
      * higher priority must stay alive before the proxy returns to it. */
     public static final String TIMEOUT_KEY = "upstream_timeout";
     public static final String RECOVER_KEY = "upstream_recover";
+    /** jckpool's key, user proxy mode: seconds a user's upstream session stays open without miners. */
+    public static final String USER_IDLE_KEY = "user_idle";
 
     private final ProxyLink link = new ProxyLink();
     private final UpstreamManager manager;
+    private final UserSessions users;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "proxy-status");
         t.setDaemon(true);
@@ -31,11 +34,25 @@ public final class ProxyGenerator implements AutoCloseable {
     });
 
     public ProxyGenerator(PoolConfig cfg) {
+        this(cfg, false);
+    }
+
+    /** @param userProxy {@code ckpool -u}: one upstream session per user */
+    public ProxyGenerator(PoolConfig cfg, boolean userProxy) {
         long timeout = seconds(cfg.raw(), TIMEOUT_KEY, 90) * 1000;
         long recover = seconds(cfg.raw(), RECOVER_KEY, 30) * 1000;
         int mask = (int) cfg.versionMask();
         this.manager = new UpstreamManager(cfg.proxy(), mask, timeout, recover, link);
         link.manager(manager);
+        if (userProxy) {
+            long idle = seconds(cfg.raw(), USER_IDLE_KEY, 300) * 1000;
+            users = new UserSessions(manager, link, mask, idle);
+            link.users(users);
+            Log.notice("User proxy mode: one upstream session per user, closed after %d s without miners",
+                    idle / 1000);
+        } else {
+            users = null;
+        }
         Log.notice("Proxy mode: %d upstream pool(s), upstream_timeout %d s, upstream_recover %d s",
                 cfg.proxy().size(), timeout / 1000, recover / 1000);
     }
@@ -53,7 +70,16 @@ public final class ProxyGenerator implements AutoCloseable {
 
     public void start() {
         manager.start();
-        timer.scheduleWithFixedDelay(() -> link.pushStatus(manager.status()), 1, 2, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(() -> link.pushStatus(status()), 1, 2, TimeUnit.SECONDS);
+        if (users != null) {
+            timer.scheduleWithFixedDelay(() -> {
+                try {
+                    users.check(System.currentTimeMillis());
+                } catch (RuntimeException e) {
+                    Log.err("User session check failed: %s", e); // a thrown task would never run again
+                }
+            }, 1, 1, TimeUnit.SECONDS);
+        }
     }
 
     public ProxyLink link() {
@@ -65,22 +91,34 @@ public final class ProxyGenerator implements AutoCloseable {
     }
 
     public void registerCommands(CommandTable commands, Supplier<ObjectNode> baseStats) {
-        commands.json("upstreams", p -> manager.status());
+        commands.json("upstreams", p -> status());
         commands.json("stats", p -> {
             ObjectNode o = baseStats == null ? org.jckpool.libpool.json.Json.object() : baseStats.get();
             o.put("mode", "proxy");
             o.put("stratifier_streams", link.connected());
             o.put("shares_forwarded", link.forwarded.get());
             o.put("shares_not_forwarded", link.notForwarded.get());
-            o.setAll(manager.status());
+            o.setAll(status());
             return o;
         });
         commands.text("update", r -> null);
     }
 
+    /** The upstreams' figures, and in user proxy mode the user sessions ({@code users}). */
+    private ObjectNode status() {
+        ObjectNode o = manager.status();
+        if (users != null) {
+            o.setAll(users.status());
+        }
+        return o;
+    }
+
     @Override
     public void close() {
         timer.shutdownNow();
+        if (users != null) {
+            users.close();
+        }
         manager.close();
         Log.info("generator (proxy) stopped");
     }

@@ -24,16 +24,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * mode"): pushes {@code upstream.work}, {@code upstream.difficulty} and {@code upstream.status}; takes
  * {@code upstream.submit} and answers each with {@code upstream.share_result}.
  */
-public final class ProxyLink implements ControlServer.StreamAcceptor, UpstreamSink {
+public final class ProxyLink implements ControlServer.StreamAcceptor, UpstreamSink, UserSessions.UserSink {
 
     private final Set<FrameStream> streams = ConcurrentHashMap.newKeySet();
     private volatile UpstreamManager manager;
+    /** User proxy mode: the per-user sessions. */
+    private volatile UserSessions users;
     private volatile byte[] lastWork;
     final AtomicLong forwarded = new AtomicLong();
     final AtomicLong notForwarded = new AtomicLong();
 
     void manager(UpstreamManager m) {
         this.manager = m;
+    }
+
+    void users(UserSessions u) {
+        this.users = u;
     }
 
     @Override
@@ -50,6 +56,10 @@ public final class ProxyLink implements ControlServer.StreamAcceptor, UpstreamSi
                 byte[] w = lastWork;
                 if (w != null) {
                     send(stream, w);
+                }
+                UserSessions us = users;
+                if (us != null) {
+                    us.resendWork();
                 }
             }
 
@@ -79,6 +89,14 @@ public final class ProxyLink implements ControlServer.StreamAcceptor, UpstreamSi
         String method = Json.text(msg, "method");
         switch (method == null ? "" : method) {
             case "upstream.submit" -> submit(stream, msg.path("params"));
+            case "upstream.user" -> {
+                UserSessions us = users;
+                JsonNode p = msg.path("params");
+                if (us != null && Json.text(p, "user") != null) {
+                    us.miners(Json.text(p, "user"), Json.text(p, "pass"), p.path("miners").asInt(0),
+                            System.currentTimeMillis());
+                }
+            }
             case "update" -> { } // templates are the upstream's business in proxy mode
             default -> {
                 StreamSends.unknownMethod(stream, msg, "unknown method in proxy mode: " + method);
@@ -95,8 +113,17 @@ public final class ProxyLink implements ControlServer.StreamAcceptor, UpstreamSi
         String nonce = Json.text(p, "nonce");
         String vb = Json.text(p, "version_bits");
         JsonNode id = p.get("id");
-        CompletableFuture<SubmitResult> f = m == null ? null : m.submit(gen, job, en2, ntime, nonce, vb);
-        Upstream u = m == null ? null : m.byGeneration(gen);
+        String user = Json.text(p, "user");
+        UserSessions us = users;
+        CompletableFuture<SubmitResult> f;
+        Upstream u;
+        if (us != null && user != null) {
+            f = us.submit(user, gen, job, en2, ntime, nonce, vb);
+            u = us.byGeneration(gen);
+        } else {
+            f = m == null ? null : m.submit(gen, job, en2, ntime, nonce, vb);
+            u = m == null ? null : m.byGeneration(gen);
+        }
         if (f == null) {
             notForwarded.incrementAndGet();
             Log.info("Share for job %s of an upstream connection that is gone: not forwarded", job);
@@ -143,11 +170,25 @@ public final class ProxyLink implements ControlServer.StreamAcceptor, UpstreamSi
 
     @Override
     public void work(Upstream u, long generation, StratumClient c, Notify n, boolean clean) {
+        // user proxy mode too: the stratifier takes it as a sign of life and for the extranonce layout
+        send(null, u, generation, c, n, clean);
+    }
+
+    @Override
+    public void userWork(String user, Upstream u, long generation, StratumClient c, Notify n, boolean clean) {
+        send(user, u, generation, c, n, clean);
+    }
+
+    /** upstream.work to every stratifier stream; {@code user}: only that user's miners (user proxy mode). */
+    private void send(String user, Upstream u, long generation, StratumClient c, Notify n, boolean clean) {
         ObjectNode o = Json.object();
         o.put("method", "upstream.work");
         ObjectNode p = o.putObject("params");
         p.put("upstream", u.index);
         p.put("url", u.url());
+        if (user != null) {
+            p.put("user", user);
+        }
         p.put("generation", generation);
         p.put("extranonce1", c.extranonce1());
         p.put("extranonce2_size", c.extranonce2Size());
@@ -160,10 +201,12 @@ public final class ProxyLink implements ControlServer.StreamAcceptor, UpstreamSi
         n.branch().forEach(b::add);
         a.add(n.version()).add(n.nbits()).add(n.ntime()).add(clean);
         byte[] frame = Frames.utf8(Json.write(o));
-        // a stratifier that connects later gets this as clean work
-        p.put("clean", true);
-        a.set(8, Json.MAPPER.getNodeFactory().booleanNode(true));
-        lastWork = Frames.utf8(Json.write(o));
+        if (user == null) {
+            // a stratifier that connects later gets this as clean work
+            p.put("clean", true);
+            a.set(8, Json.MAPPER.getNodeFactory().booleanNode(true));
+            lastWork = Frames.utf8(Json.write(o));
+        }
         streams.forEach(s -> send(s, frame));
     }
 

@@ -32,6 +32,8 @@ final class Upstream {
     /** Generation of the current connection: a fresh number for each connection that worked. */
     volatile long generation;
     volatile boolean connecting;
+    /** The first connection attempt has ended (worked or failed). */
+    volatile boolean attempted;
     volatile boolean ready;
     volatile long readySince;
     volatile long nextAttemptMillis;
@@ -71,6 +73,12 @@ final class Upstream {
     boolean alive() {
         StratumClient c = client;
         return ready && c != null && c.isOpen() && c.lastNotify() != null;
+    }
+
+    /** Its first attempt has not ended yet, or it is connected and its first notify is due (up to 5 s). */
+    boolean undecided(long now) {
+        StratumClient c = client;
+        return !attempted || (ready && c != null && c.isOpen() && c.lastNotify() == null && now - readySince < 5_000);
     }
 
     String url() {

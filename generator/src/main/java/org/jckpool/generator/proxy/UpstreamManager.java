@@ -45,6 +45,8 @@ public final class UpstreamManager implements AutoCloseable {
     private final Thread loop;
     private volatile boolean running = true;
     private volatile Upstream active;
+    /** Some upstream has been active: from then on the next live one is taken at once (failover). */
+    private boolean everActive;
 
     public UpstreamManager(List<ProxyConfig> configs, int versionMask, long notifyTimeoutMillis, long recoverMillis,
                            UpstreamSink sink) {
@@ -97,6 +99,9 @@ public final class UpstreamManager implements AutoCloseable {
                 best = u;
                 break;
             }
+            if (!everActive && u.undecided(now)) {
+                break; // starting: a lower upstream waits until every one above it answered its first attempt
+            }
         }
         if (best != null && best != active) {
             switchTo(best, now);
@@ -127,6 +132,7 @@ public final class UpstreamManager implements AutoCloseable {
     private void switchTo(Upstream to, long now) {
         Upstream from = active;
         active = to;
+        everActive = true;
         StratumClient c = to.client;
         Log.warning("Upstream switched %s -> %d %s", from == null ? "none" : from.index + " " + from.url(), to.index,
                 to.url());
@@ -170,6 +176,7 @@ public final class UpstreamManager implements AutoCloseable {
             EventLog.global().event(EventLog.UPSTREAM_DOWN, "index", u.index, "url", u.url(), "problem",
                     e.getMessage(), "connected", false);
         } finally {
+            u.attempted = true;
             u.connecting = false;
         }
         if (u.ready) {

@@ -11,7 +11,7 @@ import org.jckpool.libpool.log.Log;
  * {@link #parse} are the two ends of the same contract, so the supervisor and {@link ChildRuntime} cannot drift.
  *
  * <pre>--name NAME --sockdir DIR --config FILE --loglevel N [--group G] [--quiet]
- * [--btcsolo] [--log-shares] [--proxy] [--passthrough] [--no-parent-watch]</pre>
+ * [--btcsolo] [--log-shares] [--proxy] [--userproxy] [--passthrough] [--no-parent-watch]</pre>
  *
  * @param name        instance name ({@code ckpool -n}, default "ckpool")
  * @param sockdir     socket directory of the instance (pool rule)
@@ -23,11 +23,12 @@ import org.jckpool.libpool.log.Log;
  * @param logShares   {@code -L}: log shares
  * @param proxy       {@code -p}: proxy mode
  * @param passthrough {@code -P}: passthrough proxy mode
+ * @param userproxy   {@code -u}: user proxy mode (with {@code proxy}): one upstream session per user
  * @param parentWatch exit when stdin reaches EOF (on unless {@code --no-parent-watch}, for running a child alone)
  */
 public record ChildArgs(String name, Path sockdir, Path config, int loglevel, String group, boolean quiet,
                         boolean btcsolo, boolean logShares, boolean proxy, boolean passthrough,
-                        boolean parentWatch) {
+                        boolean userproxy, boolean parentWatch) {
 
     public List<String> toArgs() {
         List<String> a = new ArrayList<>(List.of("--name", name, "--sockdir", sockdir.toString(),
@@ -51,6 +52,9 @@ public record ChildArgs(String name, Path sockdir, Path config, int loglevel, St
         if (passthrough) {
             a.add("--passthrough");
         }
+        if (userproxy) {
+            a.add("--userproxy");
+        }
         if (!parentWatch) {
             a.add("--no-parent-watch");
         }
@@ -69,6 +73,7 @@ public record ChildArgs(String name, Path sockdir, Path config, int loglevel, St
         boolean logShares = false;
         boolean proxy = false;
         boolean passthrough = false;
+        boolean userproxy = false;
         boolean parentWatch = true;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -93,6 +98,7 @@ public record ChildArgs(String name, Path sockdir, Path config, int loglevel, St
                 case "--log-shares" -> logShares = true;
                 case "--proxy" -> proxy = true;
                 case "--passthrough" -> passthrough = true;
+                case "--userproxy" -> userproxy = true;
                 case "--no-parent-watch" -> parentWatch = false;
                 default -> throw new IllegalArgumentException("unknown argument " + a);
             }
@@ -104,7 +110,7 @@ public record ChildArgs(String name, Path sockdir, Path config, int loglevel, St
             throw new IllegalArgumentException("--config is required");
         }
         return new ChildArgs(name, sockdir, config, loglevel, group, quiet, btcsolo, logShares, proxy, passthrough,
-                parentWatch);
+                userproxy, parentWatch);
     }
 
     private static String value(String[] args, int i, String flag) {

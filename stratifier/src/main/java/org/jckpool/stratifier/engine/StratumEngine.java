@@ -90,6 +90,9 @@ public final class StratumEngine {
     /** Proxy mode: the version bits the active upstream granted (miners get the intersection). */
     private volatile int upstreamVersionMask = 0xffffffff;
     private final ConcurrentMap<Long, UpstreamTarget> upstreamTargets = new ConcurrentHashMap<>();
+    /** User proxy mode ({@code ckpool -u}): each user's work from its own upstream session. */
+    private volatile boolean userProxy;
+    private final ConcurrentMap<String, UserLane> lanes = new ConcurrentHashMap<>();
     private final SessionResumeStore resumable = new SessionResumeStore();
     private final StatsRegistry stats;
     private final StratumRequestParser parser = new StratumRequestParser();
@@ -148,6 +151,9 @@ public final class StratumEngine {
             synchronized (s) {
                 s.dropped(true);
                 release(s, clock.millis());
+            }
+            if (userProxy && s.isAuthorised()) {
+                forwarder.userMiners(s.userName(), minersOf(s.userName()));
             }
             LOG.log(Level.DEBUG, "client {0} disconnected: {1}", clientId, reason);
         }
@@ -268,15 +274,18 @@ public final class StratumEngine {
         // As ckpool: set_difficulty and the current work follow the subscribe result at once (a ckpool proxy
         // reads nothing after its authorize reply). Solo work pays the authorised user, so it waits for that.
         Job job = jobs.current();
-        if (!config.solo() && !s.workSent() && job != null) {
+        if (!config.solo() && !userProxy && !s.workSent() && job != null) {
             s.vardiff().capToNetwork(job.base().networkDiff(), now);
             sendWork(s, job, true);
         }
     }
 
-    /** Whether the work broadcast reaches this client: pool work once subscribed, solo work once authorised. */
+    /**
+     * Whether new work reaches this client: pool work once subscribed; solo and user-proxy work, which belong to
+     * the authorised user, once authorised.
+     */
     private boolean receivesWork(ClientSession s) {
-        return !s.dropped() && (config.solo() ? s.isAuthorised() : s.isSubscribed());
+        return !s.dropped() && (config.solo() || userProxy ? s.isAuthorised() : s.isSubscribed());
     }
 
     private void authorize(ClientSession s, StratumRequest req) {
@@ -380,13 +389,17 @@ public final class StratumEngine {
         out.send(s.clientId, Replies.ok(id));
         boolean diffChanged = startDiff > 0
                 && !Double.isNaN(s.vardiff().suggest(startDiff, false, networkDiff(), now));
-        Job job = jobs.current();
+        JobBook book = jobsOf(s);
+        Job job = book == null ? null : book.current();
         if (job != null && !s.workSent()) {
-            // solo mode, or no work yet when the client subscribed
+            // solo and user proxy modes (work for the authorised user), or no work yet when it subscribed
             s.vardiff().capToNetwork(job.base().networkDiff(), now);
             sendWork(s, job, true);
         } else if (diffChanged) {
             difficultyChanged(s); // a worker default difficulty (ckdb): the work it had at subscribe, re-sent
+        }
+        if (userProxy) {
+            forwarder.userMiners(user, minersOf(user));
         }
     }
 
@@ -501,7 +514,7 @@ public final class StratumEngine {
             if (p.versionBits() == null && req.paramCount() == 6 && req.param(5) != null) {
                 r = reject(s, RejectReason.INVALID_VERSION_MASK);
             } else {
-                r = checker.check(s, p, now);
+                r = checkerOf(s).check(s, p, now);
             }
         }
         if (r.accepted()) {
@@ -720,14 +733,72 @@ public final class StratumEngine {
         UpstreamJob up = new UpstreamJob(w.upstream(), w.generation(), w.jobId(), Hex.encode(padding), target);
         upstreamVersionMask = w.versionMask();
         long now = clock.millis();
+        String user = params.path("user").asText(null);
+        if (userProxy && user != null) {
+            UserLane lane = lanes.computeIfAbsent(user, k -> UserLane.create(clock.millis(), config.jobGraceMillis(),
+                    nonce2Length, this::submitBlock, forwarder));
+            JobBook.Update u = lane.jobs().addUpstream(w, CoinbaseParts.of(c1, w.coinb2()), up, config.work(), now);
+            distribute(u, now, user);
+            return u;
+        }
         JobBook.Update u = jobs.addUpstream(w, CoinbaseParts.of(c1, w.coinb2()), up, config.work(), now);
-        distribute(u, now);
+        if (!userProxy) {
+            distribute(u, now, null);
+        }
         return u;
     }
 
     private boolean jobsOfGenerationLive(long generation) {
-        Job cur = jobs.current();
+        if (isCurrentGeneration(jobs, generation)) {
+            return true;
+        }
+        for (UserLane l : lanes.values()) {
+            if (isCurrentGeneration(l.jobs(), generation)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isCurrentGeneration(JobBook book, long generation) {
+        Job cur = book.current();
         return cur != null && cur.base().upstream() != null && cur.base().upstream().generation() == generation;
+    }
+
+    /**
+     * User proxy mode ({@code ckpool -u}): each user's miners get work only from that user's upstream session
+     * ({@code upstream.work} with {@code "user"}); the proxy's own session's work only marks the proxy ready.
+     */
+    public void userProxy(boolean on) {
+        this.userProxy = on;
+    }
+
+    /** The jobs a session mines on: the pool's, or in user proxy mode its user's (null before any arrived). */
+    private JobBook jobsOf(ClientSession s) {
+        if (!userProxy) {
+            return jobs;
+        }
+        UserLane l = s.userName() == null ? null : lanes.get(s.userName());
+        return l == null ? null : l.jobs();
+    }
+
+    private ShareChecker checkerOf(ClientSession s) {
+        if (!userProxy) {
+            return checker;
+        }
+        UserLane l = s.userName() == null ? null : lanes.get(s.userName());
+        return l == null ? checker : l.checker();
+    }
+
+    /** Authorised, connected sessions of {@code user}. */
+    private int minersOf(String user) {
+        int n = 0;
+        for (ClientSession s : sessions.values()) {
+            if (s.isAuthorised() && !s.dropped() && user.equals(s.userName())) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Proxy mode: the upstream connection {@code generation} changed its share difficulty. */
@@ -743,17 +814,28 @@ public final class StratumEngine {
         return upstreamVersionMask;
     }
 
-    private void distribute(JobBook.Update u, long now) {
+    /** New work to every authorised miner, or with {@code user} (user proxy mode) to that user's miners only. */
+    private void distribute(JobBook.Update u, long now, String user) {
         Job job = u.job();
+        String line = job.base().notifyLine(job.idHex(), config.poolPayoutScript(), u.newBlock());
         for (ClientSession s : sessions.values()) {
             synchronized (s) {
-                if (receivesWork(s)) {
+                if (receivesWork(s) && (user == null || user.equals(s.userName()))) {
+                    if (user != null && !s.workSent()) {
+                        sendWork(s, job, true); // its user's first work: difficulty first
+                        continue;
+                    }
                     announceDifficulty(s, job, now);
                     s.jobSent(job.id());
+                    if (user != null) {
+                        out.send(s.clientId, line);
+                    }
                 }
             }
         }
-        out.broadcast(job.base().notifyLine(job.idHex(), config.poolPayoutScript(), u.newBlock()));
+        if (user == null) {
+            out.broadcast(line);
+        }
         stateChanges.incrementAndGet();
     }
 
@@ -778,7 +860,8 @@ public final class StratumEngine {
         if (!receivesWork(s) || !s.workSent()) {
             return; // the difficulty goes out with the first work
         }
-        Job alias = jobs.aliasCurrent();
+        JobBook book = jobsOf(s);
+        Job alias = book == null ? null : book.aliasCurrent();
         if (alias == null) {
             return;
         }
@@ -835,6 +918,7 @@ public final class StratumEngine {
         if (jobs.retire(now) > 0) {
             stateChanges.incrementAndGet();
         }
+        lanes.values().forEach(l -> l.jobs().retire(now));
         expireUnresumed(now);
         resumable.expire(now);
         stats.fold(now);

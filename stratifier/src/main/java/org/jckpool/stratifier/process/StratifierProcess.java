@@ -107,6 +107,8 @@ public final class StratifierProcess {
         this.relay = proxy ? new UpstreamRelay(generator, engine) : null;
         if (relay != null) {
             engine.upstreamForwarder(relay);
+            relay.userProxy(rt.args().userproxy());
+            engine.userProxy(rt.args().userproxy());
         }
         try {
             this.ckdb = ckdbSettings.isPresent() ? CkdbLink.open(ckdbSettings.get(), engine, clock) : null;
@@ -314,7 +316,11 @@ public final class StratifierProcess {
         @Override
         public void resumed(long clientId, String address, int serverIndex) {
             metrics.clientConnected();
-            engine.onResume(clientId, address, serverIndex);
+            if (!engine.onResume(clientId, address, serverIndex) && proxy) {
+                // proxy modes keep no restart snapshot: the miner holds work this stratifier never made and would
+                // only hear "Not subscribed"; closing makes it reconnect, subscribe and get fresh work
+                connector.drop(clientId, "session not kept across the proxy stratifier's restart");
+            }
         }
 
         @Override

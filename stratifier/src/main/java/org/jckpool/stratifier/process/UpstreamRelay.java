@@ -29,10 +29,28 @@ final class UpstreamRelay implements UpstreamForwarder {
     final AtomicLong rejected = new AtomicLong();
     final AtomicLong blockCandidates = new AtomicLong();
     private volatile JsonNode status = Json.object();
+    /** User proxy mode: shares go to the session of the miner's user. */
+    private volatile boolean userProxy;
 
     UpstreamRelay(GeneratorLink generator, StratumEngine engine) {
         this.generator = generator;
         this.engine = engine;
+    }
+
+    void userProxy(boolean on) {
+        this.userProxy = on;
+    }
+
+    @Override
+    public void userMiners(String user, int miners) {
+        ObjectNode o = Json.object();
+        o.put("method", "upstream.user");
+        ObjectNode q = o.putObject("params");
+        q.put("user", user);
+        q.put("miners", miners);
+        if (!generator.sendMessage(Json.write(o))) {
+            Log.warning("User %s: no generator stream to ask for its upstream session", user);
+        }
     }
 
     @Override
@@ -63,6 +81,9 @@ final class UpstreamRelay implements UpstreamForwarder {
             q.put("version_bits", vb);
         }
         q.put("worker", s.workerName());
+        if (userProxy) {
+            q.put("user", s.userName());
+        }
         q.put("share_diff", shareDiff);
         q.put("block", blockCandidate);
         if (generator.sendMessage(Json.write(o))) {

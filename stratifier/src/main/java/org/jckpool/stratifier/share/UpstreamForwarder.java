@@ -11,4 +11,8 @@ import org.jckpool.stratifier.work.Job;
  */
 public interface UpstreamForwarder {
     void forward(ClientSession s, Job job, SubmitParams p, double shareDiff, boolean blockCandidate);
+
+    /** User proxy mode: {@code user} now has {@code miners} authorised connections (0: its session may idle out). */
+    default void userMiners(String user, int miners) {
+    }
 }
