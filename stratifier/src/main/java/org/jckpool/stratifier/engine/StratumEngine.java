@@ -634,6 +634,13 @@ public final class StratumEngine {
             LOG.log(Level.INFO, "new block height {0}, network difficulty {1}", t.height(),
                     job.base().networkDiff());
         }
+        stateChanges.incrementAndGet();
+        try {
+            // before any miner sees the job: a stratifier killed right after must still know it at restart
+            templateObserver.accept(job.base(), template);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "template observer failed", e);
+        }
         if (config.solo()) {
             for (ClientSession s : sessions.values()) {
                 synchronized (s) {
@@ -656,11 +663,6 @@ public final class StratumEngine {
             out.broadcast(job.base().notifyLine(job.idHex(), config.poolPayoutScript(), u.newBlock()));
         }
         stateChanges.incrementAndGet();
-        try {
-            templateObserver.accept(job.base(), template);
-        } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "template observer failed", e);
-        }
         return u;
     }
 

@@ -96,12 +96,17 @@ public final class RestartKeeper implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Called before the new job is sent to anyone: its template and a snapshot naming it are written first, so shares
+     * on it that a killed stratifier leaves to the next one are judged, not refused as an unknown job.
+     */
     private void templateAdded(WorkBase base, JsonNode template) {
         try {
             store.writeTemplate(base.id(), template);
         } catch (IOException e) {
             Log.err("Restart snapshot: template of work base %d not written: %s", base.id(), e);
         }
+        writeIfChanged();
     }
 
     /** Writes jobs and sessions when they changed since the last write; public for the tests. */
