@@ -61,12 +61,16 @@ class ProxyIT {
             assertThat(miner.out()).as(miner.out()).contains("SUBSCRIBED", "AUTHORIZED minerA.rig true", "NOTIFY",
                     "ACCEPTED 32 ");
 
-            // everything forwarded to up1 is accepted there, and up1 found blocks with it
+            // Every share forwarded to up1 is answered, and accepted there unless it was stale: on up1's regtest
+            // chain every forwarded share is a block, so a share already on its way when the block before it
+            // changed up1's tip is stale there (one of 7 in a run); nothing else may be refused.
             assertThat(PoolProcesses.waitUntil(10_000, () -> {
                 JsonNode u = request(sock.resolve("generator"), "{\"method\":\"upstreams\"}");
                 JsonNode first = u == null ? null : u.path("upstreams").path(0);
                 return first != null && first.path("forwarded").asLong() > 0
-                        && first.path("accepted").asLong() == first.path("forwarded").asLong();
+                        && first.path("accepted").asLong() + first.path("rejected").asLong()
+                        == first.path("forwarded").asLong()
+                        && first.path("rejected").asLong() == first.path("stale").asLong();
             })).as("upstreams: %s", request(sock.resolve("generator"), "{\"method\":\"upstreams\"}")).isTrue();
             JsonNode ups = request(sock.resolve("listener"), "{\"method\":\"upstreams\"}");
             JsonNode first = ups.path("upstreams").path(0);
@@ -74,13 +78,14 @@ class ProxyIT {
             assertThat(first.path("url").asText()).isEqualTo("127.0.0.1:" + up1.stratumPort);
             assertThat(first.path("user").asText()).isEqualTo("proxyuser.px");
             assertThat(first.path("alive").asBoolean()).isTrue();
-            assertThat(first.path("rejected").asLong()).isZero();
+            assertThat(first.path("rejected").asLong()).isEqualTo(first.path("stale").asLong());
             assertThat(first.path("difficulty").asDouble()).isEqualTo(0.002);
             long forwarded = first.path("forwarded").asLong();
+            long acceptedUpstream = first.path("accepted").asLong();
             assertThat(PoolProcesses.waitUntil(5_000, () -> {
                 JsonNode w = up1.stratifier("{\"method\":\"getworker\",\"params\":{\"worker\":\"proxyuser.px\"}}");
-                return w != null && w.path("accepted").asLong() == forwarded;
-            })).as("up1 accepted as many as forwarded (%d): %s", forwarded,
+                return w != null && w.path("accepted").asLong() == acceptedUpstream;
+            })).as("up1's own count of accepted shares is the proxy's (%d): %s", acceptedUpstream,
                     up1.stratifier("{\"method\":\"getworker\",\"params\":{\"worker\":\"proxyuser.px\"}}")).isTrue();
             assertThat(PoolProcesses.waitUntil(15_000, () -> {
                 try {
