@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.jckpool.libpool.process.ChildArgs;
@@ -63,5 +64,26 @@ class ChildLauncherTest {
         Files.writeString(lib.resolve("libpool-1.jar"), "rebuilt, longer"); // a rebuilt jar of its own
         assertThat(cds.archive("stratifier", strat, opts)).isNotEqualTo(a);
         assertThat(a.getFileName().toString()).startsWith("stratifier-").endsWith(".jsa");
+    }
+
+    @Test
+    void nativeHeapTrimOnlyWhereTheJdkKnowsTheFlag() {
+        assertThat(ChildLauncher.trimsNativeHeap(Runtime.Version.parse("17.0.8"))).isFalse();
+        assertThat(ChildLauncher.trimsNativeHeap(Runtime.Version.parse("17.0.9"))).isTrue();
+        assertThat(ChildLauncher.trimsNativeHeap(Runtime.Version.parse("21"))).isFalse();
+        assertThat(ChildLauncher.trimsNativeHeap(Runtime.Version.parse("21.0.1"))).isTrue();
+        assertThat(ChildLauncher.trimsNativeHeap(Runtime.Version.parse("22"))).isTrue();
+        assertThat(ChildLauncher.trimsNativeHeap(Runtime.Version.parse("20.0.2"))).isFalse();
+    }
+
+    @Test
+    void theRunningJvmAcceptsEveryDefaultFlag() throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(new ChildLauncher("java", "a.jar").jvmOptions("stratifier"));
+        cmd.add("-version");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
     }
 }
