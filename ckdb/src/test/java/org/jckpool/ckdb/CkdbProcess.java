@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.jckpool.ckdb.store.DbSettings;
 import org.jckpool.libpool.ipc.ControlClient;
 import org.jckpool.libpool.ipc.ControlServer;
+import org.jckpool.testkit.Await;
 
 /** ckdb as a real process on the test's class path: started, killed with SIGKILL or stopped through its socket. */
 final class CkdbProcess implements AutoCloseable {

@@ -14,6 +14,7 @@ import org.jckpool.ckdb.client.CkdbClient;
 import org.jckpool.ckdb.server.CkdbServer;
 import org.jckpool.libpool.ipc.ControlClient;
 import org.jckpool.libpool.json.Json;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.Test;
 
 /** The pool side: spooling while ckdb is absent, resuming after a client restart, rebuilding ckdb from journals. */
@@ -41,9 +42,8 @@ class ClientSpoolTest {
                 client.send("shares", share("u" + (i % 4), i % 9 + 1));
                 expected += i % 9 + 1;
             }
-            Thread.sleep(300);
-            assertThat(client.connected()).isFalse();
-            assertThat(client.deliveredSeq()).isZero();
+            assertThat(Await.holdsFor(300, () -> !client.connected() && client.deliveredSeq() == 0))
+                    .as("nothing delivered while ckdb is away").isTrue();
         }
         HikariDataSource ds = TestPg.freshDatabase().open(4);
         try (CkdbService svc = new CkdbService(CkdbConfig.defaults(), ds, Json.MAPPER).start();

@@ -18,6 +18,7 @@ import org.jckpool.ckdb.client.CkdbClient;
 import org.jckpool.ckdb.WorkerTotalsSources.Totals;
 import org.jckpool.ckdb.store.DbSettings;
 import org.jckpool.libpool.json.Json;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

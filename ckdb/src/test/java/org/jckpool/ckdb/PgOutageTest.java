@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import org.jckpool.ckdb.store.DbSettings;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.Test;
 
 /** PostgreSQL stopped for a while under load: ckdb buffers, retries, and ends with every share exactly once. */
@@ -66,11 +67,7 @@ class PgOutageTest {
                     pg.close();
                     stopped = true;
                 } else if (stopped && !restarted && t > 2200) {
-                    long wait = System.currentTimeMillis() + 20_000;
-                    while (!svc.writer().databaseDown() && System.currentTimeMillis() < wait) {
-                        Thread.sleep(50);
-                    }
-                    assertThat(svc.writer().databaseDown()).as("writer noticed the outage").isTrue();
+                    Await.until("the writer to notice the outage", 20_000, () -> svc.writer().databaseDown());
                     pg = startPg(dir, port);
                     restarted = true;
                 }

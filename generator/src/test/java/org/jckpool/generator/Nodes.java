@@ -13,6 +13,7 @@ import org.jckpool.generator.work.Template;
 import org.jckpool.libpool.config.BtcdConfig;
 import org.jckpool.simnode.SimNode;
 import org.jckpool.simnode.SimNodeOptions;
+import org.jckpool.testkit.Await;
 
 /** In-process simulated nodes for the generator's tests, restartable on the same port. */
 final class Nodes implements AutoCloseable {
@@ -69,15 +70,8 @@ final class Nodes implements AutoCloseable {
         }
     }
 
-    static boolean waitFor(BooleanSupplier cond, long ms) throws InterruptedException {
-        long end = System.currentTimeMillis() + ms;
-        while (System.currentTimeMillis() < end) {
-            if (cond.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(20);
-        }
-        return cond.getAsBoolean();
+    static boolean waitFor(BooleanSupplier cond, long ms) throws Exception {
+        return Await.within(ms, cond::getAsBoolean);
     }
 
     @Override

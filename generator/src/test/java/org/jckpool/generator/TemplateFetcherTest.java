@@ -11,6 +11,7 @@ import org.jckpool.generator.work.Template;
 import org.jckpool.generator.work.TemplateFetcher;
 import org.jckpool.simnode.SimNode;
 import org.jckpool.simnode.SimNodeOptions;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -62,8 +63,7 @@ class TemplateFetcherTest {
         // a block poll that saw the same tip while that fetch ran: nothing to fetch, nothing pushed
         fetcher.request(Template.NEWBLOCK, tip);
         assertThat(Nodes.waitFor(() -> fetcher.newblockRequestsDropped() == 1, 5000)).isTrue();
-        Thread.sleep(200);
-        assertThat(pushed).hasSize(2);
+        assertThat(Await.holdsFor(200, () -> pushed.size() == 2)).as("nothing more pushed").isTrue();
         assertThat(fetcher.templatesFetched()).isEqualTo(2);
 
         // another tip, or an update, still fetches

@@ -27,6 +27,7 @@ import org.jckpool.libpool.rpc.BitcoinRpcClient;
 import org.jckpool.libpool.rpc.RpcCredentials;
 import org.jckpool.simnode.SimNode;
 import org.jckpool.simnode.SimNodeOptions;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -206,8 +207,8 @@ class WorkAndSubmitTest {
         greedy.value += 1;
         int before = sims.templates.size();
         assertThat(gen.submitter().submit(greedy.hex(), null, -1).get(20, TimeUnit.SECONDS).accepted()).isFalse();
-        Thread.sleep(300);
-        assertThat(sims.templates).as("a rejected block changes nothing").hasSize(before);
+        assertThat(Await.holdsFor(300, () -> sims.templates.size() == before)).as("a rejected block changes nothing")
+                .isTrue();
     }
 
     @Test

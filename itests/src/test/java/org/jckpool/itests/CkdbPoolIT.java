@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.jckpool.libpool.ipc.ControlClient;
 import org.jckpool.libpool.json.Json;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,11 +59,11 @@ class CkdbPoolIT {
                     assertThat(run1.out()).as(run1.out()).contains("AUTHORIZED " + WORKER + " true", "BLOCK ");
                     long accepted1 = count(ACCEPTED, run1.out());
                     assertThat(accepted1).isGreaterThanOrEqualTo(4);
-                    assertThat(PoolProcesses.waitUntil(20_000, () -> workerShares(ckdbDir) == accepted1))
+                    assertThat(Await.within(20_000, () -> workerShares(ckdbDir) == accepted1))
                             .as("ckdb worker shares = miner's ACCEPTED lines (%d): %s", accepted1,
                                     query(ckdbDir, "workers", "{}")).isTrue();
                     List<String> found = blockHashes(run1.out());
-                    assertThat(PoolProcesses.waitUntil(20_000, () -> {
+                    assertThat(Await.within(20_000, () -> {
                         JsonNode blocks = query(ckdbDir, "blocks", "{}");
                         return blocks != null && blocks.size() >= 1 && blocksMatch(blocks, found);
                     })).as("blocks recorded and confirmed: %s vs miner %s", query(ckdbDir, "blocks", "{}"), found)
@@ -93,7 +94,7 @@ class CkdbPoolIT {
 
                     // 3. ckdb back: the spooled messages arrive, in order, once
                     startCkdb(jdbc, ckdbDir);
-                    assertThat(PoolProcesses.waitUntil(30_000,
+                    assertThat(Await.within(30_000,
                             () -> workerShares(ckdbDir) == accepted1 + accepted2))
                             .as("after the outage ckdb has %d + %d shares: %s", accepted1, accepted2,
                                     query(ckdbDir, "workers", "{}")).isTrue();
@@ -107,14 +108,14 @@ class CkdbPoolIT {
                     // sequence goes on without a gap
                     long oldPid = suite.pool.pid("ckp", "stratifier").orElseThrow();
                     ProcessHandle.of(oldPid).ifPresent(ProcessHandle::destroy);
-                    assertThat(PoolProcesses.waitUntil(20_000,
+                    assertThat(Await.within(20_000,
                             () -> suite.pool.pid("ckp", "stratifier").orElse(oldPid) != oldPid))
                             .as("stratifier restarted").isTrue();
                     assertThat(suite.awaitReady(30_000)).isTrue();
                     PoolProcesses.Result run3 = mine(suite, WORKER, 2);
                     long accepted3 = count(ACCEPTED, run3.out());
                     assertThat(accepted3).as(run3.out()).isGreaterThanOrEqualTo(2);
-                    assertThat(PoolProcesses.waitUntil(20_000,
+                    assertThat(Await.within(20_000,
                             () -> workerShares(ckdbDir) == accepted1 + accepted2 + accepted3))
                             .as("after the restart ckdb has %d + %d + %d shares: %s", accepted1, accepted2, accepted3,
                                     query(ckdbDir, "workers", "{}")).isTrue();
@@ -156,7 +157,7 @@ class CkdbPoolIT {
         pb.environment().put("JCKPOOL_JVM_OPTS", "-XX:+UseSerialGC -Xmx256m");
         ckdbs.add(pb.start());
         Path sock = sockdir.resolve("listener");
-        boolean up = PoolProcesses.waitUntil(30_000, () -> {
+        boolean up = Await.within(30_000, () -> {
             try {
                 return ControlClient.request(sock, "ping", 2000).orElse("").equals("pong");
             } catch (IOException e) {

@@ -9,6 +9,7 @@ import org.jckpool.libpool.bitcoin.Block;
 import org.jckpool.libpool.bitcoin.Hex;
 import org.jckpool.libpool.bitcoin.Network;
 import org.jckpool.libpool.bitcoin.Transaction;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +37,7 @@ class DonationEndToEndIT {
             PoolProcesses.Result miner = suite.testminer("-u", WORKER, "-p", "x", "-t", "1", "--max-shares", "1",
                     "--duration", "20", "--status-interval", "0");
             assertThat(miner.out()).as(miner.out()).contains("ACCEPTED 1 ", "BLOCK ");
-            assertThat(PoolProcesses.waitUntil(15_000, () -> suite.rpc.getBlockCount() > height0))
+            assertThat(Await.within(15_000, () -> suite.rpc.getBlockCount() > height0))
                     .as("the node's chain grew; log:\n%s", suite.poolLog()).isTrue();
 
             String hash = suite.rpc.getBlockHash(height0 + 1);
@@ -52,7 +53,7 @@ class DonationEndToEndIT {
             assertThat(out.get(1).value()).isEqualTo(donation).isPositive();
             assertThat(Hex.encode(out.get(2).script())).startsWith("6a24aa21a9ed");
             assertThat(out.stream().mapToLong(Transaction.Output::value).sum()).isEqualTo(coinbaseValue);
-            assertThat(PoolProcesses.waitUntil(10_000, () -> {
+            assertThat(Await.within(10_000, () -> {
                 try {
                     return suite.poolLog().contains("BLOCK ACCEPTED height " + (height0 + 1));
                 } catch (java.io.IOException e) {

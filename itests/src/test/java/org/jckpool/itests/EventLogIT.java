@@ -2,6 +2,7 @@ package org.jckpool.itests;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jckpool.libpool.json.Json;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +48,7 @@ class EventLogIT {
                 assertThat(dup.path("result").asBoolean(true)).as("%s", dup).isFalse();
             }
 
-            assertThat(PoolProcesses.waitUntil(10_000, () -> has(suite, "stratifier", "share_rejected")
+            assertThat(Await.within(10_000, () -> has(suite, "stratifier", "share_rejected")
                     && has(suite, "stratifier", "block_accepted") && has(suite, "connector", "client_disconnect")))
                     .as("stratifier events: %s", events(suite, "stratifier")).isTrue();
             JsonNode rejected = first(suite, "stratifier", "share_rejected");
@@ -70,7 +71,7 @@ class EventLogIT {
             double restarts0 = restartsMetric(suite);
             long oldPid = suite.pool.pid("ev", "connector").orElseThrow();
             ProcessHandle.of(oldPid).orElseThrow().destroyForcibly();
-            assertThat(PoolProcesses.waitUntil(10_000, () -> has(suite, "listener", "child_restart")))
+            assertThat(Await.within(10_000, () -> has(suite, "listener", "child_restart")))
                     .as("listener events: %s", events(suite, "listener")).isTrue();
             JsonNode restart = first(suite, "listener", "child_restart");
             assertThat(restart.path("child").asText()).isEqualTo("connector");
@@ -78,7 +79,7 @@ class EventLogIT {
             assertThat(restart.path("exit_code").asInt()).isEqualTo(137);
             assertThat(restart.path("restarts").asInt()).isEqualTo(1);
             assertThat(first(suite, "listener", "child_exit").path("child").asText()).isEqualTo("connector");
-            assertThat(PoolProcesses.waitUntil(15_000, () -> restartsMetric(suite) >= restarts0 + 1))
+            assertThat(Await.within(15_000, () -> restartsMetric(suite) >= restarts0 + 1))
                     .as("jckpool_process_restarts_total rises").isTrue();
 
             suite.shutdownPool();

@@ -1,6 +1,7 @@
 package org.jckpool.itests;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,7 +51,7 @@ class FanoutEndToEndIT {
                 assertThat(mined.size()).as("generatetoaddress: %s", mined).isEqualTo(1);
                 hashes.add(mined.get(0).asText());
                 // The next block only once the pool works on this one, so the two notifies are separate changes.
-                assertThat(PoolProcesses.waitUntil(20_000, () -> {
+                assertThat(Await.within(20_000, () -> {
                     JsonNode s = suite.stratifier("{\"method\":\"stats\"}");
                     return s != null && s.path("height").asLong() > height + 1;
                 })).as("pool follows block %d: %s", i + 1, suite.stratifier("{\"method\":\"stats\"}")).isTrue();

@@ -2,6 +2,7 @@ package org.jckpool.itests;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jckpool.libpool.json.Json;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,9 +42,9 @@ class MiningEndToEndIT {
                     "NOTIFY", "ACCEPTED 1 ", "ACCEPTED 3 ", "BLOCK ");
             assertThat(miner.exit()).as(miner.out()).isZero();
 
-            assertThat(PoolProcesses.waitUntil(15_000, () -> suite.rpc.getBlockCount() > height0))
+            assertThat(Await.within(15_000, () -> suite.rpc.getBlockCount() > height0))
                     .as("the node's chain grew").isTrue();
-            assertThat(PoolProcesses.waitUntil(15_000, () -> {
+            assertThat(Await.within(15_000, () -> {
                 try {
                     return suite.poolLog().contains("BLOCK ACCEPTED height " + (height0 + 1));
                 } catch (java.io.IOException e) {
@@ -51,12 +52,12 @@ class MiningEndToEndIT {
                 }
             })).as("stratifier logs the accepted block").isTrue();
 
-            assertThat(PoolProcesses.waitUntil(5_000, () -> {
+            assertThat(Await.within(5_000, () -> {
                 JsonNode s = suite.stratifier("{\"method\":\"stats\"}");
                 return s != null && s.path("accepted").asLong() >= 3 && s.path("blocks_found").asLong() >= 1
                         && s.path("height").asLong() > height0;
             })).as("stats: %s", suite.stratifier("{\"method\":\"stats\"}")).isTrue();
-            assertThat(PoolProcesses.waitUntil(5_000, () -> acceptedOnApi(suite) >= 3)).isTrue();
+            assertThat(Await.within(5_000, () -> acceptedOnApi(suite) >= 3)).isTrue();
             assertThat(acceptedMetric(suite)).isGreaterThanOrEqualTo(3);
             HttpResponse<String> blocks = suite.get("/api/blocks?limit=1000");
             assertThat(blocks.statusCode()).isEqualTo(200);
@@ -76,7 +77,7 @@ class MiningEndToEndIT {
             assertThat(suite.pool.ckpmsg("e2e", "reconnect").out()).contains("success");
 
             Path shares = suite.logdir.resolve("shares");
-            assertThat(PoolProcesses.waitUntil(3_000, () -> Files.isDirectory(shares))).isTrue();
+            assertThat(Await.within(3_000, () -> Files.isDirectory(shares))).isTrue();
             try (var files = Files.list(shares)) {
                 List<Path> logs = files.toList();
                 assertThat(logs).hasSize(1);
@@ -94,10 +95,10 @@ class MiningEndToEndIT {
             assertThat(best).isPositive();
             long oldPid = suite.pool.pid("e2e", "stratifier").orElseThrow();
             ProcessHandle.of(oldPid).ifPresent(ProcessHandle::destroy);
-            assertThat(PoolProcesses.waitUntil(20_000, () -> suite.pool.pid("e2e", "stratifier").orElse(oldPid) != oldPid))
+            assertThat(Await.within(20_000, () -> suite.pool.pid("e2e", "stratifier").orElse(oldPid) != oldPid))
                     .as("stratifier restarted").isTrue();
             assertThat(suite.awaitReady(30_000)).isTrue();
-            assertThat(PoolProcesses.waitUntil(5_000, () -> suite.stratifier("{\"method\":\"getuser\",\"params\":"
+            assertThat(Await.within(5_000, () -> suite.stratifier("{\"method\":\"getuser\",\"params\":"
                     + "{\"user\":\"" + MiningSuite.ADDRESS + "\"}}").path("bestShare").asDouble() == best))
                     .as("best share restored from users/<user>").isTrue();
             PoolProcesses.Result again = suite.testminer("-u", WORKER, "-p", "x", "-t", "1", "--max-shares", "1",

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jckpool.testkit.Await;
 
 /**
  * A simulated node from scripts/simnode and the whole suite from scripts/ckpool mining on it (with -L), on free
@@ -109,8 +110,8 @@ final class MiningSuite implements AutoCloseable {
     }
 
     /** Waits until the stratifier has work, its connector stream is up and the connector admits miners. */
-    boolean awaitReady(long timeoutMs) throws InterruptedException {
-        return PoolProcesses.waitUntil(timeoutMs, () -> {
+    boolean awaitReady(long timeoutMs) throws Exception {
+        return Await.within(timeoutMs, () -> {
             JsonNode s = stratifier("{\"method\":\"stats\"}");
             if (s == null || !s.path("connector_connected").asBoolean() || s.path("height").asLong() <= 0) {
                 return false;
@@ -169,9 +170,9 @@ final class MiningSuite implements AutoCloseable {
     }
 
     /** Stops the suite in order (ckpmsg shutdown) so that the stratifier writes its status files. */
-    void shutdownPool() throws IOException, InterruptedException {
+    void shutdownPool() throws Exception {
         pool.ckpmsg(name, "shutdown");
-        PoolProcesses.waitUntil(15_000, () -> !pool.allSocketsLive(name) && pool.pid(name, "main").isEmpty());
+        Await.within(15_000, () -> !pool.allSocketsLive(name) && pool.pid(name, "main").isEmpty());
     }
 
     static int freePort() throws IOException {

@@ -2,6 +2,7 @@ package org.jckpool.itests;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jckpool.libpool.json.Json;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,7 +53,7 @@ class NodePressureIT {
             assertThat((double) accepted / (accepted + rejected)).as(summary).isGreaterThanOrEqualTo(0.8);
 
             // every solution has exactly one outcome; none lost or refused, and each accepted one is in the chain
-            assertThat(PoolProcesses.waitUntil(30_000, () -> outcomeCount(suite, "submitted") == 0))
+            assertThat(Await.within(30_000, () -> outcomeCount(suite, "submitted") == 0))
                     .as("all submissions answered").isTrue();
             JsonNode blocks = Json.parseOrNull(suite.get("/api/blocks?limit=1000").body());
             assertThat(blocks.toString()).doesNotContain("\"lost\"", "\"rejected\"");
@@ -84,15 +85,15 @@ class NodePressureIT {
             PoolProcesses.Result miner = suite.testminer("-u", WORKER, "-p", "x", "-t", "1", "--max-shares", "3",
                     "--duration", "9", "--status-interval", "0");
             assertThat(miner.out()).as(miner.out()).contains("BLOCK ");
-            assertThat(PoolProcesses.waitUntil(15_000, () -> other.getBlockCount() > otherHeight0))
+            assertThat(Await.within(15_000, () -> other.getBlockCount() > otherHeight0))
                     .as("a block landed on the node that answers; log:\n%s", suite.poolLog()).isTrue();
             long landed = other.getBlockCount() - otherHeight0;
             Thread.sleep(Math.max(0, busyUntil - System.currentTimeMillis())); // the scenario: ten busy seconds
             busy.call("simnode.setmode", "ok");
-            assertThat(PoolProcesses.waitUntil(30_000, () -> busy.getBlockCount() > 0))
+            assertThat(Await.within(30_000, () -> busy.getBlockCount() > 0))
                     .as("the submission kept asking the busy node until it took the block").isTrue();
 
-            assertThat(PoolProcesses.waitUntil(30_000, () -> outcomeCount(suite, "submitted") == 0))
+            assertThat(Await.within(30_000, () -> outcomeCount(suite, "submitted") == 0))
                     .as("all submissions answered").isTrue();
             String metrics = suite.get("/metrics").body();
             assertThat(metric(metrics, "jckpool_block_solutions_total{outcome=\"accepted\"}"))

@@ -1,6 +1,7 @@
 package org.jckpool.itests;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,7 +75,7 @@ class PassthroughIT {
             send(c, 8, "{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[]}");
             assertThat(reply(c, 8, 1).path("result").path(1).asText()).isNotEqualTo(c.extranonce1);
             // stats come from a snapshot taken every second
-            assertThat(PoolProcesses.waitUntil(3_000, () -> {
+            assertThat(Await.within(3_000, () -> {
                 JsonNode st = suite.stratifier("{\"method\":\"stats\"}");
                 return st.path("accepted").asLong() >= 1 && st.path("clients").asLong() == 2;
             })).as("%s", suite.stratifier("{\"method\":\"stats\"}")).isTrue();
@@ -82,10 +83,10 @@ class PassthroughIT {
             // ckpool's downstream reports a miner gone with mining.term
             c.sendLine("{\"id\":42,\"client_id\":8,\"address\":\"10.1.1.8\",\"server\":0,"
                     + "\"method\":\"mining.term\",\"params\":[]}");
-            assertThat(PoolProcesses.waitUntil(3_000, () -> suite.stratifier("{\"method\":\"stats\"}")
+            assertThat(Await.within(3_000, () -> suite.stratifier("{\"method\":\"stats\"}")
                     .path("clients").asLong() == 1)).isTrue();
         }
-        assertThat(PoolProcesses.waitUntil(3_000, () -> suite.stratifier("{\"method\":\"stats\"}")
+        assertThat(Await.within(3_000, () -> suite.stratifier("{\"method\":\"stats\"}")
                 .path("clients").asLong() == 0)).as("the link's end ends its miners").isTrue();
     }
 }

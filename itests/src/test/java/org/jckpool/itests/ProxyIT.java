@@ -3,6 +3,7 @@ package org.jckpool.itests;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jckpool.libpool.ipc.ControlClient;
 import org.jckpool.libpool.json.Json;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,7 +47,7 @@ class ProxyIT {
             Path logdir = px.logdir();
             Path sock = px.sock();
             // on a busy machine the first upstream may not have answered in time: mine once it is the active one
-            assertThat(PoolProcesses.waitUntil(60_000, () -> {
+            assertThat(Await.within(60_000, () -> {
                 JsonNode u = request(sock.resolve("generator"), "{\"method\":\"upstreams\"}");
                 return u != null && u.path("active").asInt(-1) == 0 && u.path("upstreams").path(0).path("alive")
                         .asBoolean();
@@ -64,7 +65,7 @@ class ProxyIT {
             // Every share forwarded to up1 is answered, and accepted there unless it was stale: on up1's regtest
             // chain every forwarded share is a block, so a share already on its way when the block before it
             // changed up1's tip is stale there (one of 7 in a run); nothing else may be refused.
-            assertThat(PoolProcesses.waitUntil(10_000, () -> {
+            assertThat(Await.within(10_000, () -> {
                 JsonNode u = request(sock.resolve("generator"), "{\"method\":\"upstreams\"}");
                 JsonNode first = u == null ? null : u.path("upstreams").path(0);
                 return first != null && first.path("forwarded").asLong() > 0
@@ -82,12 +83,12 @@ class ProxyIT {
             assertThat(first.path("difficulty").asDouble()).isEqualTo(0.002);
             long forwarded = first.path("forwarded").asLong();
             long acceptedUpstream = first.path("accepted").asLong();
-            assertThat(PoolProcesses.waitUntil(5_000, () -> {
+            assertThat(Await.within(5_000, () -> {
                 JsonNode w = up1.stratifier("{\"method\":\"getworker\",\"params\":{\"worker\":\"proxyuser.px\"}}");
                 return w != null && w.path("accepted").asLong() == acceptedUpstream;
             })).as("up1's own count of accepted shares is the proxy's (%d): %s", acceptedUpstream,
                     up1.stratifier("{\"method\":\"getworker\",\"params\":{\"worker\":\"proxyuser.px\"}}")).isTrue();
-            assertThat(PoolProcesses.waitUntil(15_000, () -> {
+            assertThat(Await.within(15_000, () -> {
                 try {
                     return up1.rpc.getBlockCount() > height0 && up1.poolLog().contains("BLOCK ACCEPTED");
                 } catch (IOException e) {
@@ -109,7 +110,7 @@ class ProxyIT {
             // kill the active upstream: the proxy moves to the second within 5 s and nothing crashes
             up1.close();
             long killed = System.currentTimeMillis();
-            assertThat(PoolProcesses.waitUntil(5_000, () -> {
+            assertThat(Await.within(5_000, () -> {
                 JsonNode u = request(sock.resolve("generator"), "{\"method\":\"upstreams\"}");
                 return u != null && u.path("active").asInt(-1) == 1;
             })).as("switched to up2 within 5 s; log:\n%s", readLog(logdir)).isTrue();
@@ -118,7 +119,7 @@ class ProxyIT {
                     "stratum+tcp://127.0.0.1:" + stratum, "-u", "minerB", "-p", "x", "-t", "1", "--max-shares",
                     "32", "--duration", "60", "--status-interval", "0"), null);
             assertThat(miner2.out()).as(miner2.out()).contains("ACCEPTED 32 ");
-            assertThat(PoolProcesses.waitUntil(10_000, () -> {
+            assertThat(Await.within(10_000, () -> {
                 JsonNode w = up2.stratifier("{\"method\":\"getworker\",\"params\":{\"worker\":\"proxyuser.px2\"}}");
                 return w != null && w.path("accepted").asLong() > 0;
             })).as("up2 gets the shares").isTrue();
@@ -149,7 +150,7 @@ class ProxyIT {
                     + "\"mindiff\":0.0005,\"startdiff\":0.0005,\"highdiff\":0.0005" + extra + "}\n");
             proxy.startPool("px", conf, Map.of(), mode);
             Path sock = proxy.sockdir("px");
-            assertThat(PoolProcesses.waitUntil(60_000, () -> {
+            assertThat(Await.within(60_000, () -> {
                 JsonNode s = request(sock.resolve("stratifier"), "{\"method\":\"stats\"}");
                 JsonNode c = request(sock.resolve("connector"), "{\"method\":\"stats\"}");
                 return s != null && s.path("connector_connected").asBoolean() && c != null

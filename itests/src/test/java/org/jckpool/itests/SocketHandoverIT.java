@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,12 +29,12 @@ class SocketHandoverIT {
         return s;
     }
 
-    private static List<ResumingMiner> miners(MiningSuite suite) throws InterruptedException {
+    private static List<ResumingMiner> miners(MiningSuite suite) throws Exception {
         List<ResumingMiner> miners = new ArrayList<>();
         for (int i = 0; i < MINERS; i++) {
             miners.add(new ResumingMiner(suite.stratumPort, MiningSuite.ADDRESS + ".m" + i, 250));
         }
-        assertThat(PoolProcesses.waitUntil(30_000, () -> miners.stream().allMatch(m -> m.authorised)))
+        assertThat(Await.within(30_000, () -> miners.stream().allMatch(m -> m.authorised)))
                 .as("all miners authorised").isTrue();
         miners.forEach(ResumingMiner::startMeasuring);
         return miners;
@@ -92,7 +93,7 @@ class SocketHandoverIT {
                 long pid = suite.pool.pid(suite.name, "connector").orElseThrow();
                 long killedAt = System.currentTimeMillis();
                 ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-                assertThat(PoolProcesses.waitUntil(20_000, () -> allBackSince(miners, killedAt)))
+                assertThat(Await.within(20_000, () -> allBackSince(miners, killedAt)))
                         .as("all miners back; log:\n%s", suite.poolLog()).isTrue();
                 Thread.sleep(500); // a little traffic after the restart, for the silences
                 loop.close();
@@ -135,7 +136,7 @@ class SocketHandoverIT {
         try (ConnectLoop loop = new ConnectLoop(suite.stratumPort, 10)) {
             long at = System.currentTimeMillis();
             takeOver.call();
-            assertThat(PoolProcesses.waitUntil(60_000, () -> !PoolProcesses.alive(oldMain)
+            assertThat(Await.within(60_000, () -> !PoolProcesses.alive(oldMain)
                     && allBackSince(miners, at))).as("old instance gone, all miners back; log:\n%s",
                     suite.poolLog()).isTrue();
             Thread.sleep(500);

@@ -2,6 +2,7 @@ package org.jckpool.itests;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jckpool.libpool.bitcoin.Hex;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +46,7 @@ class SolutionDurabilityIT {
             try (StratumTestClient c = client(suite)) {
                 first = solve(c, 1);
             }
-            assertThat(PoolProcesses.waitUntil(10_000, () -> {
+            assertThat(Await.within(10_000, () -> {
                 JsonNode s = suite.stratifier("{\"method\":\"stats\"}");
                 return s != null && s.path("pending_blocks").asInt() == 1 && s.path("unacknowledged_blocks").asInt() == 0;
             })).as("the generator acknowledged the block").isTrue();
@@ -53,7 +54,7 @@ class SolutionDurabilityIT {
             long generator = suite.pool.pid(NAME, "generator").orElseThrow();
             signal("KILL", generator);
             suite.rpc.call("simnode.setmode", "ok");
-            assertThat(PoolProcesses.waitUntil(30_000, () -> first.equals(blockAt(suite, tip + 1))))
+            assertThat(Await.within(30_000, () -> first.equals(blockAt(suite, tip + 1))))
                     .as("block %s lands after the generator restarts; log:\n%s", first, log(suite)).isTrue();
             assertThat(suite.pool.pid(NAME, "generator").orElse(generator)).isNotEqualTo(generator);
 
@@ -66,7 +67,7 @@ class SolutionDurabilityIT {
                 try {
                     generator = suite.pool.pid(NAME, "generator").orElseThrow();
                     signal("KILL", generator);
-                    assertThat(PoolProcesses.waitUntil(10_000, () -> {
+                    assertThat(Await.within(10_000, () -> {
                         JsonNode s = suite.stratifier("{\"method\":\"stats\"}");
                         return s != null && !s.path("generator_connected").asBoolean(true);
                     })).as("the stratifier lost its generator").isTrue();
@@ -79,7 +80,7 @@ class SolutionDurabilityIT {
                 }
             }
             assertThat(blockAt(suite, tip + 2)).isNull();
-            assertThat(PoolProcesses.waitUntil(40_000, () -> second.equals(blockAt(suite, tip + 2))))
+            assertThat(Await.within(40_000, () -> second.equals(blockAt(suite, tip + 2))))
                     .as("block %s lands after the stratifier restarts; log:\n%s", second, log(suite)).isTrue();
             assertThat(log(suite)).contains("Resubmitting journaled block " + second);
 
@@ -96,11 +97,11 @@ class SolutionDurabilityIT {
                     signal("CONT", generator);
                 }
             }
-            assertThat(PoolProcesses.waitUntil(40_000, () -> third.equals(blockAt(suite, tip + 3))))
+            assertThat(Await.within(40_000, () -> third.equals(blockAt(suite, tip + 3))))
                     .as("block %s lands; log:\n%s", third, log(suite)).isTrue();
 
             // every journaled solution is resolved in the end, and the journal is compacted at the next start
-            assertThat(PoolProcesses.waitUntil(20_000, () -> {
+            assertThat(Await.within(20_000, () -> {
                 JsonNode s = suite.stratifier("{\"method\":\"stats\"}");
                 return s != null && s.path("journal_unresolved").asInt(-1) == 0;
             })).as("stats %s", suite.stratifier("{\"method\":\"stats\"}")).isTrue();
@@ -109,8 +110,8 @@ class SolutionDurabilityIT {
     }
 
     /** Waits until the stratifier's work builds on the block at {@code height}. */
-    private static void awaitWorkOn(MiningSuite suite, long height) throws InterruptedException {
-        assertThat(PoolProcesses.waitUntil(30_000, () -> {
+    private static void awaitWorkOn(MiningSuite suite, long height) throws Exception {
+        assertThat(Await.within(30_000, () -> {
             JsonNode s = suite.stratifier("{\"method\":\"stats\"}");
             return s != null && s.path("height").asLong() == height + 1 && s.path("connector_connected").asBoolean();
         })).as("work on height %d", height + 1).isTrue();

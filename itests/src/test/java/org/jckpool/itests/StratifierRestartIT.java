@@ -3,6 +3,7 @@ package org.jckpool.itests;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jckpool.libpool.ipc.ControlClient;
 import org.jckpool.libpool.json.Json;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,9 +48,9 @@ class StratifierRestartIT {
             assertThat(pid).as("stratifier pid file").isPresent();
             long killedAt = System.currentTimeMillis();
             ProcessHandle.of(pid.getAsLong()).orElseThrow().destroyForcibly(); // SIGKILL
-            assertThat(PoolProcesses.waitUntil(5_000, () -> !PoolProcesses.alive(pid.getAsLong()))).isTrue();
+            assertThat(Await.within(5_000, () -> !PoolProcesses.alive(pid.getAsLong()))).isTrue();
             // back: a new stratifier process, the connector's stream up again and the backlog replayed
-            assertThat(PoolProcesses.waitUntil(30_000, () -> {
+            assertThat(Await.within(30_000, () -> {
                 OptionalLong now = suite.pool.pid(suite.name, "stratifier");
                 JsonNode c = connectorStats(suite);
                 return now.isPresent() && now.getAsLong() != pid.getAsLong() && c != null

@@ -1,6 +1,7 @@
 package org.jckpool.itests;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,7 +80,7 @@ class StratumRejectsIT {
                     + "\",\"" + good.ntime() + "\",\"" + good.nonce() + "\",\"00002000\"]"), 20,
                     "Invalid version mask");
         }
-        assertThat(PoolProcesses.waitUntil(3_000, () -> suite.stratifier("{\"method\":\"stats\"}")
+        assertThat(Await.within(3_000, () -> suite.stratifier("{\"method\":\"stats\"}")
                 .path("accepted").asLong() >= 1)).as("stats count the accepted share").isTrue();
         JsonNode stats = suite.stratifier("{\"method\":\"stats\"}");
         assertThat(stats.path("rejects").path("Duplicate").asLong()).isGreaterThanOrEqualTo(1);
@@ -137,7 +138,7 @@ class StratumRejectsIT {
 
             String address = "127.0.0.1:" + c.localPort();
             long[] id = {-1};
-            assertThat(PoolProcesses.waitUntil(5_000, () -> {
+            assertThat(Await.within(5_000, () -> {
                 for (JsonNode client : suite.stratifier("{\"method\":\"clients\"}")) {
                     if (address.equals(client.path("address").asText())) {
                         id[0] = client.path("id").asLong();

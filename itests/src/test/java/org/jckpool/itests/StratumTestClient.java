@@ -6,6 +6,7 @@ import org.jckpool.libpool.bitcoin.Hex;
 import org.jckpool.libpool.bitcoin.Sha256d;
 import org.jckpool.libpool.bitcoin.Target;
 import org.jckpool.libpool.json.Json;
+import org.jckpool.testkit.Await;
 import org.jckpool.testminer.stratum.MiningJob;
 import org.jckpool.testminer.work.HeaderBuilder;
 import org.jckpool.testminer.work.ShareTarget;
@@ -151,12 +152,8 @@ final class StratumTestClient implements AutoCloseable {
         return "mining.notify".equals(Json.text(n, "method"));
     }
 
-    boolean awaitClosed(long timeoutMs) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        while (!eof && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
-        return eof;
+    boolean awaitClosed(long timeoutMs) throws Exception {
+        return Await.within(timeoutMs, () -> eof);
     }
 
     /** A share found by grinding nonces on a job. */

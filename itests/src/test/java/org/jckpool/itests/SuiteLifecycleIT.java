@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jckpool.libpool.json.Json;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class SuiteLifecycleIT {
 
     private Process startAndWait(String name, Path conf, String... extra) throws Exception {
         Process p = pool.startPool(name, conf, Map.of(), extra);
-        assertThat(PoolProcesses.waitUntil(START_MS, () -> pool.allSocketsLive(name) || !p.isAlive()))
+        assertThat(Await.within(START_MS, () -> pool.allSocketsLive(name) || !p.isAlive()))
                 .as("suite came up").isTrue();
         assertThat(p.isAlive()).as("ckpool still running").isTrue();
         return p;
@@ -86,7 +87,7 @@ class SuiteLifecycleIT {
         for (String child : PoolProcesses.CHILDREN) {
             long old = s.get(child).get("pid").asLong();
             ProcessHandle.of(old).orElseThrow().destroyForcibly();
-            assertThat(PoolProcesses.waitUntil(30_000, () -> pool.pid("p1", child).orElse(old) != old
+            assertThat(Await.within(30_000, () -> pool.pid("p1", child).orElse(old) != old
                     && pool.allSocketsLive("p1"))).as(child + " restarted").isTrue();
         }
         s = stats("p1");
@@ -116,7 +117,7 @@ class SuiteLifecycleIT {
         long[] pids = PoolProcesses.CHILDREN.stream().mapToLong(c -> pool.pid("p2", c).orElseThrow()).toArray();
         long main = pool.pid("p2", "main").orElseThrow();
         ProcessHandle.of(main).orElseThrow().destroyForcibly();
-        assertThat(PoolProcesses.waitUntil(10_000, () -> {
+        assertThat(Await.within(10_000, () -> {
             for (long pid : pids) {
                 if (PoolProcesses.alive(pid)) {
                     return false;
@@ -141,7 +142,7 @@ class SuiteLifecycleIT {
 
         Process second = pool.startPool("p3", conf, Map.of(), "-k");
         assertThat(first.waitFor(60, TimeUnit.SECONDS)).as("old instance stopped").isTrue();
-        assertThat(PoolProcesses.waitUntil(START_MS, () -> pool.pid("p3", "main").orElse(firstMain) != firstMain
+        assertThat(Await.within(START_MS, () -> pool.pid("p3", "main").orElse(firstMain) != firstMain
                 && pool.allSocketsLive("p3"))).isTrue();
         assertThat(second.isAlive()).isTrue();
         assertThat(pool.ckpmsg("p3", "ping").out()).contains("pong");

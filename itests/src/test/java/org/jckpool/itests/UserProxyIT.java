@@ -1,6 +1,7 @@
 package org.jckpool.itests;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +45,7 @@ class UserProxyIT {
             long firstWork = Math.max(alice.arrivalOf("NOTIFY"), bob.arrivalOf("NOTIFY")) - t0;
 
             // the upstream credits each user: two workers with accepted shares, none for the proxy's own account
-            assertThat(PoolProcesses.waitUntil(15_000, () -> accepted(up, "alice") >= 2 && accepted(up, "bob") >= 2))
+            assertThat(Await.within(15_000, () -> accepted(up, "alice") >= 2 && accepted(up, "bob") >= 2))
                     .as("upstream workers: %s", up.stratifier("{\"method\":\"workers\"}")).isTrue();
             assertThat(accepted(up, "proxyuser.px")).as("the proxy's own session mines nothing").isZero();
             JsonNode status = px.upstreams();
@@ -57,7 +58,7 @@ class UserProxyIT {
             long bobAccepted = accepted(up, "bob");
             bob.signal("TERM");
             long left = System.currentTimeMillis();
-            assertThat(PoolProcesses.waitUntil(USER_IDLE_S * 1000 + 10_000,
+            assertThat(Await.within(USER_IDLE_S * 1000 + 10_000,
                     () -> extranonce1(px.upstreams(), "bob") == null))
                     .as("bob's session closed; %s", px.upstreams()).isTrue();
             long idleClose = System.currentTimeMillis() - left;
@@ -71,10 +72,10 @@ class UserProxyIT {
             long aliceOnUp1 = accepted(up, "alice");
             up.close();
             long killed = System.currentTimeMillis();
-            assertThat(PoolProcesses.waitUntil(15_000, () -> userUpstream(px.upstreams(), "alice") == 1))
+            assertThat(Await.within(15_000, () -> userUpstream(px.upstreams(), "alice") == 1))
                     .as("alice's session on up2; %s", px.upstreams()).isTrue();
             long moved = System.currentTimeMillis() - killed;
-            assertThat(PoolProcesses.waitUntil(30_000, () -> accepted(up2, "alice") >= 1))
+            assertThat(Await.within(30_000, () -> accepted(up2, "alice") >= 1))
                     .as("up2 workers: %s", up2.stratifier("{\"method\":\"workers\"}")).isTrue();
             assertThat(accepted(up2, "proxyuser.px2")).isZero();
             assertThat(alice.output()).doesNotContain("DISCONNECTED");

@@ -1,6 +1,7 @@
 package org.jckpool.itests;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,7 +77,7 @@ class VardiffEndToEndIT {
             assertThat(expectedRate).as("shares/s at the settled difficulty %s", settled).isBetween(0.15, 0.6);
             assertThat(miner.lines().stream().filter(l -> DIFF.matcher(l).matches()).count())
                     .as("no difficulty change after the settle\n%s", miner.output()).isEqualTo(2);
-            assertThat(PoolProcesses.waitUntil(5_000, () -> workerDiff(suite) == settled))
+            assertThat(Await.within(5_000, () -> workerDiff(suite) == settled))
                     .as("getworker difficulty %s", workerDiff(suite)).isTrue();
 
             // Phase 2: the miner stops hashing (connection open); after 60 s of silence the tick lowers the
@@ -84,7 +85,7 @@ class VardiffEndToEndIT {
             int beforeStop = miner.lines().size();
             miner.signal("STOP");
             long stoppedAt = System.currentTimeMillis();
-            assertThat(PoolProcesses.waitUntil(90_000, () -> workerDiff(suite) < settled))
+            assertThat(Await.within(90_000, () -> workerDiff(suite) < settled))
                     .as("the pool lowered the difficulty of the silent miner; getworker %s",
                             suite.stratifier("{\"method\":\"getworker\",\"params\":{\"worker\":\"" + WORKER + "\"}}"))
                     .isTrue();

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,10 +92,7 @@ class NodeServicesTest {
         o.blockNotify = "echo %s >> '" + out + "'";
         start(o);
         String hash = rpc.call("generatetoaddress", 1, ADDRESS).get(0).asText();
-        long deadline = System.currentTimeMillis() + 5000;
-        while (System.currentTimeMillis() < deadline && !(Files.exists(out) && Files.readString(out).contains(hash))) {
-            Thread.sleep(50);
-        }
+        Await.within(5000, () -> Files.exists(out) && Files.readString(out).contains(hash));
         assertThat(Files.readString(out).trim()).isEqualTo(hash);
     }
 

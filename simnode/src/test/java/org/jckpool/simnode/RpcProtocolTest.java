@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -168,8 +169,7 @@ class RpcProtocolTest {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(200);
-        assertThat(waiting).isNotDone();
+        assertThat(Await.holdsFor(200, () -> !waiting.isDone())).as("held while the node is busy").isTrue();
         node.setMode(FailureMode.OK);
         assertThat(waiting.get(5, TimeUnit.SECONDS).json().get("result").asInt()).isZero();
 

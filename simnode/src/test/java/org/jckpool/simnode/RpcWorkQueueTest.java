@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.jckpool.simnode.rpc.RpcWorkQueue;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -83,14 +84,7 @@ class RpcWorkQueueTest {
         }
     }
 
-    private static boolean waitFor(BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(5);
-        }
-        return condition.getAsBoolean();
+    private static boolean waitFor(BooleanSupplier condition) throws Exception {
+        return Await.within(10_000, condition::getAsBoolean);
     }
 }

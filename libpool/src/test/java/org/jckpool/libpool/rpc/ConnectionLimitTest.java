@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.Test;
 
 class ConnectionLimitTest {
@@ -56,14 +57,7 @@ class ConnectionLimitTest {
         return t;
     }
 
-    private static boolean waitFor(BooleanSupplier condition) throws InterruptedException {
-        long end = in(5_000);
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(2);
-        }
-        return condition.getAsBoolean();
+    private static boolean waitFor(BooleanSupplier condition) throws Exception {
+        return Await.within(5_000, condition::getAsBoolean);
     }
 }

@@ -4,6 +4,7 @@ import org.jckpool.stratifier.share.SolutionOutcome;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jckpool.stratifier.engine.EngineHarness;
 import org.jckpool.stratifier.engine.Vectors;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,23 +41,12 @@ class CkdbLinkTest {
         }
     }
 
-    static boolean waitUntil(long ms, BooleanSupplier c) throws InterruptedException {
-        long end = System.currentTimeMillis() + ms;
-        while (!c.getAsBoolean()) {
-            if (System.currentTimeMillis() > end) {
-                return false;
-            }
-            Thread.sleep(10);
-        }
-        return true;
-    }
-
     /** Connects, subscribes and authorises; waits for the (asynchronous) authorise reply. */
-    static JsonNode authorise(EngineHarness h, long c, String worker) throws InterruptedException {
+    static JsonNode authorise(EngineHarness h, long c, String worker) throws Exception {
         h.engine.onConnect(c, "127.0.0.1", 0);
         h.line(c, "{\"id\":2,\"method\":\"mining.subscribe\",\"params\":[\"m/1\"]}");
         h.line(c, "{\"id\":3,\"method\":\"mining.authorize\",\"params\":[\"" + worker + "\",\"x\"]}");
-        assertThat(waitUntil(5_000, () -> h.out.reply(c, 3) != null)).as("authorise reply").isTrue();
+        assertThat(Await.within(5_000, () -> h.out.reply(c, 3) != null)).as("authorise reply").isTrue();
         return h.out.reply(c, 3);
     }
 
@@ -117,7 +106,7 @@ class CkdbLinkTest {
             try (CkdbLink link = link(settings, h)) {
                 authorise(h, 1, "alice.rig");
                 // the default difficulty follows the authorize reply (work came with the subscribe result)
-                assertThat(waitUntil(5_000, () -> h.out.lastMethod(1, "mining.set_difficulty").get("params")
+                assertThat(Await.within(5_000, () -> h.out.lastMethod(1, "mining.set_difficulty").get("params")
                         .get(0).asDouble() == 16.0)).as("default difficulty sent").isTrue();
                 ckdb.pushDiffChange("alice", "alice.rig", 128);
                 link.heartbeat();

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.jckpool.testkit.Await;
 import org.jckpool.webapi.InMemoryPoolView;
 import org.jckpool.webapi.metrics.Metrics;
 import org.jckpool.webapi.view.NodeStatus;
@@ -297,10 +298,8 @@ class WebApiServerTest {
         assertThat(history.at("/current/1m").asDouble()).isEqualTo(1.6e13);
         assertThat(history.at("/current/t").asDouble()).isEqualTo(NOW.getEpochSecond());
         // The sampler takes its first sample at start.
-        for (int i = 0; i < 50 && history.get("points").isEmpty(); i++) {
-            Thread.sleep(20);
-            history = json(get("/api/pool/history"));
-        }
+        Await.until("the sampler's first sample", 1_000, () -> !json(get("/api/pool/history")).get("points").isEmpty());
+        history = json(get("/api/pool/history"));
         assertThat(history.at("/points/0/1m").asDouble()).isEqualTo(1.6e13);
         assertThat(history.at("/points/0/t").asDouble()).isEqualTo(NOW.getEpochSecond());
     }
