@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jckpool.libpool.bitcoin.Block;
 import org.jckpool.libpool.bitcoin.Hex;
+import org.jckpool.libpool.log.Log;
 import org.jckpool.simnode.chain.BlockAssembler;
 import org.jckpool.simnode.chain.ChainState;
 import org.jckpool.simnode.notify.BlockNotifyCommand;
@@ -103,7 +104,7 @@ public final class SimNode implements AutoCloseable {
             if (options.mineIntervalSeconds > 0) {
                 startTimerMiner();
             }
-            LOG.log(System.Logger.Level.INFO, "simnode listening on " + options.bindHost + ":" + port);
+            Log.info("simnode listening on %s:%s", options.bindHost, port);
             return port;
         } catch (IOException | RuntimeException e) {
             close();
@@ -129,11 +130,11 @@ public final class SimNode implements AutoCloseable {
                     BlockAssembler.build(snap, TIMER_PAYOUT, snap.transactions(), clock.now()), 1L << 32);
             String result = chain.submit(block);
             if (result != null) {
-                LOG.log(System.Logger.Level.WARNING, "own block rejected: " + result);
+                Log.warning("own block rejected: %s", result);
             }
             return result;
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "timer miner failed", e);
+            Log.err("timer miner failed: %s", e);
             return e.toString();
         }
     }
@@ -205,7 +206,7 @@ public final class SimNode implements AutoCloseable {
                 Files.deleteIfExists(tempDataDir.resolve("regtest"));
                 Files.deleteIfExists(tempDataDir);
             } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, "temp dir left behind: " + tempDataDir);
+                Log.debug("temp dir left behind: %s", tempDataDir);
             }
         }
         stopped.countDown();

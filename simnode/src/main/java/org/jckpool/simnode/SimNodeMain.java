@@ -2,6 +2,7 @@ package org.jckpool.simnode;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.jckpool.libpool.log.Log;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,6 +55,8 @@ public final class SimNodeMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Log.setProcess("simnode");
+        Log.setLevel(Log.INFO); // its new tips and refused blocks on stderr, as before
         SimNodeOptions options = new SimNodeOptions();
         options.port = port;
         options.rpcUser = rpcUser;

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jckpool.libpool.log.Log;
 
 /**
  * JSON-RPC client for bitcoind over HTTP/1.1 with basic auth (user/password or cookie file) and a small fixed
@@ -131,7 +132,7 @@ public final class BitcoinRpcClient implements AutoCloseable {
         }
         HttpPoster.Reply response = send(method, body);
         if ((response.status() == 401 || response.status() == 403) && credentials.reload()) {
-            LOG.log(System.Logger.Level.DEBUG, "bitcoind rejected the cookie, re-reading it and retrying");
+            Log.debug("bitcoind rejected the cookie, re-reading it and retrying");
             response = send(method, body);
         }
         return interpret(method, id, response);

@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.jckpool.libpool.bitcoin.Block;
 import org.jckpool.libpool.bitcoin.Hex;
 import org.jckpool.libpool.bitcoin.Transaction;
+import org.jckpool.libpool.log.Log;
 import org.jckpool.simnode.NodeClock;
 import org.jckpool.simnode.notify.TipListener;
 
@@ -325,7 +326,7 @@ public final class ChainState {
                     active.add(e);
                 } catch (BlockRejected rejected) {
                     e.failReason = rejected.reason();
-                    LOG.log(System.Logger.Level.INFO, "block " + e.rpcHash() + " invalid: " + rejected.reason());
+                    Log.info("block %s invalid: %s", e.rpcHash(), rejected.reason());
                     break;
                 }
             }
@@ -336,12 +337,12 @@ public final class ChainState {
             changeCounter++;
             notifyAll();
             BlockEntry tip = tip();
-            LOG.log(System.Logger.Level.INFO, "new tip " + tip.rpcHash() + " height " + tip.height());
+            Log.info("new tip %s height %s", tip.rpcHash(), tip.height());
             for (TipListener listener : listeners) {
                 try {
                     listener.newTip(tip.rpcHash(), tip.height());
                 } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "tip listener failed", e);
+                    Log.warning("tip listener failed: %s", e);
                 }
             }
         }

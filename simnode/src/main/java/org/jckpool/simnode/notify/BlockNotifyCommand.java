@@ -3,6 +3,7 @@ package org.jckpool.simnode.notify;
 import java.io.File;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
+import org.jckpool.libpool.log.Log;
 
 /**
  * Core's {@code -blocknotify}: runs the command through {@code /bin/sh -c} with every {@code %s} replaced by the
@@ -32,15 +33,14 @@ public final class BlockNotifyCommand implements TipListener {
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .start();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                LOG.log(System.Logger.Level.WARNING, "blocknotify command still running after 60 s: " + command);
+                Log.warning("blocknotify command still running after 60 s: %s", command);
                 return;
             }
             if (process.exitValue() != 0) {
-                LOG.log(System.Logger.Level.WARNING,
-                        "blocknotify command exited with " + process.exitValue() + ": " + command);
+                Log.warning("blocknotify command exited with %s: %s", process.exitValue(), command);
             }
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "blocknotify command failed to start: " + command + ": " + e);
+            Log.warning("blocknotify command failed to start: %s: %s", command, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
+import org.jckpool.libpool.log.Log;
 
 /**
  * HTTP basic authentication as bitcoind does it: either a configured rpcuser/rpcpassword, or, when no
@@ -73,8 +74,7 @@ public final class RpcAuth {
             try {
                 Files.deleteIfExists(cookieFile);
             } catch (IOException e) {
-                System.getLogger(RpcAuth.class.getName())
-                        .log(System.Logger.Level.WARNING, "cannot delete cookie " + cookieFile + ": " + e);
+                Log.warning("cannot delete cookie %s: %s", cookieFile, e);
             }
         }
     }

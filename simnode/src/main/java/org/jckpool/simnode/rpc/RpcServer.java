@@ -1,5 +1,6 @@
 package org.jckpool.simnode.rpc;
 
+import org.jckpool.libpool.log.Log;
 import org.jckpool.libpool.process.Pause;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -122,7 +123,7 @@ public final class RpcServer {
                 return;
             }
             if (!auth.accepts(exchange.getRequestHeaders().getFirst("Authorization"))) {
-                LOG.log(System.Logger.Level.WARNING, "incorrect RPC password from " + exchange.getRemoteAddress());
+                Log.warning("incorrect RPC password from %s", exchange.getRemoteAddress());
                 Pause.quietly(authFailureDelayMillis);
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"jsonrpc\"");
                 send(exchange, 401, null, "");
@@ -161,9 +162,9 @@ public final class RpcServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "client went away: " + e.getMessage());
+            Log.debug("client went away: %s", e.getMessage());
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "RPC handler failed", e);
+            Log.err("RPC handler failed: %s", e);
         }
     }
 
@@ -250,7 +251,7 @@ public final class RpcServer {
             }
             return errorReply(v2, e.code(), e.getMessage(), id);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "internal error in RPC call", e);
+            Log.err("internal error in RPC call: %s", e);
             return errorReply(v2, RpcCodes.INTERNAL_ERROR, "Internal error: " + e, id);
         }
     }
