@@ -106,6 +106,26 @@ class ProxyIT {
             assertThat(metrics).contains("jckpool_upstream_up{upstream=\"0\",url=\"127.0.0.1:" + up1.stratumPort
                     + "\"} 1.0");
 
+            // the proxy's dashboard, in a real browser: its upstream pools in priority order instead of nodes
+            try (HeadlessChromium browser = HeadlessChromium.start()) {
+                browser.open("http://127.0.0.1:" + http + "/?refresh=1");
+                String acceptedText = String.format(java.util.Locale.US, "%,d", acceptedUpstream);
+                assertThat(browser.waitUntil(() -> {
+                    List<String> cells = browser.texts("#upstreams tr[data-upstream='0'] td");
+                    return cells.size() == 12 && cells.get(5).equals(acceptedText);
+                })).as("upstream table: %s", browser.texts("#upstreams tr")).isTrue();
+                List<String> row0 = browser.texts("#upstreams tr[data-upstream='0'] td");
+                assertThat(row0.subList(0, 5)).containsExactly("127.0.0.1:" + up1.stratumPort, "proxyuser.px", "0",
+                        "active", "yes");
+                assertThat(row0.get(9)).as("last share").matches("\\d+ (s|min) ago");
+                assertThat(row0.get(10)).as("difficulty").isEqualTo("0.00200");
+                assertThat(row0.get(11)).as("latency").matches("\\d+ ms");
+                // the standby: not connected while the first one serves, so not "alive" in pyasic's sense
+                assertThat(browser.texts("#upstreams tr[data-upstream='1'] td").subList(0, 4)).containsExactly(
+                        "stratum+tcp://127.0.0.1:" + up2.stratumPort, "proxyuser.px2", "1", "");
+                assertThat(browser.js("return document.getElementById('nodes-section').hidden;")).isEqualTo(true);
+            }
+
             // kill the active upstream: the proxy moves to the second within 5 s and nothing crashes
             up1.close();
             long killed = System.currentTimeMillis();
