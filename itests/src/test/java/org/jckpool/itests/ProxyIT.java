@@ -107,6 +107,26 @@ class ProxyIT {
             assertThat(metrics).contains("jckpool_upstream_up{upstream=\"0\",url=\"127.0.0.1:" + up1.stratumPort
                     + "\"} 1.0");
 
+            // the proxy's dashboard, in a real browser: its upstream pools in priority order instead of nodes
+            try (HeadlessChromium browser = HeadlessChromium.start()) {
+                browser.open("http://127.0.0.1:" + http + "/?refresh=1");
+                String acceptedText = String.format(java.util.Locale.US, "%,d", acceptedUpstream);
+                assertThat(browser.waitUntil(() -> {
+                    List<String> cells = browser.texts("#upstreams tr[data-upstream='0'] td");
+                    return cells.size() == 12 && cells.get(5).equals(acceptedText);
+                })).as("upstream table: %s", browser.texts("#upstreams tr")).isTrue();
+                List<String> row0 = browser.texts("#upstreams tr[data-upstream='0'] td");
+                assertThat(row0.subList(0, 5)).containsExactly("127.0.0.1:" + up1.stratumPort, "proxyuser.px", "0",
+                        "active", "yes");
+                assertThat(row0.get(9)).as("last share").matches("\\d+ (s|min) ago");
+                assertThat(row0.get(10)).as("difficulty").isEqualTo("0.00200");
+                assertThat(row0.get(11)).as("latency").matches("\\d+ ms");
+                // the standby: not connected while the first one serves, so not "alive" in pyasic's sense
+                assertThat(browser.texts("#upstreams tr[data-upstream='1'] td").subList(0, 4)).containsExactly(
+                        "stratum+tcp://127.0.0.1:" + up2.stratumPort, "proxyuser.px2", "1", "");
+                assertThat(browser.js("return document.getElementById('nodes-section').hidden;")).isEqualTo(true);
+            }
+
             // kill the active upstream: the proxy moves to the second within 5 s and nothing crashes
             up1.close();
             long killed = System.currentTimeMillis();
@@ -127,6 +147,30 @@ class ProxyIT {
             String events = Files.readString(logdir.resolve("generator.events.jsonl"));
             assertThat(events).contains("\"upstream_up\"", "\"upstream_down\"", "\"upstream_switched\"",
                     "\"share_forwarded\"", "\"share_result\"");
+            assertThat(proxy.output("px", 0)).as("console line").contains("| upstream 1 stratum+tcp://127.0.0.1:" + up2.stratumPort
+                    + " diff 0.00200000 | forwarded ");
+
+            // ckpool's status files in proxy mode, written by a stratifier stopped with TERM (the listener restarts
+            // it and it reads them back): both miners' users, their shares counted at the proxy's difficulty
+            long stratifierPid = proxy.pid("px", "stratifier").orElseThrow();
+            ProcessHandle.of(stratifierPid).ifPresent(ProcessHandle::destroy);
+            assertThat(PoolProcesses.waitUntil(20_000, () -> proxy.pid("px", "stratifier").orElse(stratifierPid)
+                    != stratifierPid)).as("stratifier restarted").isTrue();
+            String[] status = Files.readString(logdir.resolve("pool/pool.status")).split("\n");
+            assertThat(status).as("pool.status").hasSize(3);
+            assertThat(Json.parseOrNull(status[0]).path("runtime").asLong()).isPositive();
+            assertThat(Json.parseOrNull(status[1]).path("hashrate1m").asText()).isNotEmpty();
+            JsonNode shares = Json.parseOrNull(status[2]);
+            assertThat(shares.path("accepted").asDouble()).as(status[2]).isGreaterThanOrEqualTo(64 * 0.0005);
+            assertThat(shares.path("diff").asDouble()).as("share of the upstream's network difficulty").isPositive();
+            for (String user : List.of("minerA", "minerB")) {
+                JsonNode u = Json.parseOrNull(Files.readString(logdir.resolve("users").resolve(user)));
+                assertThat(u.path("shares").asDouble()).as("users/%s", user).isGreaterThanOrEqualTo(32 * 0.0005);
+                assertThat(u.path("lastshare").asLong()).isPositive();
+            }
+            assertThat(Json.parseOrNull(Files.readString(logdir.resolve("users/minerA"))).path("worker").path(0)
+                    .path("workername").asText()).isEqualTo("minerA.rig");
+            assertThat(readLog(logdir)).contains("Proxy:{\"current\":1,\"active\":1,\"total\":2}");
             System.out.println("PROXY_FAILOVER_MS " + switchMillis + " forwarded " + forwarded);
         }
     }

@@ -174,6 +174,8 @@ class DashboardBrowserTest {
                 .contains("871,233").contains("accepted").contains("bob.s9");
         assertThat(textOf("#nodes tr[data-node='http://127.0.0.1:18332']"))
                 .contains("yes").contains("active");
+        assertThat(js("return document.getElementById('upstreams-section').hidden;"))
+                .as("a pool that is not a proxy shows no upstream table").isEqualTo(true);
 
         // The chart is drawn from the sampled history: a polyline with many points.
         waiting().until(d -> samples() >= 10);
@@ -253,6 +255,69 @@ class DashboardBrowserTest {
         waitForRefreshAfter(0);
         assertThat(text("error")).startsWith("Unknown user: nobody");
         assertThat(text("workers")).contains("no workers");
+    }
+
+    /** /api/upstreams as the proxy's stratifier serves it: the generator's upstream.status plus "forwarding". */
+    static com.fasterxml.jackson.databind.JsonNode upstreams(int active, boolean firstAlive, long lastShare)
+            throws IOException {
+        String first = "{\"index\":0,\"url\":\"pool.example.com:3333\",\"user\":\"acct.proxy1\",\"active\":"
+                + (active == 0) + ",\"alive\":" + firstAlive + ",\"accepted\":1234,\"rejected\":5,\"stale\":3,"
+                + "\"lost\":0,\"forwarded\":1239,\"get_failures\":0,\"remote_failures\":1,"
+                + "\"pool_rejected_percent\":0.4035,\"pool_stale_percent\":0.2421,\"last_share_time\":" + lastShare
+                + (firstAlive ? ",\"difficulty\":65536,\"extranonce1\":\"2a010000\",\"extranonce2_size\":8,"
+                        + "\"version_mask\":\"1fffe000\",\"latency_ms\":42" : ",\"problem\":\"connection refused\"")
+                + "}";
+        String second = "{\"index\":1,\"url\":\"stratum+tcp://backup.example.org:3333\",\"user\":\"acct.proxy1\","
+                + "\"active\":" + (active == 1) + ",\"alive\":true,\"accepted\":" + (active == 1 ? 7 : 0)
+                + ",\"rejected\":0,\"stale\":0,\"lost\":0,\"forwarded\":0,\"get_failures\":0,"
+                + "\"remote_failures\":0,\"pool_rejected_percent\":0.0,\"pool_stale_percent\":0.0,"
+                + "\"difficulty\":0.002,\"extranonce2_size\":8,\"latency_ms\":7}";
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"active\":" + active
+                + ",\"upstreams\":[" + second + "," + first + "],\"forwarding\":{\"forwarded\":1246,"
+                + "\"not_sent\":0,\"accepted\":1241,\"rejected\":5,\"block_candidates\":0}}");
+    }
+
+    @Test
+    @Order(4)
+    void aProxysDashboardShowsItsUpstreamPoolsAndFollowsAFailover() throws Exception {
+        Instant now = Instant.now();
+        InMemoryPoolView proxy = InMemoryPoolView.sample(now);
+        proxy.upstreams = upstreams(0, true, now.getEpochSecond() - 600);
+        try (WebApiServer px = WebApiServer.start(WebApiConfig.defaults(new InetSocketAddress("127.0.0.1", 0)),
+                proxy, Metrics.withoutJvm(java.time.Clock.systemUTC()))) {
+            driver.get(px.uri() + "?refresh=1");
+            waitForRefreshAfter(0);
+            assertThat(js("return document.getElementById('upstreams-section').hidden;")).isEqualTo(false);
+            assertThat(js("return document.getElementById('nodes-section').hidden;"))
+                    .as("a proxy has upstream pools instead of nodes").isEqualTo(true);
+            assertThat(rowAttributes("upstreams", "data-upstream")).as("priority order").containsExactly("0", "1");
+            assertThat(cells("#upstreams tr[data-upstream='0'] td")).containsExactly("pool.example.com:3333",
+                    "acct.proxy1", "0", "active", "yes", "1,234", "5", "0.24 %", "0.40 %", "10 min ago", "65.54 K",
+                    "42 ms");
+            assertThat(cells("#upstreams tr[data-upstream='1'] td")).containsExactly(
+                    "stratum+tcp://backup.example.org:3333", "acct.proxy1", "1", "", "yes", "0", "0", "0.00 %",
+                    "0.00 %", "never", "0.00200", "7 ms");
+            assertThat(text("upstreams-forwarding")).isEqualTo("(1,246 shares forwarded)");
+
+            // the first upstream dies: the proxy works for the second, the page follows without a reload
+            proxy.upstreams = upstreams(1, false, now.getEpochSecond() - 600);
+            waiting().until(d -> cells("#upstreams tr[data-upstream='0'] td").get(4).equals("no"));
+            List<String> dead = cells("#upstreams tr[data-upstream='0'] td");
+            assertThat(dead.get(3)).isEmpty();
+            assertThat(dead.subList(10, 12)).containsExactly("–", "–");
+            assertThat(js("return document.querySelector(\"#upstreams tr[data-upstream='0']\").title;"))
+                    .isEqualTo("connection refused");
+            assertThat(cells("#upstreams tr[data-upstream='1'] td").get(3)).isEqualTo("active");
+            Files.write(Paths.get("target", "dashboard-proxy.png"),
+                    ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES));
+        }
+    }
+
+    /** The visible texts of every element matching a CSS selector. */
+    @SuppressWarnings("unchecked")
+    private static List<String> cells(String selector) {
+        return (List<String>) js("return Array.from(document.querySelectorAll(arguments[0]))"
+                + ".map(function (e) { return e.innerText; });", selector);
     }
 
     @Test

@@ -24,6 +24,13 @@ public final class InMemoryPoolView implements PoolView {
     public volatile List<UserStats> users = List.of();
     public volatile List<ClientInfo> clients = List.of();
     public volatile List<FoundBlock> blocks = List.of();
+    /** Proxy mode: what /api/upstreams serves; null = not a proxy (404). */
+    public volatile com.fasterxml.jackson.databind.JsonNode upstreams;
+
+    @Override
+    public Optional<com.fasterxml.jackson.databind.JsonNode> upstreams() {
+        return Optional.ofNullable(upstreams);
+    }
 
     @Override
     public PoolSummary pool() {

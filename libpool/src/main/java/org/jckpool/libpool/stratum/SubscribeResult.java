@@ -7,7 +7,8 @@ import org.jckpool.libpool.bitcoin.Hex;
  * The result of {@code mining.subscribe}: {@code [subscriptions, extranonce1, extranonce2_size]}. Subscriptions
  * come as a list of pairs ({@code [["mining.set_difficulty",id],["mining.notify",id]]}, jckpool and most pools),
  * one pair list ({@code [["mining.notify",id]]}, ckpool 0.9.x) or a flat pair ({@code ["mining.notify",id]});
- * the session id for resuming is the mining.notify one, else extranonce1.
+ * the session id for resuming is the mining.notify one, else extranonce1. A blank one (ckpool running as a proxy
+ * sends {@code ""} so that its miners never think they resumed) is null: nothing to resume.
  */
 public record SubscribeResult(String sessionId, String extranonce1, int extranonce2Size) {
 
@@ -22,7 +23,9 @@ public record SubscribeResult(String sessionId, String extranonce1, int extranon
         if (!r.get(2).canConvertToInt() || r.get(2).asInt() < 0 || r.get(2).asInt() > 32) {
             throw new StratumProtocolException("subscribe extranonce2 size is not 0..32: " + r.get(2));
         }
-        return new SubscribeResult(sessionId(r.get(0), en1), en1.toLowerCase(java.util.Locale.ROOT), r.get(2).asInt());
+        String session = sessionId(r.get(0), en1);
+        return new SubscribeResult(session == null || session.isBlank() ? null : session,
+                en1.toLowerCase(java.util.Locale.ROOT), r.get(2).asInt());
     }
 
     private static String sessionId(JsonNode subs, String fallback) {

@@ -195,6 +195,40 @@ class StratumClientTest {
         assertThat(event()).isEqualTo("reconnect pool.example 3334 5");
     }
 
+    /**
+     * ckpool running as a proxy is the upstream: a blank session id in the subscribe result (nothing to resume),
+     * its extranonce1 grown by the bytes it carved for us, a reconnect naming the port as a number (its later
+     * releases), a ping whose id is a string (ckpool answers any id as it came), a difficulty of 0 (ignored, as
+     * ckpool's own proxy client does).
+     */
+    @Test
+    void ckpoolAsAProxyUpstream() throws Exception {
+        pool = new FakeUpstream(req -> {
+            String id = req.path("id").toString();
+            return switch (req.path("method").asText()) {
+                case "mining.subscribe" -> List.of("{\"id\":" + id + ",\"result\":[[[\"mining.notify\",\"\"]],"
+                        + "\"2a01000001\",7],\"error\":null}");
+                case "mining.authorize" -> List.of("{\"id\":" + id + ",\"result\":true,\"error\":null}",
+                        "{\"id\":null,\"method\":\"mining.set_difficulty\",\"params\":[8]}", NOTIFY);
+                default -> ckpool09(req);
+            };
+        });
+        client = new StratumClient(opts(0, "0000beef"), recorder());
+        client.connect();
+        assertThat(client.sessionId()).as("blank: nothing to resume next time").isNull();
+        assertThat(client.resumed()).isFalse();
+        assertThat(client.extranonce1()).isEqualTo("2a01000001");
+        assertThat(client.extranonce2Size()).isEqualTo(7);
+        assertThat(event()).isEqualTo("diff 8.0");
+        assertThat(event()).startsWith("notify");
+        pool.push("{\"id\":null,\"method\":\"mining.set_difficulty\",\"params\":[0]}");
+        pool.push("{\"id\":\"p1\",\"method\":\"mining.ping\",\"params\":[]}");
+        assertThat(pool.next("reply").toString()).isEqualTo("{\"id\":\"p1\",\"result\":\"pong\",\"error\":null}");
+        assertThat(client.difficulty()).isEqualTo(8);
+        pool.push("{\"id\":null,\"method\":\"client.reconnect\",\"params\":[\"pool.example\",3334,0]}");
+        assertThat(event()).isEqualTo("reconnect pool.example 3334 0");
+    }
+
     @Test
     void submitsSharesAndLosesPendingOnClose() throws Exception {
         pool = new FakeUpstream(StratumClientTest::ckpool09);

@@ -72,6 +72,17 @@ class StratumCodecTest {
         SubscribeResult ck = SubscribeResult.parse(Json.MAPPER.readTree(
                 "[[[\"mining.notify\",\"2a010000\"]],\"2a010000\",8]"));
         assertThat(ck).isEqualTo(new SubscribeResult("2a010000", "2a010000", 8));
+        // later ckpool releases: the session id is the client's session number ("%08x"), not extranonce1
+        SubscribeResult ckSession = SubscribeResult.parse(Json.MAPPER.readTree(
+                "[[[\"mining.notify\",\"0000002a\"]],\"2a010000\",8]"));
+        assertThat(ckSession).isEqualTo(new SubscribeResult("0000002a", "2a010000", 8));
+        // ckpool's first releases: an 8-byte extranonce1 (its enonce1_64), extranonce2 size 8
+        assertThat(SubscribeResult.parse(Json.MAPPER.readTree(
+                "[[[\"mining.notify\",\"2a00000000000000\"]],\"2a00000000000000\",8]")).extranonce1())
+                .hasSize(16);
+        // ckpool -p as the upstream: a blank session id (never resumed), its own extranonce1 plus the carved bytes
+        assertThat(SubscribeResult.parse(Json.MAPPER.readTree("[[[\"mining.notify\",\"\"]],\"2a01000001\",7]")))
+                .isEqualTo(new SubscribeResult(null, "2a01000001", 7));
         // a flat pair, upper-case hex, extranonce2 size 4
         SubscribeResult flat = SubscribeResult.parse(Json.MAPPER.readTree("[[\"mining.notify\",\"abc\"],\"F0A1\",4]"));
         assertThat(flat).isEqualTo(new SubscribeResult("abc", "f0a1", 4));

@@ -227,8 +227,9 @@ public final class StratifierProcess {
             if (shareLog != null) {
                 shareLog.flush();
             }
+            String line = consoleLine(s);
             if (!rt.args().quiet()) {
-                ConsoleStatus.print(System.out, ConsoleStatus.line(s, connector.connected(), generator.connected()));
+                ConsoleStatus.print(System.out, line);
             }
             long interval = Math.max(1, cfg.updateInterval()) * 1000L;
             if (now - Math.max(network.templateMillis(), lastUpdateAsk) >= interval) {
@@ -237,11 +238,27 @@ public final class StratifierProcess {
             }
             if (now - lastStatusWrite >= STATUS_WRITE_MILLIS) {
                 lastStatusWrite = now;
-                status.write(engine);
-                Log.notice(ConsoleStatus.line(s, connector.connected(), generator.connected()));
+                writeStatus();
+                Log.notice("%s", line);
             }
         } catch (RuntimeException e) {
             Log.err("Stratifier timer: %s", e);
+        }
+    }
+
+    private String consoleLine(PoolSummary s) {
+        return proxy ? ConsoleStatus.proxyLine(s, relay.upstreams(), connector.connected(), generator.connected())
+                : ConsoleStatus.line(s, connector.connected(), generator.connected());
+    }
+
+    /** pool.status and users/* as in every mode; in the proxy modes also ckpool's Proxy lines in the log. */
+    private void writeStatus() {
+        status.write(engine);
+        if (proxy) {
+            ProxyStatusLines.Lines l = ProxyStatusLines.render(relay.upstreams(), engine.poolCounts().workers(),
+                    rt.args().userproxy());
+            Log.notice("%s", l.proxy());
+            l.detail().forEach(d -> Log.info("%s", d));
         }
     }
 
@@ -250,7 +267,7 @@ public final class StratifierProcess {
         if (web != null) {
             web.close();
         }
-        status.write(engine);
+        writeStatus();
         if (!proxy) {
             restart.close();
         }

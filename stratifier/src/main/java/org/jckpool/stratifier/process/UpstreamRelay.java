@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.Log;
+import org.jckpool.libpool.log.RateLimitedLog;
 import org.jckpool.stratifier.engine.StratumEngine;
 import org.jckpool.stratifier.session.ClientSession;
 import org.jckpool.stratifier.share.SubmitParams;
@@ -11,6 +12,7 @@ import org.jckpool.stratifier.share.UpstreamForwarder;
 import org.jckpool.stratifier.work.Job;
 import org.jckpool.stratifier.work.UpstreamJob;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -29,6 +31,8 @@ final class UpstreamRelay implements UpstreamForwarder {
     final AtomicLong rejected = new AtomicLong();
     final AtomicLong blockCandidates = new AtomicLong();
     private volatile JsonNode status = Json.object();
+    /** One warning per 10 s: under overload every share would log one, and the log would slow the share path. */
+    private final RateLimitedLog unsentWarning = new RateLimitedLog(4, TimeUnit.SECONDS.toNanos(10));
     /** User proxy mode: shares go to the session of the miner's user. */
     private volatile boolean userProxy;
 
@@ -95,7 +99,8 @@ final class UpstreamRelay implements UpstreamForwarder {
             }
         } else {
             notSent.incrementAndGet();
-            Log.warning("Share of %s not forwarded: no generator stream", s.workerName());
+            unsentWarning.log(System.nanoTime(), "Share of " + s.workerName() + " not forwarded upstream: "
+                    + (generator.connected() ? "the generator stream's queue is full" : "no generator stream"));
         }
     }
 

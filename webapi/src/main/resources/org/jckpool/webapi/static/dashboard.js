@@ -209,9 +209,47 @@
     });
   }
 
+  function percent(p) {
+    return (p === null || p === undefined || !isFinite(p)) ? '–' : Number(p).toFixed(2) + ' %';
+  }
+
+  // Proxy mode: one row per upstream pool of /api/upstreams, in priority order.
+  function upstreamRows(upstreams, now) {
+    return upstreams.slice().sort(function (a, b) { return a.index - b.index; }).map(function (u) {
+      var tr = document.createElement('tr');
+      tr.setAttribute('data-upstream', String(u.index));
+      tr.appendChild(cell(u.url || ''));
+      tr.appendChild(cell(u.user || ''));
+      tr.appendChild(cell(String(u.index), 'num'));
+      tr.appendChild(cell(u.active ? 'active' : '', u.active ? 'yes' : ''));
+      tr.appendChild(cell(u.alive ? 'yes' : 'no', u.alive ? 'yes' : 'no'));
+      tr.appendChild(cell(integer(u.accepted), 'num'));
+      tr.appendChild(cell(integer(u.rejected), 'num'));
+      tr.appendChild(cell(percent(u.pool_stale_percent), 'num'));
+      tr.appendChild(cell(percent(u.pool_rejected_percent), 'num'));
+      var last = cell(age(u.last_share_time, now));
+      if (u.last_share_time) { last.title = dateTime(u.last_share_time); }
+      tr.appendChild(last);
+      tr.appendChild(cell(u.difficulty === undefined ? '–' : difficulty(u.difficulty), 'num'));
+      tr.appendChild(cell(u.latency_ms === undefined ? '–' : integer(u.latency_ms) + ' ms', 'num'));
+      if (u.problem) { tr.title = u.problem; }
+      return tr;
+    });
+  }
+
+  function renderUpstreams(status, now) {
+    var proxy = status !== null;
+    byId('upstreams-section').hidden = !proxy;
+    byId('nodes-section').hidden = proxy; // a proxy has upstream pools, no nodes
+    if (!proxy) { return; }
+    var f = status.forwarding || {};
+    setText('upstreams-forwarding', '(' + integer(f.forwarded || 0) + ' shares forwarded)');
+    fillTable('upstreams', upstreamRows(status.upstreams || [], now), 'no upstream status yet', 12);
+  }
+
   function byHashrate(a, b) { return b.hashrate['1m'] - a.hashrate['1m'] || (a.name < b.name ? -1 : 1); }
 
-  function renderPool(pool, users, blocks, history) {
+  function renderPool(pool, users, blocks, history, upstreams) {
     var now = pool.time;
     var healthy = pool.healthy;
     var status = byId('status');
@@ -242,6 +280,8 @@
       points = points.concat([history.current]); // ends on the rate the cards show
     }
     drawChart(byId('chart'), points, history.interval);
+
+    renderUpstreams(upstreams, now);
 
     fillTable('nodes', pool.nodes.map(function (n) {
       var tr = document.createElement('tr');
@@ -295,10 +335,22 @@
     setText('updated', 'updated ' + new Date().toLocaleTimeString('en-GB', { hour12: false }));
   }
 
+  // /api/upstreams answers 404 when the pool is not a proxy; a pool does not become one while running, so it is
+  // asked once.
+  var notProxy = false;
+
+  function fetchUpstreams() {
+    if (notProxy) { return Promise.resolve(null); }
+    return fetchJson('/api/upstreams').catch(function (e) {
+      if (e.status === 404) { notProxy = true; return null; }
+      throw e;
+    });
+  }
+
   function refreshPool() {
     return Promise.all([fetchJson('/api/pool'), fetchJson('/api/users'), fetchJson('/api/blocks?limit=20'),
-      fetchJson('/api/pool/history')])
-      .then(function (r) { renderPool(r[0], r[1], r[2], r[3]); showError(''); updated(); })
+      fetchJson('/api/pool/history'), fetchUpstreams()])
+      .then(function (r) { renderPool(r[0], r[1], r[2], r[3], r[4]); showError(''); updated(); })
       .catch(function (e) {
         showError('Cannot reach the pool API: ' + e.message);
         var status = byId('status');
