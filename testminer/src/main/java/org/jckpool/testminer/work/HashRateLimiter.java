@@ -14,16 +14,41 @@ public final class HashRateLimiter {
     private static final int UNLIMITED_BATCH = 4096;
     static final long MAX_LAG_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+    /** Where the limiter reads the time and how it waits: the real ones, or a test's. */
+    public interface Clock {
+        Clock SYSTEM = new Clock() {
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public void sleepNanos(long nanos) {
+                LockSupport.parkNanos(nanos);
+            }
+        };
+
+        long nanoTime();
+
+        void sleepNanos(long nanos);
+    }
+
     private final double hashesPerSecond;
     private final int batch;
+    private final Clock clock;
     private long startNanos;
     private long hashes;
 
     public HashRateLimiter(double hashesPerSecond) {
+        this(hashesPerSecond, Clock.SYSTEM);
+    }
+
+    public HashRateLimiter(double hashesPerSecond, Clock clock) {
         if (hashesPerSecond < 0 || Double.isNaN(hashesPerSecond)) {
             throw new IllegalArgumentException("hash rate limit must be ≥ 0");
         }
         this.hashesPerSecond = hashesPerSecond;
+        this.clock = clock;
         this.batch = hashesPerSecond == 0 ? UNLIMITED_BATCH
                 : (int) Math.max(1, Math.min(UNLIMITED_BATCH, hashesPerSecond / 100));
         restart();
@@ -35,7 +60,7 @@ public final class HashRateLimiter {
 
     /** Forget the history (after an idle pause, so the thread does not burst to catch up). */
     public void restart() {
-        startNanos = System.nanoTime();
+        startNanos = clock.nanoTime();
         hashes = 0;
     }
 
@@ -46,12 +71,12 @@ public final class HashRateLimiter {
         }
         hashes += done;
         long due = startNanos + (long) (hashes * 1e9 / hashesPerSecond);
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         long ahead = due - now;
         if (ahead > TimeUnit.MICROSECONDS.toNanos(200)) {
-            LockSupport.parkNanos(ahead);
+            clock.sleepNanos(ahead);
         } else if (ahead < -MAX_LAG_NANOS) {
-            startNanos = now - (long) (hashes * 1e9 / hashesPerSecond) + MAX_LAG_NANOS;
+            startNanos = now - (long) (hashes * 1e9 / hashesPerSecond) - MAX_LAG_NANOS; // keep 100 ms of the debt
         }
     }
 }
