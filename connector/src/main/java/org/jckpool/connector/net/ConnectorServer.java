@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.jckpool.libpool.ipc.FrameStream;
+import org.jckpool.libpool.ipc.PolledChannel;
 import org.jckpool.libpool.log.EventLog;
 import org.jckpool.libpool.log.Log;
 import org.jckpool.libpool.log.RateLimitedLog;
@@ -88,7 +88,7 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
     private final AtomicLong droppedByStratifier = new AtomicLong();
     private final AtomicLong droppedByAdmin = new AtomicLong();
     private final AtomicLong droppedAll = new AtomicLong();
-    private final ConcurrentLinkedQueue<FrameStream> streamsToPoll = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<PolledChannel> streamsToPoll = new ConcurrentLinkedQueue<>();
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong linesIn = new AtomicLong();
     private final AtomicLong linesOut = new AtomicLong();
@@ -238,11 +238,11 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
      * future completes with the number dropped once the I/O thread has done it, or with 0 when not running.
      */
     /**
-     * Has the I/O thread read a polled stream ({@link FrameStream#connectPolled}) in its selector: its frames are
+     * Has the I/O thread read a polled channel (the stratifier's stream) in its selector: its frames are
      * handled on the I/O thread as they arrive, and what they ask of this server (send, drop...) is done in the
      * same round, with no hand-over between threads. The registration ends when the stream closes.
      */
-    public void pollStream(FrameStream stream) {
+    public void pollStream(PolledChannel stream) {
         streamsToPoll.add(stream);
         selector.wakeup();
     }
@@ -411,7 +411,7 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
     }
 
     private void registerPolledStreams() {
-        FrameStream stream;
+        PolledChannel stream;
         while ((stream = streamsToPoll.poll()) != null) {
             try {
                 stream.registerReads(selector, stream);
@@ -423,7 +423,7 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
 
     private void handleKey(SelectionKey key) {
         Object attachment = key.attachment();
-        if (attachment instanceof FrameStream stream) {
+        if (attachment instanceof PolledChannel stream) {
             if (key.isValid() && key.isReadable() && !stream.readAvailable()) {
                 key.cancel();
             }

@@ -332,13 +332,14 @@ public final class ControlServer implements Closeable {
             }
         };
         try {
-            Frames.writeWithTimeout(c, Frames.utf8(FrameStream.ACCEPTED), requestTimeoutMs);
+            Frames.writeWithTimeout(c, Frames.utf8(StreamHandshake.ACCEPTED), requestTimeoutMs);
         } catch (IOException e) {
             Log.info("Control socket %s: stream from %s gone before it was accepted: %s", path, peer, e.getMessage());
             return false;
         }
         Log.info("Control socket %s: stream opened by %s", path, peer);
-        FrameStream s = FrameStream.start(c, peer, tracked);
+        FrameStream s = ThreadedFrameStream.start(c, peer, tracked, FrameStream.DEFAULT_QUEUE_CAPACITY,
+                FrameStream.DEFAULT_SEND_TIMEOUT_MS);
         if (closed) {
             s.close();
         }
