@@ -28,13 +28,15 @@ final class StreamHandshake {
      * left blocking. A refusal or no answer in time gives an IOException saying so.
      */
     static SocketChannel open(Path socket, String peer) throws IOException {
+        // made before connecting: the server gives a new connection a deadline for its request
+        var open = Json.object();
+        open.put("method", "stream.open");
+        open.putObject("params").put("peer", peer);
+        byte[] request = Frames.utf8(Json.write(open));
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             ch.connect(UnixDomainSocketAddress.of(socket));
-            var open = Json.object();
-            open.put("method", "stream.open");
-            open.putObject("params").put("peer", peer);
-            Frames.write(ch, Frames.utf8(Json.write(open)));
+            Frames.write(ch, request);
             byte[] answer = Frames.readWithTimeout(ch, ACCEPT_WAIT_MS, ACCEPT_WAIT_MS);
             if (answer == null) {
                 throw new IOException("stream refused by " + socket + " (closed without accepting it)");
