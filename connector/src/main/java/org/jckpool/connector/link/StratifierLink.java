@@ -129,11 +129,6 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
         thread.start();
     }
 
-    public boolean isUp() {
-        PolledFrameStream s = stream;
-        return s != null && s.isOpen();
-    }
-
     // ---- sink of the I/O thread ----
 
     /**

@@ -160,7 +160,7 @@ public final class ControlServer implements Closeable {
     }
 
     /** How long a client may take, from connecting, to send its whole request frame (default 5 s). */
-    public ControlServer requestTimeout(long ms) {
+    ControlServer requestTimeout(long ms) {
         this.requestTimeoutMs = ms;
         return this;
     }
@@ -175,7 +175,7 @@ public final class ControlServer implements Closeable {
     }
 
     /** How many requests may be read or handled at once (default {@value #DEFAULT_MAX_CONNECTIONS}). */
-    public ControlServer maxConnections(int n) {
+    ControlServer maxConnections(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("connection cap must be >= 1, got " + n);
         }
