@@ -10,7 +10,8 @@ import java.util.List;
  * Frames the reader sends (replies made in {@code onFrame}) are written by the reader itself once it has handled
  * every frame it has buffered, before it waits for the next read: replies leave as soon as the frames that caused
  * them are handled, with no hand-over to the writer. Frames from other threads wake the writer. A reader that
- * sends nothing never writes, so two streams' readers cannot wait on each other's writes.
+ * sends nothing never writes: a server's reader blocked in writing its replies cannot wait on a client's reader
+ * that is itself blocked in a write, as long as one of the two only reads (the suite's client readers do).
  */
 public final class ThreadedFrameStream extends FrameStream {
     private static final int READ_BUFFER_BYTES = 64 * 1024;
