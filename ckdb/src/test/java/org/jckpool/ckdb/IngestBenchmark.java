@@ -80,7 +80,7 @@ public final class IngestBenchmark {
             }
             long jvmCpu0 = jvmCpuNanos();
             long pgCpu0 = childCpuTicks(pgPort);
-            long startCommitted = svc.writer().committedShares();
+            long startCommitted = svc.writer().durableSeq("pool"); // one share per seq
             long t0 = System.nanoTime();
             long nextReport = t0 + 1_000_000_000L;
             long lastAccepted = 0;
@@ -106,7 +106,7 @@ public final class IngestBenchmark {
                 accepted += 1000;
                 long now = System.nanoTime();
                 if (now >= nextReport) {
-                    long committed = svc.writer().committedShares() - startCommitted;
+                    long committed = svc.writer().durableSeq("pool") - startCommitted;
                     System.out.printf("%5d  %10d  %11d  %11d  %7d%n", (now - t0) / 1_000_000_000L,
                             accepted - lastAccepted, committed - lastCommitted, accepted - committed,
                             svc.writer().lagMillis());

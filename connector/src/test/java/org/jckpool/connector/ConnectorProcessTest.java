@@ -205,7 +205,7 @@ class ConnectorProcessTest {
 
         FakeStratifier stratifier = new FakeStratifier(socket);
         toClose.add(stratifier);
-        await("stream up", () -> process.link().isUp() && process.server().isAdmitting());
+        await("stream up", () -> streamUp(process) && process.server().isAdmitting());
 
         Miner a = miner(address);
         ConnectedInfo infoA = RelayCodec.parseConnected(stratifier.next(RelayFrameType.CONNECTED));
@@ -252,7 +252,7 @@ class ConnectorProcessTest {
         b.send("{\"id\":7,\"method\":\"pending\"}"); // answered by the first stratifier...
         assertThat(b.readLine()).isEqualTo("echo {\"id\":7,\"method\":\"pending\"}");
         stratifier.close();
-        await("stream down", () -> !process.link().isUp());
+        await("stream down", () -> !streamUp(process));
         b.send("{\"id\":8,\"method\":\"held\"}");
         Miner c = miner(address);
         c.send("{\"id\":1,\"method\":\"new\"}");
@@ -269,7 +269,7 @@ class ConnectorProcessTest {
         // again), c as new with its line; both get their answers. a's D frame is not replayed.
         FakeStratifier second = new FakeStratifier(socket);
         toClose.add(second);
-        await("stream up again", () -> process.link().isUp() && process.server().isAdmitting());
+        await("stream up again", () -> streamUp(process) && process.server().isAdmitting());
         RelayFrame resumedB = second.next(RelayFrameType.CONNECTED);
         assertThat(RelayCodec.parseConnected(resumedB)).isEqualTo(new ConnectedInfo("127.0.0.1", b.port(), 0, true));
         assertThat(second.next(RelayFrameType.LINE).bodyText()).isEqualTo("{\"id\":8,\"method\":\"held\"}");
@@ -307,11 +307,11 @@ class ConnectorProcessTest {
         toClose.add(process);
         CommandTable commands = new CommandTable();
         process.registerCommands(commands, Json::object);
-        await("stream up", () -> process.link().isUp() && process.server().isAdmitting());
+        await("stream up", () -> streamUp(process) && process.server().isAdmitting());
         Miner m = miner(process.server().boundAddresses().get(0));
         stratifier.next(RelayFrameType.CONNECTED);
         stratifier.close();
-        await("stream down", () -> !process.link().isUp());
+        await("stream down", () -> !streamUp(process));
         m.send("{\"id\":1,\"method\":\"a\"}");
         m.send("{\"id\":2,\"method\":\"b\"}");
         m.send("{\"id\":3,\"method\":\"c\"}");
@@ -376,7 +376,7 @@ class ConnectorProcessTest {
         ConnectorProcess process = ConnectorProcess.start(
                 ConnectorSettings.defaults(List.of(ListenAddress.parse("127.0.0.1:0"))), socket, tight, () -> { });
         toClose.add(process);
-        await("stream up", () -> process.link().isUp() && process.server().isAdmitting());
+        await("stream up", () -> streamUp(process) && process.server().isAdmitting());
         Miner flooder = miner(process.server().boundAddresses().get(0));
 
         // 8 MiB of lines: far more than the socket buffers and a 4-frame queue hold while nobody reads.
@@ -417,5 +417,9 @@ class ConnectorProcessTest {
         assertThat(d.listen()).containsExactly(new ListenAddress("0.0.0.0", 3333));
         assertThat(d.idleTimeout()).isZero();
         assertThat(d.maxClients()).isEqualTo(ConnectorProcess.defaultMaxClients()).isPositive();
+    }
+
+    private static boolean streamUp(ConnectorProcess process) {
+        return "up".equals(process.link().stats().path("state").asText());
     }
 }

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.jckpool.ckdb.payout.PayoutMath.AddressRatio;
 
 /** A user in memory: identity, payment split, totals, workers. */
 public final class UserRecord {

@@ -1,5 +1,6 @@
 package org.jckpool.ckdb.payout;
 
+import org.jckpool.ckdb.memory.AddressRatio;
 import org.jckpool.ckdb.memory.BlockStatuses;
 
 import java.sql.Connection;
@@ -80,7 +81,7 @@ public final class BlockPayoutOp implements DbOp {
                 }
             }
         }
-        Map<String, List<PayoutMath.AddressRatio>> addresses = addresses(c, d.amountByUser().keySet());
+        Map<String, List<AddressRatio>> addresses = addresses(c, d.amountByUser().keySet());
         List<PayoutRecord> payouts = new ArrayList<>();
         try (PreparedStatement mp = c.prepareStatement("INSERT INTO miningpayouts (blockhash, username, diffsum, "
                 + "amount) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
@@ -94,8 +95,8 @@ public final class BlockPayoutOp implements DbOp {
                 mp.setDouble(3, diff);
                 mp.setLong(4, e.getValue());
                 mp.addBatch();
-                List<PayoutMath.AddressRatio> to = addresses.getOrDefault(user,
-                        List.of(new PayoutMath.AddressRatio(user, 1)));
+                List<AddressRatio> to = addresses.getOrDefault(user,
+                        List.of(new AddressRatio(user, 1)));
                 for (Map.Entry<String, Long> a : PayoutMath.split(e.getValue(), to).entrySet()) {
                     pp.setString(1, blockhash);
                     pp.setString(2, user);
@@ -139,18 +140,18 @@ public final class BlockPayoutOp implements DbOp {
         return out;
     }
 
-    private static Map<String, List<PayoutMath.AddressRatio>> addresses(Connection c, Iterable<String> users)
+    private static Map<String, List<AddressRatio>> addresses(Connection c, Iterable<String> users)
             throws SQLException {
         List<String> names = new ArrayList<>();
         users.forEach(names::add);
-        Map<String, List<PayoutMath.AddressRatio>> out = new HashMap<>();
+        Map<String, List<AddressRatio>> out = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT username, address, ratio FROM paymentaddresses "
                 + "WHERE username = ANY (?) ORDER BY username, createdate, address")) {
             ps.setArray(1, c.createArrayOf("text", names.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
-                            .add(new PayoutMath.AddressRatio(rs.getString(2), rs.getInt(3)));
+                            .add(new AddressRatio(rs.getString(2), rs.getInt(3)));
                 }
             }
         }

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jckpool.ckdb.memory.AddressRatio;
+
 /**
  * Satoshi arithmetic of a payout, all rounding down:
  * fee = floor(reward × feeFraction); each user gets floor((reward − fee) × userDiff / countedDiff); the
@@ -19,9 +21,6 @@ public final class PayoutMath {
     }
 
     public record Distribution(long fee, long distributed, Map<String, Long> amountByUser) {
-    }
-
-    public record AddressRatio(String address, int ratio) {
     }
 
     public static long fee(long reward, double feeFraction) {

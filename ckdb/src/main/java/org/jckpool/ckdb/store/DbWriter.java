@@ -35,7 +35,6 @@ public final class DbWriter implements AutoCloseable {
     private final Thread thread;
     private final Map<String, Long> durableSeq = new ConcurrentHashMap<>();
     private final AtomicLong committedOps = new AtomicLong();
-    private final AtomicLong committedShares = new AtomicLong();
     private final AtomicLong enqueuedOps = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private volatile boolean running = true;
@@ -89,10 +88,6 @@ public final class DbWriter implements AutoCloseable {
 
     public long pending() {
         return enqueuedOps.get() - committedOps.get();
-    }
-
-    public long committedShares() {
-        return committedShares.get();
     }
 
     public long failures() {
@@ -420,7 +415,6 @@ public final class DbWriter implements AutoCloseable {
                 Log.err("%s", "after-commit step failed: " + e);
             }
         }
-        committedShares.addAndGet(shares);
         committedOps.addAndGet(batch.size());
     }
 

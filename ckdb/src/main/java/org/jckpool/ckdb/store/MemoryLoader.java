@@ -10,13 +10,13 @@ import java.sql.Timestamp;
 import java.util.HashMap;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.jckpool.ckdb.memory.AddressRatio;
 import org.jckpool.ckdb.memory.BlockRecord;
 import org.jckpool.ckdb.memory.MemoryTables;
 import org.jckpool.ckdb.memory.PayoutRecord;
 import org.jckpool.ckdb.memory.SourceState;
 import org.jckpool.ckdb.memory.UserRecord;
 import org.jckpool.ckdb.memory.WorkerRecord;
-import org.jckpool.ckdb.payout.PayoutMath.AddressRatio;
 
 /** Rebuilds the memory tables from PostgreSQL at start (after {@link RollUpAtStart}). */
 public final class MemoryLoader {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jckpool.ckdb.memory.AddressRatio;
 import org.junit.jupiter.api.Test;
 
 class PayoutMathTest {
@@ -33,11 +34,11 @@ class PayoutMathTest {
 
     @Test
     void splitGivesTheRemainderToTheHighestRatio() {
-        Map<String, Long> s = PayoutMath.split(10, List.of(new PayoutMath.AddressRatio("x", 1),
-                new PayoutMath.AddressRatio("y", 2)));
+        Map<String, Long> s = PayoutMath.split(10, List.of(new AddressRatio("x", 1),
+                new AddressRatio("y", 2)));
         assertThat(s).isEqualTo(Map.of("x", 3L, "y", 7L));
-        assertThat(PayoutMath.split(2_100_000_000_000_000L, List.of(new PayoutMath.AddressRatio("x", 1_000_000),
-                new PayoutMath.AddressRatio("y", 999_999))).values().stream().mapToLong(Long::longValue).sum())
+        assertThat(PayoutMath.split(2_100_000_000_000_000L, List.of(new AddressRatio("x", 1_000_000),
+                new AddressRatio("y", 999_999))).values().stream().mapToLong(Long::longValue).sum())
                 .isEqualTo(2_100_000_000_000_000L);
         assertThatThrownBy(() -> PayoutMath.split(5, List.of())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> PayoutMath.fee(5, 1.0)).isInstanceOf(IllegalArgumentException.class);

@@ -17,6 +17,7 @@ import org.jckpool.connector.net.ConnectorServer;
 import org.jckpool.libpool.log.RateLimitedLog;
 import org.jckpool.connector.relay.DownstreamDispatcher;
 import org.jckpool.libpool.ipc.FrameStream;
+import org.jckpool.libpool.ipc.PolledFrameStream;
 import org.jckpool.libpool.ipc.relay.RelayCodec;
 import org.jckpool.libpool.ipc.relay.RelayFrame;
 import org.jckpool.libpool.ipc.relay.RelayFrameException;
@@ -91,9 +92,9 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
     private final AtomicLong badFrames = new AtomicLong();
     private final AtomicLong framesInTotal = new AtomicLong();
     private final AtomicLong framesOutTotal = new AtomicLong();
-    private volatile FrameStream stream;
+    private volatile PolledFrameStream stream;
     /** The stream the backlog was replayed onto: lines go straight out. I/O thread only (volatile for stats). */
-    private volatile FrameStream live;
+    private volatile PolledFrameStream live;
     private volatile boolean everUp;
     private volatile long downSinceMillis;
     private volatile boolean gaveUp;
@@ -128,19 +129,13 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
         thread.start();
     }
 
-    public boolean isUp() {
-        FrameStream s = stream;
-        return s != null && s.isOpen();
-    }
-
     // ---- sink of the I/O thread ----
 
     /**
-     * The I/O thread's round is over: the lines it sent this round leave together, at once (FrameStream.kick),
-     * with no linger.
+     * The I/O thread's round is over: the lines it sent this round leave together, at once, in one write.
      */
     public void kick() {
-        FrameStream s = stream;
+        PolledFrameStream s = stream;
         if (s != null) {
             s.kick();
         }
@@ -176,7 +171,7 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
 
     /** Sends on the live stream; false when there is none or it was lost meanwhile (the caller holds). */
     private boolean sendLive(byte[] payload) {
-        FrameStream s = live;
+        PolledFrameStream s = live;
         if (s == null) {
             return false;
         }
@@ -224,7 +219,7 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
      * On the I/O thread, before anything else it relays to {@code s}: tells the new stream every live client
      * and its unanswered lines, then lets lines go straight out.
      */
-    private void replayOnto(FrameStream s) {
+    private void replayOnto(PolledFrameStream s) {
         if (stream != s || !s.isOpen()) {
             return;
         }
@@ -262,12 +257,12 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
                 }
                 break;
             }
-            FrameStream s;
+            PolledFrameStream s;
             try {
                 // read in the I/O thread's own selector: replies reach the miners' sockets in the round they
                 // arrive, with no reader thread handing them over
                 // room for the whole replay besides the usual queue: it is sent in one go on the I/O thread
-                s = FrameStream.connectPolled(socket, PEER, new StreamListener(),
+                s = PolledFrameStream.connect(socket, PEER, new StreamListener(),
                         timing.queueCapacity() + backlog.replayFrames(), timing.sendBlock().toMillis());
                 server.pollStream(s);
             } catch (IOException | RuntimeException e) {
@@ -300,7 +295,7 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
                     : timing.minRetry().toMillis());
             boolean admitted = s.isOpen();
             if (admitted) {
-                FrameStream admittedStream = s;
+                PolledFrameStream admittedStream = s;
                 server.runOnIoThread(() -> replayOnto(admittedStream));
                 everUp = true;
                 gaveUp = false;
@@ -326,7 +321,7 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
     }
 
     /** Waits until the stream closes, the link closes, the server stops, or {@code maxMillis} pass. */
-    private void awaitClose(FrameStream s, long maxMillis) {
+    private void awaitClose(PolledFrameStream s, long maxMillis) {
         long end = maxMillis == Long.MAX_VALUE ? Long.MAX_VALUE : System.currentTimeMillis() + maxMillis;
         synchronized (lock) {
             while (!closed && s.isOpen() && server.isRunning()) {
@@ -345,7 +340,7 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
     }
 
     /** Keeps the clients: their lines are held until the next stream, which gets them replayed. */
-    private void handleLoss(FrameStream s, boolean admitted) {
+    private void handleLoss(PolledFrameStream s, boolean admitted) {
         synchronized (lock) {
             if (stream == s) {
                 stream = null;
@@ -445,7 +440,7 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
     /** The link's state for the stats reply. */
     public ObjectNode stats() {
         ObjectNode o = Json.object();
-        FrameStream s = stream;
+        PolledFrameStream s = stream;
         boolean up = s != null && s.isOpen();
         o.put("state", up ? "up" : "down");
         o.put("socket", socket.toString());
@@ -496,7 +491,7 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
     @Override
     public void close() {
         stopReconnecting();
-        FrameStream s;
+        PolledFrameStream s;
         synchronized (lock) {
             s = stream;
             stream = null;

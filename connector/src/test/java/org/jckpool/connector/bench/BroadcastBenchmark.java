@@ -52,7 +52,7 @@ public final class BroadcastBenchmark {
         long heapBefore = usedHeap();
         ConnectorSettings settings = ConnectorSettings.defaults(List.of(ListenAddress.parse("127.0.0.1:0")))
                 .withFirstLineTimeout(java.time.Duration.ZERO);
-        try (ConnectorServer server = ConnectorServer.start(settings, upstream);
+        try (ConnectorServer server = ConnectorServer.start(settings, upstream, true, List.of());
              Readers readers = new Readers()) {
             InetSocketAddress address = server.boundAddresses().get(0);
             long t0 = System.nanoTime();

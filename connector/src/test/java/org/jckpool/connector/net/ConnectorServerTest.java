@@ -41,7 +41,7 @@ class ConnectorServerTest {
     }
 
     private InetSocketAddress start(ConnectorSettings settings) throws IOException {
-        server = ConnectorServer.start(settings, upstream);
+        server = ConnectorServer.start(settings, upstream, true, List.of());
         return server.boundAddresses().get(0);
     }
 
@@ -109,7 +109,8 @@ class ConnectorServerTest {
 
     @Test
     void clientIdsAreUniqueAndServerIndexFollowsTheServerurlOrder() throws Exception {
-        server = ConnectorServer.start(ConnectorSettings.defaults(List.of(LOOPBACK, LOOPBACK)), upstream);
+        server = ConnectorServer.start(ConnectorSettings.defaults(List.of(LOOPBACK, LOOPBACK)), upstream, true,
+                List.of());
         List<InetSocketAddress> bound = server.boundAddresses();
         assertThat(bound).hasSize(2);
         assertThat(bound.get(0).getPort()).isNotEqualTo(bound.get(1).getPort());
@@ -277,7 +278,8 @@ class ConnectorServerTest {
             }
             return channel.accept();
         };
-        server = ConnectorServer.start(settings().withAcceptPause(Duration.ofMillis(300)), upstream, accept);
+        server = ConnectorServer.start(settings().withAcceptPause(Duration.ofMillis(300)), upstream, true, List.of(),
+                accept);
         InetSocketAddress address = server.boundAddresses().get(0);
         TestClient existing = connect(address);
         long id = upstream.next("C").id();
@@ -303,7 +305,7 @@ class ConnectorServerTest {
     void servesIpv6LoopbackWhenConfigured() throws Exception {
         boolean ipv6 = ipv6LoopbackAvailable();
         List<ListenAddress> listen = ipv6 ? List.of(LOOPBACK, ListenAddress.parse("[::1]:0")) : List.of(LOOPBACK);
-        server = ConnectorServer.start(ConnectorSettings.defaults(listen), upstream);
+        server = ConnectorServer.start(ConnectorSettings.defaults(listen), upstream, true, List.of());
         connect(server.boundAddresses().get(0));
         assertThat(upstream.next("C").text()).isEqualTo("127.0.0.1");
         if (!ipv6) {

@@ -31,7 +31,7 @@ class FileDescriptorExhaustionTest {
         ConnectorSettings settings = ConnectorSettings.defaults(List.of(ListenAddress.parse("127.0.0.1:0")))
                 .withAcceptPause(Duration.ofMillis(200)).withHousekeepingInterval(Duration.ofMillis(50));
         List<FileChannel> hog = new ArrayList<>();
-        try (ConnectorServer server = ConnectorServer.start(settings, upstream);
+        try (ConnectorServer server = ConnectorServer.start(settings, upstream, true, List.of());
              TestClient existing = new TestClient(server.boundAddresses().get(0));
              SocketChannel waiting = SocketChannel.open()) {
             InetSocketAddress address = server.boundAddresses().get(0);

@@ -55,7 +55,7 @@ class RelayWiringTest {
             }
         });
         ConnectorSettings settings = ConnectorSettings.defaults(List.of(ListenAddress.parse("127.0.0.1:0")));
-        try (ConnectorServer server = ConnectorServer.start(settings, upstream);
+        try (ConnectorServer server = ConnectorServer.start(settings, upstream, true, List.of());
              Socket a = new Socket();
              Socket b = new Socket()) {
             dispatcher.set(new DownstreamDispatcher(server));

@@ -160,7 +160,7 @@ public final class ControlServer implements Closeable {
     }
 
     /** How long a client may take, from connecting, to send its whole request frame (default 5 s). */
-    public ControlServer requestTimeout(long ms) {
+    ControlServer requestTimeout(long ms) {
         this.requestTimeoutMs = ms;
         return this;
     }
@@ -175,7 +175,7 @@ public final class ControlServer implements Closeable {
     }
 
     /** How many requests may be read or handled at once (default {@value #DEFAULT_MAX_CONNECTIONS}). */
-    public ControlServer maxConnections(int n) {
+    ControlServer maxConnections(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("connection cap must be >= 1, got " + n);
         }
@@ -332,13 +332,14 @@ public final class ControlServer implements Closeable {
             }
         };
         try {
-            Frames.writeWithTimeout(c, Frames.utf8(FrameStream.ACCEPTED), requestTimeoutMs);
+            Frames.writeWithTimeout(c, Frames.utf8(StreamHandshake.ACCEPTED), requestTimeoutMs);
         } catch (IOException e) {
             Log.info("Control socket %s: stream from %s gone before it was accepted: %s", path, peer, e.getMessage());
             return false;
         }
         Log.info("Control socket %s: stream opened by %s", path, peer);
-        FrameStream s = FrameStream.start(c, peer, tracked);
+        FrameStream s = ThreadedFrameStream.start(c, peer, tracked, FrameStream.DEFAULT_QUEUE_CAPACITY,
+                FrameStream.DEFAULT_SEND_TIMEOUT_MS);
         if (closed) {
             s.close();
         }

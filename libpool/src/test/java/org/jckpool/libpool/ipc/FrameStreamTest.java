@@ -187,29 +187,7 @@ class FrameStreamTest {
     }
 
     @Test
-    void writeLingerGathersFramesSentOneByOne() throws Exception {
-        int n = 50;
-        CountDownLatch got = new CountDownLatch(n + 1);
-        server.onStream(peer -> (s, f) -> got.countDown());
-        try (FrameStream c = FrameStream.connect(sock, "connector", (s, f) -> {
-        })) {
-            c.writeLinger(50_000); // 50 ms
-            assertThat(c.send("first")).isTrue();
-            assertThat(c.flush(5000)).isTrue(); // a lone frame still goes out, after the linger
-            long batchesBefore = c.batches();
-            for (int i = 0; i < n; i++) {
-                assertThat(c.send("x" + i)).isTrue();
-                Thread.sleep(0, 200_000); // frames trickle in, as replies to miners do
-            }
-            assertThat(got.await(10, TimeUnit.SECONDS)).isTrue();
-            assertThat(c.flush(5000)).isTrue();
-            assertThat(c.framesOut()).isEqualTo(n + 1);
-            assertThat(c.batches() - batchesBefore).isLessThan(n / 2);
-        }
-    }
-
-    @Test
-    void closeDuringAWriteLingerEndsTheWriter() throws Exception {
+    void closeWhileTheWriterSleepsEndsTheWriter() throws Exception {
         CountDownLatch closed = new CountDownLatch(1);
         server.onStream(peer -> (s, f) -> {
         });
@@ -223,9 +201,9 @@ class FrameStreamTest {
                 closed.countDown();
             }
         });
-        c.writeLinger(TimeUnit.SECONDS.toMicros(30));
         assertThat(c.send("x")).isTrue();
-        Thread.sleep(50); // the writer is in its linger now
+        assertThat(c.flush(5000)).isTrue();
+        assertThat(waitFor(() -> writerParked("stream-w-stratifier"))).isTrue();
         Thread writer = Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().equals("stream-w-stratifier")).findFirst().orElseThrow();
         c.close();
@@ -233,8 +211,6 @@ class FrameStreamTest {
         writer.join(5000);
         assertThat(writer.isAlive()).isFalse();
         assertThat(c.trySend("y".getBytes())).isFalse();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.writeLinger(-1))
-                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -244,7 +220,6 @@ class FrameStreamTest {
         server.onStream(peer -> new FrameStream.Listener() {
             @Override
             public void onOpen(FrameStream s) {
-                s.writeLinger(TimeUnit.SECONDS.toMicros(30)).writeFromReader(true);
                 serverSide.set(s);
             }
 
@@ -280,7 +255,6 @@ class FrameStreamTest {
                     other.start(); // the writer thread's frames mixed in, while replies flow
                 }
             }
-            // The writer lingers 30 s: every reply arriving in time was written by the reader.
             assertThat(all.await(20, TimeUnit.SECONDS)).as("all frames arrive").isTrue();
             other.join();
         }
@@ -307,7 +281,7 @@ class FrameStreamTest {
     void aKickingThreadsFramesWaitForItsKickWhileOtherThreadsFramesGoAtOnce() throws Exception {
         java.util.List<String> got = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         server.onStream(peer -> (s, f) -> got.add(new String(f, java.nio.charset.StandardCharsets.US_ASCII)));
-        try (FrameStream c = FrameStream.connect(sock, "connector", (s, f) -> { }, 16, 5000)) {
+        try (PolledFrameStream c = PolledFrameStream.connect(sock, "connector", (s, f) -> { }, 16, 5000)) {
             // The writer has written the handshake and sleeps: on a busy machine it could otherwise still be on its
             // way to sleep (or hold a wake-up from the handshake) when the frames below arrive, and take them.
             assertThat(waitFor(() -> c.queued() == 0 && writerParked("stream-w-connector"))).isTrue();
@@ -377,7 +351,7 @@ class FrameStreamTest {
         java.util.List<byte[]> got = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         CountDownLatch closed = new CountDownLatch(1);
         java.util.List<String> threads = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-        FrameStream c = FrameStream.connectPolled(sock, "connector", new FrameStream.Listener() {
+        PolledFrameStream c = PolledFrameStream.connect(sock, "connector", new FrameStream.Listener() {
             @Override
             public void onFrame(FrameStream s, byte[] f) {
                 threads.add(Thread.currentThread().getName());
@@ -399,7 +373,7 @@ class FrameStreamTest {
                 while (registered.get()) {
                     sel.select(100);
                     for (java.nio.channels.SelectionKey k : sel.selectedKeys()) {
-                        if (k.isValid() && k.isReadable() && !((FrameStream) k.attachment()).readAvailable()) {
+                        if (k.isValid() && k.isReadable() && !((PolledChannel) k.attachment()).readAvailable()) {
                             k.cancel();
                             registered.set(false);
                         }
@@ -445,7 +419,7 @@ class FrameStreamTest {
             }
             got.add(new String(f, 0, Math.min(f.length, 8), java.nio.charset.StandardCharsets.US_ASCII).trim());
         });
-        try (FrameStream c = FrameStream.connectPolled(sock, "connector", (s, f) -> { }, 4096, 5000)) {
+        try (PolledFrameStream c = PolledFrameStream.connect(sock, "connector", (s, f) -> { }, 4096, 5000)) {
             assertThat(c.send("k0")).isTrue();
             long batches = c.batches();
             c.kick();

@@ -31,12 +31,6 @@ public final class ConnectorLink implements ClientOutbound, ControlServer.Stream
      * the connector's frames until the connector has taken replies — back-pressure, not loss.
      */
     private static final long SEND_WAIT_SLICE_MS = 1_000;
-    /**
-     * How long the stream's writer gathers replies before writing them (FrameStream.writeLinger). Replies are
-     * small and come one per share: without it, at a few ten thousand shares/s the stratifier pays a write and a
-     * wake-up of the writer for nearly every reply, several times the CPU of checking the share.
-     */
-    static final long REPLY_LINGER_MICROS = Long.getLong("jckpool.replyLingerMicros", 300);
 
     private final ClientEvents events;
     private final BooleanSupplier ready;
@@ -164,9 +158,6 @@ public final class ConnectorLink implements ClientOutbound, ControlServer.Stream
         @Override
         public void onOpen(FrameStream s) {
             FrameStream old = stream;
-            // replies made on the reader thread are written by it once it has handled the frames it has
-            // buffered: no hand-over to the writer on the share path; the linger is for other threads' frames
-            s.writeLinger(REPLY_LINGER_MICROS).writeFromReader(true);
             stream = s;
             streamsOpened.incrementAndGet();
             Log.notice("Connector stream open");

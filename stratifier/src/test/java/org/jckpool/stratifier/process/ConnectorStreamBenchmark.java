@@ -19,8 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  * JVM figure also holds the fake connector's threads.
  *
  * <p>Run: {@code java -XX:+UseSerialGC -Xss512k -Xms16m -Xmx384m -cp ...
- * org.jckpool.stratifier.process.ConnectorStreamBenchmark [reject|accept] [seconds] [warmupSeconds] [window] [shares/s] [connectorLingerMicros]}; the last gathers the fake connector's frames as
- * {@link ConnectorLink} gathers the stratifier's replies.
+ * org.jckpool.stratifier.process.ConnectorStreamBenchmark [reject|accept] [seconds] [warmupSeconds] [window] [shares/s]}.
  * Not a test: prints a figure.
  */
 public final class ConnectorStreamBenchmark {
@@ -31,7 +30,6 @@ public final class ConnectorStreamBenchmark {
         double warmup = args.length > 2 ? Double.parseDouble(args[2]) : 4;
         int window = args.length > 3 ? Integer.parseInt(args[3]) : 2000;
         double rate = args.length > 4 ? Double.parseDouble(args[4]) : 0; // shares/s; 0 = as fast as it goes
-        long connectorLinger = args.length > 5 ? Long.parseLong(args[5]) : 0; // µs; 0 = as the connector today
 
         BenchPool pool = new BenchPool(accept);
         Path dir = Files.createTempDirectory("jckpool-stream-bench");
@@ -44,7 +42,6 @@ public final class ConnectorStreamBenchmark {
                 replies.incrementAndGet();
             }
         });
-        connector.writeLinger(connectorLinger);
         try {
             for (byte[] f : pool.setupFrames()) {
                 connector.send(f);
@@ -65,8 +62,6 @@ public final class ConnectorStreamBenchmark {
             long writer0 = 0;
             long process0 = 0;
             long wall0 = 0;
-            long batches0 = 0;
-            long framesOut0 = 0;
             boolean measuring = false;
             int nonce = 0;
             while (System.nanoTime() < deadline) {
@@ -76,8 +71,6 @@ public final class ConnectorStreamBenchmark {
                     reader0 = mx.getThreadCpuTime(reader);
                     writer0 = mx.getThreadCpuTime(writer);
                     process0 = os.getProcessCpuTime();
-                    batches0 = pool.link.stream().batches();
-                    framesOut0 = pool.link.stream().framesOut();
                     wall0 = System.nanoTime();
                 }
                 if (rate > 0 && sent > (System.nanoTime() - warmEnd + warmup * 1e9) / 1e9 * rate) {
@@ -95,14 +88,10 @@ public final class ConnectorStreamBenchmark {
             long readerCpu = mx.getThreadCpuTime(reader) - reader0;
             long writerCpu = mx.getThreadCpuTime(writer) - writer0;
             long process = os.getProcessCpuTime() - process0;
-            long batches = pool.link.stream().batches() - batches0;
-            long framesOut = pool.link.stream().framesOut() - framesOut0;
-            System.out.printf("%s via the stream: %d shares in %.2f s (%.0f shares/s, window %d, pace %s,"
-                            + " connector linger %d µs)%n", accept ? "accept" : "reject", done, wall, done / wall, window,
-                    rate > 0 ? rate + "/s" : "none", connectorLinger);
-            System.out.printf("  stratifier reader %.2f µs + writer %.2f µs = %.2f µs CPU per share;"
-                            + " %.1f reply frames per write%n", readerCpu / 1e3 / done, writerCpu / 1e3 / done,
-                    (readerCpu + writerCpu) / 1e3 / done, (double) framesOut / Math.max(1, batches));
+            System.out.printf("%s via the stream: %d shares in %.2f s (%.0f shares/s, window %d, pace %s)%n",
+                    accept ? "accept" : "reject", done, wall, done / wall, window, rate > 0 ? rate + "/s" : "none");
+            System.out.printf("  stratifier reader %.2f µs + writer %.2f µs = %.2f µs CPU per share%n",
+                    readerCpu / 1e3 / done, writerCpu / 1e3 / done, (readerCpu + writerCpu) / 1e3 / done);
             System.out.printf("  whole JVM (with the fake connector) %.2f µs CPU per share%n", process / 1e3 / done);
             System.out.println("  " + pool.engine.stats().pool().rejectsByReason() + ", accepted "
                     + pool.engine.stats().pool().acceptedCount());

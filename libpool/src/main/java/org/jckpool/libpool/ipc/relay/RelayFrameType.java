@@ -3,39 +3,32 @@ package org.jckpool.libpool.ipc.relay;
 /** The binary frame types between connector and stratifier (docs/INTERNALS.md, "connector ↔ stratifier"). */
 public enum RelayFrameType {
     /** connector → stratifier: client connected, body {@code "ip port serverIndex"}. */
-    CONNECTED('C', true),
+    CONNECTED('C'),
     /** connector → stratifier: one line the client sent, without its newline. */
-    LINE('L', true),
+    LINE('L'),
     /** connector → stratifier: client gone, body is the reason text. */
-    DISCONNECTED('D', true),
+    DISCONNECTED('D'),
     /** stratifier → connector: one line to send to the client; the connector adds the newline. */
-    SEND('S', false),
+    SEND('S'),
     /** stratifier → connector: one line for every client (client id 0). */
-    SEND_ALL('A', false),
+    SEND_ALL('A'),
     /** stratifier → connector: drop the client, body is the reason text. */
-    DROP('X', false),
+    DROP('X'),
     /**
      * stratifier → connector: the client has subscribed; from now on it receives {@link #SEND_ALL} lines (a
      * client not yet subscribed gets none). Empty body.
      */
-    SUBSCRIBED('P', false);
+    SUBSCRIBED('P');
 
     private final byte code;
-    private final boolean upstream;
 
-    RelayFrameType(char code, boolean upstream) {
+    RelayFrameType(char code) {
         this.code = (byte) code;
-        this.upstream = upstream;
     }
 
     /** The type byte on the wire. */
     public byte code() {
         return code;
-    }
-
-    /** True for frames the connector sends to the stratifier (C, L, D). */
-    public boolean isUpstream() {
-        return upstream;
     }
 
     /** The type for a wire byte, or null when the byte is not a known type. */

@@ -109,7 +109,6 @@ class RelayCodecTest {
         assertThat(payload[0]).isEqualTo((byte) 'P');
         RelayFrame frame = RelayCodec.decode(payload);
         assertThat(frame.type()).isEqualTo(RelayFrameType.SUBSCRIBED);
-        assertThat(frame.type().isUpstream()).isFalse();
         assertThat(frame.clientId()).isEqualTo(77);
         assertThat(frame.bodyLength()).isZero();
     }
