@@ -1,6 +1,6 @@
 package org.jckpool.ckdb.client;
 
-import org.jckpool.libpool.process.Pause;
+import org.jckpool.libpool.retry.Pause;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;

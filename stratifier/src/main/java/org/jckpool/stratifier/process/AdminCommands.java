@@ -8,8 +8,8 @@ import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.Log;
 import org.jckpool.webapi.view.ClientInfo;
 import org.jckpool.webapi.view.PoolSummary;
-import org.jckpool.webapi.view.UserStats;
-import org.jckpool.webapi.view.WorkerStats;
+import org.jckpool.webapi.view.UserSummary;
+import org.jckpool.webapi.view.WorkerSummary;
 
 import java.util.Map;
 import java.util.function.Supplier;
@@ -70,8 +70,8 @@ public final class AdminCommands {
         t.json("users", p -> AdminJson.tree(view.users()));
         t.json("workers", p -> {
             ArrayNode a = Json.MAPPER.createArrayNode();
-            for (UserStats u : view.users()) {
-                for (WorkerStats w : u.workers()) {
+            for (UserSummary u : view.users()) {
+                for (WorkerSummary w : u.workers()) {
                     a.add(AdminJson.tree(w));
                 }
             }

@@ -1,6 +1,6 @@
 package org.jckpool.stratifier.process;
 
-import org.jckpool.libpool.process.Pause;
+import org.jckpool.libpool.retry.Pause;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.libpool.ipc.FrameStream;

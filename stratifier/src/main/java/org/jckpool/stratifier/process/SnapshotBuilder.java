@@ -9,8 +9,8 @@ import org.jckpool.webapi.view.ClientInfo;
 import org.jckpool.webapi.view.Hashrates;
 import org.jckpool.webapi.view.PoolSummary;
 import org.jckpool.webapi.view.ShareCounts;
-import org.jckpool.webapi.view.UserStats;
-import org.jckpool.webapi.view.WorkerStats;
+import org.jckpool.webapi.view.UserSummary;
+import org.jckpool.webapi.view.WorkerSummary;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,14 +55,14 @@ public final class SnapshotBuilder {
         }
         clients.sort(Comparator.comparingLong(ClientInfo::id));
 
-        List<UserStats> users = new ArrayList<>();
-        Map<String, WorkerStats> workerByName = new HashMap<>();
+        List<UserSummary> users = new ArrayList<>();
+        Map<String, WorkerSummary> workerByName = new HashMap<>();
         int workerCount = 0;
         for (var u : engine.stats().users()) {
-            List<WorkerStats> ws = new ArrayList<>();
+            List<WorkerSummary> ws = new ArrayList<>();
             for (var w : u.workers()) {
                 int conns = connections.getOrDefault(w.name(), 0);
-                WorkerStats v = new WorkerStats(w.name(), u.name(), rates(w, now), diffOf(w.name(), clients),
+                WorkerSummary v = new WorkerSummary(w.name(), u.name(), rates(w, now), diffOf(w.name(), clients),
                         w.acceptedCount(), w.rejectedCount(), w.bestShare(), lastShare(w), conns);
                 ws.add(v);
                 workerByName.put(w.name(), v);
@@ -70,14 +70,14 @@ public final class SnapshotBuilder {
                     workerCount++;
                 }
             }
-            ws.sort(Comparator.comparing(WorkerStats::name));
-            users.add(new UserStats(u.name(), rates(u, now), u.acceptedCount(), u.rejectedCount(), u.bestShare(),
+            ws.sort(Comparator.comparing(WorkerSummary::name));
+            users.add(new UserSummary(u.name(), rates(u, now), u.acceptedCount(), u.rejectedCount(), u.bestShare(),
                     lastShare(u), List.copyOf(ws)));
         }
-        users.sort(Comparator.comparing(UserStats::name));
-        Map<String, UserStats> userByName = new LinkedHashMap<>();
+        users.sort(Comparator.comparing(UserSummary::name));
+        Map<String, UserSummary> userByName = new LinkedHashMap<>();
         int activeUsers = 0;
-        for (UserStats u : users) {
+        for (UserSummary u : users) {
             userByName.put(u.name(), u);
             if (u.workers().stream().anyMatch(w -> w.connections() > 0)) {
                 activeUsers++;

@@ -4,8 +4,8 @@ import org.jckpool.webapi.view.ClientInfo;
 import org.jckpool.webapi.view.FoundBlock;
 import org.jckpool.webapi.view.PoolSummary;
 import org.jckpool.webapi.view.PoolView;
-import org.jckpool.webapi.view.UserStats;
-import org.jckpool.webapi.view.WorkerStats;
+import org.jckpool.webapi.view.UserSummary;
+import org.jckpool.webapi.view.WorkerSummary;
 
 import java.util.List;
 import java.util.Optional;
@@ -54,17 +54,17 @@ public final class SnapshotPoolView implements PoolView {
     }
 
     @Override
-    public List<UserStats> users() {
+    public List<UserSummary> users() {
         return current.users();
     }
 
     @Override
-    public Optional<UserStats> user(String name) {
+    public Optional<UserSummary> user(String name) {
         return Optional.ofNullable(current.userByName().get(name));
     }
 
     @Override
-    public Optional<WorkerStats> worker(String fullName) {
+    public Optional<WorkerSummary> worker(String fullName) {
         return Optional.ofNullable(current.workerByName().get(fullName));
     }
 

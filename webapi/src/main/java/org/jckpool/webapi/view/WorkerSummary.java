@@ -15,7 +15,7 @@ import java.time.Instant;
  * @param lastShare   time of the last accepted share, null if none
  * @param connections connected clients using this name
  */
-public record WorkerStats(
+public record WorkerSummary(
         String name,
         String user,
         Hashrates hashrate,

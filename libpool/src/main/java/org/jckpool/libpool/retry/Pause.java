@@ -1,4 +1,4 @@
-package org.jckpool.libpool.process;
+package org.jckpool.libpool.retry;
 
 /** Sleeping in retry loops. */
 public final class Pause {

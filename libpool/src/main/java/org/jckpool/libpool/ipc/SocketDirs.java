@@ -1,4 +1,4 @@
-package org.jckpool.libpool.process;
+package org.jckpool.libpool.ipc;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * A block template as fetched: the getblocktemplate result, the node it came from, why it was fetched
  * ("start", "newblock", "update" or "interval") and when.
  */
-public record Template(String node, String reason, JsonNode body, long fetchedMillis) {
+public record FetchedTemplate(String node, String reason, JsonNode body, long fetchedMillis) {
     public static final String START = "start";
     public static final String NEWBLOCK = "newblock";
     public static final String UPDATE = "update";
@@ -21,7 +21,7 @@ public record Template(String node, String reason, JsonNode body, long fetchedMi
         return body.path("previousblockhash").asText();
     }
 
-    public Template withReason(String r) {
-        return new Template(node, r, body, fetchedMillis);
+    public FetchedTemplate withReason(String r) {
+        return new FetchedTemplate(node, r, body, fetchedMillis);
     }
 }

@@ -1,10 +1,10 @@
 package org.jckpool.simnode.rpc;
 
 /** A JSON-RPC error with one of Bitcoin Core's codes (see {@link RpcCodes}). */
-public final class RpcException extends RuntimeException {
+public final class CoreRpcException extends RuntimeException {
     private final int code;
 
-    public RpcException(int code, String message) {
+    public CoreRpcException(int code, String message) {
         super(message);
         this.code = code;
     }

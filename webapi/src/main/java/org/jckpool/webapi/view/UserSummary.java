@@ -4,16 +4,16 @@ import java.time.Instant;
 import java.util.List;
 
 /** One user (mining address or account) with its workers. */
-public record UserStats(
+public record UserSummary(
         String name,
         Hashrates hashrate,
         long accepted,
         long rejected,
         double bestShare,
         Instant lastShare,
-        List<WorkerStats> workers) {
+        List<WorkerSummary> workers) {
 
-    public UserStats {
+    public UserSummary {
         workers = List.copyOf(workers);
     }
 }

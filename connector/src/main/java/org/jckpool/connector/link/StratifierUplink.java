@@ -44,7 +44,7 @@ import org.jckpool.libpool.log.Log;
  *       (logged), and a stratifier that takes nothing for that long is treated as lost (stream closed).</li>
  * </ul>
  */
-public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
+public final class StratifierUplink implements Consumer<byte[]>, AutoCloseable {
     /** Retry and back-pressure timing; {@link #DEFAULT} for the process. */
     public record Timing(Duration minRetry, Duration maxRetry, Duration sendBlock, Duration stableAfter,
                          int queueCapacity) {
@@ -104,11 +104,11 @@ public final class StratifierLink implements Consumer<byte[]>, AutoCloseable {
     private ConnectorServer server;
     private DownstreamDispatcher dispatcher;
 
-    public StratifierLink(Path stratifierSocket, Timing timing) {
+    public StratifierUplink(Path stratifierSocket, Timing timing) {
         this(stratifierSocket, timing, HoldLimits.DEFAULT);
     }
 
-    public StratifierLink(Path stratifierSocket, Timing timing, HoldLimits limits) {
+    public StratifierUplink(Path stratifierSocket, Timing timing, HoldLimits limits) {
         this.socket = Objects.requireNonNull(stratifierSocket, "stratifierSocket");
         this.timing = Objects.requireNonNull(timing, "timing");
         this.limits = Objects.requireNonNull(limits, "limits");

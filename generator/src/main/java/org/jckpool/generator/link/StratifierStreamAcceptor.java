@@ -12,7 +12,7 @@ import org.jckpool.generator.node.NodeManager;
 import org.jckpool.generator.node.NodeStatus;
 import org.jckpool.generator.submit.BlockSubmitter;
 import org.jckpool.generator.submit.SubmitOutcome;
-import org.jckpool.generator.work.Template;
+import org.jckpool.generator.work.FetchedTemplate;
 import org.jckpool.generator.work.TemplateFetcher;
 import org.jckpool.libpool.ipc.ControlServer;
 import org.jckpool.libpool.ipc.FrameStream;
@@ -26,7 +26,7 @@ import org.jckpool.libpool.log.Log;
  * {@code update} and {@code submitblock} (with {@code submitblock.result}). When the stream drops the generator
  * keeps working and sends the current node status and last template as soon as a stream is open again.
  */
-public final class StratifierLink implements ControlServer.StreamAcceptor {
+public final class StratifierStreamAcceptor implements ControlServer.StreamAcceptor {
 
     private final TemplateFetcher fetcher;
     private final BlockSubmitter submitter;
@@ -35,7 +35,7 @@ public final class StratifierLink implements ControlServer.StreamAcceptor {
     /** Block hash (lower case) → its submission in progress. */
     private final Map<String, CompletableFuture<SubmitOutcome>> inFlight = new ConcurrentHashMap<>();
 
-    public StratifierLink(TemplateFetcher fetcher, BlockSubmitter submitter, NodeManager nodes) {
+    public StratifierStreamAcceptor(TemplateFetcher fetcher, BlockSubmitter submitter, NodeManager nodes) {
         this.fetcher = fetcher;
         this.submitter = submitter;
         this.nodes = nodes;
@@ -51,9 +51,9 @@ public final class StratifierLink implements ControlServer.StreamAcceptor {
                 streams.add(stream);
                 Log.notice("Stream from %s open", peer);
                 send(stream, statusFrame(nodes.status()));
-                Template t = fetcher.current();
+                FetchedTemplate t = fetcher.current();
                 if (t != null) {
-                    send(stream, TemplateMessage.encode(t.withReason(Template.START)));
+                    send(stream, TemplateMessage.encode(t.withReason(FetchedTemplate.START)));
                 } // else the first template is on its way (or waits for a live node) and is pushed to every stream
             }
 
@@ -85,7 +85,7 @@ public final class StratifierLink implements ControlServer.StreamAcceptor {
         }
         String method = Json.text(msg, "method");
         if ("update".equals(method)) {
-            fetcher.request(Template.UPDATE);
+            fetcher.request(FetchedTemplate.UPDATE);
         } else if ("submitblock".equals(method)) {
             handleSubmit(stream, msg);
         } else {
@@ -150,7 +150,7 @@ public final class StratifierLink implements ControlServer.StreamAcceptor {
         return Frames.utf8(Json.write(o));
     }
 
-    private void pushTemplate(Template t) {
+    private void pushTemplate(FetchedTemplate t) {
         if (streams.isEmpty()) {
             return;
         }
