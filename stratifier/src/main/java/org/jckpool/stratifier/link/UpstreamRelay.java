@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.Log;
+import org.jckpool.stratifier.engine.ProxyLayout;
 import org.jckpool.stratifier.engine.StratumEngine;
 import org.jckpool.stratifier.session.ClientSession;
 import org.jckpool.stratifier.share.SubmitParams;
@@ -121,7 +122,7 @@ public final class UpstreamRelay implements UpstreamForwarder {
         f.put("accepted", accepted.get());
         f.put("rejected", rejected.get());
         f.put("block_candidates", blockCandidates.get());
-        StratumEngine.ProxyLayout l = engine.proxyLayout();
+        ProxyLayout l = engine.proxyLayout();
         if (l != null) {
             f.put("miner_extranonce1_size", l.carved());
             f.put("miner_extranonce2_size", l.minerNonce2());
