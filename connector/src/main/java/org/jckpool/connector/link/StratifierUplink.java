@@ -17,6 +17,8 @@ import org.jckpool.connector.net.ConnectorServer;
 import org.jckpool.libpool.log.RateLimitedLog;
 import org.jckpool.connector.relay.DownstreamDispatcher;
 import org.jckpool.libpool.ipc.FrameStream;
+import org.jckpool.libpool.ipc.ReconnectingStream;
+import org.jckpool.libpool.retry.Backoff;
 import org.jckpool.libpool.ipc.relay.RelayCodec;
 import org.jckpool.libpool.ipc.relay.RelayFrame;
 import org.jckpool.libpool.ipc.relay.RelayFrameException;
@@ -79,8 +81,9 @@ public final class StratifierUplink implements Consumer<byte[]>, AutoCloseable {
     private final HoldLimits limits;
     private final RelayBacklog backlog;
     private final RateLimitedLog refusedLog = new RateLimitedLog(Log.WARNING, TimeUnit.SECONDS.toNanos(10));
+    /** Guards {@link #stream} between the link's thread and {@link #close}. */
     private final Object lock = new Object();
-    private final Thread thread;
+    private final ReconnectingStream link;
     private final RateLimitedLog congestionLog = new RateLimitedLog(Log.WARNING, TimeUnit.SECONDS.toNanos(10));
     private final RateLimitedLog badFrameLog = new RateLimitedLog(Log.WARNING, TimeUnit.SECONDS.toNanos(10));
     private final RateLimitedLog waitingLog = new RateLimitedLog(Log.NOTICE, TimeUnit.SECONDS.toNanos(30));
@@ -99,7 +102,8 @@ public final class StratifierUplink implements Consumer<byte[]>, AutoCloseable {
     private volatile boolean gaveUp;
     private volatile long upSinceMillis;
     private volatile String lastError;
-    private volatile boolean closed;
+    private volatile boolean serverFailed;
+    private volatile long startedMillis;
     private volatile Runnable onServerFailure = () -> { };
     private ConnectorServer server;
     private DownstreamDispatcher dispatcher;
@@ -113,8 +117,8 @@ public final class StratifierUplink implements Consumer<byte[]>, AutoCloseable {
         this.timing = Objects.requireNonNull(timing, "timing");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.backlog = new RelayBacklog(limits);
-        this.thread = new Thread(this::run, "connector-link");
-        this.thread.setDaemon(true);
+        this.link = new ReconnectingStream("connector-link", new Backoff(timing.minRetry(), timing.maxRetry()),
+                timing.stableAfter(), new Connect());
     }
 
     /**
@@ -125,7 +129,8 @@ public final class StratifierUplink implements Consumer<byte[]>, AutoCloseable {
         this.server = Objects.requireNonNull(server, "server");
         this.dispatcher = new DownstreamDispatcher(server);
         this.onServerFailure = Objects.requireNonNull(onServerFailure, "onServerFailure");
-        thread.start();
+        this.startedMillis = System.currentTimeMillis();
+        link.start();
     }
 
     public boolean isUp() {
@@ -247,61 +252,73 @@ public final class StratifierUplink implements Consumer<byte[]>, AutoCloseable {
 
     // ---- connect loop ----
 
-    private void run() {
-        long delayMs = timing.minRetry().toMillis();
-        long attempts = 0;
-        long startedMillis = System.currentTimeMillis();
-        while (!closed) {
-            boolean starting = connects.get() == 0
-                    && System.currentTimeMillis() - startedMillis < START_WINDOW_MS;
-            if (!server.isRunning()) {
-                if (!closed) {
-                    Log.emerg("Connector networking stopped unexpectedly; the connector must exit");
-                    closed = true;
-                    onServerFailure.run();
-                }
-                break;
+    /**
+     * The link's side of the connect loop: fast retries without back-off while the suite starts, a stream that
+     * closes at once does not admit miners, and while miners wait on held lines no back-off at all (a restarting
+     * stratifier is found within {@code minRetry}).
+     */
+    private final class Connect implements ReconnectingStream.Handler {
+        private long attempts;
+        private boolean starting;
+
+        @Override
+        public boolean canRun() {
+            if (server.isRunning()) {
+                return true;
             }
-            FrameStream s;
-            try {
-                // read in the I/O thread's own selector: replies reach the miners' sockets in the round they
-                // arrive, with no reader thread handing them over
-                // room for the whole replay besides the usual queue: it is sent in one go on the I/O thread
-                s = FrameStream.connectPolled(socket, PEER, new StreamListener(),
-                        timing.queueCapacity() + backlog.replayFrames(), timing.sendBlock().toMillis());
-                server.pollStream(s);
-            } catch (IOException | RuntimeException e) {
-                attempts++;
-                giveUpWhenAwayTooLong();
-                lastError = e.getMessage() == null ? e.toString() : e.getMessage();
-                waitingLog.log(System.nanoTime(), "Waiting for the stratifier at " + socket + " (attempt "
-                        + attempts + "): " + lastError + (server.isAdmitting() ? "; holding the miners' lines"
-                        : "; not accepting miners until it is reachable"));
-                if (starting) {
-                    sleep(Math.min(START_RETRY_MS, delayMs));
-                    continue;
-                }
-                sleep(delayMs);
-                // While miners wait on held lines, no back-off: a restarting stratifier is found within minRetry.
-                delayMs = holdingClients() ? timing.minRetry().toMillis()
-                        : Math.min(delayMs * 2, timing.maxRetry().toMillis());
-                continue;
+            if (!link.isClosed() && !serverFailed) {
+                serverFailed = true;
+                Log.emerg("Connector networking stopped unexpectedly; the connector must exit");
+                onServerFailure.run();
             }
+            return false;
+        }
+
+        @Override
+        public FrameStream connect() throws IOException {
+            starting = connects.get() == 0 && System.currentTimeMillis() - startedMillis < START_WINDOW_MS;
+            // read in the I/O thread's own selector: replies reach the miners' sockets in the round they
+            // arrive, with no reader thread handing them over
+            // room for the whole replay besides the usual queue: it is sent in one go on the I/O thread
+            FrameStream s = FrameStream.connectPolled(socket, PEER, new StreamListener(),
+                    timing.queueCapacity() + backlog.replayFrames(), timing.sendBlock().toMillis());
+            server.pollStream(s);
+            return s;
+        }
+
+        @Override
+        public long connectFailed(Exception e, long backoffMillis) {
+            attempts++;
+            giveUpWhenAwayTooLong();
+            lastError = e.getMessage() == null ? e.toString() : e.getMessage();
+            waitingLog.log(System.nanoTime(), "Waiting for the stratifier at " + socket + " (attempt "
+                    + attempts + "): " + lastError + (server.isAdmitting() ? "; holding the miners' lines"
+                    : "; not accepting miners until it is reachable"));
+            if (starting) {
+                link.backoff().reset();
+                return Math.min(START_RETRY_MS, backoffMillis);
+            }
+            if (holdingClients()) {
+                link.backoff().reset();
+            }
+            return backoffMillis;
+        }
+
+        @Override
+        public void up(FrameStream s, ReconnectingStream l) {
             attempts = 0;
             lastError = null;
-            long opened = System.currentTimeMillis();
-            upSinceMillis = opened;
+            upSinceMillis = System.currentTimeMillis();
             synchronized (lock) {
                 stream = s;
             }
             // A stratifier not ready for us (no stream handler yet) closes at once: only a stream that stays
             // open for a moment admits miners, so such refusals do not flap admission.
-            awaitClose(s, starting ? Math.min(START_RETRY_MS, timing.minRetry().toMillis())
+            l.awaitClose(s, starting ? Math.min(START_RETRY_MS, timing.minRetry().toMillis())
                     : timing.minRetry().toMillis());
             boolean admitted = s.isOpen();
             if (admitted) {
-                FrameStream admittedStream = s;
-                server.runOnIoThread(() -> replayOnto(admittedStream));
+                server.runOnIoThread(() -> replayOnto(s));
                 everUp = true;
                 gaveUp = false;
                 downSinceMillis = 0;
@@ -310,37 +327,22 @@ public final class StratifierUplink implements Consumer<byte[]>, AutoCloseable {
                 Log.notice("Connected to the stratifier at %s (connection %d); accepting miners", socket,
                         connects.get());
             }
-            awaitClose(s, Long.MAX_VALUE);
-            if (closed) {
-                break;
+            l.awaitClose(s, Long.MAX_VALUE);
+            if (!l.isClosed() && server.isRunning()) {
+                handleLoss(s, admitted);
             }
-            if (!server.isRunning()) {
-                continue;
-            }
-            handleLoss(s, admitted);
-            boolean stable = System.currentTimeMillis() - opened >= timing.stableAfter().toMillis();
-            delayMs = stable || holdingClients() ? timing.minRetry().toMillis()
-                    : Math.min(delayMs * 2, timing.maxRetry().toMillis());
-            sleep(stable ? 0 : delayMs);
         }
-    }
 
-    /** Waits until the stream closes, the link closes, the server stops, or {@code maxMillis} pass. */
-    private void awaitClose(FrameStream s, long maxMillis) {
-        long end = maxMillis == Long.MAX_VALUE ? Long.MAX_VALUE : System.currentTimeMillis() + maxMillis;
-        synchronized (lock) {
-            while (!closed && s.isOpen() && server.isRunning()) {
-                long left = end - System.currentTimeMillis();
-                if (left <= 0) {
-                    return;
-                }
-                try {
-                    lock.wait(Math.min(left, 500));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+        @Override
+        public long down(FrameStream s, Exception cause, boolean stable, long backoffMillis) {
+            if (stable || !server.isRunning()) {
+                return 0;
             }
+            if (holdingClients()) {
+                link.backoff().reset();
+                return link.backoff().firstMillis();
+            }
+            return backoffMillis;
         }
     }
 
@@ -400,22 +402,6 @@ public final class StratifierUplink implements Consumer<byte[]>, AutoCloseable {
                 + "miners until it is back", limits.holdFor().toSeconds(), dropped);
     }
 
-    private void sleep(long ms) {
-        if (ms <= 0) {
-            return;
-        }
-        synchronized (lock) {
-            try {
-                long end = System.currentTimeMillis() + ms;
-                for (long left = ms; left > 0 && !closed; left = end - System.currentTimeMillis()) {
-                    lock.wait(left);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
     private final class StreamListener implements FrameStream.Listener {
         @Override
         public void onFrame(FrameStream s, byte[] frame) {
@@ -436,9 +422,7 @@ public final class StratifierUplink implements Consumer<byte[]>, AutoCloseable {
             if (lastError == null) { // else the connector closed it and said why
                 lastError = cause == null ? "closed by the stratifier" : cause.getMessage();
             }
-            synchronized (lock) {
-                lock.notifyAll();
-            }
+            link.wake();
         }
     }
 
@@ -479,17 +463,7 @@ public final class StratifierUplink implements Consumer<byte[]>, AutoCloseable {
      * the stratifier; call {@link #close} after the server is closed.
      */
     public void stopReconnecting() {
-        closed = true;
-        synchronized (lock) {
-            lock.notifyAll();
-        }
-        if (thread.isAlive() && Thread.currentThread() != thread) {
-            try {
-                thread.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        link.close();
     }
 
     /** Stops reconnecting, delivers what is queued (up to half a second) and closes the stream. */

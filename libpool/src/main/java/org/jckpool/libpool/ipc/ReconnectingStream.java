@@ -206,12 +206,17 @@ public final class ReconnectingStream implements AutoCloseable {
      */
     @Override
     public void close() {
+        close(JOIN_MILLIS);
+    }
+
+    /** As {@link #close()}, waiting up to {@code joinMillis} for the link's thread. */
+    public void close(long joinMillis) {
         closed = true;
         wake();
         if (thread.isAlive() && Thread.currentThread() != thread) {
             thread.interrupt();
             try {
-                thread.join(JOIN_MILLIS);
+                thread.join(joinMillis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

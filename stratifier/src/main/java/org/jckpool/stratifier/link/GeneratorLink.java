@@ -1,9 +1,10 @@
 package org.jckpool.stratifier.link;
 
-import org.jckpool.libpool.retry.Pause;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.libpool.ipc.FrameStream;
+import org.jckpool.libpool.ipc.ReconnectingStream;
+import org.jckpool.libpool.retry.Backoff;
 import org.jckpool.libpool.ipc.Frames;
 import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.Log;
@@ -12,15 +13,16 @@ import org.jckpool.stratifier.share.SolutionOutcome;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The stratifier's persistent stream to the generator (docs/INTERNALS.md "generator ↔ stratifier"). A thread of
- * its own opens it, retrying with back-off (100 ms doubling to 2 s) until the generator answers, and reopens it
- * when it drops. Solved blocks are sent without blocking the share path; a block that finds no open stream waits
+ * The stratifier's persistent stream to the generator (docs/INTERNALS.md "generator ↔ stratifier"). A
+ * {@link ReconnectingStream} opens it, retrying with back-off (100 ms doubling to 2 s) until the generator
+ * answers, and reopens it when it drops. Solved blocks are sent without blocking the share path; a block that finds no open stream waits
  * and goes out as soon as the stream is back. A block is kept until its {@code submitblock.result} comes back and
  * is sent again on every reconnect, acknowledged ({@code submitblock.received}) or not: a generator that died
  * between receiving and submitting it has forgotten it (the node takes a block twice as "duplicate").
@@ -36,21 +38,19 @@ public final class GeneratorLink implements AutoCloseable {
     /** Ids from the clock: a result sent to the stream of our predecessor must not match one of ours. */
     private final AtomicLong ids = new AtomicLong(System.currentTimeMillis() * 1000);
     private final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
-    private final AtomicLong connects = new AtomicLong();
-    private final Object lock = new Object();
-    private final Thread thread;
+    private final ReconnectingStream link;
     private volatile FrameStream stream;
-    private volatile boolean closed;
 
     public GeneratorLink(Path socket, GeneratorListener listener) {
         this.socket = socket;
         this.listener = listener;
-        this.thread = new Thread(this::run, "generator-link");
-        this.thread.setDaemon(true);
+        this.link = new ReconnectingStream("generator-link",
+                new Backoff(Duration.ofMillis(FIRST_RETRY_MS), Duration.ofMillis(MAX_RETRY_MS)), Duration.ZERO,
+                new Streams());
     }
 
     public GeneratorLink start() {
-        thread.start();
+        link.start();
         return this;
     }
 
@@ -61,7 +61,7 @@ public final class GeneratorLink implements AutoCloseable {
 
     /** How often the stream has been opened (1 after the first connect). */
     public long connects() {
-        return connects.get();
+        return link.connects();
     }
 
     /** Frames waiting in the stream's queue (0 without a stream). */
@@ -103,9 +103,7 @@ public final class GeneratorLink implements AutoCloseable {
         FrameStream s = stream;
         if (s == null || !s.trySend(submitFrame(b))) {
             Log.warning("Block %s at height %d waits for the generator stream", hashRpc, height);
-            synchronized (lock) {
-                lock.notifyAll(); // wake the link thread: it resends pending blocks after reconnecting
-            }
+            link.wake(); // it is sent again, with every pending block, when the stream is back
         }
     }
 
@@ -120,53 +118,49 @@ public final class GeneratorLink implements AutoCloseable {
         return Frames.utf8(Json.write(o));
     }
 
-    private void run() {
-        long wait = FIRST_RETRY_MS;
-        boolean warned = false;
-        while (!closed) {
-            FrameStream s;
-            try {
-                s = FrameStream.connect(socket, PEER, new Reader());
-            } catch (IOException e) {
-                if (!warned) {
-                    Log.notice("Generator not answering on %s (%s); retrying", socket, e.getMessage());
-                    warned = true;
-                }
-                Pause.quietly(wait);
-                wait = Math.min(MAX_RETRY_MS, wait * 2);
-                continue;
+    /** Opens the stream, and on each open asks for work and sends every pending block again. */
+    private final class Streams implements ReconnectingStream.Handler {
+        private boolean warned;
+
+        @Override
+        public FrameStream connect() throws IOException {
+            return FrameStream.connect(socket, PEER, new Reader());
+        }
+
+        @Override
+        public long connectFailed(Exception e, long backoffMillis) {
+            if (!warned) {
+                Log.notice("Generator not answering on %s (%s); retrying", socket, e.getMessage());
+                warned = true;
             }
+            return backoffMillis;
+        }
+
+        @Override
+        public void up(FrameStream s, ReconnectingStream l) {
             stream = s;
-            connects.incrementAndGet();
             warned = false;
-            wait = FIRST_RETRY_MS;
             Log.notice("Generator stream open");
             s.trySend(Frames.utf8("{\"method\":\"update\"}"));
             for (BlockSubmission b : pending.values()) {
                 s.trySend(submitFrame(b));
             }
-            synchronized (lock) {
-                while (!closed && s.isOpen()) {
-                    try {
-                        lock.wait(500);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
+            l.awaitClose(s, Long.MAX_VALUE);
+            if (!l.isClosed()) {
+                stream = null;
             }
-            stream = null;
-            if (!closed) {
-                Log.warning("Generator stream lost; reconnecting");
-                Pause.quietly(FIRST_RETRY_MS);
-            }
+        }
+
+        @Override
+        public long down(FrameStream s, Exception cause, boolean stable, long backoffMillis) {
+            Log.warning("Generator stream lost; reconnecting");
+            return backoffMillis;
         }
     }
 
-
     @Override
     public void close() {
-        closed = true;
-        thread.interrupt();
+        link.close();
         FrameStream s = stream;
         if (s != null) {
             try {
@@ -255,9 +249,7 @@ public final class GeneratorLink implements AutoCloseable {
 
         @Override
         public void onClose(FrameStream s, Throwable cause) {
-            synchronized (lock) {
-                lock.notifyAll();
-            }
+            link.wake();
         }
     }
 }
