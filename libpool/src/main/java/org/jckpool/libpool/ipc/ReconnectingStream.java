@@ -110,11 +110,6 @@ public final class ReconnectingStream implements AutoCloseable {
         return closed;
     }
 
-    /** Whether the link's thread is still running (tests). */
-    boolean threadAlive() {
-        return thread.isAlive();
-    }
-
     /** Wakes the link's thread from its waits (call from the stream listener's {@code onClose}). */
     public void wake() {
         synchronized (lock) {
