@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 import org.jckpool.libpool.ipc.ControlClient;
 import org.jckpool.libpool.ipc.FrameException;
 import org.jckpool.libpool.log.Log;
-import org.jckpool.libpool.process.SocketDirs;
+import org.jckpool.libpool.ipc.SocketDirs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

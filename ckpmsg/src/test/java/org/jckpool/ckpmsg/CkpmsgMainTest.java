@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.jckpool.libpool.ipc.ControlServer;
-import org.jckpool.libpool.process.SocketDirs;
+import org.jckpool.libpool.ipc.SocketDirs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;

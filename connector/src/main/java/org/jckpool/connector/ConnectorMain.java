@@ -3,7 +3,7 @@ package org.jckpool.connector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-import org.jckpool.connector.link.StratifierLink;
+import org.jckpool.connector.link.StratifierUplink;
 import org.jckpool.connector.net.ConnectorSettings;
 import org.jckpool.connector.net.HandedOverSockets;
 import org.jckpool.libpool.process.ChildRuntime;
@@ -25,7 +25,7 @@ public final class ConnectorMain {
                 ConnectorSettings settings = ConnectorProcess.settingsFrom(rt.config());
                 ConnectorProcess connector = ConnectorProcess.start(settings,
                         HandedOverSockets.fromListener(rt.socketOf("listener"), settings.listen()),
-                        rt.socketOf("stratifier"), StratifierLink.Timing.DEFAULT, ConnectorMain::exitOnFailure);
+                        rt.socketOf("stratifier"), StratifierUplink.Timing.DEFAULT, ConnectorMain::exitOnFailure);
                 connector.registerCommands(rt.commands(), rt::baseStats);
                 rt.onShutdown(connector::close);
             } catch (IOException e) {

@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.connector.link.HoldLimits;
-import org.jckpool.connector.link.StratifierLink;
+import org.jckpool.connector.link.StratifierUplink;
 import org.jckpool.connector.net.ConnectorServer;
 import org.jckpool.connector.net.ConnectorSettings;
 import org.jckpool.connector.net.ConnectorStats;
@@ -28,17 +28,17 @@ import org.jckpool.libpool.log.Log;
 
 /**
  * The connector's parts wired together: the networking core ({@link ConnectorServer}) relaying through a
- * {@link StratifierLink} to the stratifier's socket, plus the connector's control commands. Miners are admitted
- * once the stratifier stream has been up; see {@link StratifierLink} for what happens when it drops.
+ * {@link StratifierUplink} to the stratifier's socket, plus the connector's control commands. Miners are admitted
+ * once the stratifier stream has been up; see {@link StratifierUplink} for what happens when it drops.
  */
 public final class ConnectorProcess implements AutoCloseable {
     /** ckpool's rule for {@code maxclients = 0}: 90% of the open-file limit. */
     private static final double FD_SHARE = 0.9;
 
     private final ConnectorServer server;
-    private final StratifierLink link;
+    private final StratifierUplink link;
 
-    private ConnectorProcess(ConnectorServer server, StratifierLink link) {
+    private ConnectorProcess(ConnectorServer server, StratifierUplink link) {
         this.server = server;
         this.link = link;
     }
@@ -49,13 +49,13 @@ public final class ConnectorProcess implements AutoCloseable {
      * core stops on its own.
      */
     public static ConnectorProcess start(ConnectorSettings settings, Path stratifierSocket,
-                                         StratifierLink.Timing timing, Runnable onFailure) throws IOException {
+                                         StratifierUplink.Timing timing, Runnable onFailure) throws IOException {
         return start(settings, List.of(), stratifierSocket, timing, HoldLimits.DEFAULT, onFailure);
     }
 
     /** As above with chosen limits for what is held while the stratifier is away. */
     public static ConnectorProcess start(ConnectorSettings settings, Path stratifierSocket,
-                                         StratifierLink.Timing timing, HoldLimits limits, Runnable onFailure)
+                                         StratifierUplink.Timing timing, HoldLimits limits, Runnable onFailure)
             throws IOException {
         return start(settings, List.of(), stratifierSocket, timing, limits, onFailure);
     }
@@ -65,15 +65,15 @@ public final class ConnectorProcess implements AutoCloseable {
      * {@link org.jckpool.connector.net.HandedOverSockets}) instead of binding.
      */
     public static ConnectorProcess start(ConnectorSettings settings, List<ServerSocketChannel> handedOver,
-                                         Path stratifierSocket, StratifierLink.Timing timing, Runnable onFailure)
+                                         Path stratifierSocket, StratifierUplink.Timing timing, Runnable onFailure)
             throws IOException {
         return start(settings, handedOver, stratifierSocket, timing, HoldLimits.DEFAULT, onFailure);
     }
 
     private static ConnectorProcess start(ConnectorSettings settings, List<ServerSocketChannel> handedOver,
-                                          Path stratifierSocket, StratifierLink.Timing timing, HoldLimits limits,
+                                          Path stratifierSocket, StratifierUplink.Timing timing, HoldLimits limits,
                                           Runnable onFailure) throws IOException {
-        StratifierLink link = new StratifierLink(stratifierSocket, timing, limits);
+        StratifierUplink link = new StratifierUplink(stratifierSocket, timing, limits);
         ConnectorServer server = ConnectorServer.start(settings, new FrameUpstream(link, link::kick), false,
                 handedOver);
         link.start(server, onFailure);
@@ -181,7 +181,7 @@ public final class ConnectorProcess implements AutoCloseable {
         return server;
     }
 
-    public StratifierLink link() {
+    public StratifierUplink link() {
         return link;
     }
 

@@ -24,7 +24,7 @@ import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jckpool.connector.link.HoldLimits;
-import org.jckpool.connector.link.StratifierLink;
+import org.jckpool.connector.link.StratifierUplink;
 import org.jckpool.connector.net.ConnectorSettings;
 import org.jckpool.connector.net.ListenAddress;
 import org.jckpool.libpool.config.ConfigLoader;
@@ -49,7 +49,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 40, unit = TimeUnit.SECONDS)
 class ConnectorProcessTest {
-    private static final StratifierLink.Timing FAST = new StratifierLink.Timing(Duration.ofMillis(20),
+    private static final StratifierUplink.Timing FAST = new StratifierUplink.Timing(Duration.ofMillis(20),
             Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1), 1024);
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -338,7 +338,7 @@ class ConnectorProcessTest {
         toClose.add(notReady);
         // A stream counts as accepted once it stays open for minRetry: 200 ms, not FAST's 20 ms, so that a busy
         // machine noticing the refusal late does not make it look accepted.
-        StratifierLink.Timing patient = new StratifierLink.Timing(Duration.ofMillis(200), Duration.ofMillis(400),
+        StratifierUplink.Timing patient = new StratifierUplink.Timing(Duration.ofMillis(200), Duration.ofMillis(400),
                 Duration.ofMillis(500), Duration.ofSeconds(1), 1024);
         ConnectorProcess process = ConnectorProcess.start(
                 ConnectorSettings.defaults(List.of(ListenAddress.parse("127.0.0.1:0"))), socket, patient, () -> { });
@@ -371,7 +371,7 @@ class ConnectorProcessTest {
                 }
             };
         });
-        StratifierLink.Timing tight = new StratifierLink.Timing(Duration.ofMillis(20), Duration.ofMillis(100),
+        StratifierUplink.Timing tight = new StratifierUplink.Timing(Duration.ofMillis(20), Duration.ofMillis(100),
                 Duration.ofMillis(200), Duration.ofSeconds(1), 4);
         ConnectorProcess process = ConnectorProcess.start(
                 ConnectorSettings.defaults(List.of(ListenAddress.parse("127.0.0.1:0"))), socket, tight, () -> { });

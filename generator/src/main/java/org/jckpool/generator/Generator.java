@@ -5,14 +5,14 @@ import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.jckpool.generator.link.StratifierLink;
+import org.jckpool.generator.link.StratifierStreamAcceptor;
 import org.jckpool.generator.node.Node;
 import org.jckpool.generator.node.NodeManager;
 import org.jckpool.generator.notify.BestBlockPoller;
 import org.jckpool.generator.notify.ZmqBlockSubscriber;
 import org.jckpool.generator.submit.BlockSubmitter;
 import org.jckpool.generator.submit.SubmitOutcome;
-import org.jckpool.generator.work.Template;
+import org.jckpool.generator.work.FetchedTemplate;
 import org.jckpool.generator.work.TemplateFetcher;
 import org.jckpool.libpool.ipc.CommandTable;
 import org.jckpool.libpool.json.Json;
@@ -38,7 +38,7 @@ public final class Generator implements AutoCloseable {
     private final BestBlockPoller poller;
     private final ZmqBlockSubscriber zmq;
     private final BlockSubmitter submitter;
-    private final StratifierLink link;
+    private final StratifierStreamAcceptor link;
 
     public Generator(GeneratorSettings settings) {
         this.settings = settings;
@@ -48,24 +48,24 @@ public final class Generator implements AutoCloseable {
         this.poller = new BestBlockPoller(nodes, fetcher, settings.blockpollMs());
         this.zmq = settings.zmqblock() == null ? null : new ZmqBlockSubscriber(settings.zmqblock(), fetcher);
         this.submitter = new BlockSubmitter(nodes);
-        this.link = new StratifierLink(fetcher, submitter, nodes);
+        this.link = new StratifierStreamAcceptor(fetcher, submitter, nodes);
         // our own block moved the tip: the next block's work at once, not after the next poll
-        submitter.onAccepted(() -> fetcher.request(Template.NEWBLOCK));
+        submitter.onAccepted(() -> fetcher.request(FetchedTemplate.NEWBLOCK));
         // a change of node means other work: fetch from the new active node at once
         nodes.addListener(status -> {
             if (status.active() != null) {
-                Template t = fetcher.current();
+                FetchedTemplate t = fetcher.current();
                 if (t == null || !t.node().equals(status.active())) {
-                    fetcher.request(Template.UPDATE);
+                    fetcher.request(FetchedTemplate.UPDATE);
                 }
             }
         });
         // the watchdog's check sees the active node's tip too: catches a block no notification told us of
         nodes.addTipListener((node, prev) -> {
-            Template t = fetcher.current();
+            FetchedTemplate t = fetcher.current();
             if (node == nodes.active() && t != null && t.node().equals(node.url()) && !t.prevHash().equals(prev)) {
                 Log.notice("Watchdog: %s has moved to a new block %s", node, prev);
-                fetcher.request(Template.NEWBLOCK, prev);
+                fetcher.request(FetchedTemplate.NEWBLOCK, prev);
             }
         });
     }
@@ -84,11 +84,11 @@ public final class Generator implements AutoCloseable {
     /** Registers the control methods; {@code baseStats} gives the process's own stats (pid, uptime…) or is null. */
     public void registerCommands(CommandTable commands, Supplier<ObjectNode> baseStats) {
         commands.text("update", r -> {
-            fetcher.request(Template.UPDATE);
+            fetcher.request(FetchedTemplate.UPDATE);
             return null;
         });
         commands.json("update", p -> {
-            fetcher.request(Template.UPDATE);
+            fetcher.request(FetchedTemplate.UPDATE);
             ObjectNode o = Json.object();
             o.put("result", "requested");
             return o;
@@ -109,7 +109,7 @@ public final class Generator implements AutoCloseable {
 
     /** {"node","reason","time","height","template"} of the current template, or {"error"} before the first. */
     public ObjectNode getbase() {
-        Template t = fetcher.current();
+        FetchedTemplate t = fetcher.current();
         ObjectNode o = Json.object();
         if (t == null) {
             o.put("error", "no template yet");
@@ -147,7 +147,7 @@ public final class Generator implements AutoCloseable {
                 e.put("problem", n.problem());
             }
         }
-        Template t = fetcher.current();
+        FetchedTemplate t = fetcher.current();
         if (t == null) {
             o.putNull("last_template");
         } else {
@@ -187,7 +187,7 @@ public final class Generator implements AutoCloseable {
         return submitter;
     }
 
-    public StratifierLink link() {
+    public StratifierStreamAcceptor link() {
         return link;
     }
 

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.generator.link.TemplateMessage;
 import org.jckpool.generator.notify.ZmqBlockSubscriber;
-import org.jckpool.generator.work.Template;
+import org.jckpool.generator.work.FetchedTemplate;
 import org.jckpool.generator.work.TemplateFetcher;
 import org.jckpool.libpool.bitcoin.Hex;
 import org.jckpool.libpool.bitcoin.Witness;
@@ -43,7 +43,7 @@ class MessageBoundsTest {
     @Test
     void smallTemplateIsSentAsIs() {
         ObjectNode t = template(3);
-        byte[] f = TemplateMessage.encode(new Template("n", "start", t, 1));
+        byte[] f = TemplateMessage.encode(new FetchedTemplate("n", "start", t, 1));
         JsonNode m = Json.parseOrNull(new String(f));
         assertThat(m.get("method").asText()).isEqualTo("template");
         assertThat(m.get("params").get("template").toString()).isEqualTo(t.toString());
@@ -55,7 +55,7 @@ class MessageBoundsTest {
     void oversizedTemplateLosesTailTransactionsWithFeesAndCommitmentAdjusted() {
         ObjectNode t = template(100);
         int cap = 30_000;
-        byte[] f = TemplateMessage.encode(new Template("n", "newblock", t, 1), cap);
+        byte[] f = TemplateMessage.encode(new FetchedTemplate("n", "newblock", t, 1), cap);
         assertThat(f.length).isLessThanOrEqualTo(cap);
         JsonNode sent = Json.parseOrNull(new String(f)).get("params").get("template");
         int kept = sent.get("transactions").size();

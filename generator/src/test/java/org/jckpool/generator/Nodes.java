@@ -9,7 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
 import org.jckpool.generator.node.NodeTimeouts;
-import org.jckpool.generator.work.Template;
+import org.jckpool.generator.work.FetchedTemplate;
 import org.jckpool.libpool.config.BtcdConfig;
 import org.jckpool.simnode.SimNode;
 import org.jckpool.simnode.SimNodeOptions;
@@ -23,7 +23,7 @@ final class Nodes implements AutoCloseable {
             Duration.ofSeconds(1), Duration.ofSeconds(1));
 
     final List<SimNode> nodes = new ArrayList<>();
-    final List<Template> templates = new CopyOnWriteArrayList<>();
+    final List<FetchedTemplate> templates = new CopyOnWriteArrayList<>();
 
     SimNode start(SimNodeOptions o) throws IOException {
         o.rpcUser = "u";

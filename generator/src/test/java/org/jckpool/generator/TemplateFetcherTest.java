@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.jckpool.generator.node.NodeManager;
 import org.jckpool.generator.node.NodeTimeouts;
-import org.jckpool.generator.work.Template;
+import org.jckpool.generator.work.FetchedTemplate;
 import org.jckpool.generator.work.TemplateFetcher;
 import org.jckpool.simnode.SimNode;
 import org.jckpool.simnode.SimNodeOptions;
@@ -19,7 +19,7 @@ class TemplateFetcherTest {
     private final Nodes sims = new Nodes();
     private NodeManager nodes;
     private TemplateFetcher fetcher;
-    private final List<Template> pushed = new CopyOnWriteArrayList<>();
+    private final List<FetchedTemplate> pushed = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stop() {
@@ -50,26 +50,26 @@ class TemplateFetcherTest {
     @Test
     void aNewblockRequestForTheTipTheTemplateIsAlreadyOnFetchesNothing() throws Exception {
         SimNode sim = startFetcher(0);
-        fetcher.request(Template.START);
+        fetcher.request(FetchedTemplate.START);
         assertThat(Nodes.waitFor(() -> pushed.size() == 1, 5000)).isTrue();
 
         assertThat(sim.mineOneBlock()).as("block accepted").isNull();
         String tip = sim.chain().tip().rpcHash();
-        fetcher.request(Template.NEWBLOCK); // as after our own block was accepted: no tip named
+        fetcher.request(FetchedTemplate.NEWBLOCK); // as after our own block was accepted: no tip named
         assertThat(Nodes.waitFor(() -> pushed.size() == 2, 5000)).isTrue();
         assertThat(pushed.get(1).prevHash()).isEqualTo(tip);
-        assertThat(pushed.get(1).reason()).isEqualTo(Template.NEWBLOCK);
+        assertThat(pushed.get(1).reason()).isEqualTo(FetchedTemplate.NEWBLOCK);
 
         // a block poll that saw the same tip while that fetch ran: nothing to fetch, nothing pushed
-        fetcher.request(Template.NEWBLOCK, tip);
+        fetcher.request(FetchedTemplate.NEWBLOCK, tip);
         assertThat(Nodes.waitFor(() -> fetcher.newblockRequestsDropped() == 1, 5000)).isTrue();
         assertThat(Await.holdsFor(200, () -> pushed.size() == 2)).as("nothing more pushed").isTrue();
         assertThat(fetcher.templatesFetched()).isEqualTo(2);
 
         // another tip, or an update, still fetches
-        fetcher.request(Template.NEWBLOCK, "00".repeat(32));
+        fetcher.request(FetchedTemplate.NEWBLOCK, "00".repeat(32));
         assertThat(Nodes.waitFor(() -> pushed.size() == 3, 5000)).isTrue();
-        fetcher.request(Template.UPDATE);
+        fetcher.request(FetchedTemplate.UPDATE);
         assertThat(Nodes.waitFor(() -> pushed.size() == 4, 5000)).isTrue();
         assertThat(fetcher.newblockRequestsDropped()).isEqualTo(1);
     }
@@ -77,10 +77,10 @@ class TemplateFetcherTest {
     @Test
     void updatesThatComeWhileAFetchIsInFlightTakeItsResult() throws Exception {
         SimNode sim = startFetcher(400); // a slow getblocktemplate, as on a node with a full mempool
-        fetcher.request(Template.START);
+        fetcher.request(FetchedTemplate.START);
         assertThat(Nodes.waitFor(() -> sim.workQueue().running() == 1, 5000)).as("first fetch at the node").isTrue();
         for (int i = 0; i < 5; i++) {
-            fetcher.request(Template.UPDATE);
+            fetcher.request(FetchedTemplate.UPDATE);
         }
         assertThat(Nodes.waitFor(() -> pushed.size() == 1, 5000)).isTrue();
         assertThat(Nodes.waitFor(() -> sim.workQueue().running() == 0, 5000)).isTrue();
@@ -88,9 +88,9 @@ class TemplateFetcherTest {
         assertThat(fetcher.templatesFetched()).as("one getblocktemplate for six requests").isEqualTo(1);
 
         // a newblock during a fetch is not swallowed: the fetch may have started before the block
-        fetcher.request(Template.UPDATE);
+        fetcher.request(FetchedTemplate.UPDATE);
         assertThat(Nodes.waitFor(() -> sim.workQueue().running() == 1, 5000)).isTrue();
-        fetcher.request(Template.NEWBLOCK);
+        fetcher.request(FetchedTemplate.NEWBLOCK);
         assertThat(Nodes.waitFor(() -> pushed.size() == 3, 5000)).isTrue();
     }
 }

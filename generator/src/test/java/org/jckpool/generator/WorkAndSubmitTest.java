@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.generator.node.NodeTimeouts;
 import org.jckpool.generator.submit.SubmitOutcome;
-import org.jckpool.generator.work.Template;
+import org.jckpool.generator.work.FetchedTemplate;
 import org.jckpool.libpool.bitcoin.Hex;
 import org.jckpool.libpool.ipc.CommandTable;
 import org.jckpool.libpool.ipc.ControlClient;
@@ -65,7 +65,7 @@ class WorkAndSubmitTest {
         return sims.start(o);
     }
 
-    private Template last() {
+    private FetchedTemplate last() {
         return sims.templates.get(sims.templates.size() - 1);
     }
 

@@ -16,7 +16,7 @@ import org.jckpool.libpool.config.PoolConfig;
 import org.jckpool.libpool.log.EventLog;
 import org.jckpool.libpool.log.Log;
 import org.jckpool.libpool.process.ChildRuntime;
-import org.jckpool.libpool.process.SocketDirs;
+import org.jckpool.libpool.ipc.SocketDirs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

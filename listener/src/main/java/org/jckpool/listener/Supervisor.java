@@ -25,7 +25,7 @@ import org.jckpool.libpool.log.EventLog;
 import org.jckpool.libpool.log.Log;
 import org.jckpool.libpool.process.ChildRuntime;
 import org.jckpool.libpool.process.PidFile;
-import org.jckpool.libpool.process.SocketDirs;
+import org.jckpool.libpool.ipc.SocketDirs;
 
 /**
  * The listener process: writes {@code <sockdir>/main.pid}, serves the admin socket {@code <sockdir>/listener},

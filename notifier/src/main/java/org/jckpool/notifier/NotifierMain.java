@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import org.jckpool.libpool.ipc.ControlClient;
-import org.jckpool.libpool.process.SocketDirs;
+import org.jckpool.libpool.ipc.SocketDirs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.jckpool.libpool.ipc.ControlServer;
-import org.jckpool.libpool.process.SocketDirs;
+import org.jckpool.libpool.ipc.SocketDirs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;

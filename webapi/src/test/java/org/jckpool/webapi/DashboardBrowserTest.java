@@ -20,7 +20,7 @@ import org.jckpool.webapi.metrics.Metrics;
 import org.jckpool.webapi.view.BlockStatus;
 import org.jckpool.webapi.view.FoundBlock;
 import org.jckpool.webapi.view.PoolSummary;
-import org.jckpool.webapi.view.UserStats;
+import org.jckpool.webapi.view.UserSummary;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -197,7 +197,7 @@ class DashboardBrowserTest {
 
         // Change the data: a new user, more hashrate, a new block; the page must follow without a reload.
         Instant now = Instant.now();
-        List<UserStats> users = new ArrayList<>(view.users);
+        List<UserSummary> users = new ArrayList<>(view.users);
         users.add(InMemoryPoolView.user("carol", InMemoryPoolView.worker("carol", "new", 3.0e12, 9, now)));
         view.users = users;
         PoolSummary s = view.summary;

@@ -14,14 +14,14 @@ import org.jckpool.webapi.view.NodeStatus;
 import org.jckpool.webapi.view.PoolSummary;
 import org.jckpool.webapi.view.PoolView;
 import org.jckpool.webapi.view.ShareCounts;
-import org.jckpool.webapi.view.UserStats;
-import org.jckpool.webapi.view.WorkerStats;
+import org.jckpool.webapi.view.UserSummary;
+import org.jckpool.webapi.view.WorkerSummary;
 
 /** A PoolView over plain fields that tests set; every read returns the current values. */
 public final class InMemoryPoolView implements PoolView {
 
     public volatile PoolSummary summary;
-    public volatile List<UserStats> users = List.of();
+    public volatile List<UserSummary> users = List.of();
     public volatile List<ClientInfo> clients = List.of();
     public volatile List<FoundBlock> blocks = List.of();
     /** Proxy mode: what /api/upstreams serves; null = not a proxy (404). */
@@ -38,17 +38,17 @@ public final class InMemoryPoolView implements PoolView {
     }
 
     @Override
-    public List<UserStats> users() {
+    public List<UserSummary> users() {
         return users;
     }
 
     @Override
-    public Optional<UserStats> user(String name) {
+    public Optional<UserSummary> user(String name) {
         return users.stream().filter(u -> u.name().equals(name)).findFirst();
     }
 
     @Override
-    public Optional<WorkerStats> worker(String fullName) {
+    public Optional<WorkerSummary> worker(String fullName) {
         return users.stream().flatMap(u -> u.workers().stream()).filter(w -> w.name().equals(fullName)).findFirst();
     }
 
@@ -67,18 +67,18 @@ public final class InMemoryPoolView implements PoolView {
         return new Hashrates(hps, hps, hps, hps, hps, hps, hps);
     }
 
-    public static WorkerStats worker(String user, String suffix, double hps, long accepted, Instant lastShare) {
-        return new WorkerStats(user + "." + suffix, user, flat(hps), 4096, accepted, 1, 123456, lastShare, 1);
+    public static WorkerSummary worker(String user, String suffix, double hps, long accepted, Instant lastShare) {
+        return new WorkerSummary(user + "." + suffix, user, flat(hps), 4096, accepted, 1, 123456, lastShare, 1);
     }
 
-    public static UserStats user(String name, WorkerStats... workers) {
+    public static UserSummary user(String name, WorkerSummary... workers) {
         double total = 0;
         long accepted = 0;
-        for (WorkerStats w : workers) {
+        for (WorkerSummary w : workers) {
             total += w.hashrate().m1();
             accepted += w.accepted();
         }
-        return new UserStats(name, flat(total), accepted, workers.length, 123456,
+        return new UserSummary(name, flat(total), accepted, workers.length, 123456,
                 workers.length == 0 ? null : workers[0].lastShare(), List.of(workers));
     }
 

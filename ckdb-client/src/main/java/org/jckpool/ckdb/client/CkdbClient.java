@@ -1,6 +1,5 @@
 package org.jckpool.ckdb.client;
 
-import org.jckpool.libpool.process.Pause;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -8,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jckpool.libpool.ipc.ControlClient;
 import org.jckpool.libpool.ipc.FrameStream;
+import org.jckpool.libpool.ipc.ReconnectingStream;
+import org.jckpool.libpool.retry.Backoff;
 import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.Log;
 
@@ -57,9 +59,8 @@ public final class CkdbClient implements AutoCloseable {
     private final LinkedBlockingQueue<String> replies = new LinkedBlockingQueue<>();
     private final Object wake = new Object();
     private final AtomicLong requestIds = new AtomicLong();
-    private final Thread sender;
+    private final ReconnectingStream link;
     private final long journalLimit;
-    private volatile boolean running = true;
     private volatile boolean connected;
     private volatile long lastChangeId;
     private volatile FrameStream stream;
@@ -102,9 +103,8 @@ public final class CkdbClient implements AutoCloseable {
         this.journal = new CkdbJournal(journalFile);
         this.authCacheFile = spoolDir.resolve(name + ".ckdb.authcache");
         loadAuthCache();
-        sender = new Thread(this::sendLoop, "ckdb-client-" + name);
-        sender.setDaemon(true);
-        sender.start();
+        link = new ReconnectingStream("ckdb-client-" + name, new Backoff(Duration.ofMillis(100),
+                Duration.ofSeconds(2)), Duration.ZERO, new Delivery()).start();
     }
 
     public String source() {
@@ -268,108 +268,124 @@ public final class CkdbClient implements AutoCloseable {
     private record Sent(long lastSeq, long endOffset) {
     }
 
-    private void sendLoop() {
-        long backoff = 100;
-        long readOffset = journal.ackedOffset();
-        long readSeq = journal.ackedSeq() + 1;
-        Deque<Sent> unacked = new ArrayDeque<>();
-        long[] end = new long[1];
-        while (running) {
-            try {
-                if (stream == null || !stream.isOpen()) {
-                    stream = null;
-                    connected = false;
-                    // everything not confirmed goes again; ckdb drops what it already has
-                    readOffset = journal.ackedOffset();
-                    readSeq = journal.ackedSeq() + 1;
-                    unacked.clear();
-                    replies.clear();
-                    stream = FrameStream.connect(socket, "ckdbclient-" + source, new FrameStream.Listener() {
-                        @Override
-                        public void onFrame(FrameStream s, byte[] frame) {
-                            replies.add(new String(frame, StandardCharsets.UTF_8));
-                        }
-                    });
-                    connected = true;
-                    backoff = 100;
-                    Log.notice("ckdb: connected to %s, resending from seq %d", socket, readSeq);
+    /**
+     * The sender: on each new stream everything not confirmed goes again (ckdb drops what it already has), then
+     * journal batches go out one at a time, each answered with how far ckdb has committed.
+     */
+    private final class Delivery implements ReconnectingStream.Handler {
+        private long readOffset;
+        private long readSeq;
+        private Deque<Sent> unacked = new ArrayDeque<>();
+        private final long[] end = new long[1];
+
+        @Override
+        public FrameStream connect() throws IOException {
+            readOffset = journal.ackedOffset();
+            readSeq = journal.ackedSeq() + 1;
+            unacked.clear();
+            replies.clear();
+            return FrameStream.connect(socket, "ckdbclient-" + source, new FrameStream.Listener() {
+                @Override
+                public void onFrame(FrameStream s, byte[] frame) {
+                    replies.add(new String(frame, StandardCharsets.UTF_8));
                 }
-                List<String> lines = journal.read(readOffset, BATCH_LINES, BATCH_BYTES, end);
-                if (lines.isEmpty() && unacked.isEmpty()) {
-                    synchronized (wake) {
-                        if (journal.lastSeq() < readSeq) {
-                            wake.wait(50);
-                        }
-                    }
-                    continue;
-                }
-                if (lines.isEmpty()) {
-                    Thread.sleep(20);
-                }
-                StringBuilder frame = new StringBuilder(lines.size() * 200 + 100);
-                frame.append("{\"method\":\"batch\",\"params\":{\"source\":\"").append(source)
-                        .append("\",\"messages\":[");
-                for (int i = 0; i < lines.size(); i++) {
-                    if (i > 0) {
-                        frame.append(',');
-                    }
-                    frame.append(lines.get(i));
-                }
-                frame.append("]}}");
-                if (!stream.send(frame.toString())) {
-                    throw new IOException("stream to ckdb closed");
-                }
-                if (!lines.isEmpty()) {
-                    readSeq += lines.size();
-                    readOffset = end[0];
-                    unacked.addLast(new Sent(readSeq - 1, readOffset));
-                }
-                String reply = awaitReply();
-                JsonNode r = Json.MAPPER.readTree(reply);
-                JsonNode result = r.path("result");
-                if (!result.isObject()) {
-                    throw new IOException("ckdb refused a batch: " + r.path("error").asText(reply));
-                }
-                if (result.path("failed").asLong() > 0) {
-                    Log.warning("ckdb rejected %d messages: %s", result.path("failed").asLong(), result.path("errors"));
-                }
-                long durable = result.path("durable").asLong();
-                Sent done = null;
-                while (!unacked.isEmpty() && unacked.peekFirst().lastSeq() <= durable) {
-                    done = unacked.removeFirst();
-                }
-                if (done != null) {
-                    journal.ack(done.lastSeq(), done.endOffset());
-                    long removed = journal.compact(journalLimit);
-                    if (removed > 0) {
-                        readOffset -= removed;
-                        Deque<Sent> shifted = new ArrayDeque<>();
-                        for (Sent u : unacked) {
-                            shifted.addLast(new Sent(u.lastSeq(), u.endOffset() - removed));
-                        }
-                        unacked = shifted;
-                        Log.info("ckdb journal compacted: %d acknowledged bytes moved to %s.prev", removed,
-                                journal.path().getFileName());
-                    }
-                }
-            } catch (IOException e) {
-                if (connected) {
-                    Log.warning("ckdb: connection lost (%s); messages stay in the journal", e.getMessage());
-                }
-                closeStream();
-                Pause.quietly(backoff);
-                backoff = Math.min(backoff * 2, 2000);
-            } catch (InterruptedException e) {
-                if (!running) {
-                    break;
-                }
-            } catch (RuntimeException e) {
+            });
+        }
+
+        @Override
+        public long connectFailed(Exception e, long backoffMillis) {
+            if (e instanceof RuntimeException) {
                 Log.err("ckdb client: %s", e);
-                closeStream();
-                Pause.quietly(backoff);
+            }
+            return backoffMillis;
+        }
+
+        @Override
+        public void up(FrameStream s, ReconnectingStream l) throws IOException, InterruptedException {
+            stream = s;
+            connected = true;
+            Log.notice("ckdb: connected to %s, resending from seq %d", socket, readSeq);
+            try {
+                while (!l.isClosed()) {
+                    deliverBatch(s);
+                }
+            } finally {
+                connected = false;
+                stream = null;
             }
         }
-        closeStream();
+
+        @Override
+        public long down(FrameStream s, Exception cause, boolean stable, long backoffMillis) {
+            if (cause instanceof IOException) {
+                Log.warning("ckdb: connection lost (%s); messages stay in the journal", cause.getMessage());
+            } else if (cause instanceof RuntimeException) {
+                Log.err("ckdb client: %s", cause);
+            }
+            return backoffMillis;
+        }
+
+        /** Sends the next batch (or, with nothing new, asks again about what is unconfirmed) and reads its reply. */
+        private void deliverBatch(FrameStream s) throws IOException, InterruptedException {
+            List<String> lines = journal.read(readOffset, BATCH_LINES, BATCH_BYTES, end);
+            if (lines.isEmpty() && unacked.isEmpty()) {
+                synchronized (wake) {
+                    if (journal.lastSeq() < readSeq) {
+                        wake.wait(50);
+                    }
+                }
+                return;
+            }
+            if (lines.isEmpty()) {
+                Thread.sleep(20);
+            }
+            StringBuilder frame = new StringBuilder(lines.size() * 200 + 100);
+            frame.append("{\"method\":\"batch\",\"params\":{\"source\":\"").append(source)
+                    .append("\",\"messages\":[");
+            for (int i = 0; i < lines.size(); i++) {
+                if (i > 0) {
+                    frame.append(',');
+                }
+                frame.append(lines.get(i));
+            }
+            frame.append("]}}");
+            if (!s.send(frame.toString())) {
+                throw new IOException("stream to ckdb closed");
+            }
+            if (!lines.isEmpty()) {
+                readSeq += lines.size();
+                readOffset = end[0];
+                unacked.addLast(new Sent(readSeq - 1, readOffset));
+            }
+            String reply = awaitReply();
+            JsonNode r = Json.MAPPER.readTree(reply);
+            JsonNode result = r.path("result");
+            if (!result.isObject()) {
+                throw new IOException("ckdb refused a batch: " + r.path("error").asText(reply));
+            }
+            if (result.path("failed").asLong() > 0) {
+                Log.warning("ckdb rejected %d messages: %s", result.path("failed").asLong(), result.path("errors"));
+            }
+            long durable = result.path("durable").asLong();
+            Sent done = null;
+            while (!unacked.isEmpty() && unacked.peekFirst().lastSeq() <= durable) {
+                done = unacked.removeFirst();
+            }
+            if (done != null) {
+                journal.ack(done.lastSeq(), done.endOffset());
+                long removed = journal.compact(journalLimit);
+                if (removed > 0) {
+                    readOffset -= removed;
+                    Deque<Sent> shifted = new ArrayDeque<>();
+                    for (Sent u : unacked) {
+                        shifted.addLast(new Sent(u.lastSeq(), u.endOffset() - removed));
+                    }
+                    unacked = shifted;
+                    Log.info("ckdb journal compacted: %d acknowledged bytes moved to %s.prev", removed,
+                            journal.path().getFileName());
+                }
+            }
+        }
     }
 
     private String awaitReply() throws IOException, InterruptedException {
@@ -401,13 +417,8 @@ public final class CkdbClient implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        running = false;
-        sender.interrupt();
-        try {
-            sender.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        link.close(5000);
+        closeStream();
         journal.flush();
         journal.close();
     }

@@ -7,7 +7,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.jckpool.generator.work.Template;
+import org.jckpool.generator.work.FetchedTemplate;
 import org.jckpool.libpool.bitcoin.Hex;
 import org.jckpool.libpool.bitcoin.Witness;
 import org.jckpool.libpool.ipc.Frames;
@@ -24,12 +24,12 @@ public final class TemplateMessage {
     private TemplateMessage() {
     }
 
-    public static byte[] encode(Template t) {
+    public static byte[] encode(FetchedTemplate t) {
         return encode(t, Frames.MAX_FRAME);
     }
 
-    /** As {@link #encode(Template)} with a chosen cap (tests). */
-    public static byte[] encode(Template t, int maxBytes) {
+    /** As {@link #encode(FetchedTemplate)} with a chosen cap (tests). */
+    public static byte[] encode(FetchedTemplate t, int maxBytes) {
         byte[] frame = frame(t, t.body());
         if (frame.length <= maxBytes) {
             return frame;
@@ -54,7 +54,7 @@ public final class TemplateMessage {
         return frame;
     }
 
-    private static byte[] frame(Template t, JsonNode body) {
+    private static byte[] frame(FetchedTemplate t, JsonNode body) {
         ObjectNode msg = Json.object();
         msg.put("method", "template");
         ObjectNode p = msg.putObject("params");

@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.jckpool.generator.node.Node;
 import org.jckpool.generator.node.NodeManager;
-import org.jckpool.generator.work.Template;
+import org.jckpool.generator.work.FetchedTemplate;
 import org.jckpool.generator.work.TemplateFetcher;
 import org.jckpool.libpool.log.Log;
 import org.jckpool.libpool.rpc.RpcException;
@@ -68,12 +68,12 @@ public final class BestBlockPoller implements AutoCloseable {
         String seen = lastSeen;
         lastSeen = best;
         lastNode = node.url();
-        Template current = fetcher.current();
+        FetchedTemplate current = fetcher.current();
         boolean templateIsOnTip = current != null && current.prevHash().equals(best);
         // before the first template there is nothing to renew: that fetch is already asked for
         if (current != null && !templateIsOnTip && (!sameNode || !best.equals(seen))) {
             Log.notice("Block poll: new best block %s on %s", best, node.url());
-            fetcher.request(Template.NEWBLOCK, best);
+            fetcher.request(FetchedTemplate.NEWBLOCK, best);
         }
     }
 

@@ -3,7 +3,7 @@ package org.jckpool.generator.notify;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.jckpool.generator.work.Template;
+import org.jckpool.generator.work.FetchedTemplate;
 import org.jckpool.generator.work.TemplateFetcher;
 import org.jckpool.libpool.bitcoin.Hex;
 import org.jckpool.libpool.log.Log;
@@ -118,7 +118,7 @@ public final class ZmqBlockSubscriber implements AutoCloseable {
             Log.warning("ZMQ: hashblock message without a 4-byte sequence number");
         }
         Log.notice("ZMQ: hashblock %s", Hex.encode(hash));
-        fetcher.request(Template.NEWBLOCK);
+        fetcher.request(FetchedTemplate.NEWBLOCK);
     }
 
     public long received() {

@@ -16,7 +16,7 @@ import org.jckpool.generator.node.NodeManager;
 import org.jckpool.generator.node.TemplateShape;
 import org.jckpool.libpool.log.EventLog;
 import org.jckpool.libpool.log.Log;
-import org.jckpool.libpool.process.Pause;
+import org.jckpool.libpool.retry.Pause;
 import org.jckpool.libpool.rpc.RpcException;
 
 /**
@@ -32,8 +32,8 @@ import org.jckpool.libpool.rpc.RpcException;
  * that fetch ran would otherwise fetch (and push to every miner) the same block's work twice.
  */
 public final class TemplateFetcher implements AutoCloseable {
-    private static final Map<String, Integer> RANK = Map.of(Template.INTERVAL, 0, Template.UPDATE, 1,
-            Template.START, 2, Template.NEWBLOCK, 3);
+    private static final Map<String, Integer> RANK = Map.of(FetchedTemplate.INTERVAL, 0, FetchedTemplate.UPDATE, 1,
+            FetchedTemplate.START, 2, FetchedTemplate.NEWBLOCK, 3);
 
     static final int BUSY_ATTEMPTS = 8;
     static final long BUSY_FIRST_BACKOFF_MS = 50;
@@ -52,9 +52,9 @@ public final class TemplateFetcher implements AutoCloseable {
     private final AtomicLong coalesced = new AtomicLong();
     /** A getblocktemplate is on its way (guarded by pendingLock). */
     private boolean fetching;
-    private final List<Consumer<Template>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<FetchedTemplate>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong fetched = new AtomicLong();
-    private volatile Template current;
+    private volatile FetchedTemplate current;
     private volatile long lastAttemptMillis;
 
     public TemplateFetcher(NodeManager nodes, int updateIntervalSeconds) {
@@ -73,12 +73,12 @@ public final class TemplateFetcher implements AutoCloseable {
         lastAttemptMillis = System.currentTimeMillis();
         timer.scheduleWithFixedDelay(() -> {
             if (System.currentTimeMillis() - lastAttemptMillis >= intervalMillis) {
-                request(Template.INTERVAL);
+                request(FetchedTemplate.INTERVAL);
             }
         }, 1000, Math.min(1000, intervalMillis), TimeUnit.MILLISECONDS);
     }
 
-    public void addListener(Consumer<Template> listener) {
+    public void addListener(Consumer<FetchedTemplate> listener) {
         listeners.add(listener);
     }
 
@@ -92,10 +92,10 @@ public final class TemplateFetcher implements AutoCloseable {
      * known): the fetch is dropped if, when it would run, the current template already builds on that block.
      */
     public void request(String reason, String tip) {
-        String r = RANK.containsKey(reason) ? reason : Template.UPDATE;
+        String r = RANK.containsKey(reason) ? reason : FetchedTemplate.UPDATE;
         boolean schedule;
         synchronized (pendingLock) {
-            if (fetching && (Template.UPDATE.equals(r) || Template.INTERVAL.equals(r))) {
+            if (fetching && (FetchedTemplate.UPDATE.equals(r) || FetchedTemplate.INTERVAL.equals(r))) {
                 coalesced.incrementAndGet(); // the fetch in flight is as fresh as this one would be
                 return;
             }
@@ -146,8 +146,8 @@ public final class TemplateFetcher implements AutoCloseable {
     }
 
     private void fetchFor(String reason, String tip) {
-        Template inHand = current;
-        if (tip != null && Template.NEWBLOCK.equals(reason) && inHand != null
+        FetchedTemplate inHand = current;
+        if (tip != null && FetchedTemplate.NEWBLOCK.equals(reason) && inHand != null
                 && tip.equalsIgnoreCase(inHand.prevHash())) {
             dropped.incrementAndGet();
             Log.debug("Template already builds on %s: newblock fetch dropped", tip);
@@ -180,7 +180,7 @@ public final class TemplateFetcher implements AutoCloseable {
                 nodes.reportFailure(node, "getblocktemplate: " + shape);
                 continue;
             }
-            publish(new Template(node.url(), reason, body, System.currentTimeMillis()));
+            publish(new FetchedTemplate(node.url(), reason, body, System.currentTimeMillis()));
             return;
         }
     }
@@ -209,18 +209,18 @@ public final class TemplateFetcher implements AutoCloseable {
         }
     }
 
-    private void publish(Template t) {
-        Template before = current;
+    private void publish(FetchedTemplate t) {
+        FetchedTemplate before = current;
         String reason = t.reason();
         if (before == null) {
-            reason = Template.START;
+            reason = FetchedTemplate.START;
         } else if (!before.prevHash().equals(t.prevHash())) {
-            reason = Template.NEWBLOCK;
+            reason = FetchedTemplate.NEWBLOCK;
         }
-        Template out = t.withReason(reason);
+        FetchedTemplate out = t.withReason(reason);
         current = out;
         fetched.incrementAndGet();
-        if (Template.NEWBLOCK.equals(reason) || Template.START.equals(reason)) {
+        if (FetchedTemplate.NEWBLOCK.equals(reason) || FetchedTemplate.START.equals(reason)) {
             Log.notice("New template from %s: height %d, prev %s, %d transactions (%s)", out.node(), out.height(),
                     out.prevHash(), out.body().path("transactions").size(), reason);
             EventLog.global().event(EventLog.NEW_BLOCK, "height", out.height(), "prev_hash", out.prevHash(), "node",
@@ -229,7 +229,7 @@ public final class TemplateFetcher implements AutoCloseable {
             Log.info("Template from %s: height %d, %d transactions (%s)", out.node(), out.height(),
                     out.body().path("transactions").size(), reason);
         }
-        for (Consumer<Template> l : listeners) {
+        for (Consumer<FetchedTemplate> l : listeners) {
             try {
                 l.accept(out);
             } catch (RuntimeException e) {
@@ -239,7 +239,7 @@ public final class TemplateFetcher implements AutoCloseable {
     }
 
     /** The last template fetched, or null before the first. */
-    public Template current() {
+    public FetchedTemplate current() {
         return current;
     }
 

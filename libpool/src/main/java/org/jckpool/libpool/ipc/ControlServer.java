@@ -1,6 +1,6 @@
 package org.jckpool.libpool.ipc;
 
-import org.jckpool.libpool.process.Pause;
+import org.jckpool.libpool.retry.Pause;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -25,7 +25,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.Log;
 import org.jckpool.libpool.log.RateLimitedLog;
-import org.jckpool.libpool.process.SocketDirs;
 
 /**
  * The one Unix socket of a process. Each connection is either

@@ -1,5 +1,6 @@
 package org.jckpool.libpool.process;
 
+import org.jckpool.libpool.ipc.SocketDirs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package org.jckpool.libpool.process;
 
+import org.jckpool.libpool.ipc.SocketDirs;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -39,7 +39,7 @@ public final class AddressRpc {
             try {
                 script = Address.toScript(address, Network.REGTEST);
             } catch (IllegalArgumentException e) {
-                throw new RpcException(RpcCodes.INVALID_ADDRESS_OR_KEY, "Invalid address: " + e.getMessage());
+                throw new CoreRpcException(RpcCodes.INVALID_ADDRESS_OR_KEY, "Invalid address: " + e.getMessage());
             }
             ObjectNode o = NODES.objectNode();
             o.put("address", address);

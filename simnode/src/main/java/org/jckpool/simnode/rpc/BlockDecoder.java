@@ -32,7 +32,7 @@ final class BlockDecoder {
         }
     }
 
-    private static RpcException failed() {
-        return new RpcException(RpcCodes.DESERIALIZATION_ERROR, "Block decode failed");
+    private static CoreRpcException failed() {
+        return new CoreRpcException(RpcCodes.DESERIALIZATION_ERROR, "Block decode failed");
     }
 }

@@ -26,7 +26,7 @@ public final class BlockchainRpc {
             long height = p.integer(0, "height");
             BlockEntry entry = chain.atHeight(height);
             if (entry == null) {
-                throw new RpcException(RpcCodes.INVALID_PARAMETER, "Block height out of range");
+                throw new CoreRpcException(RpcCodes.INVALID_PARAMETER, "Block height out of range");
             }
             return NODES.textNode(entry.rpcHash());
         });

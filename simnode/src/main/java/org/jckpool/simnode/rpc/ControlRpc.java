@@ -65,7 +65,7 @@ public final class ControlRpc {
             try {
                 newMode = FailureMode.parse(p.string(0, "mode"));
             } catch (IllegalArgumentException e) {
-                throw new RpcException(RpcCodes.INVALID_PARAMETER, e.getMessage());
+                throw new CoreRpcException(RpcCodes.INVALID_PARAMETER, e.getMessage());
             }
             setMode.accept(newMode);
             return NODES.textNode(newMode.wireName());
@@ -74,7 +74,7 @@ public final class ControlRpc {
         rpc.register("simnode.settime", List.of("time"), p -> {
             long time = p.integer(0, "time");
             if (time < 0) {
-                throw new RpcException(RpcCodes.INVALID_PARAMETER, "time must be >= 0 (0 = real clock)");
+                throw new CoreRpcException(RpcCodes.INVALID_PARAMETER, "time must be >= 0 (0 = real clock)");
             }
             clock.set(time);
             return NODES.numberNode(clock.now());
@@ -82,7 +82,7 @@ public final class ControlRpc {
         rpc.register("simnode.addtxs", List.of("count"), p -> {
             long count = p.integer(0, "count");
             if (count < 0 || count > 10_000) {
-                throw new RpcException(RpcCodes.INVALID_PARAMETER, "count must be 0..10000");
+                throw new CoreRpcException(RpcCodes.INVALID_PARAMETER, "count must be 0..10000");
             }
             chain.addSyntheticTransactions((int) count);
             return NODES.numberNode(chain.mempool().size());

@@ -49,21 +49,21 @@ public final class MiningRpc {
         String mode = "template";
         if (request != null && request.hasNonNull("mode")) {
             if (!request.get("mode").isTextual()) {
-                throw new RpcException(RpcCodes.INVALID_PARAMETER, "Invalid mode");
+                throw new CoreRpcException(RpcCodes.INVALID_PARAMETER, "Invalid mode");
             }
             mode = request.get("mode").asText();
         }
         if ("proposal".equals(mode)) {
             JsonNode data = request.get("data");
             if (data == null || !data.isTextual()) {
-                throw new RpcException(RpcCodes.TYPE_ERROR, "Missing data String key for proposal");
+                throw new CoreRpcException(RpcCodes.TYPE_ERROR, "Missing data String key for proposal");
             }
             Block block = BlockDecoder.decode(data.asText());
             String result = chain.testProposal(block);
             return result == null ? NODES.nullNode() : NODES.textNode(result);
         }
         if (!"template".equals(mode)) {
-            throw new RpcException(RpcCodes.INVALID_PARAMETER, "Invalid mode");
+            throw new CoreRpcException(RpcCodes.INVALID_PARAMETER, "Invalid mode");
         }
         if (request != null && request.hasNonNull("longpollid")) {
             JsonNode id = request.get("longpollid");
@@ -74,7 +74,7 @@ public final class MiningRpc {
                 chain.awaitChange(id.asText(), longPollMaxMillis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new RpcException(RpcCodes.CLIENT_NOT_CONNECTED, "Shutting down");
+                throw new CoreRpcException(RpcCodes.CLIENT_NOT_CONNECTED, "Shutting down");
             }
         }
         boolean segwit = false;
@@ -84,7 +84,7 @@ public final class MiningRpc {
             }
         }
         if (!segwit) {
-            throw new RpcException(RpcCodes.INVALID_PARAMETER, SEGWIT_REQUIRED);
+            throw new CoreRpcException(RpcCodes.INVALID_PARAMETER, SEGWIT_REQUIRED);
         }
         return template(chain.templateSnapshot());
     }
@@ -152,7 +152,7 @@ public final class MiningRpc {
     private JsonNode submitBlock(RpcParams p) {
         Block block = BlockDecoder.decode(p.string(0, "hexdata"));
         if (block.transactions().isEmpty() || !block.transactions().get(0).isCoinbase()) {
-            throw new RpcException(RpcCodes.DESERIALIZATION_ERROR, "Block does not start with a coinbase");
+            throw new CoreRpcException(RpcCodes.DESERIALIZATION_ERROR, "Block does not start with a coinbase");
         }
         String result = chain.submit(block);
         return result == null ? NODES.nullNode() : NODES.textNode(result);
@@ -177,7 +177,7 @@ public final class MiningRpc {
         try {
             return Address.toScript(address, Network.REGTEST);
         } catch (IllegalArgumentException e) {
-            throw new RpcException(RpcCodes.INVALID_ADDRESS_OR_KEY, "Error: Invalid address");
+            throw new CoreRpcException(RpcCodes.INVALID_ADDRESS_OR_KEY, "Error: Invalid address");
         }
     }
 
@@ -195,7 +195,7 @@ public final class MiningRpc {
             }
             String result = chain.submit(block);
             if (result != null) {
-                throw new RpcException(RpcCodes.INTERNAL_ERROR, "ProcessNewBlock, block not accepted: " + result);
+                throw new CoreRpcException(RpcCodes.INTERNAL_ERROR, "ProcessNewBlock, block not accepted: " + result);
             }
             hashes.add(Hex.toRpc(block.hash()));
         }
@@ -224,25 +224,25 @@ public final class MiningRpc {
                 continue;
             }
             if (text.length() == 64) {
-                throw new RpcException(RpcCodes.INVALID_ADDRESS_OR_KEY, "Transaction " + text + " not in mempool.");
+                throw new CoreRpcException(RpcCodes.INVALID_ADDRESS_OR_KEY, "Transaction " + text + " not in mempool.");
             }
             try {
                 chosen.add(MempoolTx.of(Transaction.parse(Hex.decode(text)), 0, 0));
             } catch (RuntimeException e) {
-                throw new RpcException(RpcCodes.DESERIALIZATION_ERROR, "Transaction decode failed for " + text);
+                throw new CoreRpcException(RpcCodes.DESERIALIZATION_ERROR, "Transaction decode failed for " + text);
             }
         }
         Block block = BlockAssembler.mine(BlockAssembler.build(snap, script, chosen, chain.clock().now()),
                 DEFAULT_MAX_TRIES);
         if (block == null) {
-            throw new RpcException(RpcCodes.MISC_ERROR, "Failed to make block.");
+            throw new CoreRpcException(RpcCodes.MISC_ERROR, "Failed to make block.");
         }
         ObjectNode o = NODES.objectNode();
         o.put("hash", Hex.toRpc(block.hash()));
         if (submit) {
             String result = chain.submit(block);
             if (result != null) {
-                throw new RpcException(RpcCodes.VERIFY_ERROR, "TestBlockValidity failed: " + result);
+                throw new CoreRpcException(RpcCodes.VERIFY_ERROR, "TestBlockValidity failed: " + result);
             }
         } else {
             o.put("hex", Hex.encode(block.serialize(true)));

@@ -24,7 +24,7 @@ public final class RpcDispatcher {
     public JsonNode call(String name, JsonNode params) {
         Entry entry = methods.get(name);
         if (entry == null) {
-            throw new RpcException(RpcCodes.METHOD_NOT_FOUND, "Method not found");
+            throw new CoreRpcException(RpcCodes.METHOD_NOT_FOUND, "Method not found");
         }
         return entry.body().call(new RpcParams(name, params, entry.paramNames()));
     }

@@ -41,11 +41,11 @@ final class RpcJson {
     static String parseHash(RpcParams params, int index, String name) {
         String hex = params.string(index, name);
         if (hex.length() != 64) {
-            throw new RpcException(RpcCodes.INVALID_PARAMETER,
+            throw new CoreRpcException(RpcCodes.INVALID_PARAMETER,
                     name + " must be of length 64 (not " + hex.length() + ", for '" + hex + "')");
         }
         if (!Hex.isHex(hex)) {
-            throw new RpcException(RpcCodes.INVALID_PARAMETER, name + " must be hexadecimal string (not '" + hex + "')");
+            throw new CoreRpcException(RpcCodes.INVALID_PARAMETER, name + " must be hexadecimal string (not '" + hex + "')");
         }
         return hex.toLowerCase(java.util.Locale.ROOT);
     }
@@ -53,7 +53,7 @@ final class RpcJson {
     static BlockEntry requireBlock(ChainState chain, String rpcHash) {
         BlockEntry entry = chain.byRpcHash(rpcHash);
         if (entry == null) {
-            throw new RpcException(RpcCodes.INVALID_ADDRESS_OR_KEY, "Block not found");
+            throw new CoreRpcException(RpcCodes.INVALID_ADDRESS_OR_KEY, "Block not found");
         }
         return entry;
     }

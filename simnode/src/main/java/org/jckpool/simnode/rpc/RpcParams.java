@@ -18,7 +18,7 @@ public final class RpcParams {
             values = new JsonNode[0];
         } else if (raw.isArray()) {
             if (raw.size() > names.size()) {
-                throw new RpcException(RpcCodes.MISC_ERROR,
+                throw new CoreRpcException(RpcCodes.MISC_ERROR,
                         method + ": too many parameters (" + raw.size() + ", at most " + names.size() + ")");
             }
             values = new JsonNode[raw.size()];
@@ -32,7 +32,7 @@ public final class RpcParams {
                 String name = fields.next();
                 int index = names.indexOf(name);
                 if (index < 0) {
-                    throw new RpcException(RpcCodes.INVALID_PARAMETER, "Unknown named parameter " + name);
+                    throw new CoreRpcException(RpcCodes.INVALID_PARAMETER, "Unknown named parameter " + name);
                 }
                 values[index] = raw.get(name);
             }
@@ -54,7 +54,7 @@ public final class RpcParams {
     public JsonNode require(int index, String name) {
         JsonNode node = get(index);
         if (node == null) {
-            throw new RpcException(RpcCodes.MISC_ERROR, method + ": missing required parameter '" + name + "'");
+            throw new CoreRpcException(RpcCodes.MISC_ERROR, method + ": missing required parameter '" + name + "'");
         }
         return node;
     }
@@ -73,7 +73,7 @@ public final class RpcParams {
             throw typeError(node, "number");
         }
         if (!node.canConvertToLong() || node.isFloatingPointNumber() && node.asDouble() != Math.rint(node.asDouble())) {
-            throw new RpcException(RpcCodes.TYPE_ERROR, "JSON integer out of range or not an integer");
+            throw new CoreRpcException(RpcCodes.TYPE_ERROR, "JSON integer out of range or not an integer");
         }
         return node.asLong();
     }
@@ -101,8 +101,8 @@ public final class RpcParams {
         return node;
     }
 
-    static RpcException typeError(JsonNode node, String expected) {
-        return new RpcException(RpcCodes.TYPE_ERROR,
+    static CoreRpcException typeError(JsonNode node, String expected) {
+        return new CoreRpcException(RpcCodes.TYPE_ERROR,
                 "JSON value of type " + typeName(node) + " is not of expected type " + expected);
     }
 

@@ -1,7 +1,7 @@
 package org.jckpool.simnode.rpc;
 
 import org.jckpool.libpool.log.Log;
-import org.jckpool.libpool.process.Pause;
+import org.jckpool.libpool.retry.Pause;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -206,7 +206,7 @@ public final class RpcServer {
         boolean notification = false;
         try {
             if (!request.isObject()) {
-                throw new RpcException(RpcCodes.INVALID_REQUEST, "Invalid Request object");
+                throw new CoreRpcException(RpcCodes.INVALID_REQUEST, "Invalid Request object");
             }
             if (request.has("id")) {
                 id = request.get("id");
@@ -214,25 +214,25 @@ public final class RpcServer {
             JsonNode version = request.get("jsonrpc");
             if (version != null && !version.isNull()) {
                 if (!version.isTextual()) {
-                    throw new RpcException(RpcCodes.INVALID_REQUEST, "jsonrpc field must be a string");
+                    throw new CoreRpcException(RpcCodes.INVALID_REQUEST, "jsonrpc field must be a string");
                 }
                 switch (version.asText()) {
                     case "2.0" -> v2 = true;
                     case "1.0", "1.1" -> v2 = false;
-                    default -> throw new RpcException(RpcCodes.INVALID_REQUEST, "JSON-RPC version not supported");
+                    default -> throw new CoreRpcException(RpcCodes.INVALID_REQUEST, "JSON-RPC version not supported");
                 }
             }
             notification = v2 && !request.has("id");
             JsonNode method = request.get("method");
             if (method == null || method.isNull()) {
-                throw new RpcException(RpcCodes.INVALID_REQUEST, "Missing method");
+                throw new CoreRpcException(RpcCodes.INVALID_REQUEST, "Missing method");
             }
             if (!method.isTextual()) {
-                throw new RpcException(RpcCodes.INVALID_REQUEST, "Method must be a string");
+                throw new CoreRpcException(RpcCodes.INVALID_REQUEST, "Method must be a string");
             }
             JsonNode params = request.get("params");
             if (params != null && !params.isNull() && !params.isArray() && !params.isObject()) {
-                throw new RpcException(RpcCodes.INVALID_REQUEST, "Params must be an array or object");
+                throw new CoreRpcException(RpcCodes.INVALID_REQUEST, "Params must be an array or object");
             }
             if (templateDelayMillis > 0 && method.asText().equals("getblocktemplate")) {
                 Pause.quietly(templateDelayMillis);
@@ -245,7 +245,7 @@ public final class RpcServer {
                 return new Reply(null, 204);
             }
             return new Reply(success(v2, result == null ? NODES.nullNode() : result, id), 200);
-        } catch (RpcException e) {
+        } catch (CoreRpcException e) {
             if (notification) {
                 return new Reply(null, 204);
             }

@@ -1,5 +1,26 @@
 package org.jckpool.stratifier.process;
 
+import org.jckpool.stratifier.link.ConnectorLink;
+import org.jckpool.stratifier.link.ClientEvents;
+import org.jckpool.stratifier.link.PassthroughLinks;
+import org.jckpool.stratifier.link.GeneratorLink;
+import org.jckpool.stratifier.link.GeneratorListener;
+import org.jckpool.stratifier.link.BlockSubmission;
+import org.jckpool.stratifier.link.UpstreamRelay;
+import org.jckpool.stratifier.status.ConsoleStatus;
+import org.jckpool.stratifier.status.FoundBlocks;
+import org.jckpool.stratifier.status.NetworkState;
+import org.jckpool.stratifier.status.SnapshotBuilder;
+import org.jckpool.stratifier.status.SnapshotPoolView;
+import org.jckpool.stratifier.status.ProxyStatusLines;
+import org.jckpool.stratifier.status.StatusStore;
+import org.jckpool.stratifier.status.ShareLog;
+import org.jckpool.stratifier.status.RestartWatch;
+import org.jckpool.stratifier.solutions.SolutionJournal;
+import org.jckpool.stratifier.solutions.SolutionRecovery;
+import org.jckpool.stratifier.admin.AdminCommands;
+import org.jckpool.stratifier.admin.HandoverSessions;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.libpool.config.PoolConfig;

@@ -2,7 +2,7 @@ package org.jckpool.stratifier.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jckpool.libpool.json.Json;
-import org.jckpool.stratifier.process.StatusStore;
+import org.jckpool.stratifier.status.StatusStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

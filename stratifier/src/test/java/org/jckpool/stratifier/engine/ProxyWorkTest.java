@@ -37,7 +37,7 @@ class ProxyWorkTest {
                 job.base().upstream().paddingHex() + s.extranonce1Hex() + p.extranonce2(), job.base().upstream().jobId(),
                 job.base().upstream().generation(), block)));
         h.engine.onUpstreamWork(work(1, 8, "up-a", true, 1e-10));
-        assertThat(h.engine.proxyLayout()).isEqualTo(new StratumEngine.ProxyLayout(4, 4));
+        assertThat(h.engine.proxyLayout()).isEqualTo(new ProxyLayout(4, 4));
         long c = h.miner(1, "minerA", false);
         JsonNode sub = h.out.reply(c, 2);
         assertThat(sub.path("result").get(1).asText()).hasSize(8);

@@ -1,5 +1,8 @@
 package org.jckpool.stratifier.process;
 
+import org.jckpool.stratifier.link.ConnectorLink;
+import org.jckpool.stratifier.link.ClientEvents;
+
 import org.jckpool.stratifier.share.SolutionOutcome;
 import org.jckpool.libpool.bitcoin.Hex;
 import org.jckpool.libpool.ipc.relay.RelayCodec;

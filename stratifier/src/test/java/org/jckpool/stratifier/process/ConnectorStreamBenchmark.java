@@ -1,5 +1,7 @@
 package org.jckpool.stratifier.process;
 
+import org.jckpool.stratifier.link.ConnectorLink;
+
 import org.jckpool.libpool.ipc.ControlServer;
 import org.jckpool.libpool.ipc.FrameStream;
 import org.jckpool.libpool.ipc.relay.RelayFrameType;

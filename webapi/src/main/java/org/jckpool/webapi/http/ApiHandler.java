@@ -23,8 +23,8 @@ import org.jckpool.webapi.metrics.Metrics;
 import org.jckpool.webapi.view.PoolSummary;
 import org.jckpool.webapi.view.Hashrates;
 import org.jckpool.webapi.view.PoolView;
-import org.jckpool.webapi.view.UserStats;
-import org.jckpool.webapi.view.WorkerStats;
+import org.jckpool.webapi.view.UserSummary;
+import org.jckpool.webapi.view.WorkerSummary;
 
 /**
  * Every request of the web server goes through here: JSON API under /api/, /health, /metrics and the dashboard
@@ -139,7 +139,7 @@ final class ApiHandler implements HttpHandler {
                 break;
             case "users":
                 if (parts.length == 1) {
-                    List<UserStats> users = view.users();
+                    List<UserSummary> users = view.users();
                     int limit = limit(query, MAX_LIMIT);
                     ObjectNode body = ApiJson.MAPPER.createObjectNode();
                     body.put("count", users.size());
@@ -154,7 +154,7 @@ final class ApiHandler implements HttpHandler {
                 break;
             case "workers":
                 if (parts.length == 1) {
-                    List<WorkerStats> workers = new ArrayList<>();
+                    List<WorkerSummary> workers = new ArrayList<>();
                     view.users().forEach(u -> workers.addAll(u.workers()));
                     int limit = limit(query, MAX_LIMIT);
                     ObjectNode body = ApiJson.MAPPER.createObjectNode();

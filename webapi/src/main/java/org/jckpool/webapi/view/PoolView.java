@@ -14,13 +14,13 @@ public interface PoolView {
     PoolSummary pool();
 
     /** Every user with at least one worker known since start, each with its workers. */
-    List<UserStats> users();
+    List<UserSummary> users();
 
     /** One user by exact name (the mining address or account name miners authorise with). */
-    Optional<UserStats> user(String name);
+    Optional<UserSummary> user(String name);
 
     /** One worker by its full name as the miner sent it, e.g. {@code "bc1q….rig1"}. */
-    Optional<WorkerStats> worker(String fullName);
+    Optional<WorkerSummary> worker(String fullName);
 
     /** Connected clients (sessions); shown to admins only, as it reveals addresses. */
     List<ClientInfo> clients();

@@ -1,0 +1,180 @@
+package org.jckpool.generator.link;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jckpool.generator.node.NodeManager;
+import org.jckpool.generator.node.NodeStatus;
+import org.jckpool.generator.submit.BlockSubmitter;
+import org.jckpool.generator.submit.SubmitOutcome;
+import org.jckpool.generator.work.FetchedTemplate;
+import org.jckpool.generator.work.TemplateFetcher;
+import org.jckpool.libpool.ipc.ControlServer;
+import org.jckpool.libpool.ipc.FrameStream;
+import org.jckpool.libpool.ipc.Frames;
+import org.jckpool.libpool.json.Json;
+import org.jckpool.libpool.log.Log;
+
+/**
+ * The generator's side of the persistent stream the stratifier opens on the generator's socket
+ * (docs/INTERNALS.md "generator ↔ stratifier"). Pushes {@code template} and {@code node.status}; answers
+ * {@code update} and {@code submitblock} (with {@code submitblock.result}). When the stream drops the generator
+ * keeps working and sends the current node status and last template as soon as a stream is open again.
+ */
+public final class StratifierStreamAcceptor implements ControlServer.StreamAcceptor {
+
+    private final TemplateFetcher fetcher;
+    private final BlockSubmitter submitter;
+    private final NodeManager nodes;
+    private final Set<FrameStream> streams = ConcurrentHashMap.newKeySet();
+    /** Block hash (lower case) → its submission in progress. */
+    private final Map<String, CompletableFuture<SubmitOutcome>> inFlight = new ConcurrentHashMap<>();
+
+    public StratifierStreamAcceptor(TemplateFetcher fetcher, BlockSubmitter submitter, NodeManager nodes) {
+        this.fetcher = fetcher;
+        this.submitter = submitter;
+        this.nodes = nodes;
+        fetcher.addListener(this::pushTemplate);
+        nodes.addListener(this::pushStatus);
+    }
+
+    @Override
+    public FrameStream.Listener open(String peer) {
+        return new FrameStream.Listener() {
+            @Override
+            public void onOpen(FrameStream stream) {
+                streams.add(stream);
+                Log.notice("Stream from %s open", peer);
+                send(stream, statusFrame(nodes.status()));
+                FetchedTemplate t = fetcher.current();
+                if (t != null) {
+                    send(stream, TemplateMessage.encode(t.withReason(FetchedTemplate.START)));
+                } // else the first template is on its way (or waits for a live node) and is pushed to every stream
+            }
+
+            @Override
+            public void onFrame(FrameStream stream, byte[] frame) {
+                handle(stream, Frames.text(frame));
+            }
+
+            @Override
+            public void onClose(FrameStream stream, Throwable cause) {
+                streams.remove(stream);
+                Log.warning("Stream from %s closed%s; keeping the last template for when it reconnects", peer,
+                        cause == null ? "" : " (" + cause.getMessage() + ")");
+            }
+        };
+    }
+
+    /** Number of open stratifier streams. */
+    public int connected() {
+        return streams.size();
+    }
+
+    void handle(FrameStream stream, String text) {
+        JsonNode msg = Json.parseOrNull(text);
+        if (msg == null || !msg.isObject()) {
+            Log.warning("Stream from %s: ignoring a frame that is not a JSON object: %s", stream.peer(),
+                    abbreviate(text));
+            return;
+        }
+        String method = Json.text(msg, "method");
+        if ("update".equals(method)) {
+            fetcher.request(FetchedTemplate.UPDATE);
+        } else if ("submitblock".equals(method)) {
+            handleSubmit(stream, msg);
+        } else {
+            StreamSends.unknownMethod(stream, msg, "unknown method: " + method);
+        }
+    }
+
+    /**
+     * Acknowledges at once ({@code submitblock.received}), then submits. The stratifier keeps the block until the
+     * result comes and sends it again after a reconnect; a block already being submitted is not submitted twice,
+     * the request waits for the same outcome.
+     */
+    private void handleSubmit(FrameStream stream, JsonNode msg) {
+        JsonNode id = msg.get("id");
+        JsonNode p = msg.path("params");
+        String hex = Json.text(p, "hex");
+        String hash = Json.text(p, "hash");
+        long height = p.path("height").canConvertToLong() ? p.path("height").asLong() : -1;
+        send(stream, receivedFrame(id, hash));
+        CompletableFuture<SubmitOutcome> outcome;
+        if (hash == null) {
+            outcome = submitter.submit(hex, null, height);
+        } else {
+            String key = hash.toLowerCase(Locale.ROOT);
+            CompletableFuture<SubmitOutcome> mine = new CompletableFuture<>();
+            outcome = inFlight.putIfAbsent(key, mine);
+            if (outcome == null) {
+                outcome = mine;
+                submitter.submit(hex, hash, height).whenComplete((o, e) -> {
+                    inFlight.remove(key, mine);
+                    mine.complete(o);
+                });
+            } else {
+                Log.notice("Block %s is being submitted already: waiting for that outcome", hash);
+            }
+        }
+        outcome.thenAccept(o -> {
+            byte[] reply = resultFrame(id, hash, o);
+            if (stream.isOpen()) {
+                send(stream, reply);
+            } else {
+                // the stratifier that asked reconnected meanwhile: the result still belongs to it
+                streams.forEach(s -> send(s, reply));
+            }
+        });
+    }
+
+    static byte[] receivedFrame(JsonNode id, String hash) {
+        ObjectNode o = Json.object();
+        o.put("method", "submitblock.received");
+        o.set("id", id == null ? Json.MAPPER.nullNode() : id);
+        o.put("hash", hash);
+        return Frames.utf8(Json.write(o));
+    }
+
+    static byte[] resultFrame(JsonNode id, String hash, SubmitOutcome outcome) {
+        ObjectNode o = Json.object();
+        o.put("method", "submitblock.result");
+        o.set("id", id == null ? Json.MAPPER.nullNode() : id);
+        o.put("hash", hash);
+        o.set("result", outcome.toJson());
+        return Frames.utf8(Json.write(o));
+    }
+
+    private void pushTemplate(FetchedTemplate t) {
+        if (streams.isEmpty()) {
+            return;
+        }
+        byte[] frame = TemplateMessage.encode(t);
+        streams.forEach(s -> send(s, frame));
+    }
+
+    private void pushStatus(NodeStatus status) {
+        byte[] frame = statusFrame(status);
+        streams.forEach(s -> send(s, frame));
+    }
+
+    static byte[] statusFrame(NodeStatus status) {
+        ObjectNode o = Json.object();
+        o.put("method", "node.status");
+        o.set("params", status.toParams());
+        return Frames.utf8(Json.write(o));
+    }
+
+    private static void send(FrameStream s, byte[] frame) {
+        StreamSends.send(s, frame);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 80) + "…";
+    }
+}

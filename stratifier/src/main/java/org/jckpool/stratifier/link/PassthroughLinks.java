@@ -1,0 +1,221 @@
+package org.jckpool.stratifier.link;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jckpool.stratifier.engine.ClientOutbound;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The upstream side of ckpool's {@code mining.passthrough}. A downstream ckpool {@code -P} sends
+ * {@code {"method":"mining.passthrough","params":["ckpool/<version>"]}} (no id; one with an id is served alike), gets {@code {"result": true}} (no id, as ckpool's
+ * connector writes it), and from then on forwards its miners' lines over that one connection, each with its
+ * miner's id added as {@code "client_id"} (and the miner's {@code "address"} and {@code "server"}). Each miner
+ * becomes a sub-client of the engine under an id of its own (negative, so never a connector id): a real client
+ * with vardiff and statistics. What the engine sends a sub-client goes down the link with {@code "client_id"}
+ * added; broadcasts are copied to every subscribed sub-client. {@code mining.term} with a {@code client_id}
+ * (ckpool's downstream sends it when a miner disconnects) or the link's end drops sub-clients.
+ *
+ * <p>Sits between the connector stream and the engine: {@link ClientOutbound} for the engine, and
+ * {@link #line}/{@link #disconnected} for the connector's events before they reach the engine.
+ */
+public final class PassthroughLinks implements ClientOutbound {
+    private static final Logger LOG = System.getLogger("stratifier");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** ckpool connector's exact reply to mining.passthrough. */
+    public static final String ACCEPTED = "{\"result\": true}";
+    static final String TERM = "mining.term";
+
+    private record Link(long id, String address, int serverIndex, ConcurrentMap<Long, Long> subByDownstreamId) {
+    }
+
+    private record SubClient(long id, Link link, long downstreamId) {
+    }
+
+    private final ClientOutbound connector;
+    private final ClientEvents engine;
+    private final ConcurrentMap<Long, Link> links = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Long, SubClient> subs = new ConcurrentHashMap<>();
+    private final Set<Long> subscribed = ConcurrentHashMap.newKeySet();
+    private final AtomicLong lastSubId = new AtomicLong();
+
+    /**
+     * @param connector where lines for real connections go
+     * @param engine    who hears of sub-clients connecting, their lines and their end
+     */
+    public PassthroughLinks(ClientOutbound connector, ClientEvents engine) {
+        this.connector = connector;
+        this.engine = engine;
+    }
+
+    public static boolean isSubClient(long clientId) {
+        return clientId < 0;
+    }
+
+    // ---------------------------------------------------------------- from the connector
+
+    /** A line from a connection: true when it was a passthrough link's (handled here), false for the engine. */
+    public boolean line(long clientId, byte[] buf, int off, int len) {
+        Link link = links.get(clientId);
+        if (link == null) {
+            return false;
+        }
+        JsonNode n;
+        try {
+            n = JSON.readTree(buf, off, len);
+        } catch (IOException e) {
+            n = null;
+        }
+        onLinkLine(link, n);
+        return true;
+    }
+
+    /** As above for a line as text. */
+    public boolean line(long clientId, String line) {
+        Link link = links.get(clientId);
+        if (link == null) {
+            return false;
+        }
+        JsonNode n;
+        try {
+            n = JSON.readTree(line);
+        } catch (IOException e) {
+            n = null;
+        }
+        onLinkLine(link, n);
+        return true;
+    }
+
+    private void onLinkLine(Link link, JsonNode n) {
+        if (!(n instanceof ObjectNode msg) || !msg.path("client_id").canConvertToLong()) {
+            LOG.log(Level.INFO, "passthrough {0} sent a line without a client_id, ignored", link.id);
+            return;
+        }
+        long downstreamId = msg.remove("client_id").asLong();
+        JsonNode address = msg.remove("address");
+        msg.remove("server");
+        if (TERM.equals(msg.path("method").asText())) {
+            Long sub = link.subByDownstreamId.get(downstreamId);
+            if (sub != null) {
+                endSub(sub, "passthrough sub-client terminated");
+            }
+            return;
+        }
+        long sub = link.subByDownstreamId.computeIfAbsent(downstreamId, d -> newSub(link, d,
+                address != null && address.isTextual() ? address.asText() : link.address));
+        engine.line(sub, msg.toString());
+    }
+
+    private long newSub(Link link, long downstreamId, String address) {
+        long id = -lastSubId.incrementAndGet();
+        subs.put(id, new SubClient(id, link, downstreamId));
+        LOG.log(Level.DEBUG, "passthrough {0} client {1} is sub-client {2}", link.id, downstreamId, id);
+        engine.connected(id, address, link.serverIndex);
+        return id;
+    }
+
+    /** A connection ended: a link takes its sub-clients with it. The engine still hears of the connection. */
+    public void disconnected(long clientId) {
+        Link link = links.remove(clientId);
+        if (link == null) {
+            return;
+        }
+        LOG.log(Level.INFO, "passthrough {0} closed with {1} clients", clientId, link.subByDownstreamId.size());
+        for (Long sub : link.subByDownstreamId.values()) {
+            endSub(sub, "passthrough closed");
+        }
+    }
+
+    private void endSub(long id, String reason) {
+        SubClient sc = subs.remove(id);
+        if (sc == null) {
+            return;
+        }
+        sc.link.subByDownstreamId.remove(sc.downstreamId, id);
+        subscribed.remove(id);
+        engine.disconnected(id, reason);
+    }
+
+    // ---------------------------------------------------------------- from the engine
+
+    @Override
+    public void send(long clientId, String line) {
+        if (!isSubClient(clientId)) {
+            connector.send(clientId, line);
+            return;
+        }
+        SubClient sc = subs.get(clientId);
+        if (sc != null) {
+            connector.send(sc.link.id, withClientId(line, sc.downstreamId));
+        }
+    }
+
+    @Override
+    public void broadcast(String line) {
+        connector.broadcast(line);
+        for (Long id : subscribed) {
+            SubClient sc = subs.get(id);
+            if (sc != null) {
+                connector.send(sc.link.id, withClientId(line, sc.downstreamId));
+            }
+        }
+    }
+
+    /**
+     * A sub-client cannot be closed alone (ckpool's passthrough has no message for it): it is forgotten, and a
+     * later line from that miner starts a new session.
+     */
+    @Override
+    public void drop(long clientId, String reason) {
+        if (!isSubClient(clientId)) {
+            connector.drop(clientId, reason);
+            return;
+        }
+        LOG.log(Level.INFO, "passthrough sub-client {0} dropped: {1}", clientId, reason);
+        endSub(clientId, reason);
+    }
+
+    @Override
+    public void subscribed(long clientId) {
+        if (!isSubClient(clientId)) {
+            connector.subscribed(clientId);
+        } else if (subs.containsKey(clientId)) {
+            subscribed.add(clientId);
+        }
+    }
+
+    @Override
+    public void passthrough(long clientId, String address, int serverIndex) {
+        if (isSubClient(clientId)) {
+            drop(clientId, "passthrough inside a passthrough");
+            return;
+        }
+        links.put(clientId, new Link(clientId, address, serverIndex, new ConcurrentHashMap<>()));
+        connector.send(clientId, ACCEPTED);
+    }
+
+    /** The line (a JSON object) with {@code "client_id":downstreamId} added at its end. */
+    static String withClientId(String line, long downstreamId) {
+        int end = line.lastIndexOf('}');
+        if (end < 0) {
+            return line;
+        }
+        boolean empty = line.substring(0, end).trim().endsWith("{");
+        return line.substring(0, end) + (empty ? "" : ",") + "\"client_id\":" + downstreamId + line.substring(end);
+    }
+
+    /** Live links and their sub-client counts (for stats). */
+    public Map<Long, Integer> links() {
+        Map<Long, Integer> out = new java.util.TreeMap<>();
+        links.forEach((id, l) -> out.put(id, l.subByDownstreamId.size()));
+        return out;
+    }
+}

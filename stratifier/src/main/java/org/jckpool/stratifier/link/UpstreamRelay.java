@@ -1,0 +1,137 @@
+package org.jckpool.stratifier.link;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jckpool.libpool.json.Json;
+import org.jckpool.libpool.log.Log;
+import org.jckpool.libpool.log.RateLimitedLog;
+import org.jckpool.stratifier.engine.ProxyLayout;
+import org.jckpool.stratifier.engine.StratumEngine;
+import org.jckpool.stratifier.session.ClientSession;
+import org.jckpool.stratifier.share.SubmitParams;
+import org.jckpool.stratifier.share.UpstreamForwarder;
+import org.jckpool.stratifier.work.Job;
+import org.jckpool.stratifier.work.UpstreamJob;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Proxy mode, stratifier side: sends each share that meets the upstream's difficulty to the generator as
+ * {@code upstream.submit} (the upstream's job id and extranonce2 = padding ‖ miner extranonce1 ‖ miner
+ * extranonce2), counts the upstream's answers, and keeps the generator's last {@code upstream.status} for the
+ * admin socket, /api/upstreams and /metrics.
+ */
+public final class UpstreamRelay implements UpstreamForwarder {
+    private final GeneratorLink generator;
+    private final StratumEngine engine;
+    private final AtomicLong ids = new AtomicLong();
+    final AtomicLong forwarded = new AtomicLong();
+    final AtomicLong notSent = new AtomicLong();
+    final AtomicLong accepted = new AtomicLong();
+    final AtomicLong rejected = new AtomicLong();
+    final AtomicLong blockCandidates = new AtomicLong();
+    private volatile JsonNode status = Json.object();
+    /** One warning per 10 s: under overload every share would log one, and the log would slow the share path. */
+    private final RateLimitedLog unsentWarning = new RateLimitedLog(4, TimeUnit.SECONDS.toNanos(10));
+    /** User proxy mode: shares go to the session of the miner's user. */
+    private volatile boolean userProxy;
+
+    public UpstreamRelay(GeneratorLink generator, StratumEngine engine) {
+        this.generator = generator;
+        this.engine = engine;
+    }
+
+    public void userProxy(boolean on) {
+        this.userProxy = on;
+    }
+
+    @Override
+    public void userMiners(String user, int miners) {
+        ObjectNode o = Json.object();
+        o.put("method", "upstream.user");
+        ObjectNode q = o.putObject("params");
+        q.put("user", user);
+        q.put("miners", miners);
+        if (!generator.sendMessage(Json.write(o))) {
+            Log.warning("User %s: no generator stream to ask for its upstream session", user);
+        }
+    }
+
+    @Override
+    public void forward(ClientSession s, Job job, SubmitParams p, double shareDiff, boolean blockCandidate) {
+        UpstreamJob up = job.base().upstream();
+        String vb = null;
+        if (p.versionBits() != null) {
+            long bits = Long.parseLong(p.versionBits(), 16);
+            if ((bits & ~(engine.upstreamVersionMask() & 0xffffffffL)) != 0) {
+                notSent.incrementAndGet();
+                Log.info("Share of %s rolls version bits %08x outside the upstream's mask: not forwarded",
+                        s.workerName(), bits);
+                return;
+            }
+            vb = String.format("%08x", bits);
+        }
+        ObjectNode o = Json.object();
+        o.put("method", "upstream.submit");
+        ObjectNode q = o.putObject("params");
+        q.put("id", ids.incrementAndGet());
+        q.put("upstream", up.upstream());
+        q.put("generation", up.generation());
+        q.put("job_id", up.jobId());
+        q.put("extranonce2", up.paddingHex() + s.extranonce1Hex() + p.extranonce2().toLowerCase());
+        q.put("ntime", p.ntime().toLowerCase());
+        q.put("nonce", p.nonce().toLowerCase());
+        if (vb != null) {
+            q.put("version_bits", vb);
+        }
+        q.put("worker", s.workerName());
+        if (userProxy) {
+            q.put("user", s.userName());
+        }
+        q.put("share_diff", shareDiff);
+        q.put("block", blockCandidate);
+        if (generator.sendMessage(Json.write(o))) {
+            forwarded.incrementAndGet();
+            if (blockCandidate) {
+                blockCandidates.incrementAndGet();
+                Log.warning("Block candidate from %s forwarded upstream (job %s, share difficulty %.6g)",
+                        s.workerName(), up.jobId(), shareDiff);
+            }
+        } else {
+            notSent.incrementAndGet();
+            unsentWarning.log(System.nanoTime(), "Share of " + s.workerName() + " not forwarded upstream: "
+                    + (generator.connected() ? "the generator stream's queue is full" : "no generator stream"));
+        }
+    }
+
+    public void result(JsonNode p) {
+        if (p.path("accepted").asBoolean(false)) {
+            accepted.incrementAndGet();
+        } else {
+            rejected.incrementAndGet();
+        }
+    }
+
+    public void status(JsonNode params) {
+        status = params;
+    }
+
+    /** The generator's last upstream.status plus our own counts. */
+    public ObjectNode upstreams() {
+        ObjectNode o = Json.object();
+        o.setAll((ObjectNode) (status.isObject() ? status.deepCopy() : Json.object()));
+        ObjectNode f = o.putObject("forwarding");
+        f.put("forwarded", forwarded.get());
+        f.put("not_sent", notSent.get());
+        f.put("accepted", accepted.get());
+        f.put("rejected", rejected.get());
+        f.put("block_candidates", blockCandidates.get());
+        ProxyLayout l = engine.proxyLayout();
+        if (l != null) {
+            f.put("miner_extranonce1_size", l.carved());
+            f.put("miner_extranonce2_size", l.minerNonce2());
+        }
+        return o;
+    }
+}

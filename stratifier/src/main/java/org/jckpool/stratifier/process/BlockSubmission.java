@@ -1,5 +1,0 @@
-package org.jckpool.stratifier.process;
-
-/** A solved block handed to the generator: what submitblock.result is matched back to. */
-public record BlockSubmission(long id, String hash, long height, String hex) {
-}
