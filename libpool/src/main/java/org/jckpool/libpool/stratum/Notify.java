@@ -13,6 +13,10 @@ import java.util.List;
 public record Notify(String jobId, String prevHash, String coinb1, String coinb2, List<String> branch,
                      String version, String nbits, String ntime, boolean clean) {
 
+    public static Notify parse(StratumMessage m) {
+        return parse(m.paramsNode());
+    }
+
     public static Notify parse(JsonNode p) {
         if (p == null || !p.isArray() || p.size() < 9) {
             throw new StratumProtocolException("mining.notify needs 9 params: " + p);

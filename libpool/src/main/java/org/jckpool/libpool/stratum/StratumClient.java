@@ -38,6 +38,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class StratumClient implements AutoCloseable {
     public static final String VERSION = "jckpool/0.1";
+    /** Longest line taken from a pool: a notify with a large coinbase is tens of kilobytes. */
+    public static final int MAX_LINE = 128 * 1024;
+    private static final StratumLineParser PARSER = new StratumLineParser(MAX_LINE);
 
     /** What the pool tells us, on the reader thread. */
     public interface Listener {
@@ -143,7 +146,7 @@ public final class StratumClient implements AutoCloseable {
                 : send("mining.subscribe", opts.userAgent(), opts.resumeSessionId());
         if (configure != null) {
             StratumMessage c = await(configure, "mining.configure");
-            JsonNode r = c.result();
+            JsonNode r = c.resultNode();
             if (c.error() == null && r != null && r.path("version-rolling").asBoolean(false)) {
                 try {
                     versionMask = (int) Long.parseLong(r.path("version-rolling.mask").asText("0"), 16);
@@ -156,7 +159,7 @@ public final class StratumClient implements AutoCloseable {
         if (sr.error() != null) {
             throw new StratumProtocolException("mining.subscribe refused: " + sr.error());
         }
-        SubscribeResult r = SubscribeResult.parse(sr.result());
+        SubscribeResult r = SubscribeResult.parse(sr.resultNode());
         resumed = opts.resumeSessionId() != null && opts.resumeSessionId().equalsIgnoreCase(r.sessionId());
         sessionId = r.sessionId();
         extranonce1 = r.extranonce1();
@@ -243,7 +246,7 @@ public final class StratumClient implements AutoCloseable {
                 }
                 StratumMessage m;
                 try {
-                    m = StratumCodec.parse(line);
+                    m = PARSER.parse(line);
                 } catch (StratumProtocolException e) {
                     reason = e.getMessage();
                     break;
@@ -274,22 +277,22 @@ public final class StratumClient implements AutoCloseable {
     private void method(StratumMessage m) {
         switch (m.method()) {
             case "mining.notify" -> {
-                Notify n = Notify.parse(m.params());
+                Notify n = Notify.parse(m);
                 lastNotify = n;
                 lastNotifyMillis = System.currentTimeMillis();
                 listener.onNotify(this, n);
             }
             case "mining.set_difficulty" -> {
-                double d = m.param(0).asDouble(0);
+                double d = m.number(0);
                 if (d > 0) {
                     difficulty = d;
                     listener.onDifficulty(this, d);
                 }
             }
             case "mining.set_extranonce" -> {
-                String en1 = m.param(0).asText("");
-                int size = m.param(1).asInt(-1);
-                if (!en1.isEmpty() && size >= 0) {
+                String en1 = m.string(0) == null ? "" : m.string(0);
+                int size = m.param(1) instanceof Long l && l >= 0 && l <= 32 ? l.intValue() : -1;
+                if (!en1.isEmpty() && org.jckpool.libpool.bitcoin.Hex.isHex(en1) && size >= 0) {
                     extranonce1 = en1.toLowerCase(java.util.Locale.ROOT);
                     extranonce2Size = size;
                     listener.onExtranonce(this, extranonce1, size);
@@ -297,29 +300,30 @@ public final class StratumClient implements AutoCloseable {
             }
             case "mining.set_version_mask" -> {
                 try {
-                    versionMask = (int) Long.parseLong(m.param(0).asText(""), 16) & (opts.versionMask());
+                    versionMask = (int) Long.parseLong(String.valueOf(m.string(0)), 16) & (opts.versionMask());
                     listener.onVersionMask(this, versionMask);
                 } catch (NumberFormatException e) {
                     // ignore a mask we cannot read
                 }
             }
             case "client.reconnect" -> {
-                String host = m.param(0).isTextual() && !m.param(0).asText().isEmpty() ? m.param(0).asText() : null;
-                int port = m.param(1).canConvertToInt() ? m.param(1).asInt()
-                        : m.param(1).isTextual() ? parseInt(m.param(1).asText()) : 0;
-                int wait = m.param(2).asInt(0);
+                String host = m.string(0) != null && !m.string(0).isEmpty() ? m.string(0) : null;
+                double p = m.number(1);
+                int port = p >= 1 && p <= 65535 ? (int) p : 0;
+                double w = m.number(2);
+                int wait = w > 0 ? (int) Math.min(w, 3600) : 0;
                 replyIfRequest(m, true);
                 listener.onReconnectRequest(this, host, port, wait);
             }
             case "client.show_message" -> {
                 replyIfRequest(m, true);
-                listener.onMessage(this, m.param(0).asText(""));
+                listener.onMessage(this, m.string(0) == null ? "" : m.string(0));
             }
             case "mining.ping" -> replyIfRequest(m, "pong");
             case "client.get_version" -> replyIfRequest(m, VERSION);
             default -> {
                 if (m.kind() == StratumMessage.Kind.REQUEST) {
-                    write(StratumCodec.error(m.id(), 20, "Method not supported: " + m.method()));
+                    write(StratumCodec.error(m.idJson(), 20, "Method not supported: " + m.method()));
                 }
             }
         }
@@ -327,15 +331,7 @@ public final class StratumClient implements AutoCloseable {
 
     private void replyIfRequest(StratumMessage m, Object result) {
         if (m.kind() == StratumMessage.Kind.REQUEST) {
-            write(StratumCodec.result(m.id(), result));
-        }
-    }
-
-    private static int parseInt(String s) {
-        try {
-            return Integer.parseInt(s.trim());
-        } catch (NumberFormatException e) {
-            return 0;
+            write(StratumCodec.result(m.idJson(), result));
         }
     }
 
