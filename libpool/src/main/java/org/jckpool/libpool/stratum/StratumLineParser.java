@@ -8,6 +8,9 @@ import java.nio.charset.StandardCharsets;
  * is the same either way. Lines longer than the limit are refused. Thread-safe.
  */
 public final class StratumLineParser {
+    /** A miner's request is well under this; ckpool's connector refuses longer lines too. */
+    public static final int REQUEST_LINE_LIMIT = 16 * 1024;
+
     private final int maxLineBytes;
 
     /** @param maxLineBytes longer lines are refused with {@link StratumProtocolException} */

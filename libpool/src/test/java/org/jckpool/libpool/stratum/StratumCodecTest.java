@@ -91,7 +91,7 @@ class StratumCodecTest {
     @Test
     void notifyParams() throws Exception {
         String prev = "4d16b6f85af6e2198f44ae2a6de67f78487ae5611b77c6c0440b921e00000000";
-        Notify n = Notify.parse(Json.MAPPER.readTree("[\"bf\",\"" + prev + "\",\"01000000AB\",\"ffffffff\",[\""
+        Notify n = Notify.parse(notify("[\"bf\",\"" + prev + "\",\"01000000AB\",\"ffffffff\",[\""
                 + "a".repeat(64) + "\"],\"20000000\",\"1d00ffff\",\"504e86ed\",true]"));
         assertThat(n.jobId()).isEqualTo("bf");
         assertThat(n.prevHash()).isEqualTo(prev);
@@ -99,10 +99,14 @@ class StratumCodecTest {
         assertThat(n.branch()).hasSize(1);
         assertThat(n.clean()).isTrue();
         // numeric job ids happen
-        assertThat(Notify.parse(Json.MAPPER.readTree("[12,\"" + prev + "\",\"00\",\"00\",[],\"20000000\",\"1d00ffff\",\"504e86ed\",false]"))
+        assertThat(Notify.parse(notify("[12,\"" + prev + "\",\"00\",\"00\",[],\"20000000\",\"1d00ffff\",\"504e86ed\",false]"))
                 .jobId()).isEqualTo("12");
-        assertThatThrownBy(() -> Notify.parse(Json.MAPPER.readTree("[\"1\",\"00\",\"00\",\"00\",[],\"2\",\"1\",\"5\",false]")))
+        assertThatThrownBy(() -> Notify.parse(notify("[\"1\",\"00\",\"00\",\"00\",[],\"2\",\"1\",\"5\",false]")))
                 .isInstanceOf(StratumProtocolException.class);
+    }
+
+    private static StratumMessage notify(String params) {
+        return StratumCodec.parse("{\"id\":null,\"method\":\"mining.notify\",\"params\":" + params + "}");
     }
 
     @Test

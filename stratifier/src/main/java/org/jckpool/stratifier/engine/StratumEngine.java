@@ -2,12 +2,13 @@ package org.jckpool.stratifier.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jckpool.libpool.log.EventLog;
+import org.jckpool.libpool.stratum.StratumLineParser;
+import org.jckpool.libpool.stratum.StratumMessage;
+import org.jckpool.libpool.stratum.StratumProtocolException;
 import org.jckpool.stratifier.session.ClientSession;
 import org.jckpool.stratifier.session.Extranonce1Allocator;
 import org.jckpool.stratifier.session.Replies;
 import org.jckpool.stratifier.session.SessionResumeStore;
-import org.jckpool.stratifier.session.StratumRequest;
-import org.jckpool.stratifier.session.StratumRequestParser;
 import org.jckpool.stratifier.session.VersionRolling;
 import org.jckpool.stratifier.session.WorkerName;
 import org.jckpool.stratifier.share.BlockSolution;
@@ -95,7 +96,7 @@ public final class StratumEngine {
     private final ConcurrentMap<String, UserLane> lanes = new ConcurrentHashMap<>();
     private final SessionResumeStore resumable = new SessionResumeStore();
     private final StatsRegistry stats;
-    private final StratumRequestParser parser = new StratumRequestParser();
+    private final StratumLineParser parser = new StratumLineParser(StratumLineParser.REQUEST_LINE_LIMIT);
     private final ConcurrentMap<Long, ClientSession> sessions = new ConcurrentHashMap<>();
     private volatile long lastStatsDecay;
     private volatile ShareObserver shareObserver = ShareObserver.NONE;
@@ -167,7 +168,7 @@ public final class StratumEngine {
         }
         try {
             onRequest(s, parser.parse(line));
-        } catch (StratumRequestParser.MalformedRequest e) {
+        } catch (StratumProtocolException e) {
             invalidMessage(s, e);
         }
     }
@@ -180,7 +181,7 @@ public final class StratumEngine {
         }
         try {
             onRequest(s, parser.parse(buf, off, len));
-        } catch (StratumRequestParser.MalformedRequest e) {
+        } catch (StratumProtocolException e) {
             invalidMessage(s, e);
         }
     }
@@ -193,14 +194,14 @@ public final class StratumEngine {
         return s;
     }
 
-    private void invalidMessage(ClientSession s, StratumRequestParser.MalformedRequest e) {
+    private void invalidMessage(ClientSession s, StratumProtocolException e) {
         LOG.log(Level.INFO, "client {0} ({1}) sent an invalid message, dropping: {2}", s.clientId, s.address,
                 e.getMessage());
         out.send(s.clientId, Replies.error("null", "null", 20, "Invalid JSON"));
         drop(s, "invalid json: " + e.getMessage());
     }
 
-    private void onRequest(ClientSession s, StratumRequest req) {
+    private void onRequest(ClientSession s, StratumMessage req) {
         if (req.method() == null) {
             return; // a reply to something we sent (client.get_version and the like)
         }
@@ -220,7 +221,7 @@ public final class StratumEngine {
         }
     }
 
-    private void handle(ClientSession s, StratumRequest req) {
+    private void handle(ClientSession s, StratumMessage req) {
         switch (req.method()) {
             case "mining.submit" -> submit(s, req);
             case "mining.subscribe" -> subscribe(s, req);
@@ -254,7 +255,7 @@ public final class StratumEngine {
         out.passthrough(s.clientId, s.address, s.serverIndex);
     }
 
-    private void subscribe(ClientSession s, StratumRequest req) {
+    private void subscribe(ClientSession s, StratumMessage req) {
         long now = clock.millis();
         if (!s.isSubscribed()) {
             String agent = req.string(0);
@@ -288,7 +289,7 @@ public final class StratumEngine {
         return !s.dropped() && (config.solo() || userProxy ? s.isAuthorised() : s.isSubscribed());
     }
 
-    private void authorize(ClientSession s, StratumRequest req) {
+    private void authorize(ClientSession s, StratumMessage req) {
         long now = clock.millis();
         if (!s.isSubscribed()) {
             out.send(s.clientId, Replies.error(req.idJson(), "false", 25, "Not subscribed"));
@@ -353,7 +354,7 @@ public final class StratumEngine {
             if (!s.authPending() || (attempt != 0 && s.authAttempt() != attempt)) {
                 return;
             }
-            ArrayDeque<StratumRequest> held = s.endAuth();
+            ArrayDeque<StratumMessage> held = s.endAuth();
             if (s.dropped()) {
                 return;
             }
@@ -403,7 +404,7 @@ public final class StratumEngine {
         }
     }
 
-    private void configure(ClientSession s, StratumRequest req) {
+    private void configure(ClientSession s, StratumMessage req) {
         long now = clock.millis();
         Object names = req.param(0);
         Object opts = req.param(1);
@@ -478,7 +479,7 @@ public final class StratumEngine {
         }
     }
 
-    private void suggestDifficulty(ClientSession s, StratumRequest req) {
+    private void suggestDifficulty(ClientSession s, StratumMessage req) {
         Object p = req.param(0);
         double v = p instanceof Number n ? n.doubleValue() : Double.NaN;
         if (p instanceof String str) {
@@ -500,7 +501,7 @@ public final class StratumEngine {
         }
     }
 
-    private void submit(ClientSession s, StratumRequest req) {
+    private void submit(ClientSession s, StratumMessage req) {
         long now = clock.millis();
         String id = req.idJson();
         ShareResult r;
