@@ -36,6 +36,9 @@ final class LoadConnectionEvents implements StratumClientSession.Handler {
 
     @Override
     public void onReply(StratumMessage m) {
+        if (m.idLong() < 0) {
+            return; // not one of our integer ids
+        }
         long sent = c.pendingSubmits.remove(m.idLong());
         if (sent != PendingSubmits.ABSENT) {
             shared.replies().answered(sent, c.lastReadNanos, c.pendingSubmits.removedMeasured(), SubmitOutcome.of(m));
