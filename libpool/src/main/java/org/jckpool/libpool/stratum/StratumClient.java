@@ -1,5 +1,7 @@
 package org.jckpool.libpool.stratum;
 
+import org.jckpool.libpool.log.Log;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -25,7 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * resume; {@code mining.extranonce.subscribe} when wanted; authorize). It returns once subscribed and
  * authorised, or throws. From then on one reader thread hands the session what the pool sends, in order, and
  * tells the {@link Listener}; notifications that arrive during the handshake are applied too. A line that cannot
- * be used is skipped.
+ * be used is skipped with a warning in the log.
  *
  * <p>Thread-safe: {@link #submit} may be called from any thread; listener calls come from the reader thread.
  */
@@ -199,6 +201,12 @@ public final class StratumClient implements AutoCloseable {
         @Override
         public void onMessage(String text) {
             listener.onMessage(StratumClient.this, text);
+        }
+
+        @Override
+        public void onMalformed(String why, String line) {
+            Log.warning("upstream %s:%d sent a line that was skipped (%s): %s", opts.host(), opts.port(), why,
+                    StratumCodec.abbreviate(line));
         }
 
         @Override
