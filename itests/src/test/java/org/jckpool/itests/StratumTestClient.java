@@ -1,12 +1,13 @@
 package org.jckpool.itests;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import org.jckpool.libpool.bitcoin.Hex;
 import org.jckpool.libpool.bitcoin.Sha256d;
 import org.jckpool.libpool.bitcoin.Target;
 import org.jckpool.libpool.json.Json;
 import org.jckpool.testkit.Await;
+import org.jckpool.libpool.stratum.Notify;
+import org.jckpool.libpool.stratum.StratumCodec;
 import org.jckpool.testminer.stratum.MiningJob;
 import org.jckpool.testminer.work.HeaderBuilder;
 import org.jckpool.testminer.work.ShareTarget;
@@ -168,7 +169,7 @@ final class StratumTestClient implements AutoCloseable {
      * (given whether it meets the share target at {@code difficulty} and whether it meets the network target).
      */
     Share grind(JsonNode notify, long en2Counter, ShareWanted wanted) throws Exception {
-        MiningJob job = MiningJob.fromNotifyParams((ArrayNode) notify.get("params"));
+        MiningJob job = MiningJob.from(Notify.parse(StratumCodec.parse(notify.toString())));
         byte[] en1 = Hex.decode(extranonce1);
         byte[] en2 = HeaderBuilder.extranonce2(en2Counter, extranonce2Size);
         ShareTarget share = ShareTarget.ofDifficulty(difficulty);

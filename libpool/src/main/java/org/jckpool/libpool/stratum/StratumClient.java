@@ -1,8 +1,6 @@
 package org.jckpool.libpool.stratum;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.jckpool.libpool.json.Json;
+import org.jckpool.libpool.log.Log;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -19,20 +17,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One Stratum v1 client connection to an upstream pool, as a miner (or a proxy) speaks it.
+ * One Stratum v1 client connection to an upstream pool over a blocking socket, as a miner (or a proxy) speaks
+ * it; the protocol itself is {@link StratumClientSession}'s.
  *
- * <p>{@link #connect()} runs the handshake on the caller's thread: TCP connect; {@code mining.configure}
- * (version rolling, when a mask is wanted; an error or refusal just means no rolling); {@code mining.subscribe}
- * (user agent and, to resume a session, the previous session id); {@code mining.extranonce.subscribe} (answer not
- * awaited: pools without it reply with an error); {@code mining.authorize}. It returns once subscribed and
- * authorised, or throws. From then on one reader thread applies what the pool sends, in order, and tells the
- * {@link Listener}: {@code mining.set_difficulty}, {@code mining.notify}, {@code mining.set_extranonce},
- * {@code mining.set_version_mask}, {@code client.reconnect} (empty params: same host), {@code client.show_message};
- * it answers {@code mining.ping} ("pong") and {@code client.get_version} itself and refuses other requests.
- * Notifications that arrive during the handshake are applied too.
+ * <p>{@link #connect()} connects and runs the handshake on the caller's thread ({@code mining.configure} when a
+ * mask is wanted, where an error or refusal just means no rolling; subscribe, optionally with the session to
+ * resume; {@code mining.extranonce.subscribe} when wanted; authorize). It returns once subscribed and
+ * authorised, or throws. From then on one reader thread hands the session what the pool sends, in order, and
+ * tells the {@link Listener}; notifications that arrive during the handshake are applied too. A line that cannot
+ * be used is skipped with a warning in the log.
  *
  * <p>Thread-safe: {@link #submit} may be called from any thread; listener calls come from the reader thread.
  */
@@ -76,22 +71,24 @@ public final class StratumClient implements AutoCloseable {
             return new Options(host, port, user, pass, userAgent, versionMask, extranonceSubscribe, sessionId,
                     connectTimeoutMillis, replyTimeoutMillis);
         }
+
+        StratumClientSession.Handshake handshake() {
+            return new StratumClientSession.Handshake(userAgent, user, pass, versionMask, 2, extranonceSubscribe,
+                    resumeSessionId, null);
+        }
     }
 
     private final Options opts;
     private final Listener listener;
-    private final AtomicLong nextId = new AtomicLong(1);
+    private final StratumClientSession session;
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    /** Completes with the authorize reply, or fails when the handshake cannot finish. */
+    private final CompletableFuture<StratumMessage> handshakeDone = new CompletableFuture<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object writeLock = new Object();
     private Socket socket;
     private OutputStream out;
-    private volatile String extranonce1;
-    private volatile int extranonce2Size;
-    private volatile String sessionId;
     private volatile boolean resumed;
-    private volatile double difficulty = 1;
-    private volatile int versionMask;
     private volatile Notify lastNotify;
     private volatile long lastNotifyMillis;
     private volatile long lastRoundTripMillis = -1;
@@ -103,6 +100,7 @@ public final class StratumClient implements AutoCloseable {
     public StratumClient(Options opts, Listener listener) {
         this.opts = opts;
         this.listener = listener;
+        this.session = new StratumClientSession(opts.handshake(), this::write, new SessionEvents());
     }
 
     /** Connects and runs the handshake; throws when the pool cannot be reached, refuses or answers nonsense. */
@@ -123,61 +121,29 @@ public final class StratumClient implements AutoCloseable {
         reader.setDaemon(true);
         reader.start();
         try {
-            handshake();
+            session.start();
+            StratumMessage auth = awaitHandshake();
+            if (!auth.isSuccess()) {
+                throw new StratumProtocolException("mining.authorize refused for " + opts.user()
+                        + (auth.error() == null ? "" : ": " + auth.error()));
+            }
         } catch (IOException | RuntimeException e) {
             close("handshake failed: " + e.getMessage());
             throw e;
         }
     }
 
-    private void handshake() throws IOException {
-        CompletableFuture<StratumMessage> configure = null;
-        if (opts.versionMask() != 0) {
-            ObjectNode o = Json.object();
-            o.put("version-rolling.mask", String.format("%08x", opts.versionMask()));
-            o.put("version-rolling.min-bit-count", 2);
-            configure = send("mining.configure", Json.MAPPER.createArrayNode().add("version-rolling"), o);
-        }
-        CompletableFuture<StratumMessage> sub = opts.resumeSessionId() == null
-                ? send("mining.subscribe", opts.userAgent())
-                : send("mining.subscribe", opts.userAgent(), opts.resumeSessionId());
-        if (configure != null) {
-            StratumMessage c = await(configure, "mining.configure");
-            JsonNode r = c.result();
-            if (c.error() == null && r != null && r.path("version-rolling").asBoolean(false)) {
-                try {
-                    versionMask = (int) Long.parseLong(r.path("version-rolling.mask").asText("0"), 16);
-                } catch (NumberFormatException e) {
-                    versionMask = 0;
-                }
-            }
-        }
-        StratumMessage sr = await(sub, "mining.subscribe");
-        if (sr.error() != null) {
-            throw new StratumProtocolException("mining.subscribe refused: " + sr.error());
-        }
-        SubscribeResult r = SubscribeResult.parse(sr.result());
-        resumed = opts.resumeSessionId() != null && opts.resumeSessionId().equalsIgnoreCase(r.sessionId());
-        sessionId = r.sessionId();
-        extranonce1 = r.extranonce1();
-        extranonce2Size = r.extranonce2Size();
-        if (opts.extranonceSubscribe()) {
-            send("mining.extranonce.subscribe");
-        }
-        StratumMessage auth = await(send("mining.authorize", opts.user(), opts.pass() == null ? "" : opts.pass()),
-                "mining.authorize");
-        if (!auth.isSuccess()) {
-            throw new StratumProtocolException("mining.authorize refused for " + opts.user()
-                    + (auth.error() == null ? "" : ": " + auth.error()));
-        }
-    }
-
-    private StratumMessage await(CompletableFuture<StratumMessage> f, String what) throws IOException {
+    private StratumMessage awaitHandshake() throws IOException {
+        String what = "mining.authorize";
         try {
-            return f.get(opts.replyTimeoutMillis(), TimeUnit.MILLISECONDS);
+            return handshakeDone.get(opts.replyTimeoutMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
+            what = session.subscribed() ? what : "mining.subscribe";
             throw new SocketTimeoutException("no answer to " + what + " in " + opts.replyTimeoutMillis() + " ms");
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof StratumProtocolException p) {
+                throw p;
+            }
             throw new IOException(what + ": " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -185,9 +151,77 @@ public final class StratumClient implements AutoCloseable {
         }
     }
 
+    /** The session's events, on the reader thread. */
+    private final class SessionEvents implements StratumClientSession.Handler {
+        @Override
+        public void onSubscribed(SubscribeResult r) {
+            resumed = opts.resumeSessionId() != null && opts.resumeSessionId().equalsIgnoreCase(r.sessionId());
+        }
+
+        @Override
+        public void onSubscribeFailed(String reason) {
+            handshakeDone.completeExceptionally(new StratumProtocolException(reason));
+        }
+
+        @Override
+        public void onAuthorized(StratumMessage reply) {
+            if (!session.subscribed() && reply.isSuccess()) {
+                handshakeDone.completeExceptionally(new StratumProtocolException("authorised but not subscribed"));
+            }
+            handshakeDone.complete(reply);
+        }
+
+        @Override
+        public void onNotify(Notify n) {
+            lastNotify = n;
+            lastNotifyMillis = System.currentTimeMillis();
+            listener.onNotify(StratumClient.this, n);
+        }
+
+        @Override
+        public void onDifficulty(double d) {
+            listener.onDifficulty(StratumClient.this, d);
+        }
+
+        @Override
+        public void onExtranonce(String en1, int size) {
+            listener.onExtranonce(StratumClient.this, en1, size);
+        }
+
+        @Override
+        public void onVersionMask(int mask) {
+            listener.onVersionMask(StratumClient.this, mask);
+        }
+
+        @Override
+        public void onReconnectRequest(String host, int port, int waitSeconds) {
+            listener.onReconnectRequest(StratumClient.this, host, port, waitSeconds);
+        }
+
+        @Override
+        public void onMessage(String text) {
+            listener.onMessage(StratumClient.this, text);
+        }
+
+        @Override
+        public void onMalformed(String why, String line) {
+            Log.warning("upstream %s:%d sent a line that was skipped (%s): %s", opts.host(), opts.port(), why,
+                    StratumCodec.abbreviate(line));
+        }
+
+        @Override
+        public void onReply(StratumMessage m) {
+            Pending p = pending.remove(m.idLong());
+            if (p != null) {
+                lastRoundTripMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - p.sentNanos());
+                p.reply().complete(m);
+            }
+        }
+    }
+
     /** Sends a request and returns its reply to come (failed when the connection closes first). */
     public CompletableFuture<StratumMessage> send(String method, Object... params) {
-        long id = nextId.getAndIncrement();
+        long id = session.nextId();
         CompletableFuture<StratumMessage> f = new CompletableFuture<>();
         pending.put(id, new Pending(f, System.nanoTime()));
         if (!write(StratumCodec.request(id, method, params))) {
@@ -238,105 +272,16 @@ public final class StratumClient implements AutoCloseable {
         try {
             String line;
             while ((line = in.readLine()) != null) {
-                if (line.isBlank()) {
-                    continue;
+                if (!line.isBlank()) {
+                    session.onLine(line);
                 }
-                StratumMessage m;
-                try {
-                    m = StratumCodec.parse(line);
-                } catch (StratumProtocolException e) {
-                    reason = e.getMessage();
-                    break;
-                }
-                handle(m);
             }
         } catch (IOException e) {
             reason = closed.get() ? closeReason : "read failed: " + e.getMessage();
         } catch (RuntimeException e) {
-            reason = "bad message from the pool: " + e.getMessage();
+            reason = "failed on a message from the pool: " + e;
         }
         close(reason);
-    }
-
-    void handle(StratumMessage m) {
-        switch (m.kind()) {
-            case REPLY -> {
-                Pending p = pending.remove(m.idLong());
-                if (p != null) {
-                    lastRoundTripMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - p.sentNanos());
-                    p.reply().complete(m);
-                }
-            }
-            case REQUEST, NOTIFICATION -> method(m);
-        }
-    }
-
-    private void method(StratumMessage m) {
-        switch (m.method()) {
-            case "mining.notify" -> {
-                Notify n = Notify.parse(m.params());
-                lastNotify = n;
-                lastNotifyMillis = System.currentTimeMillis();
-                listener.onNotify(this, n);
-            }
-            case "mining.set_difficulty" -> {
-                double d = m.param(0).asDouble(0);
-                if (d > 0) {
-                    difficulty = d;
-                    listener.onDifficulty(this, d);
-                }
-            }
-            case "mining.set_extranonce" -> {
-                String en1 = m.param(0).asText("");
-                int size = m.param(1).asInt(-1);
-                if (!en1.isEmpty() && size >= 0) {
-                    extranonce1 = en1.toLowerCase(java.util.Locale.ROOT);
-                    extranonce2Size = size;
-                    listener.onExtranonce(this, extranonce1, size);
-                }
-            }
-            case "mining.set_version_mask" -> {
-                try {
-                    versionMask = (int) Long.parseLong(m.param(0).asText(""), 16) & (opts.versionMask());
-                    listener.onVersionMask(this, versionMask);
-                } catch (NumberFormatException e) {
-                    // ignore a mask we cannot read
-                }
-            }
-            case "client.reconnect" -> {
-                String host = m.param(0).isTextual() && !m.param(0).asText().isEmpty() ? m.param(0).asText() : null;
-                int port = m.param(1).canConvertToInt() ? m.param(1).asInt()
-                        : m.param(1).isTextual() ? parseInt(m.param(1).asText()) : 0;
-                int wait = m.param(2).asInt(0);
-                replyIfRequest(m, true);
-                listener.onReconnectRequest(this, host, port, wait);
-            }
-            case "client.show_message" -> {
-                replyIfRequest(m, true);
-                listener.onMessage(this, m.param(0).asText(""));
-            }
-            case "mining.ping" -> replyIfRequest(m, "pong");
-            case "client.get_version" -> replyIfRequest(m, VERSION);
-            default -> {
-                if (m.kind() == StratumMessage.Kind.REQUEST) {
-                    write(StratumCodec.error(m.id(), 20, "Method not supported: " + m.method()));
-                }
-            }
-        }
-    }
-
-    private void replyIfRequest(StratumMessage m, Object result) {
-        if (m.kind() == StratumMessage.Kind.REQUEST) {
-            write(StratumCodec.result(m.id(), result));
-        }
-    }
-
-    private static int parseInt(String s) {
-        try {
-            return Integer.parseInt(s.trim());
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 
     /** Closes with a reason (the first reason wins); pending requests fail; the listener hears once. */
@@ -353,6 +298,7 @@ public final class StratumClient implements AutoCloseable {
             // closing anyway
         }
         IOException gone = new IOException(reason);
+        handshakeDone.completeExceptionally(gone);
         pending.values().forEach(p -> p.reply().completeExceptionally(gone));
         pending.clear();
         listener.onClosed(this, reason);
@@ -372,15 +318,15 @@ public final class StratumClient implements AutoCloseable {
     }
 
     public String extranonce1() {
-        return extranonce1;
+        return session.extranonce1();
     }
 
     public int extranonce2Size() {
-        return extranonce2Size;
+        return session.extranonce2Size();
     }
 
     public String sessionId() {
-        return sessionId;
+        return session.sessionId();
     }
 
     /** True when the pool gave back the session id we asked to resume. */
@@ -389,12 +335,12 @@ public final class StratumClient implements AutoCloseable {
     }
 
     public double difficulty() {
-        return difficulty;
+        return session.difficulty();
     }
 
     /** The version-rolling mask the pool granted (0 = none). */
     public int versionMask() {
-        return versionMask;
+        return session.versionMask();
     }
 
     public Notify lastNotify() {

@@ -14,7 +14,8 @@ class StratumCodecTest {
         assertThat(req.idLong()).isEqualTo(5);
         StratumMessage note = StratumCodec.parse("{\"id\":null,\"method\":\"mining.set_difficulty\",\"params\":[8]}");
         assertThat(note.kind()).isEqualTo(StratumMessage.Kind.NOTIFICATION);
-        assertThat(note.param(0).asDouble()).isEqualTo(8);
+        assertThat(note.number(0)).isEqualTo(8);
+        assertThat(note.param(0)).isEqualTo(8L);
         StratumMessage noId = StratumCodec.parse("{\"method\":\"mining.notify\",\"params\":[]}");
         assertThat(noId.kind()).isEqualTo(StratumMessage.Kind.NOTIFICATION);
         StratumMessage reply = StratumCodec.parse("{\"id\":3,\"result\":true,\"error\":null}");
@@ -47,17 +48,21 @@ class StratumCodecTest {
     void refusesNonsense() {
         assertThatThrownBy(() -> StratumCodec.parse("hello")).isInstanceOf(StratumProtocolException.class);
         assertThatThrownBy(() -> StratumCodec.parse("[1,2]")).isInstanceOf(StratumProtocolException.class);
-        assertThatThrownBy(() -> StratumCodec.parse("{\"foo\":1}")).isInstanceOf(StratumProtocolException.class);
+        assertThatThrownBy(() -> StratumCodec.parse("{\"id\":1")).isInstanceOf(StratumProtocolException.class);
+        assertThatThrownBy(() -> StratumCodec.parse("{\"method\":5}")).isInstanceOf(StratumProtocolException.class);
+        assertThatThrownBy(() -> StratumCodec.parse("{\"id\":1} x")).isInstanceOf(StratumProtocolException.class);
+        // unknown members are skipped: a line of only those is a reply to no request
+        assertThat(StratumCodec.parse("{\"foo\":1}").idLong()).isEqualTo(-1);
     }
 
     @Test
     void writesRequestsRepliesAndErrors() {
         assertThat(StratumCodec.request(7, "mining.submit", "w", "1a", "00000001", "5f000000", "0000abcd"))
                 .isEqualTo("{\"id\":7,\"method\":\"mining.submit\",\"params\":[\"w\",\"1a\",\"00000001\",\"5f000000\",\"0000abcd\"]}");
-        assertThat(StratumCodec.result(Json.MAPPER.getNodeFactory().numberNode(3), "pong"))
+        assertThat(StratumCodec.result("3", "pong"))
                 .isEqualTo("{\"id\":3,\"result\":\"pong\",\"error\":null}");
-        assertThat(StratumCodec.error(Json.MAPPER.getNodeFactory().numberNode(3), 20, "no"))
-                .isEqualTo("{\"id\":3,\"result\":null,\"error\":[20,\"no\",null]}");
+        assertThat(StratumCodec.error("\"a\"", 20, "no \"quoted\""))
+                .isEqualTo("{\"id\":\"a\",\"result\":null,\"error\":[20,\"no \\\"quoted\\\"\",null]}");
         assertThat(StratumCodec.notification("mining.set_difficulty", 2.5))
                 .isEqualTo("{\"id\":null,\"method\":\"mining.set_difficulty\",\"params\":[2.5]}");
     }
@@ -97,7 +102,7 @@ class StratumCodecTest {
     @Test
     void notifyParams() throws Exception {
         String prev = "4d16b6f85af6e2198f44ae2a6de67f78487ae5611b77c6c0440b921e00000000";
-        Notify n = Notify.parse(Json.MAPPER.readTree("[\"bf\",\"" + prev + "\",\"01000000AB\",\"ffffffff\",[\""
+        Notify n = Notify.parse(notify("[\"bf\",\"" + prev + "\",\"01000000AB\",\"ffffffff\",[\""
                 + "a".repeat(64) + "\"],\"20000000\",\"1d00ffff\",\"504e86ed\",true]"));
         assertThat(n.jobId()).isEqualTo("bf");
         assertThat(n.prevHash()).isEqualTo(prev);
@@ -105,10 +110,14 @@ class StratumCodecTest {
         assertThat(n.branch()).hasSize(1);
         assertThat(n.clean()).isTrue();
         // numeric job ids happen
-        assertThat(Notify.parse(Json.MAPPER.readTree("[12,\"" + prev + "\",\"00\",\"00\",[],\"20000000\",\"1d00ffff\",\"504e86ed\",false]"))
+        assertThat(Notify.parse(notify("[12,\"" + prev + "\",\"00\",\"00\",[],\"20000000\",\"1d00ffff\",\"504e86ed\",false]"))
                 .jobId()).isEqualTo("12");
-        assertThatThrownBy(() -> Notify.parse(Json.MAPPER.readTree("[\"1\",\"00\",\"00\",\"00\",[],\"2\",\"1\",\"5\",false]")))
+        assertThatThrownBy(() -> Notify.parse(notify("[\"1\",\"00\",\"00\",\"00\",[],\"2\",\"1\",\"5\",false]")))
                 .isInstanceOf(StratumProtocolException.class);
+    }
+
+    private static StratumMessage notify(String params) {
+        return StratumCodec.parse("{\"id\":null,\"method\":\"mining.notify\",\"params\":" + params + "}");
     }
 
     @Test

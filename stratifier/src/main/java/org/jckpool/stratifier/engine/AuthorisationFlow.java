@@ -3,7 +3,7 @@ package org.jckpool.stratifier.engine;
 import org.jckpool.libpool.log.EventLog;
 import org.jckpool.stratifier.session.ClientSession;
 import org.jckpool.stratifier.session.Replies;
-import org.jckpool.stratifier.session.StratumRequest;
+import org.jckpool.libpool.stratum.StratumMessage;
 import org.jckpool.stratifier.session.WorkerName;
 import org.jckpool.stratifier.stats.StatsRegistry;
 import org.jckpool.stratifier.stats.UserStats;
@@ -32,11 +32,11 @@ final class AuthorisationFlow {
     private final WorkDistribution work;
     private final AtomicLong stateChanges;
     /** Handles a request held while authorisation was pending. */
-    private final BiConsumer<ClientSession, StratumRequest> replay;
+    private final BiConsumer<ClientSession, StratumMessage> replay;
     private volatile Authoriser authoriser;
 
     AuthorisationFlow(EngineConfig config, ClientOutbound out, InstantSource clock, StatsRegistry stats,
-                      WorkDistribution work, AtomicLong stateChanges, BiConsumer<ClientSession, StratumRequest> replay) {
+                      WorkDistribution work, AtomicLong stateChanges, BiConsumer<ClientSession, StratumMessage> replay) {
         this.config = config;
         this.out = out;
         this.clock = clock;
@@ -50,7 +50,7 @@ final class AuthorisationFlow {
         this.authoriser = a;
     }
 
-    void authorize(ClientSession s, StratumRequest req) {
+    void authorize(ClientSession s, StratumMessage req) {
         long now = clock.millis();
         if (!s.isSubscribed()) {
             out.send(s.clientId, Replies.error(req.idJson(), "false", 25, "Not subscribed"));
@@ -115,7 +115,7 @@ final class AuthorisationFlow {
             if (!s.authPending() || (attempt != 0 && s.authAttempt() != attempt)) {
                 return;
             }
-            ArrayDeque<StratumRequest> held = s.endAuth();
+            ArrayDeque<StratumMessage> held = s.endAuth();
             if (s.dropped()) {
                 return;
             }

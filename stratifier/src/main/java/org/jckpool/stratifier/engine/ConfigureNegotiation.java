@@ -3,7 +3,7 @@ package org.jckpool.stratifier.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jckpool.stratifier.session.ClientSession;
 import org.jckpool.stratifier.session.Replies;
-import org.jckpool.stratifier.session.StratumRequest;
+import org.jckpool.libpool.stratum.StratumMessage;
 import org.jckpool.stratifier.session.VersionRolling;
 
 import java.lang.System.Logger;
@@ -36,7 +36,7 @@ final class ConfigureNegotiation {
         this.stateChanges = stateChanges;
     }
 
-    void configure(ClientSession s, StratumRequest req) {
+    void configure(ClientSession s, StratumMessage req) {
         long now = clock.millis();
         Object names = req.param(0);
         Object opts = req.param(1);
@@ -114,7 +114,7 @@ final class ConfigureNegotiation {
         }
     }
 
-    void suggestDifficulty(ClientSession s, StratumRequest req) {
+    void suggestDifficulty(ClientSession s, StratumMessage req) {
         Object p = req.param(0);
         double v = p instanceof Number n ? n.doubleValue() : Double.NaN;
         if (p instanceof String str) {

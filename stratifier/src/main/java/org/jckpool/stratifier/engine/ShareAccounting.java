@@ -3,7 +3,7 @@ package org.jckpool.stratifier.engine;
 import org.jckpool.libpool.log.EventLog;
 import org.jckpool.stratifier.session.ClientSession;
 import org.jckpool.stratifier.session.Replies;
-import org.jckpool.stratifier.session.StratumRequest;
+import org.jckpool.libpool.stratum.StratumMessage;
 import org.jckpool.stratifier.share.RejectReason;
 import org.jckpool.stratifier.share.ShareResult;
 import org.jckpool.stratifier.share.SolutionOutcome;
@@ -43,7 +43,7 @@ final class ShareAccounting {
         this.shareObserver = observer == null ? ShareObserver.NONE : observer;
     }
 
-    void submit(ClientSession s, StratumRequest req) {
+    void submit(ClientSession s, StratumMessage req) {
         long now = clock.millis();
         String id = req.idJson();
         ShareResult r;

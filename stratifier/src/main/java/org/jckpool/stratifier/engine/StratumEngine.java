@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.jckpool.stratifier.session.ClientSession;
 import org.jckpool.stratifier.session.Replies;
 import org.jckpool.stratifier.session.SessionRecord;
-import org.jckpool.stratifier.session.StratumRequest;
-import org.jckpool.stratifier.session.StratumRequestParser;
+import org.jckpool.libpool.stratum.StratumMessage;
+import org.jckpool.libpool.stratum.StratumLineParser;
+import org.jckpool.libpool.stratum.StratumProtocolException;
 import org.jckpool.stratifier.share.BlockSubmitter;
 import org.jckpool.stratifier.share.UpstreamForwarder;
 import org.jckpool.stratifier.stats.StatsRegistry;
@@ -55,7 +56,7 @@ public final class StratumEngine {
     private final ClientOutbound out;
     private final InstantSource clock;
     private final StatsRegistry stats;
-    private final StratumRequestParser parser = new StratumRequestParser();
+    private final StratumLineParser parser = new StratumLineParser(StratumLineParser.REQUEST_LINE_LIMIT);
     /** Counts changes the restart snapshot must see (sessions, difficulties, jobs). */
     private final AtomicLong stateChanges = new AtomicLong();
     private final SessionRegistry sessions;
@@ -124,7 +125,7 @@ public final class StratumEngine {
         }
         try {
             onRequest(s, parser.parse(line));
-        } catch (StratumRequestParser.MalformedRequest e) {
+        } catch (StratumProtocolException e) {
             invalidMessage(s, e);
         }
     }
@@ -137,7 +138,7 @@ public final class StratumEngine {
         }
         try {
             onRequest(s, parser.parse(buf, off, len));
-        } catch (StratumRequestParser.MalformedRequest e) {
+        } catch (StratumProtocolException e) {
             invalidMessage(s, e);
         }
     }
@@ -150,14 +151,14 @@ public final class StratumEngine {
         return s;
     }
 
-    private void invalidMessage(ClientSession s, StratumRequestParser.MalformedRequest e) {
+    private void invalidMessage(ClientSession s, StratumProtocolException e) {
         LOG.log(Level.INFO, "client {0} ({1}) sent an invalid message, dropping: {2}", s.clientId, s.address,
                 e.getMessage());
         out.send(s.clientId, Replies.error("null", "null", 20, "Invalid JSON"));
         drop(s, "invalid json: " + e.getMessage());
     }
 
-    private void onRequest(ClientSession s, StratumRequest req) {
+    private void onRequest(ClientSession s, StratumMessage req) {
         if (req.method() == null) {
             return; // a reply to something we sent (client.get_version and the like)
         }
@@ -178,7 +179,7 @@ public final class StratumEngine {
     }
 
     /** One request of a connection, under its monitor. */
-    private void handle(ClientSession s, StratumRequest req) {
+    private void handle(ClientSession s, StratumMessage req) {
         switch (req.method()) {
             case "mining.submit" -> shares.submit(s, req);
             case "mining.subscribe" -> subscribe(s, req);
@@ -212,7 +213,7 @@ public final class StratumEngine {
         out.passthrough(s.clientId, s.address, s.serverIndex);
     }
 
-    private void subscribe(ClientSession s, StratumRequest req) {
+    private void subscribe(ClientSession s, StratumMessage req) {
         long now = clock.millis();
         if (!s.isSubscribed()) {
             String agent = req.string(0);

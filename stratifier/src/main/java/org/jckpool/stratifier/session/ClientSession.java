@@ -1,5 +1,6 @@
 package org.jckpool.stratifier.session;
 
+import org.jckpool.libpool.stratum.StratumMessage;
 import org.jckpool.libpool.bitcoin.Hex;
 import org.jckpool.libpool.bitcoin.Target;
 import org.jckpool.stratifier.stats.UserStats;
@@ -43,7 +44,7 @@ public final class ClientSession {
     private boolean dropped;
     private WorkBase payoutBase;
     private WorkBase.Payout payout;
-    private ArrayDeque<StratumRequest> heldDuringAuth;
+    private ArrayDeque<StratumMessage> heldDuringAuth;
     private long authAttempt;
     private long authStartedMillis;
     private Runnable authTimeout;
@@ -235,7 +236,7 @@ public final class ClientSession {
     }
 
     /** Keeps a request for after the pending authorisation; false when {@code max} are already held. */
-    public boolean hold(StratumRequest r, int max) {
+    public boolean hold(StratumMessage r, int max) {
         if (heldDuringAuth.size() >= max) {
             return false;
         }
@@ -244,8 +245,8 @@ public final class ClientSession {
     }
 
     /** Ends the pending authorisation; returns the requests held meanwhile, oldest first. */
-    public ArrayDeque<StratumRequest> endAuth() {
-        ArrayDeque<StratumRequest> held = heldDuringAuth;
+    public ArrayDeque<StratumMessage> endAuth() {
+        ArrayDeque<StratumMessage> held = heldDuringAuth;
         heldDuringAuth = null;
         authTimeout = null;
         return held == null ? new ArrayDeque<>() : held;

@@ -1,5 +1,8 @@
 package org.jckpool.stratifier.session;
 
+import org.jckpool.libpool.stratum.StratumLineParser;
+import org.jckpool.libpool.stratum.StratumMessage;
+import org.jckpool.libpool.stratum.StratumProtocolException;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;
@@ -9,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SessionPartsTest {
-    final StratumRequestParser parser = new StratumRequestParser();
+    final StratumLineParser parser = new StratumLineParser(StratumLineParser.REQUEST_LINE_LIMIT);
 
     @Test
     void extranoncesAreUniqueAndWrap() {
@@ -28,7 +31,7 @@ class SessionPartsTest {
 
     @Test
     void parserKeepsIdsAndFlatParams() throws Exception {
-        StratumRequest r = parser.parse("{\"params\":[\"w\",\"1f\",\"0000002b\",\"662307b7\",\"7bec501e\"],"
+        StratumMessage r = parser.parse("{\"params\":[\"w\",\"1f\",\"0000002b\",\"662307b7\",\"7bec501e\"],"
                 + "\"id\":4,\"method\":\"mining.submit\"}");
         assertThat(r.idJson()).isEqualTo("4");
         assertThat(r.method()).isEqualTo("mining.submit");
@@ -46,7 +49,7 @@ class SessionPartsTest {
         for (String bad : new String[]{"", "x", "[]", "{\"id\":1", "{\"id\":1}{}", "{\"method\":5}",
                 "{\"method\":\"m\",\"params\":[1,}"}) {
             assertThatThrownBy(() -> parser.parse(bad)).as(bad)
-                    .isInstanceOf(StratumRequestParser.MalformedRequest.class);
+                    .isInstanceOf(StratumProtocolException.class);
         }
     }
 

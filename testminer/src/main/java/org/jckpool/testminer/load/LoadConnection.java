@@ -6,14 +6,13 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Map;
+import org.jckpool.libpool.stratum.StratumClientSession;
 import org.jckpool.testminer.stratum.LineBuffer;
 import org.jckpool.testminer.stratum.MiningJob;
 
 /** State of one load-mode connection; used only by its selector thread. */
 final class LoadConnection {
-    static final int MAX_LINE_BYTES = 128 * 1024;
+    static final int MAX_LINE_BYTES = StratumClientSession.MAX_LINE;
 
     final int index;
     final String worker;
@@ -21,8 +20,6 @@ final class LoadConnection {
     final ArrayDeque<ByteBuffer> outQueue = new ArrayDeque<>();
     /** Submits awaiting a reply, with their send time. */
     final PendingSubmits pendingSubmits = new PendingSubmits();
-    /** Request id → method, for the other requests (subscribe, authorize, ...). */
-    final Map<Long, String> requestMethods = new HashMap<>();
 
     SocketChannel channel;
     SelectionKey key;
@@ -30,7 +27,8 @@ final class LoadConnection {
     long lastReadNanos;
     boolean open;
     boolean closed;
-    long nextId = 1;
+    /** The protocol, from the moment the TCP connection is up. */
+    StratumClientSession session;
 
     byte[] extranonce1;
     int extranonce2Size;
@@ -105,16 +103,5 @@ final class LoadConnection {
             outQueue.poll();
         }
         key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
-    }
-
-    /** An id for a submit (tracked in {@link #pendingSubmits} once sent). */
-    long takeSubmitId() {
-        return nextId++;
-    }
-
-    long takeId(String method) {
-        long id = nextId++;
-        requestMethods.put(id, method);
-        return id;
     }
 }

@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.jckpool.libpool.stratum.Notify;
+import org.jckpool.libpool.stratum.StratumClientSession;
+import org.jckpool.libpool.stratum.StratumLineParser;
 import org.jckpool.testminer.TestMinerOptions;
 import org.jckpool.testminer.mining.StopSignal;
 import org.jckpool.testminer.output.MinerOutput;
 import org.jckpool.testminer.stratum.PoolAddress;
-import org.jckpool.testminer.stratum.QuickNotify;
-import org.jckpool.testminer.stratum.QuickReply;
+import org.jckpool.testminer.stratum.SubmitOutcome;
 
 /**
  * Load mode: N connections on one or a few NIO selector threads. Phases: connect (subscribe + authorize each,
@@ -141,7 +143,7 @@ public final class LoadMode {
         LatencyRecorder latencies = new LatencyRecorder();
         LatencyRecorder connects = new LatencyRecorder();
         for (SelectorLoop loop : loops) {
-            latencies.addAll(loop.latencies);
+            latencies.addAll(loop.latencies());
             connects.addAll(loop.connectTimes);
         }
         printSummary(t0, readyAtEnd, outstanding, submitStart, submitStop, latencies, connects);
@@ -160,9 +162,12 @@ public final class LoadMode {
         String notify = "{\"id\":null,\"method\":\"mining.notify\",\"params\":[\"1f\",\"" + "00".repeat(32)
                 + "\",\"01000000\",\"ffffffff\",[\"" + "11".repeat(32) + "\"],\"20000000\",\"1d00ffff\",\"662307b7\",true]}";
         String reply = "{\"id\":12,\"result\":false,\"error\":[23,\"Above target\",null],\"reject-reason\":\"Above target\"}";
+        byte[] notifyBytes = notify.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] replyBytes = reply.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        StratumLineParser parser = new StratumLineParser(StratumClientSession.MAX_LINE);
         for (int i = 0; i < 20_000; i++) {
-            QuickNotify.parse(notify);
-            QuickReply.parse(reply);
+            Notify.parse(parser.parse(notifyBytes, 0, notifyBytes.length));
+            SubmitOutcome.of(parser.parse(replyBytes, 0, replyBytes.length));
         }
     }
 

@@ -95,6 +95,16 @@ public final class LineBuffer {
         }
     }
 
+    /** True when the current line holds only spaces and tabs (or nothing). */
+    public boolean lineBlank() {
+        for (int i = lineStart; i < lineStart + lineLength; i++) {
+            if (buf[i] != ' ' && buf[i] != '\t') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public byte[] lineBytes() {
         return buf;
     }

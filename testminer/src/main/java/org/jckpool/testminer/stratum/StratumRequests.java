@@ -1,52 +1,14 @@
 package org.jckpool.testminer.stratum;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.math.BigDecimal;
 import org.jckpool.libpool.bitcoin.StratumEncoding;
 
-/** Request lines a miner sends, with the parameter encodings of docs/PROTOCOL.md §1.2 and §1.3. */
+/**
+ * mining.submit lines, with the parameter encodings of docs/PROTOCOL.md §1.2 and §1.3, built without a JSON tree
+ * (the load mode sends tens of thousands a second); the handshake is libpool's {@code StratumClientSession}.
+ */
 public final class StratumRequests {
     private StratumRequests() {
-    }
-
-    /** BIP310 mining.configure asking for version rolling with the given mask and minimum bit count. */
-    public static String configureVersionRolling(long id, long mask, int minBitCount) {
-        ArrayNode params = StratumMessage.array();
-        params.addArray().add("version-rolling");
-        ObjectNode ext = params.addObject();
-        ext.put("version-rolling.mask", StratumEncoding.hex32(mask));
-        ext.put("version-rolling.min-bit-count", minBitCount);
-        return StratumMessage.request(id, "mining.configure", params);
-    }
-
-    /** mining.subscribe with the user agent and, when resuming, the session id of an earlier connection. */
-    public static String subscribe(long id, String agent, String sessionId) {
-        ArrayNode params = StratumMessage.array();
-        params.add(agent);
-        if (sessionId != null && !sessionId.isEmpty()) {
-            params.add(sessionId);
-        }
-        return StratumMessage.request(id, "mining.subscribe", params);
-    }
-
-    public static String extranonceSubscribe(long id) {
-        return StratumMessage.request(id, "mining.extranonce.subscribe", StratumMessage.array());
-    }
-
-    public static String authorize(long id, String user, String password) {
-        ArrayNode params = StratumMessage.array();
-        params.add(user);
-        params.add(password);
-        return StratumMessage.request(id, "mining.authorize", params);
-    }
-
-    /** mining.suggest_difficulty with a plain decimal number (fractions allowed). */
-    public static String suggestDifficulty(long id, double difficulty) {
-        ArrayNode params = StratumMessage.array();
-        params.add(BigDecimal.valueOf(difficulty));
-        return StratumMessage.request(id, "mining.suggest_difficulty", params);
     }
 
     /**

@@ -1,43 +1,27 @@
 package org.jckpool.testminer.stratum;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import org.jckpool.libpool.stratum.StratumError;
+import org.jckpool.libpool.stratum.StratumMessage;
 
 /**
- * What a pool said about a mining.submit. Accepted only on {@code "result": true}; anything else is a reject,
- * and the reason comes from ckpool's "reject-reason", the standard {@code [code, "message", null]} error, or
- * whatever the error member holds.
+ * What a pool said about a mining.submit. Accepted only on {@code "result": true} without error; anything else
+ * is a reject, and the reason comes from ckpool's "reject-reason", else the error's message.
  */
 public record SubmitOutcome(boolean accepted, Integer code, String reason) {
+    private static final SubmitOutcome ACCEPTED = new SubmitOutcome(true, null, null);
 
     public static SubmitOutcome of(StratumMessage reply) {
-        JsonNode result = reply.result();
-        JsonNode error = reply.error();
-        if (result.isBoolean() && result.asBoolean() && error.isNull()) {
-            return new SubmitOutcome(true, null, null);
+        StratumError error = reply.error();
+        boolean resultTrue = Boolean.TRUE.equals(reply.result());
+        if (resultTrue && error == null) {
+            return ACCEPTED;
         }
-        String rejectReason = reply.rejectReason();
-        Integer code = null;
-        String message = null;
-        if (error.isArray() && error.size() >= 2) {
-            if (error.get(0).isIntegralNumber()) {
-                code = error.get(0).asInt();
-            }
-            message = error.get(1).asText();
-        } else if (error.isObject()) {
-            if (error.path("code").isIntegralNumber()) {
-                code = error.get("code").asInt();
-            }
-            message = error.path("message").asText(null);
-        } else if (error.isTextual()) {
-            message = error.asText();
-        } else if (!error.isNull()) {
-            message = error.toString();
-        }
-        if (rejectReason == null && (message == null || message.isBlank()) && result.isBoolean()
-                && result.asBoolean()) {
+        Integer code = error == null || error.code() == -1 ? null : error.code();
+        String message = error == null ? null : error.message();
+        if (resultTrue && reply.rejectReason() == null && (message == null || message.isBlank())) {
             return new SubmitOutcome(false, code, ("accepted with error " + error).replace('\n', ' '));
         }
-        return rejected(code, message, rejectReason);
+        return rejected(code, message, reply.rejectReason());
     }
 
     /** A refused share: the reason is ckpool's reject-reason, else the error message, else a placeholder. */

@@ -7,9 +7,10 @@ import java.math.BigInteger;
 import org.jckpool.libpool.bitcoin.Hex;
 import org.jckpool.libpool.bitcoin.Sha256d;
 import org.jckpool.libpool.bitcoin.Target;
+import org.jckpool.libpool.stratum.Notify;
+import org.jckpool.libpool.stratum.StratumCodec;
 import org.jckpool.testminer.VectorC;
 import org.jckpool.testminer.stratum.MiningJob;
-import org.jckpool.testminer.stratum.StratumMessage;
 import org.jckpool.testminer.stratum.StratumRequests;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,7 @@ class VectorCWorkTest {
     private static final long MASK = 0x1fffe000L;
 
     private static MiningJob job() throws Exception {
-        return MiningJob.fromNotifyParams(StratumMessage.parse(VectorC.NOTIFY_LINE).params());
+        return MiningJob.from(Notify.parse(StratumCodec.parse(VectorC.NOTIFY_LINE)));
     }
 
     @Test
