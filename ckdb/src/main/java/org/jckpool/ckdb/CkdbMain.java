@@ -15,7 +15,7 @@ import org.jckpool.ckdb.server.CkdbServer;
 import org.jckpool.ckdb.store.DbSettings;
 import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.Log;
-import org.jckpool.libpool.process.PidFile;
+import org.jckpool.suite.process.PidFile;
 import org.jckpool.libpool.ipc.SocketDirs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

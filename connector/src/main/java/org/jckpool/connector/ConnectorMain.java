@@ -6,7 +6,7 @@ import java.io.UncheckedIOException;
 import org.jckpool.connector.link.StratifierUplink;
 import org.jckpool.connector.net.ConnectorSettings;
 import org.jckpool.connector.net.HandedOverSockets;
-import org.jckpool.libpool.process.ChildRuntime;
+import org.jckpool.suite.process.ChildRuntime;
 
 /** The connector child process: started by the listener (ckpool), see {@link ChildRuntime}. */
 public final class ConnectorMain {

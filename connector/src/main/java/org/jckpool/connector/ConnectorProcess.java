@@ -21,8 +21,8 @@ import org.jckpool.connector.net.ConnectorSettings;
 import org.jckpool.connector.net.ConnectorStats;
 import org.jckpool.connector.net.ListenAddress;
 import org.jckpool.connector.relay.FrameUpstream;
-import org.jckpool.libpool.config.HostPort;
-import org.jckpool.libpool.config.PoolConfig;
+import org.jckpool.libpool.net.HostPort;
+import org.jckpool.suite.config.PoolConfig;
 import org.jckpool.libpool.ipc.CommandTable;
 import org.jckpool.libpool.log.Log;
 

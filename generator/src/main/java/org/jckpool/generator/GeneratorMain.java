@@ -1,7 +1,7 @@
 package org.jckpool.generator;
 
 import org.jckpool.generator.proxy.ProxyGenerator;
-import org.jckpool.libpool.process.ChildRuntime;
+import org.jckpool.suite.process.ChildRuntime;
 
 /**
  * The generator child process: started by the listener (ckpool), see {@link ChildRuntime} and {@link Generator};

@@ -3,8 +3,8 @@ package org.jckpool.generator;
 import java.util.List;
 
 import org.jckpool.generator.node.NodeTimeouts;
-import org.jckpool.libpool.config.BtcdConfig;
-import org.jckpool.libpool.config.PoolConfig;
+import org.jckpool.suite.config.BtcdConfig;
+import org.jckpool.suite.config.PoolConfig;
 
 /**
  * What the generator needs from the configuration.

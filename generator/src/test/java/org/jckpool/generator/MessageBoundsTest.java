@@ -73,7 +73,7 @@ class MessageBoundsTest {
     @Test
     void zmqSequenceGapsAreCountedAndMalformedMessagesIgnored() {
         TemplateFetcher noNodes = new TemplateFetcher(
-                new org.jckpool.generator.node.NodeManager(List.of(new org.jckpool.libpool.config.BtcdConfig(
+                new org.jckpool.generator.node.NodeManager(List.of(new org.jckpool.suite.config.BtcdConfig(
                         "127.0.0.1:1", "u", "p", false)), null, Nodes.FAST), 30);
         ZmqBlockSubscriber z = new ZmqBlockSubscriber("tcp://127.0.0.1:1", noNodes);
         byte[] topic = "hashblock".getBytes();

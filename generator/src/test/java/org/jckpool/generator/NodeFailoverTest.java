@@ -6,7 +6,7 @@ import java.util.List;
 
 import org.jckpool.generator.node.NodeStatus;
 import org.jckpool.generator.node.NodeTimeouts;
-import org.jckpool.libpool.config.BtcdConfig;
+import org.jckpool.suite.config.BtcdConfig;
 import org.jckpool.simnode.FailureMode;
 import org.jckpool.simnode.SimNode;
 import org.junit.jupiter.api.AfterEach;

@@ -10,7 +10,7 @@ import java.util.function.BooleanSupplier;
 
 import org.jckpool.generator.node.NodeTimeouts;
 import org.jckpool.generator.work.FetchedTemplate;
-import org.jckpool.libpool.config.BtcdConfig;
+import org.jckpool.suite.config.BtcdConfig;
 import org.jckpool.simnode.SimNode;
 import org.jckpool.simnode.SimNodeOptions;
 import org.jckpool.testkit.Await;

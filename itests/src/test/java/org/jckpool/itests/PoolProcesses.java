@@ -12,7 +12,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 import org.jckpool.libpool.ipc.ControlServer;
-import org.jckpool.libpool.process.PidFile;
+import org.jckpool.suite.process.PidFile;
 
 /**
  * Starts the suite and its tools through the launchers in {@code scripts/}, as a user would, and cleans up every

@@ -12,7 +12,7 @@ import java.util.Locale;
 
 import org.jckpool.libpool.ipc.NioDescriptors;
 import org.jckpool.libpool.log.Log;
-import org.jckpool.libpool.process.ChildArgs;
+import org.jckpool.suite.process.ChildArgs;
 
 /**
  * Builds and starts a child JVM: the parent's java binary, the class path of the child's module, per-process JVM

@@ -9,13 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import org.jckpool.libpool.config.ConfigException;
-import org.jckpool.libpool.config.ConfigLoader;
-import org.jckpool.libpool.config.HostPort;
-import org.jckpool.libpool.config.PoolConfig;
+import org.jckpool.suite.config.ConfigException;
+import org.jckpool.suite.config.ConfigLoader;
+import org.jckpool.libpool.net.HostPort;
+import org.jckpool.suite.config.PoolConfig;
 import org.jckpool.libpool.log.EventLog;
 import org.jckpool.libpool.log.Log;
-import org.jckpool.libpool.process.ChildRuntime;
+import org.jckpool.suite.process.ChildRuntime;
 import org.jckpool.libpool.ipc.SocketDirs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

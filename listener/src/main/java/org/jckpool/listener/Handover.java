@@ -10,7 +10,7 @@ import org.jckpool.libpool.ipc.ControlClient;
 import org.jckpool.libpool.ipc.ControlServer;
 import org.jckpool.libpool.ipc.ListeningSockets;
 import org.jckpool.libpool.log.Log;
-import org.jckpool.libpool.process.PidFile;
+import org.jckpool.suite.process.PidFile;
 
 /**
  * {@code ckpool -H}, the new instance's side. {@link #begin}: take the listening sockets of the running instance

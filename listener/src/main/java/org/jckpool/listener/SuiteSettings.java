@@ -3,8 +3,8 @@ package org.jckpool.listener;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.jckpool.libpool.config.HostPort;
-import org.jckpool.libpool.process.ChildArgs;
+import org.jckpool.libpool.net.HostPort;
+import org.jckpool.suite.process.ChildArgs;
 
 /**
  * What the command line decided: instance name, paths, log level and the flags passed on to the children, plus

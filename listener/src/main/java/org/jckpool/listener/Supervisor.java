@@ -23,8 +23,8 @@ import org.jckpool.libpool.ipc.NioDescriptors;
 import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.EventLog;
 import org.jckpool.libpool.log.Log;
-import org.jckpool.libpool.process.ChildRuntime;
-import org.jckpool.libpool.process.PidFile;
+import org.jckpool.suite.process.ChildRuntime;
+import org.jckpool.suite.process.PidFile;
 import org.jckpool.libpool.ipc.SocketDirs;
 
 /**

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.jckpool.libpool.process.ChildArgs;
+import org.jckpool.suite.process.ChildArgs;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 

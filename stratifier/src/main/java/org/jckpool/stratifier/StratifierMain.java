@@ -1,6 +1,6 @@
 package org.jckpool.stratifier;
 
-import org.jckpool.libpool.process.ChildRuntime;
+import org.jckpool.suite.process.ChildRuntime;
 import org.jckpool.stratifier.process.StratifierProcess;
 
 /** The stratifier child process: started by the listener (ckpool), see {@link ChildRuntime}. */

@@ -1,7 +1,7 @@
 package org.jckpool.generator.node;
 
 import org.jckpool.libpool.bitcoin.Network;
-import org.jckpool.libpool.config.BtcdConfig;
+import org.jckpool.suite.config.BtcdConfig;
 import org.jckpool.libpool.rpc.BitcoinRpcClient;
 import org.jckpool.libpool.rpc.RpcCredentials;
 

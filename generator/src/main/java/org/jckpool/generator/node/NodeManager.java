@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
-import org.jckpool.libpool.config.BtcdConfig;
+import org.jckpool.suite.config.BtcdConfig;
 import org.jckpool.libpool.rpc.BitcoinRpcClient;
 import org.jckpool.libpool.log.EventLog;
 import org.jckpool.libpool.log.Log;

@@ -2,7 +2,7 @@ package org.jckpool.generator.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.jckpool.libpool.config.PoolConfig;
+import org.jckpool.suite.config.PoolConfig;
 import org.jckpool.libpool.ipc.CommandTable;
 import org.jckpool.libpool.log.Log;
 

@@ -1,7 +1,7 @@
 package org.jckpool.generator.proxy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.jckpool.libpool.config.ProxyConfig;
+import org.jckpool.suite.config.ProxyConfig;
 import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.stratum.ReconnectPolicy;
 import org.jckpool.libpool.stratum.StratumClient;

@@ -2,7 +2,7 @@ package org.jckpool.generator.proxy;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.jckpool.libpool.config.ProxyConfig;
+import org.jckpool.suite.config.ProxyConfig;
 import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.EventLog;
 import org.jckpool.libpool.log.Log;

@@ -14,7 +14,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.jckpool.libpool.config.HostPort;
+import org.jckpool.libpool.net.HostPort;
 import org.jckpool.libpool.json.Json;
 
 /**

@@ -1,8 +1,8 @@
 package org.jckpool.stratifier.ckdb;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.jckpool.libpool.config.ConfigException;
-import org.jckpool.libpool.config.PoolConfig;
+import org.jckpool.suite.config.ConfigException;
+import org.jckpool.suite.config.PoolConfig;
 
 import java.nio.file.Path;
 import java.util.Optional;

@@ -2,8 +2,8 @@ package org.jckpool.stratifier.process;
 
 import org.jckpool.libpool.bitcoin.Address;
 import org.jckpool.libpool.bitcoin.Network;
-import org.jckpool.libpool.config.HostPort;
-import org.jckpool.libpool.config.PoolConfig;
+import org.jckpool.libpool.net.HostPort;
+import org.jckpool.suite.config.PoolConfig;
 import org.jckpool.libpool.log.Log;
 import org.jckpool.stratifier.engine.AddressResolver;
 import org.jckpool.stratifier.engine.EngineConfig;

@@ -23,12 +23,12 @@ import org.jckpool.stratifier.admin.HandoverSessions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.jckpool.libpool.config.PoolConfig;
+import org.jckpool.suite.config.PoolConfig;
 import org.jckpool.libpool.ipc.FrameStream;
 import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.EventLog;
 import org.jckpool.libpool.log.Log;
-import org.jckpool.libpool.process.ChildRuntime;
+import org.jckpool.suite.process.ChildRuntime;
 import org.jckpool.stratifier.ckdb.CkdbLink;
 import org.jckpool.stratifier.ckdb.CkdbSettings;
 import org.jckpool.stratifier.engine.EngineConfig;

@@ -10,7 +10,7 @@ import org.jckpool.libpool.bitcoin.Block;
 import org.jckpool.libpool.bitcoin.Hex;
 import org.jckpool.libpool.bitcoin.Network;
 import org.jckpool.libpool.bitcoin.Transaction;
-import org.jckpool.libpool.config.ConfigLoader;
+import org.jckpool.suite.config.ConfigLoader;
 import org.jckpool.libpool.rpc.BitcoinRpcClient;
 import org.jckpool.libpool.rpc.RpcCredentials;
 import org.jckpool.simnode.SimNode;

@@ -1,4 +1,4 @@
-package org.jckpool.libpool.config;
+package org.jckpool.libpool.net;
 
 /** A host and port as written in the config ({@code host:port}, {@code [v6]:port}). */
 public record HostPort(String host, int port) {

@@ -1,5 +1,6 @@
-package org.jckpool.libpool.config;
+package org.jckpool.suite.config;
 
+import org.jckpool.libpool.net.HostPort;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package org.jckpool.libpool.process;
+package org.jckpool.suite.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,7 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.jckpool.libpool.config.ConfigException;
+import org.jckpool.suite.config.ConfigException;
 import org.jckpool.libpool.ipc.ControlClient;
 import org.jckpool.libpool.ipc.FrameStream;
 import org.jckpool.libpool.ipc.Frames;

@@ -1,4 +1,4 @@
-package org.jckpool.libpool.process;
+package org.jckpool.suite.process;
 
 import org.jckpool.libpool.ipc.SocketDirs;
 import java.nio.file.Path;

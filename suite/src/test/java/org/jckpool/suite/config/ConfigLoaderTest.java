@@ -1,8 +1,9 @@
-package org.jckpool.libpool.config;
+package org.jckpool.suite.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.jckpool.libpool.net.HostPort;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.jckpool.libpool.config;
+package org.jckpool.suite.config;
 
 /** A config value is wrong: names the key, the value as written, and what is wrong with it. */
 public final class ConfigException extends Exception {

@@ -1,4 +1,4 @@
-package org.jckpool.libpool.process;
+package org.jckpool.suite.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,6 @@
-package org.jckpool.libpool.config;
+package org.jckpool.suite.config;
 
+import org.jckpool.libpool.net.HostPort;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;

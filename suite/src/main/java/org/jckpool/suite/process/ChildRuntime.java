@@ -1,4 +1,4 @@
-package org.jckpool.libpool.process;
+package org.jckpool.suite.process;
 
 import org.jckpool.libpool.ipc.SocketDirs;
 import java.io.IOException;
@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.jckpool.libpool.config.ConfigException;
-import org.jckpool.libpool.config.ConfigLoader;
-import org.jckpool.libpool.config.PoolConfig;
+import org.jckpool.suite.config.ConfigException;
+import org.jckpool.suite.config.ConfigLoader;
+import org.jckpool.suite.config.PoolConfig;
 import org.jckpool.libpool.ipc.CommandTable;
 import org.jckpool.libpool.ipc.ControlServer;
 import org.jckpool.libpool.json.Json;

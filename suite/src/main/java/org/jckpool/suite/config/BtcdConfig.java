@@ -1,4 +1,4 @@
-package org.jckpool.libpool.config;
+package org.jckpool.suite.config;
 
 /** One bitcoind: {@code url} as host:port (an http:// prefix is allowed), RPC user and password, and whether it
  *  calls our notifier on new blocks (JSON key {@code notify}: then blockpoll polling is not needed). */

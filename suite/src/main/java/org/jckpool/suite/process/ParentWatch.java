@@ -1,4 +1,4 @@
-package org.jckpool.libpool.process;
+package org.jckpool.suite.process;
 
 import java.io.IOException;
 import java.io.InputStream;
