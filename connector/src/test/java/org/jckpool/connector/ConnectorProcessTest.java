@@ -38,6 +38,7 @@ import org.jckpool.libpool.ipc.relay.RelayFrame;
 import org.jckpool.libpool.ipc.relay.RelayFrameException;
 import org.jckpool.libpool.ipc.relay.RelayFrameType;
 import org.jckpool.libpool.json.Json;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -175,12 +176,8 @@ class ConnectorProcessTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() - deadline).as("timed out waiting for " + what).isNegative();
-            Thread.sleep(10);
-        }
+    private static void await(String what, BooleanSupplier condition) throws Exception {
+        Await.until(what, condition::getAsBoolean);
     }
 
     private static JsonNode stats(CommandTable commands) {
@@ -345,8 +342,8 @@ class ConnectorProcessTest {
         toClose.add(process);
         CommandTable commands = new CommandTable();
         process.registerCommands(commands, Json::object);
-        Thread.sleep(1200); // several refused attempts
-        assertThat(process.server().isAdmitting()).isFalse();
+        assertThat(Await.holdsFor(1200, () -> !process.server().isAdmitting()))
+                .as("not admitting through several refused attempts").isTrue();
         assertThat(miner(process.server().boundAddresses().get(0)).closedByServer()).isTrue();
         JsonNode st = stats(commands);
         assertThat(st.path("stream").path("connects").asLong()).isZero();

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.jckpool.connector.net.RecordingUpstream.Event;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -51,12 +52,8 @@ class ConnectorServerTest {
         return client;
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() - deadline).as("timed out waiting for " + what).isNegative();
-            Thread.sleep(5);
-        }
+    private static void await(String what, BooleanSupplier condition) throws Exception {
+        Await.until(what, 15_000, condition::getAsBoolean);
     }
 
     private static byte[] utf8(String s) {
@@ -457,9 +454,8 @@ class ConnectorServerTest {
                 org.jckpool.libpool.ipc.NioDescriptors.familyOf(held));
         server = ConnectorServer.start(settings(), upstream, false, List.of(copy));
         TestClient waiting = connect(address); // the kernel completes the connect; nobody accepts it yet
-        Thread.sleep(200);
-        assertThat(server.stats().accepted()).isZero();
-        assertThat(server.stats().refusedNotAdmitting()).isZero();
+        assertThat(Await.holdsFor(200, () -> server.stats().accepted() == 0
+                && server.stats().refusedNotAdmitting() == 0)).as("nobody accepts it yet").isTrue();
         server.setAdmitting(true);
         Event connected = upstream.next("C");
         assertThat(connected.port()).isEqualTo(waiting.localPort());
