@@ -8,6 +8,7 @@ import org.jckpool.libpool.ipc.relay.RelayFrame;
 import org.jckpool.libpool.ipc.relay.RelayFrameType;
 import org.jckpool.stratifier.engine.StratumEngine;
 import org.jckpool.stratifier.engine.Vectors;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,12 +76,8 @@ class ConnectorLinkTest {
         });
     }
 
-    private static boolean waitFor(BooleanSupplier c) throws InterruptedException {
-        long end = System.currentTimeMillis() + 5000;
-        while (!c.getAsBoolean() && System.currentTimeMillis() < end) {
-            Thread.sleep(10);
-        }
-        return c.getAsBoolean();
+    private static boolean waitFor(BooleanSupplier c) throws Exception {
+        return Await.within(5000, c::getAsBoolean);
     }
 
     @Test
@@ -216,10 +213,7 @@ class ConnectorLinkTest {
             byte[] b = Integer.toString(i).getBytes(StandardCharsets.UTF_8);
             assertThat(c.send(RelayCodec.line(1, b, 0, b.length))).isTrue();
         }
-        long end = System.currentTimeMillis() + 20_000;
-        while (answered.get() < lines && System.currentTimeMillis() < end) {
-            Thread.sleep(20);
-        }
+        Await.within(20_000, () -> answered.get() >= lines);
         assertThat(answered.get()).isEqualTo(lines);
         assertThat(outOfOrder.get()).isZero();
         assertThat(link[0].droppedLines()).isZero();

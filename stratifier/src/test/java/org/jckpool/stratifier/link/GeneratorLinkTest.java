@@ -7,6 +7,7 @@ import org.jckpool.libpool.ipc.ControlServer;
 import org.jckpool.libpool.ipc.FrameStream;
 import org.jckpool.libpool.ipc.Frames;
 import org.jckpool.libpool.json.Json;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,12 +80,8 @@ class GeneratorLinkTest {
         });
     }
 
-    private static boolean waitFor(BooleanSupplier c) throws InterruptedException {
-        long end = System.currentTimeMillis() + 8000;
-        while (!c.getAsBoolean() && System.currentTimeMillis() < end) {
-            Thread.sleep(10);
-        }
-        return c.getAsBoolean();
+    private static boolean waitFor(BooleanSupplier c) throws Exception {
+        return Await.within(8000, c::getAsBoolean);
     }
 
     @Test
@@ -92,8 +89,7 @@ class GeneratorLinkTest {
         link = new GeneratorLink(dir.resolve("generator"), listener).start();
         // a block solved before the generator is up waits for the stream
         link.submit("00ff", "hash1", 5);
-        Thread.sleep(300);
-        assertThat(link.connected()).isFalse();
+        assertThat(Await.holdsFor(300, () -> !link.connected())).as("no generator yet").isTrue();
         startGenerator();
         assertThat(waitFor(() -> heard.contains("template 5 start"))).as("%s", heard).isTrue();
         assertThat(heard).contains("status http://n1");
