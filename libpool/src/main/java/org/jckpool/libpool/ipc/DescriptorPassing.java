@@ -17,7 +17,7 @@ import org.newsclub.net.unix.FileDescriptorCast;
  * reply is an ordinary frame (4-byte little-endian length, then the text) with the descriptors attached to its
  * bytes, so a client that ignores them still reads the text.
  */
-public final class DescriptorPassing {
+final class DescriptorPassing {
     /** Room for the descriptors of one reply (each takes 4 bytes of ancillary data, plus headers). */
     private static final int ANCILLARY_BYTES = 4096;
 

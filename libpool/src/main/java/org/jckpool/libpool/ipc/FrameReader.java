@@ -10,7 +10,7 @@ import java.nio.channels.ReadableByteChannel;
  * buffer-full rather than two per frame. Frames are capped at {@link Frames#MAX_FRAME}; a frame larger than the
  * buffer takes memory as its bytes arrive, not when its header announces it.
  */
-public final class FrameReader {
+final class FrameReader {
     private final ReadableByteChannel ch;
     private final int bufferSize;
     private ByteBuffer buf;

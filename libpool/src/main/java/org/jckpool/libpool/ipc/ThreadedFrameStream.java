@@ -13,7 +13,7 @@ import java.util.List;
  * sends nothing never writes: a server's reader blocked in writing its replies cannot wait on a client's reader
  * that is itself blocked in a write, as long as one of the two only reads (the suite's client readers do).
  */
-public final class ThreadedFrameStream extends FrameStream {
+final class ThreadedFrameStream extends FrameStream {
     private static final int READ_BUFFER_BYTES = 64 * 1024;
 
     private final List<byte[]> readerBatch = new ArrayList<>(MAX_BATCH_FRAMES);
