@@ -2,8 +2,8 @@ package org.jckpool.testminer;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.jckpool.testkit.Await;
 import org.jckpool.testminer.output.MinerOutput;
 
 /** Captures the miner's event lines (and diagnostics) for assertions. */
@@ -25,20 +25,14 @@ public final class RecordingOutput {
     }
 
     /** Waits until a line matches; fails after the timeout. */
-    public String await(Predicate<String> match, long millis) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (System.nanoTime() < deadline) {
-            for (String l : events) {
-                if (match.test(l)) {
-                    return l;
-                }
-            }
-            Thread.sleep(10);
+    public String await(Predicate<String> match, long millis) throws Exception {
+        if (!Await.within(millis, () -> events.stream().anyMatch(match))) {
+            throw new AssertionError("timed out waiting for a line; got " + events + " / " + diagnostics);
         }
-        throw new AssertionError("timed out waiting for a line; got " + events + " / " + diagnostics);
+        return events.stream().filter(match).findFirst().orElseThrow();
     }
 
-    public String await(String prefix, long millis) throws InterruptedException {
+    public String await(String prefix, long millis) throws Exception {
         return await(l -> l.startsWith(prefix), millis);
     }
 
