@@ -73,11 +73,13 @@ final class Supervisor {
         this.settings = settings;
         this.launcher = launcher;
         this.restartByHandover = restartByHandover;
-        this.children = List.of(
-                new ManagedChild("generator", "org.jckpool.generator.GeneratorMain", policy()),
-                new ManagedChild("stratifier", "org.jckpool.stratifier.StratifierMain", policy()),
-                new ManagedChild("connector", "org.jckpool.connector.ConnectorMain",
-                        RestartPolicy.restartingFirstAtOnce(MAX_DEATHS, DEATH_WINDOW)));
+        ManagedChild stratifier = new ManagedChild("stratifier", "org.jckpool.stratifier.StratifierMain", policy());
+        ManagedChild connector = new ManagedChild("connector", "org.jckpool.connector.ConnectorMain",
+                RestartPolicy.restartingFirstAtOnce(MAX_DEATHS, DEATH_WINDOW));
+        // -P: the stratifier runs the passthrough relay, which needs no generator (no bitcoind, no work)
+        this.children = settings.passthrough() ? List.of(stratifier, connector)
+                : List.of(new ManagedChild("generator", "org.jckpool.generator.GeneratorMain", policy()), stratifier,
+                        connector);
         commands.text("ping", r -> "pong");
         commands.text("shutdown", r -> {
             Log.notice("Listener received shutdown request");
