@@ -154,7 +154,7 @@ class ProxyIT {
             // it and it reads them back): both miners' users, their shares counted at the proxy's difficulty
             long stratifierPid = proxy.pid("px", "stratifier").orElseThrow();
             ProcessHandle.of(stratifierPid).ifPresent(ProcessHandle::destroy);
-            assertThat(PoolProcesses.waitUntil(20_000, () -> proxy.pid("px", "stratifier").orElse(stratifierPid)
+            assertThat(Await.within(20_000, () -> proxy.pid("px", "stratifier").orElse(stratifierPid)
                     != stratifierPid)).as("stratifier restarted").isTrue();
             String[] status = Files.readString(logdir.resolve("pool/pool.status")).split("\n");
             assertThat(status).as("pool.status").hasSize(3);
