@@ -198,7 +198,10 @@ final class Supervisor {
         }
     }
 
-    /** -H, once our stratifier has work: the old instance stops its connector and hands over its sessions. */
+    /**
+     * -H, once our stratifier has work (with -P: its upstream): the old instance stops its connector and hands over
+     * its sessions.
+     */
     private void completeHandover(Handover handover) {
         Path stratifier = sockdir().resolve("stratifier");
         boolean ready = false;
@@ -221,7 +224,8 @@ final class Supervisor {
         try {
             JsonNode n = ControlClient.request(stratifier, "{\"method\":\"stats\"}", CONTROL_TIMEOUT_MS)
                     .map(Json::parseOrNull).orElse(null);
-            return n != null && n.path("height").asLong() > 0;
+            // a pool has work; a passthrough relay (-P) has its upstream
+            return n != null && (n.path("height").asLong() > 0 || n.path("upstream").path("connected").asBoolean());
         } catch (IOException e) {
             return false;
         }
