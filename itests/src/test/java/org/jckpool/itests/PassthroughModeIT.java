@@ -81,7 +81,7 @@ class PassthroughModeIT {
             // the upstream pool dies: miners are told to reconnect and wait
             int fromA = a.lines().size();
             int fromB = b.lines().size();
-            ProxyFailoverIT.signal(up, "KILL");
+            killPool(up);
             assertThat(Await.within(10_000, () -> {
                 JsonNode s = ProxyIT.request(sock.resolve("stratifier"), "{\"method\":\"stats\"}");
                 return s != null && !s.path("upstream").path("connected").asBoolean()
@@ -124,6 +124,20 @@ class PassthroughModeIT {
             System.out.printf("PASSTHROUGH_RETURN_MS %d (upstream restarted -> both miners have a share accepted"
                     + " again)%n", back);
         }
+    }
+
+    /** SIGKILL to the pool's listener, then to each child whose pid file is there (a child may be restarting). */
+    private static void killPool(MiningSuite suite) throws Exception {
+        long main = suite.pool.pid(suite.name, "main").orElseThrow();
+        List<Long> pids = new java.util.ArrayList<>(List.of(main));
+        for (String p : PoolProcesses.CHILDREN) {
+            suite.pool.pid(suite.name, p).ifPresent(pids::add);
+        }
+        for (long pid : pids) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        assertThat(Await.within(10_000, () -> pids.stream().noneMatch(PoolProcesses::alive)))
+                .as("upstream processes %s gone", pids).isTrue();
     }
 
     private static String log(Path logdir) {
