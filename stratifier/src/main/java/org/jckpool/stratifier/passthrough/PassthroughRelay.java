@@ -166,8 +166,8 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
             linesUp.incrementAndGet();
             return;
         }
-        // the upstream went away under us: let the connector hold its miners until one is back
-        closeConnectorStream();
+        // no upstream (the line is not answered): the loss is being handled, or this stream opened just after it
+        upstreamGone("no upstream for a miner's line");
     }
 
     @Override
@@ -207,10 +207,23 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
 
     @Override
     public void closed(UpstreamConnection c, String reason) {
-        int n = reconnectAll("upstream lost: " + reason);
         Log.warning("Passthrough: upstream lost (%s): %d miners told to reconnect; new miners wait in the connector"
-                + " until an upstream is back", reason, n);
+                + " until an upstream is back", reason, upstreamGone("upstream lost: " + reason));
+    }
+
+    /**
+     * Every routed miner is told to reconnect, then the connector stream is flushed and closed (the connector holds
+     * its miners until the stream is admitted again, with an upstream). One caller at a time, so that no caller
+     * closes the stream before another's reconnect messages are out. Returns how many miners were told.
+     */
+    private synchronized int upstreamGone(String why) {
+        FrameStream s = connector == null ? null : connector.stream();
+        if (connector != null && (s == null || !s.isOpen())) {
+            return 0; // handled already: the stream's end forgets every route
+        }
+        int n = reconnectAll(why);
         closeConnectorStream();
+        return n;
     }
 
     /** Sends client.reconnect to every routed miner; how many. */
