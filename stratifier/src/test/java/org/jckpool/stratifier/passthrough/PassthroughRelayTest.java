@@ -143,6 +143,26 @@ class PassthroughRelayTest {
     }
 
     @Test
+    void theFirstUpstreamThatAcceptsInProxyOrderIsUsed() throws Exception {
+        try (FakeUpstream refusing = new FakeUpstream()) {
+            refusing.answer = "{\"result\": false}";
+            upstream = new FakeUpstream();
+            relay = new PassthroughRelay(miners, List.of(new HostPort("127.0.0.1", refusing.port()),
+                    new HostPort("127.0.0.1", upstream.port())), 90_000);
+            relay.keeper().start();
+            Await.until("connected to the second", () -> relay.keeper().current() != null);
+            JsonNode up = relay.stats(Json.object()).path("upstream");
+            assertThat(up.path("index").asInt()).isEqualTo(1);
+            assertThat(up.path("url").asText()).isEqualTo("127.0.0.1:" + upstream.port());
+            assertThat(up.path("last_error").asText()).contains("passthrough refused");
+            relay.connected(1, "10.0.0.1:1", 0);
+            relay.line(1, "{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[]}");
+            Await.until("line on the second", () -> upstream.received.size() == 1);
+            assertThat(refusing.received).isEmpty();
+        }
+    }
+
+    @Test
     void anUpstreamThatRefusesIsNotUsed() throws Exception {
         upstream = new FakeUpstream();
         upstream.answer = "{\"id\":null,\"result\":null,\"error\":[20,\"Method not supported: mining.passthrough\",null]}";
