@@ -77,6 +77,9 @@ class PassthroughModeIT {
             assertThat(stats.path("upstream").path("url").asText()).isEqualTo("127.0.0.1:" + up.stratumPort);
             assertThat(stats.path("lines_up").asLong()).isPositive();
             assertThat(stats.path("lines_down").asLong()).isPositive();
+            JsonNode ups = ProxyIT.request(sock.resolve("listener"), "{\"method\":\"upstreams\"}");
+            assertThat(ups.path("connected").asBoolean()).as("listener's upstreams: %s", ups).isTrue();
+            assertThat(ups.path("upstreams").path(0).asText()).isEqualTo("127.0.0.1:" + up.stratumPort);
 
             // the upstream pool dies: miners are told to reconnect and wait
             int fromA = a.lines().size();

@@ -540,15 +540,19 @@ final class Supervisor {
         }
     }
 
-    /** Proxy mode: the generator's per-upstream figures (ckpmsg '{"method":"upstreams"}'). */
+    /**
+     * Proxy mode: the generator's per-upstream figures (ckpmsg '{"method":"upstreams"}'); passthrough mode (no
+     * generator): the relay's upstream link from its stats.
+     */
     private JsonNode upstreams() throws IOException {
-        Optional<String> r = ControlClient.request(sockdir().resolve("generator"), "{\"method\":\"upstreams\"}",
-                CONTROL_TIMEOUT_MS);
+        String process = settings.passthrough() ? "stratifier" : "generator";
+        String request = settings.passthrough() ? "{\"method\":\"stats\"}" : "{\"method\":\"upstreams\"}";
+        Optional<String> r = ControlClient.request(sockdir().resolve(process), request, CONTROL_TIMEOUT_MS);
         JsonNode n = Json.parseOrNull(r.orElse(""));
         if (n == null) {
-            throw new IOException("the generator gave no answer");
+            throw new IOException("the " + process + " gave no answer");
         }
-        return n;
+        return settings.passthrough() ? n.path("upstream") : n;
     }
 
     /**
