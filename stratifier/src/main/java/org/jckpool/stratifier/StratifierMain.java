@@ -1,7 +1,6 @@
 package org.jckpool.stratifier;
 
 import org.jckpool.libpool.process.ChildRuntime;
-import org.jckpool.stratifier.passthrough.PassthroughRelay;
 import org.jckpool.stratifier.process.StratifierProcess;
 
 /**
@@ -15,7 +14,7 @@ public final class StratifierMain {
     public static void main(String[] args) {
         ChildRuntime.run("stratifier", args, rt -> {
             if (rt.args().passthrough()) {
-                PassthroughRelay.setup(rt);
+                org.jckpool.stratifier.passthrough.PassthroughRelay.setup(rt);
             } else {
                 StratifierProcess.setup(rt);
             }
