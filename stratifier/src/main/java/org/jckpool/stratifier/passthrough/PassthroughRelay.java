@@ -51,14 +51,14 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
     PassthroughRelay(List<HostPort> upstreams, long silenceMillis) {
         this.connector = new ConnectorLink(this, this::upstreamUp);
         this.miners = connector;
-        this.keeper = new UpstreamKeeper(upstreams, silenceMillis, routes::size, this);
+        this.keeper = new UpstreamKeeper(upstreams, silenceMillis, this);
     }
 
     /** For tests: miners reached through {@code miners}, nothing listening for a connector. */
     PassthroughRelay(ClientOutbound miners, List<HostPort> upstreams, long silenceMillis) {
         this.connector = null;
         this.miners = miners;
-        this.keeper = new UpstreamKeeper(upstreams, silenceMillis, routes::size, this);
+        this.keeper = new UpstreamKeeper(upstreams, silenceMillis, this);
     }
 
     /** The ChildRuntime setup of the stratifier process in {@code -P} mode. */
@@ -175,7 +175,7 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
         ClientRoutes.Route r = routes.remove(clientId);
         UpstreamConnection c = keeper.current();
         if (r != null && c != null) {
-            c.send(PassthroughLines.term(r.upstreamId(), r.address(), r.server()));
+            c.sendUnanswered(PassthroughLines.term(r.upstreamId(), r.address(), r.server()));
         }
     }
 

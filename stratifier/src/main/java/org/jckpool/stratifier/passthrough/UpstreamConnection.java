@@ -36,7 +36,8 @@ final class UpstreamConnection implements AutoCloseable {
     private final OutputStream out;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Listener listener;
-    private volatile long lastReadMillis = System.currentTimeMillis();
+    /** When the oldest line sent since the upstream last sent anything went out (0: none is waiting). */
+    private volatile long waitingSinceMillis;
 
     private UpstreamConnection(HostPort address, Socket socket) throws IOException {
         this.address = address;
@@ -77,21 +78,41 @@ final class UpstreamConnection implements AutoCloseable {
         return address;
     }
 
-    long lastReadMillis() {
-        return lastReadMillis;
+    /**
+     * Since when a line we sent has had nothing at all back from the upstream (epoch ms), or 0. A live pool answers
+     * every request of a miner, so a long wait means the upstream hangs even if the connection stays open.
+     */
+    long waitingSinceMillis() {
+        return waitingSinceMillis;
     }
 
     boolean isOpen() {
         return !closed.get();
     }
 
-    /** Writes one line; false (and the connection closed) when it cannot be written. */
+    /** Writes a miner's line, which the upstream answers; false (and the connection closed) when it cannot. */
     boolean send(String line) {
+        return send(line, true);
+    }
+
+    /** Writes a line the upstream does not answer (mining.term). */
+    boolean sendUnanswered(String line) {
+        return send(line, false);
+    }
+
+    private boolean send(String line, boolean answered) {
         if (closed.get()) {
             return false;
         }
         try {
-            write(line);
+            byte[] b = (line + "\n").getBytes(StandardCharsets.UTF_8);
+            synchronized (out) {
+                if (answered && waitingSinceMillis == 0) {
+                    waitingSinceMillis = System.currentTimeMillis();
+                }
+                out.write(b);
+                out.flush();
+            }
             return true;
         } catch (IOException e) {
             close("write failed: " + e.getMessage());
@@ -99,10 +120,10 @@ final class UpstreamConnection implements AutoCloseable {
         }
     }
 
+    /** The handshake's request (its answer has a timeout of its own). */
     private void write(String line) throws IOException {
-        byte[] b = (line + "\n").getBytes(StandardCharsets.UTF_8);
         synchronized (out) {
-            out.write(b);
+            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
         }
     }
@@ -112,7 +133,7 @@ final class UpstreamConnection implements AutoCloseable {
         try {
             String line;
             while ((line = readLine()) != null) {
-                lastReadMillis = System.currentTimeMillis();
+                waitingSinceMillis = 0;
                 if (!line.isBlank()) {
                     listener.line(this, line);
                 }

@@ -9,13 +9,12 @@ import org.jckpool.libpool.stratum.ReconnectPolicy;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.IntSupplier;
 
 /**
  * Keeps one passthrough connection up: tries the upstreams in priority order (the config's {@code proxy}
  * entries, as ckpool's passthrough reads them) with back-off between rounds, tells the relay when a connection is
- * up and when it is lost, and ends a connection that has sent nothing for {@code silenceMillis} while miners are
- * routed over it (with miners, a pool sends work at least every update interval; without any it may be silent).
+ * up and when it is lost, and ends a connection that has sent nothing for {@code silenceMillis} while a line we
+ * sent waits (without miners a pool may rightly be silent for any time).
  */
 final class UpstreamKeeper {
     static final int HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -27,7 +26,6 @@ final class UpstreamKeeper {
 
     private final List<HostPort> upstreams;
     private final long silenceMillis;
-    private final IntSupplier routedMiners;
     private final Events events;
     private final ReconnectPolicy backoff = new ReconnectPolicy(100, 2_000);
     private final Object lock = new Object();
@@ -40,10 +38,9 @@ final class UpstreamKeeper {
     private volatile boolean running = true;
     private Thread thread;
 
-    UpstreamKeeper(List<HostPort> upstreams, long silenceMillis, IntSupplier routedMiners, Events events) {
+    UpstreamKeeper(List<HostPort> upstreams, long silenceMillis, Events events) {
         this.upstreams = List.copyOf(upstreams);
         this.silenceMillis = silenceMillis;
-        this.routedMiners = routedMiners;
         this.events = events;
     }
 
@@ -66,9 +63,9 @@ final class UpstreamKeeper {
                     pause(backoff.nextDelayMillis());
                 }
             } else {
-                long quiet = System.currentTimeMillis() - c.lastReadMillis();
-                if (routedMiners.getAsInt() > 0 && quiet > silenceMillis) {
-                    c.close("nothing from the upstream for " + silenceMillis / 1000 + " s");
+                long waiting = c.waitingSinceMillis();
+                if (waiting != 0 && System.currentTimeMillis() - waiting > silenceMillis) {
+                    c.close("nothing from the upstream for " + silenceMillis / 1000 + " s after a miner's line");
                 }
                 synchronized (lock) {
                     if (current == c && c.isOpen()) {

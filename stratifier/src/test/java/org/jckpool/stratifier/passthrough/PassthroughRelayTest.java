@@ -132,11 +132,18 @@ class PassthroughRelayTest {
     }
 
     @Test
-    void anUpstreamSilentWhileMinersWaitIsDroppedAfterTheTimeout() throws Exception {
+    void anUpstreamThatLeavesAMinersLineUnansweredIsDroppedAfterTheTimeout() throws Exception {
         start(400);
-        assertThat(Await.holdsFor(800, () -> upstream.connections.get() == 1))
-                .as("silence without miners is fine").isTrue();
+        relay.connected(7, "10.0.0.7:5000", 0);
+        relay.disconnected(7, "gone"); // mining.term has no answer: nothing waits for one
         relay.connected(8, "10.0.0.8:5000", 0);
+        assertThat(Await.holdsFor(800, () -> upstream.connections.get() == 1))
+                .as("silence while nothing waits is fine, with miners too").isTrue();
+        relay.line(8, "{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[]}");
+        int id = relay.routes().byConnector(8).upstreamId();
+        upstream.send("{\"id\":1,\"result\":true,\"client_id\":" + id + "}");
+        assertThat(Await.holdsFor(800, () -> upstream.connections.get() == 1)).as("answered in time").isTrue();
+        relay.line(8, "{\"id\":2,\"method\":\"mining.authorize\",\"params\":[\"a\",\"x\"]}");
         Await.until("dropped for silence and connected again", () -> upstream.connections.get() >= 2);
         assertThat(relay.stats(Json.object()).path("upstream").path("last_error").asText())
                 .contains("nothing from the upstream");
