@@ -85,7 +85,7 @@ public final class CkpoolMain implements Callable<Integer> {
         String unbuilt = unbuiltMode();
         if (unbuilt != null) {
             // a mode flag is never ignored: running a plain pool instead would mine for the wrong party
-            return fail(unbuilt + " is not yet supported (proxy modes -p and -u are); not starting");
+            return fail(unbuilt + " is not yet supported (proxy modes -p, -u and -P are); not starting");
         }
 
         String instance = name != null ? name : defaultName();
@@ -101,7 +101,8 @@ public final class CkpoolMain implements Callable<Integer> {
             return fail("non-solo mining needs a \"btcaddress\" in " + cfgPath + " (or use -B)");
         }
         if ((proxy || passthrough || userproxy) && cfg.proxy().isEmpty()) {
-            return fail("no \"proxy\" entries in " + cfgPath + " for proxy mode");
+            return fail("no \"proxy\" entries in " + cfgPath + " for " + (passthrough ? "passthrough" : "proxy")
+                    + " mode");
         }
         if (group != null) {
             try {
@@ -156,9 +157,6 @@ public final class CkpoolMain implements Callable<Integer> {
 
     /** The first mode flag given whose mode is not built, or null. */
     String unbuiltMode() {
-        if (passthrough) {
-            return "-P (passthrough mode)";
-        }
         if (node) {
             return "-N (node mode)";
         }

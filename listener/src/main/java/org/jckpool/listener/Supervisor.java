@@ -73,11 +73,13 @@ final class Supervisor {
         this.settings = settings;
         this.launcher = launcher;
         this.restartByHandover = restartByHandover;
-        this.children = List.of(
-                new ManagedChild("generator", "org.jckpool.generator.GeneratorMain", policy()),
-                new ManagedChild("stratifier", "org.jckpool.stratifier.StratifierMain", policy()),
-                new ManagedChild("connector", "org.jckpool.connector.ConnectorMain",
-                        RestartPolicy.restartingFirstAtOnce(MAX_DEATHS, DEATH_WINDOW)));
+        ManagedChild stratifier = new ManagedChild("stratifier", "org.jckpool.stratifier.StratifierMain", policy());
+        ManagedChild connector = new ManagedChild("connector", "org.jckpool.connector.ConnectorMain",
+                RestartPolicy.restartingFirstAtOnce(MAX_DEATHS, DEATH_WINDOW));
+        // -P: the stratifier runs the passthrough relay, which needs no generator (no bitcoind, no work)
+        this.children = settings.passthrough() ? List.of(stratifier, connector)
+                : List.of(new ManagedChild("generator", "org.jckpool.generator.GeneratorMain", policy()), stratifier,
+                        connector);
         commands.text("ping", r -> "pong");
         commands.text("shutdown", r -> {
             Log.notice("Listener received shutdown request");
@@ -196,7 +198,10 @@ final class Supervisor {
         }
     }
 
-    /** -H, once our stratifier has work: the old instance stops its connector and hands over its sessions. */
+    /**
+     * -H, once our stratifier has work (with -P: its upstream): the old instance stops its connector and hands over
+     * its sessions.
+     */
     private void completeHandover(Handover handover) {
         Path stratifier = sockdir().resolve("stratifier");
         boolean ready = false;
@@ -219,7 +224,8 @@ final class Supervisor {
         try {
             JsonNode n = ControlClient.request(stratifier, "{\"method\":\"stats\"}", CONTROL_TIMEOUT_MS)
                     .map(Json::parseOrNull).orElse(null);
-            return n != null && n.path("height").asLong() > 0;
+            // a pool has work; a passthrough relay (-P) has its upstream
+            return n != null && (n.path("height").asLong() > 0 || n.path("upstream").path("connected").asBoolean());
         } catch (IOException e) {
             return false;
         }
@@ -534,15 +540,19 @@ final class Supervisor {
         }
     }
 
-    /** Proxy mode: the generator's per-upstream figures (ckpmsg '{"method":"upstreams"}'). */
+    /**
+     * Proxy mode: the generator's per-upstream figures (ckpmsg '{"method":"upstreams"}'); passthrough mode (no
+     * generator): the relay's upstream link from its stats.
+     */
     private JsonNode upstreams() throws IOException {
-        Optional<String> r = ControlClient.request(sockdir().resolve("generator"), "{\"method\":\"upstreams\"}",
-                CONTROL_TIMEOUT_MS);
+        String process = settings.passthrough() ? "stratifier" : "generator";
+        String request = settings.passthrough() ? "{\"method\":\"stats\"}" : "{\"method\":\"upstreams\"}";
+        Optional<String> r = ControlClient.request(sockdir().resolve(process), request, CONTROL_TIMEOUT_MS);
         JsonNode n = Json.parseOrNull(r.orElse(""));
         if (n == null) {
-            throw new IOException("the generator gave no answer");
+            throw new IOException("the " + process + " gave no answer");
         }
-        return n;
+        return settings.passthrough() ? n.path("upstream") : n;
     }
 
     /**

@@ -309,7 +309,12 @@ public final class ControlServer implements Closeable {
         StreamAcceptor a = streamAcceptor;
         FrameStream.Listener l = a == null ? null : a.open(peer);
         if (l == null) {
-            Log.warning("Control socket %s: refusing stream from %s (no stream handler)", path, peer);
+            if (a == null) {
+                Log.warning("Control socket %s: refusing stream from %s (no stream handler)", path, peer);
+            } else {
+                // the handler said not yet (it logs why); its peer retries, up to every 100 ms
+                Log.info("Control socket %s: stream from %s refused by its handler", path, peer);
+            }
             return false;
         }
         FrameStream.Listener tracked = new FrameStream.Listener() {
