@@ -2,16 +2,16 @@ package org.jckpool.stratifier.passthrough;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.jckpool.libpool.config.HostPort;
-import org.jckpool.libpool.config.PoolConfig;
-import org.jckpool.libpool.config.ProxyConfig;
+import org.jckpool.libpool.net.HostPort;
+import org.jckpool.suite.config.PoolConfig;
+import org.jckpool.suite.config.ProxyConfig;
 import org.jckpool.libpool.ipc.FrameStream;
 import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.Log;
-import org.jckpool.libpool.process.ChildRuntime;
+import org.jckpool.suite.process.ChildRuntime;
 import org.jckpool.stratifier.engine.ClientOutbound;
-import org.jckpool.stratifier.process.ClientEvents;
-import org.jckpool.stratifier.process.ConnectorLink;
+import org.jckpool.stratifier.link.ClientEvents;
+import org.jckpool.stratifier.link.ConnectorLink;
 
 import java.util.ArrayList;
 import java.util.List;

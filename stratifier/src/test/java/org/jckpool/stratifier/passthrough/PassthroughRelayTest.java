@@ -1,7 +1,7 @@
 package org.jckpool.stratifier.passthrough;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.jckpool.libpool.config.HostPort;
+import org.jckpool.libpool.net.HostPort;
 import org.jckpool.libpool.json.Json;
 import org.jckpool.stratifier.engine.ClientOutbound;
 import org.jckpool.testkit.Await;
