@@ -91,7 +91,7 @@ public final class UpstreamRelay implements UpstreamForwarder {
         }
         q.put("share_diff", shareDiff);
         q.put("block", blockCandidate);
-        if (generator.sendMessage(Json.write(o))) {
+        if (generator.sendShare(Json.write(o))) {
             forwarded.incrementAndGet();
             if (blockCandidate) {
                 blockCandidates.incrementAndGet();
@@ -101,7 +101,8 @@ public final class UpstreamRelay implements UpstreamForwarder {
         } else {
             notSent.incrementAndGet();
             unsentWarning.log(System.nanoTime(), "Share of " + s.workerName() + " not forwarded upstream: "
-                    + (generator.connected() ? "the generator stream's queue is full" : "no generator stream"));
+                    + (!generator.connected() ? "no generator stream"
+                    : "the generator has taken no frame for " + GeneratorLink.SHARE_WAIT_MS + " ms"));
         }
     }
 
@@ -124,6 +125,9 @@ public final class UpstreamRelay implements UpstreamForwarder {
         ObjectNode f = o.putObject("forwarding");
         f.put("forwarded", forwarded.get());
         f.put("not_sent", notSent.get());
+        f.put("waited", generator.shareWaits());
+        f.put("wait_ms", generator.shareWaitMillis());
+        f.put("queued", generator.queued());
         f.put("accepted", accepted.get());
         f.put("rejected", rejected.get());
         f.put("block_candidates", blockCandidates.get());
