@@ -228,9 +228,13 @@ public final class StratumClient implements AutoCloseable {
     /** Sends a request and returns its reply to come (failed when the connection closes first). */
     public CompletableFuture<StratumMessage> send(String method, Object... params) {
         long id = session.nextId();
+        return send(id, StratumCodec.request(id, method, params));
+    }
+
+    private CompletableFuture<StratumMessage> send(long id, String line) {
         CompletableFuture<StratumMessage> f = new CompletableFuture<>();
         pending.put(id, new Pending(f, System.nanoTime()));
-        if (!write(StratumCodec.request(id, method, params))) {
+        if (!write(line)) {
             pending.remove(id);
             f.completeExceptionally(new IOException("connection closed"));
         }
@@ -253,9 +257,9 @@ public final class StratumClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             return CompletableFuture.completedFuture(SubmitResult.lost("interrupted"));
         }
-        CompletableFuture<StratumMessage> f = versionBits == null
-                ? send("mining.submit", worker, jobId, extranonce2, ntime, nonce)
-                : send("mining.submit", worker, jobId, extranonce2, ntime, nonce, versionBits);
+        long id = session.nextId();
+        CompletableFuture<StratumMessage> f = send(id,
+                StratumCodec.submit(id, worker, jobId, extranonce2, ntime, nonce, versionBits));
         return f.orTimeout(opts.replyTimeoutMillis(), TimeUnit.MILLISECONDS).handle((m, e) -> {
             if (e != null) {
                 return SubmitResult.lost(e instanceof TimeoutException ? "no answer" : String.valueOf(e.getMessage()));
