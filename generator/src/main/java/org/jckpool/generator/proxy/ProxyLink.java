@@ -150,22 +150,18 @@ public final class ProxyLink implements ControlServer.StreamAcceptor, UpstreamSi
         });
     }
 
+    /** upstream.share_result, built by hand: one goes back for every forwarded share. */
     static byte[] resultFrame(JsonNode id, long gen, Upstream u, SubmitResult r, boolean forwarded) {
-        ObjectNode o = Json.object();
-        o.put("method", "upstream.share_result");
-        ObjectNode p = o.putObject("params");
-        p.set("id", id);
-        p.put("generation", gen);
+        StringBuilder sb = new StringBuilder(200).append("{\"method\":\"upstream.share_result\",\"params\":{\"id\":")
+                .append(id == null || id.isMissingNode() ? "null" : id.toString())
+                .append(",\"generation\":").append(gen);
         if (u != null) {
-            p.put("upstream", u.index);
-            p.put("url", u.url());
+            Json.appendString(sb.append(",\"upstream\":").append(u.index).append(",\"url\":"), u.url());
         }
-        p.put("forwarded", forwarded);
-        p.put("accepted", r.accepted());
-        p.put("stale", r.stale() || !forwarded);
-        p.put("reason", r.reason());
-        p.put("latency_ms", r.roundTripMillis());
-        return Frames.utf8(Json.write(o));
+        sb.append(",\"forwarded\":").append(forwarded).append(",\"accepted\":").append(r.accepted())
+                .append(",\"stale\":").append(r.stale() || !forwarded).append(",\"reason\":");
+        Json.appendString(sb, r.reason()).append(",\"latency_ms\":").append(r.roundTripMillis()).append("}}");
+        return Frames.utf8(sb.toString());
     }
 
     @Override

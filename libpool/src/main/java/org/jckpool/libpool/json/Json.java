@@ -44,6 +44,35 @@ public final class Json {
         }
     }
 
+    /**
+     * Appends {@code s} as a JSON string (quoted, escaped; null as {@code null}): for lines built by hand on hot
+     * paths, where a tree and a generator per message would cost more than the message.
+     */
+    public static StringBuilder appendString(StringBuilder sb, String s) {
+        if (s == null) {
+            return sb.append("null");
+        }
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"');
+    }
+
     /** The text of a field, or null when it is missing or not textual. */
     public static String text(JsonNode node, String field) {
         JsonNode v = node == null ? null : node.get(field);

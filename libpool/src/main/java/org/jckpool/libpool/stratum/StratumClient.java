@@ -5,7 +5,6 @@ import org.jckpool.libpool.log.Log;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -29,10 +28,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * tells the {@link Listener}; notifications that arrive during the handshake are applied too. A line that cannot
  * be used is skipped with a warning in the log.
  *
+ * <p>Lines to the pool go through a {@link StratumLineWriter}: one writer thread sends whatever is queued in one
+ * socket write, in order. {@link #submit} waits while {@link #SUBMIT_QUEUE_LIMIT} lines are queued (a pool that
+ * reads slower than shares come holds the submitter back); after the reply timeout it gives up with a lost result.
+ *
  * <p>Thread-safe: {@link #submit} may be called from any thread; listener calls come from the reader thread.
  */
 public final class StratumClient implements AutoCloseable {
     public static final String VERSION = "jckpool/0.1";
+    /** Lines queued for the pool beyond which {@link #submit} waits for the writer. */
+    public static final int SUBMIT_QUEUE_LIMIT = 16_384;
 
     /** What the pool tells us, on the reader thread. */
     public interface Listener {
@@ -85,9 +90,8 @@ public final class StratumClient implements AutoCloseable {
     /** Completes with the authorize reply, or fails when the handshake cannot finish. */
     private final CompletableFuture<StratumMessage> handshakeDone = new CompletableFuture<>();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Object writeLock = new Object();
     private Socket socket;
-    private OutputStream out;
+    private volatile StratumLineWriter writer;
     private volatile boolean resumed;
     private volatile Notify lastNotify;
     private volatile long lastNotifyMillis;
@@ -115,7 +119,9 @@ public final class StratumClient implements AutoCloseable {
             throw e;
         }
         socket = s;
-        out = s.getOutputStream();
+        writer = new StratumLineWriter(s.getOutputStream(), SUBMIT_QUEUE_LIMIT,
+                "stratum-w-" + opts.host() + ":" + opts.port(),
+                e -> close("write failed: " + e.getMessage())).start();
         BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
         Thread reader = new Thread(() -> readLoop(in), "stratum-" + opts.host() + ":" + opts.port());
         reader.setDaemon(true);
@@ -222,9 +228,13 @@ public final class StratumClient implements AutoCloseable {
     /** Sends a request and returns its reply to come (failed when the connection closes first). */
     public CompletableFuture<StratumMessage> send(String method, Object... params) {
         long id = session.nextId();
+        return send(id, StratumCodec.request(id, method, params));
+    }
+
+    private CompletableFuture<StratumMessage> send(long id, String line) {
         CompletableFuture<StratumMessage> f = new CompletableFuture<>();
         pending.put(id, new Pending(f, System.nanoTime()));
-        if (!write(StratumCodec.request(id, method, params))) {
+        if (!write(line)) {
             pending.remove(id);
             f.completeExceptionally(new IOException("connection closed"));
         }
@@ -238,9 +248,18 @@ public final class StratumClient implements AutoCloseable {
     public CompletableFuture<SubmitResult> submit(String worker, String jobId, String extranonce2, String ntime,
                                                   String nonce, String versionBits) {
         long start = System.nanoTime();
-        CompletableFuture<StratumMessage> f = versionBits == null
-                ? send("mining.submit", worker, jobId, extranonce2, ntime, nonce)
-                : send("mining.submit", worker, jobId, extranonce2, ntime, nonce, versionBits);
+        StratumLineWriter w = writer;
+        try {
+            if (w != null && !w.awaitRoom(opts.replyTimeoutMillis(), TimeUnit.MILLISECONDS) && isOpen()) {
+                return CompletableFuture.completedFuture(SubmitResult.lost("upstream write queue full"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.completedFuture(SubmitResult.lost("interrupted"));
+        }
+        long id = session.nextId();
+        CompletableFuture<StratumMessage> f = send(id,
+                StratumCodec.submit(id, worker, jobId, extranonce2, ntime, nonce, versionBits));
         return f.orTimeout(opts.replyTimeoutMillis(), TimeUnit.MILLISECONDS).handle((m, e) -> {
             if (e != null) {
                 return SubmitResult.lost(e instanceof TimeoutException ? "no answer" : String.valueOf(e.getMessage()));
@@ -250,21 +269,27 @@ public final class StratumClient implements AutoCloseable {
         });
     }
 
+    /** Queues a line for the writer; false when closed (or not yet connected). */
     private boolean write(String line) {
-        if (closed.get()) {
-            return false;
-        }
-        byte[] b = (line + "\n").getBytes(StandardCharsets.UTF_8);
-        synchronized (writeLock) {
-            try {
-                out.write(b);
-                out.flush();
-                return true;
-            } catch (IOException e) {
-                close("write failed: " + e.getMessage());
-                return false;
-            }
-        }
+        StratumLineWriter w = writer;
+        return !closed.get() && w != null && w.add(line);
+    }
+
+    /** Lines waiting for the writer. */
+    public int queuedLines() {
+        StratumLineWriter w = writer;
+        return w == null ? 0 : w.queued();
+    }
+
+    /** Socket writes so far and the lines they carried (lines / writes = mean batch). */
+    public long socketWrites() {
+        StratumLineWriter w = writer;
+        return w == null ? 0 : w.writes();
+    }
+
+    public long linesWritten() {
+        StratumLineWriter w = writer;
+        return w == null ? 0 : w.lines();
     }
 
     private void readLoop(BufferedReader in) {
@@ -290,6 +315,10 @@ public final class StratumClient implements AutoCloseable {
             return;
         }
         closeReason = reason;
+        StratumLineWriter w = writer;
+        if (w != null) {
+            w.close();
+        }
         try {
             if (socket != null) {
                 socket.close();

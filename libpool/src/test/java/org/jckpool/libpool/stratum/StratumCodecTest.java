@@ -8,6 +8,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class StratumCodecTest {
     @Test
+    void aSubmitBuiltByHandIsTheTextOfTheGeneralRequest() {
+        assertThat(StratumCodec.submit(7, "acct.w1", "1a", "00000001aabbccdd", "5f5e1000", "12345678", null))
+                .isEqualTo(StratumCodec.request(7, "mining.submit", "acct.w1", "1a", "00000001aabbccdd", "5f5e1000",
+                        "12345678"));
+        String odd = "we\"ird\\name\n\u0001é";
+        assertThat(StratumCodec.submit(8, odd, "j", "00", "5f5e1000", "12345678", "1fffe000"))
+                .isEqualTo(StratumCodec.request(8, "mining.submit", odd, "j", "00", "5f5e1000", "12345678",
+                        "1fffe000"));
+        assertThat(Json.parseOrNull(StratumCodec.submit(9, odd, "j", "00", "1", "2", null)).path("params").get(0)
+                .asText()).isEqualTo(odd);
+    }
+
+    @Test
     void classifiesRequestsNotificationsAndReplies() {
         StratumMessage req = StratumCodec.parse("{\"id\":5,\"method\":\"mining.ping\",\"params\":[]}");
         assertThat(req.kind()).isEqualTo(StratumMessage.Kind.REQUEST);

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -31,6 +32,10 @@ public final class GeneratorLink implements AutoCloseable {
     public static final String PEER = "stratifier";
     static final long FIRST_RETRY_MS = 100;
     static final long MAX_RETRY_MS = 2_000;
+    /** Frames the stream queues: room for a few seconds of forwarded shares at 10,000/s (proxy mode). */
+    static final int QUEUE_FRAMES = 65_536;
+    /** How long a forwarded share waits for queue room before the generator counts as stuck. */
+    static final long SHARE_WAIT_MS = 5_000;
 
     private final Path socket;
     private final GeneratorListener listener;
@@ -40,6 +45,11 @@ public final class GeneratorLink implements AutoCloseable {
     private final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
     private final ReconnectingStream link;
     private volatile FrameStream stream;
+    /** A share waited {@link #SHARE_WAIT_MS} in vain; until the queue takes one again, shares do not wait. */
+    private volatile boolean stuck;
+    private volatile long shareWaitMillis = SHARE_WAIT_MS;
+    private final AtomicLong shareWaits = new AtomicLong();
+    private final AtomicLong shareWaitNanos = new AtomicLong();
 
     public GeneratorLink(Path socket, GeneratorListener listener) {
         this.socket = socket;
@@ -92,6 +102,52 @@ public final class GeneratorLink implements AutoCloseable {
         return s != null && s.trySend(Frames.utf8(json));
     }
 
+    /**
+     * Sends a forwarded share (proxy mode). When the queue is full it waits up to {@link #SHARE_WAIT_MS} for room:
+     * the share path slows to what the generator takes instead of dropping shares. False when there is no stream,
+     * or the generator took nothing for that long (stuck: later shares do not wait until the queue moves again).
+     */
+    public boolean sendShare(String json) {
+        FrameStream s = stream;
+        if (s == null) {
+            return false;
+        }
+        byte[] frame = Frames.utf8(json);
+        if (s.trySend(frame)) {
+            stuck = false;
+            return true;
+        }
+        if (stuck) {
+            return false;
+        }
+        long start = System.nanoTime();
+        boolean sent = s.send(frame, shareWaitMillis, TimeUnit.MILLISECONDS);
+        shareWaits.incrementAndGet();
+        shareWaitNanos.addAndGet(System.nanoTime() - start);
+        stuck = !sent && s.isOpen();
+        return sent;
+    }
+
+    /** Tests: a shorter wait than {@link #SHARE_WAIT_MS}. */
+    GeneratorLink shareWaitMillis(long ms) {
+        this.shareWaitMillis = ms;
+        return this;
+    }
+
+    /** True after a share waited {@link #SHARE_WAIT_MS} for queue room in vain (until one is queued again). */
+    public boolean stuck() {
+        return stuck;
+    }
+
+    /** Shares that had to wait for queue room (back-pressure), and the time they waited in all. */
+    public long shareWaits() {
+        return shareWaits.get();
+    }
+
+    public long shareWaitMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(shareWaitNanos.get());
+    }
+
     /** Sends a solution to the generator without blocking (it waits for the stream when there is none). */
     public void send(BlockSolution solution) {
         submit(solution.hex(), solution.hash(), solution.height());
@@ -124,7 +180,7 @@ public final class GeneratorLink implements AutoCloseable {
 
         @Override
         public FrameStream connect() throws IOException {
-            return FrameStream.connect(socket, PEER, new Reader());
+            return FrameStream.connect(socket, PEER, new Reader(), QUEUE_FRAMES, FrameStream.DEFAULT_SEND_TIMEOUT_MS);
         }
 
         @Override
@@ -139,6 +195,7 @@ public final class GeneratorLink implements AutoCloseable {
         @Override
         public void up(FrameStream s, ReconnectingStream l) {
             stream = s;
+            stuck = false;
             warned = false;
             Log.notice("Generator stream open");
             s.trySend(Frames.utf8("{\"method\":\"update\"}"));

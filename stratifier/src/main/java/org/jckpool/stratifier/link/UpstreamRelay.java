@@ -72,26 +72,25 @@ public final class UpstreamRelay implements UpstreamForwarder {
             }
             vb = String.format("%08x", bits);
         }
-        ObjectNode o = Json.object();
-        o.put("method", "upstream.submit");
-        ObjectNode q = o.putObject("params");
-        q.put("id", ids.incrementAndGet());
-        q.put("upstream", up.upstream());
-        q.put("generation", up.generation());
-        q.put("job_id", up.jobId());
-        q.put("extranonce2", up.paddingHex() + s.extranonce1Hex() + p.extranonce2().toLowerCase());
-        q.put("ntime", p.ntime().toLowerCase());
-        q.put("nonce", p.nonce().toLowerCase());
+        // built by hand: this runs on the share path for every forwarded share
+        StringBuilder sb = new StringBuilder(320).append("{\"method\":\"upstream.submit\",\"params\":{\"id\":")
+                .append(ids.incrementAndGet()).append(",\"upstream\":").append(up.upstream())
+                .append(",\"generation\":").append(up.generation()).append(",\"job_id\":");
+        Json.appendString(sb, up.jobId()).append(",\"extranonce2\":");
+        Json.appendString(sb, up.paddingHex() + s.extranonce1Hex() + p.extranonce2().toLowerCase())
+                .append(",\"ntime\":");
+        Json.appendString(sb, p.ntime().toLowerCase()).append(",\"nonce\":");
+        Json.appendString(sb, p.nonce().toLowerCase());
         if (vb != null) {
-            q.put("version_bits", vb);
+            Json.appendString(sb.append(",\"version_bits\":"), vb);
         }
-        q.put("worker", s.workerName());
+        Json.appendString(sb.append(",\"worker\":"), s.workerName());
         if (userProxy) {
-            q.put("user", s.userName());
+            Json.appendString(sb.append(",\"user\":"), s.userName());
         }
-        q.put("share_diff", shareDiff);
-        q.put("block", blockCandidate);
-        if (generator.sendMessage(Json.write(o))) {
+        sb.append(",\"share_diff\":").append(Double.isFinite(shareDiff) ? shareDiff : 0)
+                .append(",\"block\":").append(blockCandidate).append("}}");
+        if (generator.sendShare(sb.toString())) {
             forwarded.incrementAndGet();
             if (blockCandidate) {
                 blockCandidates.incrementAndGet();
@@ -101,7 +100,8 @@ public final class UpstreamRelay implements UpstreamForwarder {
         } else {
             notSent.incrementAndGet();
             unsentWarning.log(System.nanoTime(), "Share of " + s.workerName() + " not forwarded upstream: "
-                    + (generator.connected() ? "the generator stream's queue is full" : "no generator stream"));
+                    + (!generator.connected() ? "no generator stream"
+                    : "the generator has taken no frame for " + GeneratorLink.SHARE_WAIT_MS + " ms"));
         }
     }
 
@@ -124,6 +124,9 @@ public final class UpstreamRelay implements UpstreamForwarder {
         ObjectNode f = o.putObject("forwarding");
         f.put("forwarded", forwarded.get());
         f.put("not_sent", notSent.get());
+        f.put("waited", generator.shareWaits());
+        f.put("wait_ms", generator.shareWaitMillis());
+        f.put("queued", generator.queued());
         f.put("accepted", accepted.get());
         f.put("rejected", rejected.get());
         f.put("block_candidates", blockCandidates.get());
