@@ -34,7 +34,6 @@ import org.jckpool.simnode.rpc.RpcWorkQueue;
  * </pre>
  */
 public final class SimNode implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(SimNode.class.getName());
     /** Payout of the blocks the node mines on its own timer (bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080). */
     private static final byte[] TIMER_PAYOUT = Hex.decode("0014751e76e8199196d454941c45d1b3a323f1433bd6");
 

@@ -1,5 +1,6 @@
 package org.jckpool.stratifier.engine;
 
+import org.jckpool.libpool.log.Log;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jckpool.stratifier.session.ClientSession;
 import org.jckpool.stratifier.session.Replies;
@@ -20,8 +21,6 @@ import org.jckpool.stratifier.work.Template;
 import org.jckpool.stratifier.work.TemplateException;
 import org.jckpool.stratifier.work.WorkBase;
 
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.time.InstantSource;
 import java.util.Collection;
 import java.util.List;
@@ -43,7 +42,6 @@ import java.util.function.BiConsumer;
  * for a few arithmetic operations. Replies for one connection leave in the order its events were handled.
  */
 public final class StratumEngine {
-    private static final Logger LOG = System.getLogger("stratifier");
     private static final long STATS_DECAY_MILLIS = 60_000;
     /** Longest wait for an {@link Authoriser} decision before the worker is refused. */
     static final long AUTH_WAIT_MILLIS = 10_000;
@@ -96,7 +94,7 @@ public final class StratumEngine {
         ClientSession s = new ClientSession(clientId, address, serverIndex, new Vardiff(vc, now), now);
         ClientSession old = sessions.put(s);
         if (old != null) {
-            LOG.log(Level.WARNING, "client {0} connected twice; forgetting the first session", clientId);
+            Log.warning("client %s connected twice; forgetting the first session", clientId);
             sessions.release(old, now);
         }
     }
@@ -113,7 +111,7 @@ public final class StratumEngine {
             if (s.isAuthorised()) {
                 work.minersChanged(s.userName());
             }
-            LOG.log(Level.DEBUG, "client {0} disconnected: {1}", clientId, reason);
+            Log.debug("client %s disconnected: %s", clientId, reason);
         }
     }
 
@@ -146,13 +144,13 @@ public final class StratumEngine {
     private ClientSession sessionOfLine(long clientId) {
         ClientSession s = sessions.get(clientId);
         if (s == null) {
-            LOG.log(Level.DEBUG, "line from unknown client {0} ignored", clientId);
+            Log.debug("line from unknown client %s ignored", clientId);
         }
         return s;
     }
 
     private void invalidMessage(ClientSession s, StratumProtocolException e) {
-        LOG.log(Level.INFO, "client {0} ({1}) sent an invalid message, dropping: {2}", s.clientId, s.address,
+        Log.info("client %s (%s) sent an invalid message, dropping: %s", s.clientId, s.address,
                 e.getMessage());
         out.send(s.clientId, Replies.error("null", "null", 20, "Invalid JSON"));
         drop(s, "invalid json: " + e.getMessage());
@@ -168,7 +166,7 @@ public final class StratumEngine {
             }
             if (s.authPending()) {
                 if (!s.hold(req, MAX_HELD_REQUESTS)) {
-                    LOG.log(Level.INFO, "client {0} ({1}) sent over {2} requests while being authorised, dropping",
+                    Log.info("client %s (%s) sent over %s requests while being authorised, dropping",
                             s.clientId, s.address, MAX_HELD_REQUESTS);
                     drop(s, "too many requests while authorising");
                 }
@@ -199,12 +197,12 @@ public final class StratumEngine {
     /** ckpool's mining.passthrough: the connection leaves the engine and carries other clients (not in proxy mode). */
     private void passthrough(ClientSession s) {
         if (work.forwardsUpstream()) {
-            LOG.log(Level.INFO, "client {0} ({1}) asked for passthrough in proxy mode, dropping", s.clientId,
+            Log.info("client %s (%s) asked for passthrough in proxy mode, dropping", s.clientId,
                     s.address);
             drop(s, "passthrough refused in proxy mode");
             return;
         }
-        LOG.log(Level.INFO, "client {0} ({1}) is a passthrough", s.clientId, s.address);
+        Log.info("client %s (%s) is a passthrough", s.clientId, s.address);
         if (sessions.remove(s)) {
             s.dropped(true);
             sessions.release(s, clock.millis());
@@ -221,7 +219,7 @@ public final class StratumEngine {
             if (en1 < 0) {
                 en1 = sessions.allocateExtranonce1();
             } else {
-                LOG.log(Level.INFO, "client {0} resumed session {1}", s.clientId, req.string(1));
+                Log.info("client %s resumed session %s", s.clientId, req.string(1));
             }
             s.subscribed(en1, sessions.extranonceBytes(en1), agent);
             stateChanges.incrementAndGet();
@@ -319,7 +317,7 @@ public final class StratumEngine {
                     s.authTimeout().run();
                 }
                 if ((!s.isSubscribed() || !s.isAuthorised()) && now - s.connectedMillis >= config.authTimeoutMillis()) {
-                    LOG.log(Level.INFO, "client {0} ({1}) did not subscribe and authorise within {2} s", s.clientId,
+                    Log.info("client %s (%s) did not subscribe and authorise within %s s", s.clientId,
                             s.address, config.authTimeoutMillis() / 1000);
                     drop(s, "no authorisation in time");
                     continue;
@@ -327,7 +325,7 @@ public final class StratumEngine {
                 if (s.isAuthorised() && s.workSent()) {
                     double d = s.vardiff().onTick(now, net);
                     if (!Double.isNaN(d)) {
-                        LOG.log(Level.INFO, "client {0} silent, difficulty {1} -> {2}", s.clientId,
+                        Log.info("client %s silent, difficulty %s -> %s", s.clientId,
                                 s.vardiff().oldDiff(), d);
                         work.difficultyChanged(s);
                     }
@@ -407,7 +405,7 @@ public final class StratumEngine {
         SessionRecord r = sessions.takeRestored(clientId);
         onConnect(clientId, address, serverIndex);
         if (r == null) {
-            LOG.log(Level.INFO, "client {0} resumed without a stored session: served as a new connection", clientId);
+            Log.info("client %s resumed without a stored session: served as a new connection", clientId);
             return false;
         }
         ClientSession s = sessions.get(clientId);
@@ -487,12 +485,12 @@ public final class StratumEngine {
     public void restoreStats(String poolStatus, Map<String, String> userFiles) {
         long now = clock.millis();
         if (poolStatus != null && !StatusFiles.restorePool(stats.pool(), poolStatus, now)) {
-            LOG.log(Level.WARNING, "pool.status could not be read back; starting from zero");
+            Log.warning("pool.status could not be read back; starting from zero");
         }
         if (userFiles != null) {
             userFiles.forEach((user, text) -> {
                 if (!StatusFiles.restoreUser(stats, user, text, now)) {
-                    LOG.log(Level.WARNING, "stats of user {0} could not be read back", user);
+                    Log.warning("stats of user %s could not be read back", user);
                 }
             });
         }
