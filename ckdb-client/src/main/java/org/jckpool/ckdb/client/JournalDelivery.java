@@ -155,23 +155,6 @@ final class JournalDelivery implements ReconnectingStream.Handler {
             }
         }
     }
-}
-
-private String awaitReply() throws IOException, InterruptedException {
-    long deadline = System.currentTimeMillis() + REPLY_TIMEOUT_MS;
-    while (true) {
-        String reply = replies.poll(50, TimeUnit.MILLISECONDS);
-        if (reply != null) {
-            return reply;
-        }
-        FrameStream s = stream;
-        if (s == null || !s.isOpen()) {
-            throw new IOException("ckdb closed the stream");
-        }
-        if (System.currentTimeMillis() > deadline) {
-            throw new IOException("no reply from ckdb in " + REPLY_TIMEOUT_MS + " ms");
-        }
-    }
 
     private String awaitReply() throws IOException, InterruptedException {
         long deadline = System.currentTimeMillis() + REPLY_TIMEOUT_MS;
