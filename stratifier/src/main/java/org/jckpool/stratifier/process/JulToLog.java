@@ -11,9 +11,10 @@ import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 
 /**
- * The engine logs through {@code System.Logger} (java.util.logging underneath); in the process those lines belong in
- * the pool's log with ckpool's levels, not on stderr in JUL's two-line format. SEVERE → err, WARNING → warning,
- * INFO → info, anything finer → debug. Installed by the stratifier process only.
+ * Sends java.util.logging records to the pool's log with ckpool's levels: SEVERE → err, WARNING → warning,
+ * INFO → info, anything finer → debug. No longer needed: the stratifier's code logs through {@link Log}, and
+ * webapi's {@code System.Logger} lines reach {@link Log} through libpool's {@code LogLoggerFinder}. It goes, with
+ * its test, once {@code StratifierProcess} no longer calls {@link #install}.
  */
 final class JulToLog extends Handler {
     private final Formatter formatter = new SimpleFormatter();
