@@ -22,7 +22,7 @@ final class RequestDispatcher {
     private final MemoryTables m;
     private final RequestParser parser;
     private final BatchReader batchReader;
-    private final Replies replies;
+    private final CkdbReplies replies;
     private final Parts parts;
     private final CkdbService.ChainPollHook chainPoll;
     private final Runnable shutdown;
@@ -32,7 +32,7 @@ final class RequestDispatcher {
         this.m = m;
         this.parser = new RequestParser(mapper);
         this.batchReader = new BatchReader(mapper);
-        this.replies = new Replies(mapper);
+        this.replies = new CkdbReplies(mapper);
         this.parts = parts;
         this.chainPoll = chainPoll;
         this.shutdown = shutdown;
@@ -49,7 +49,7 @@ final class RequestDispatcher {
         try {
             req = parser.parse(text);
         } catch (BadRequestException e) {
-            return replies.failed(Replies.guessForm(text), e.id(), e.getMessage());
+            return replies.failed(CkdbReplies.guessForm(text), e.id(), e.getMessage());
         }
         try {
             Object result = dispatch(req);

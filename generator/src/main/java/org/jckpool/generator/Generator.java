@@ -10,7 +10,7 @@ import org.jckpool.generator.node.Node;
 import org.jckpool.generator.node.NodeManager;
 import org.jckpool.generator.notify.BestBlockPoller;
 import org.jckpool.generator.notify.ZmqBlockSubscriber;
-import org.jckpool.generator.submit.BlockSubmitter;
+import org.jckpool.generator.submit.BlockBroadcaster;
 import org.jckpool.generator.submit.SubmitOutcome;
 import org.jckpool.generator.work.FetchedTemplate;
 import org.jckpool.generator.work.TemplateFetcher;
@@ -37,7 +37,7 @@ public final class Generator implements AutoCloseable {
     private final TemplateFetcher fetcher;
     private final BestBlockPoller poller;
     private final ZmqBlockSubscriber zmq;
-    private final BlockSubmitter submitter;
+    private final BlockBroadcaster submitter;
     private final StratifierStreamAcceptor link;
 
     public Generator(GeneratorSettings settings) {
@@ -47,7 +47,7 @@ public final class Generator implements AutoCloseable {
         this.fetcher = new TemplateFetcher(nodes, settings.updateInterval());
         this.poller = new BestBlockPoller(nodes, fetcher, settings.blockpollMs());
         this.zmq = settings.zmqblock() == null ? null : new ZmqBlockSubscriber(settings.zmqblock(), fetcher);
-        this.submitter = new BlockSubmitter(nodes);
+        this.submitter = new BlockBroadcaster(nodes);
         this.link = new StratifierStreamAcceptor(fetcher, submitter, nodes);
         // our own block moved the tip: the next block's work at once, not after the next poll
         submitter.onAccepted(() -> fetcher.request(FetchedTemplate.NEWBLOCK));
@@ -183,7 +183,7 @@ public final class Generator implements AutoCloseable {
         return fetcher;
     }
 
-    public BlockSubmitter submitter() {
+    public BlockBroadcaster submitter() {
         return submitter;
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
-import org.jckpool.generator.node.NodeStatus;
+import org.jckpool.generator.node.NodesSnapshot;
 import org.jckpool.generator.node.NodeTimeouts;
 import org.jckpool.suite.config.BtcdConfig;
 import org.jckpool.simnode.FailureMode;
@@ -39,7 +39,7 @@ class NodeFailoverTest {
         // the real watchdog period (5 s) and check waits: what the pool runs with
         gen = sims.generator(Nodes.settings(List.of(Nodes.btcd(first), Nodes.btcd(second)), null)
                 .withTimeouts(NodeTimeouts.DEFAULT));
-        List<NodeStatus> statuses = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<NodesSnapshot> statuses = new java.util.concurrent.CopyOnWriteArrayList<>();
         gen.nodes().addListener(statuses::add);
         gen.start();
         assertThat(active()).isEqualTo(u1);

@@ -276,7 +276,7 @@ class WorkAndSubmitTest {
         SimNode a = sims.start();
         SimNode b = sims.start();
         var nodes = new org.jckpool.generator.node.NodeManager(List.of(Nodes.btcd(a), Nodes.btcd(b)), null, Nodes.FAST);
-        try (var submitter = new org.jckpool.generator.submit.BlockSubmitter(nodes, 1_000)) {
+        try (var submitter = new org.jckpool.generator.submit.BlockBroadcaster(nodes, 1_000)) {
             a.setMode(org.jckpool.simnode.FailureMode.BUSY);
             b.setMode(org.jckpool.simnode.FailureMode.HTTP500);
             SubmitOutcome o = submitter.submit("00", null, -1).get(20, TimeUnit.SECONDS);

@@ -5,10 +5,14 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import org.jckpool.libpool.ipc.ControlClient;
 import org.jckpool.libpool.ipc.ControlServer;
 import org.jckpool.libpool.ipc.ListeningSockets;
+import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.Log;
 import org.jckpool.suite.process.PidFile;
 
@@ -62,6 +66,38 @@ final class Handover {
         Path moved = Path.of(reply.substring("released ".length()).strip());
         Log.notice("Handover: pid %d released its sockets, answering on %s", pid.getAsLong(), moved);
         return Optional.of(new Handover(pid.getAsLong(), moved, sockets));
+    }
+
+    /**
+     * {@link #finish} once our stratifier at {@code stratifier} has work (at most 60 s; nothing when
+     * {@code stopping} turns true meanwhile).
+     */
+    void finishWhenReady(Path stratifier, BooleanSupplier stopping) {
+        boolean ready = false;
+        try {
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (!stopping.getAsBoolean() && System.currentTimeMillis() < deadline && !(ready = hasWork(stratifier))) {
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (!ready) {
+            Log.warning("Handover: our stratifier has no work after 60 s; taking the miners over anyway");
+        }
+        finish(stratifier);
+    }
+
+    private static boolean hasWork(Path stratifier) {
+        try {
+            JsonNode n = ControlClient.request(stratifier, "{\"method\":\"stats\"}", Supervisor.CONTROL_TIMEOUT_MS)
+                    .map(Json::parseOrNull).orElse(null);
+            // a pool has work; a passthrough relay (-P) has its upstream
+            return n != null && (n.path("height").asLong() > 0 || n.path("upstream").path("connected").asBoolean());
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     ListeningSockets sockets() {

@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.libpool.ipc.CommandTable;
 import org.jckpool.libpool.ipc.ControlClient;
 import org.jckpool.libpool.ipc.ControlServer;
@@ -39,7 +38,7 @@ final class Supervisor {
     static final List<String> PROCESSES = List.of("generator", "stratifier", "connector");
     static final int MAX_DEATHS = 5;
     static final Duration DEATH_WINDOW = Duration.ofSeconds(60);
-    private static final long CONTROL_TIMEOUT_MS = 2_000;
+    static final long CONTROL_TIMEOUT_MS = 2_000;
     private static final long CHILD_SOCKET_WAIT_MS = 30_000;
 
     private final SuiteSettings settings;
@@ -86,7 +85,8 @@ final class Supervisor {
             stopAsync(0);
             return "exiting";
         });
-        commands.text("loglevel", this::setLogLevel);
+        AdminQueries queries = new AdminQueries(settings.sockdir(), children, started, settings.passthrough());
+        commands.text("loglevel", queries::setLogLevel);
         commands.text("restart", r -> {
             Log.notice("Listener received restart request: starting a new instance that takes this one over");
             scheduler.execute(restartByHandover);
@@ -94,11 +94,11 @@ final class Supervisor {
         });
         commands.text(Handover.RELEASE, r -> releaseToSuccessor());
         commands.text(Handover.FINISH, r -> finishForSuccessor());
-        commands.text("update", this::forwardToStratifier);
-        commands.text("reconnect", this::forwardToStratifier);
-        commands.json("stats", p -> stats());
-        commands.json("restarts", p -> restarts());
-        commands.json("upstreams", p -> upstreams());
+        commands.text("update", queries::forwardToStratifier);
+        commands.text("reconnect", queries::forwardToStratifier);
+        commands.json("stats", p -> queries.stats());
+        commands.json("restarts", p -> queries.restarts());
+        commands.json("upstreams", p -> queries.upstreams());
     }
 
     private static RestartPolicy policy() {
@@ -118,7 +118,7 @@ final class Supervisor {
         SocketDirs.ensure(sockdir());
         Handover handover = settings.handover() ? beginHandover() : null;
         if (handover == null) {
-            replaceOldInstance();
+            OldInstance.replace(settings, mainPid());
         } else {
             listening = handover.sockets();
             stratifierAwaitsSessions = true;
@@ -150,7 +150,8 @@ final class Supervisor {
             }
         }
         if (handover != null) {
-            Thread t = new Thread(() -> completeHandover(handover), "handover");
+            Thread t = new Thread(() -> handover.finishWhenReady(sockdir().resolve("stratifier"), () -> stopping),
+                    "handover");
             t.setDaemon(true);
             t.start();
         }
@@ -199,39 +200,6 @@ final class Supervisor {
     }
 
     /**
-     * -H, once our stratifier has work (with -P: its upstream): the old instance stops its connector and hands over
-     * its sessions.
-     */
-    private void completeHandover(Handover handover) {
-        Path stratifier = sockdir().resolve("stratifier");
-        boolean ready = false;
-        try {
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (!stopping && System.currentTimeMillis() < deadline && !(ready = hasWork(stratifier))) {
-                Thread.sleep(50);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        }
-        if (!ready) {
-            Log.warning("Handover: our stratifier has no work after 60 s; taking the miners over anyway");
-        }
-        handover.finish(stratifier);
-    }
-
-    private static boolean hasWork(Path stratifier) {
-        try {
-            JsonNode n = ControlClient.request(stratifier, "{\"method\":\"stats\"}", CONTROL_TIMEOUT_MS)
-                    .map(Json::parseOrNull).orElse(null);
-            // a pool has work; a passthrough relay (-P) has its upstream
-            return n != null && (n.path("height").asLong() > 0 || n.path("upstream").path("connected").asBoolean());
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /**
      * The old instance's side of -H, first step: each child moves its socket to {@code <sockdir>/<process>.<pid>}
      * and so does this listener, freeing the paths for the new instance; everything goes on serving.
      */
@@ -247,7 +215,7 @@ final class Supervisor {
                 }
                 String r;
                 try {
-                    r = ControlClient.request(socketOf(c), ChildRuntime.RELEASE_SOCKET, CONTROL_TIMEOUT_MS).orElse("");
+                    r = ControlClient.request(c.controlSocket(sockdir()), ChildRuntime.RELEASE_SOCKET, CONTROL_TIMEOUT_MS).orElse("");
                 } catch (IOException e) {
                     r = e.getMessage();
                 }
@@ -277,12 +245,12 @@ final class Supervisor {
      */
     private String finishForSuccessor() {
         ManagedChild connector = child("connector");
-        Path stratifier = socketOf(child("stratifier"));
+        Path stratifier = child("stratifier").controlSocket(sockdir());
         connector.stopping = true;
         try {
             // Its miners are dropped once it has closed them, which the stratifier sees as its stream closing;
             // the JVM's own exit (maybe writing a class-data archive) need not be waited for.
-            ControlClient.request(socketOf(connector), "shutdown", CONTROL_TIMEOUT_MS);
+            ControlClient.request(connector.controlSocket(sockdir()), "shutdown", CONTROL_TIMEOUT_MS);
             long deadline = System.currentTimeMillis() + 5_000;
             while (connectorConnected(stratifier) && System.currentTimeMillis() < deadline) {
                 Thread.sleep(10);
@@ -316,51 +284,7 @@ final class Supervisor {
     }
 
     private ManagedChild child(String process) {
-        for (ManagedChild c : children) {
-            if (c.process.equals(process)) {
-                return c;
-            }
-        }
-        throw new IllegalArgumentException(process);
-    }
-
-    /** A child's control socket: {@code <sockdir>/<process>}, or where it moved it for a handover. */
-    private Path socketOf(ManagedChild c) {
-        Path moved = c.movedSocket;
-        return moved != null ? moved : sockdir().resolve(c.process);
-    }
-
-    /** Refuses to start over a live instance, unless -k: then TERM it, wait, and KILL it if needed. */
-    private void replaceOldInstance() throws IOException {
-        Optional<ProcessHandle> old = PidFile.liveProcess(mainPid());
-        if (old.isEmpty()) {
-            return;
-        }
-        long pid = old.get().pid();
-        if (!settings.killOld()) {
-            throw new IOException("an instance named " + settings.name() + " is already running as pid " + pid
-                    + " (" + mainPid() + "); use -k to replace it");
-        }
-        Log.warning("Killing old instance %s pid %d", settings.name(), pid);
-        terminate(old.get(), Duration.ofSeconds(10));
-        for (String p : PROCESSES) {
-            PidFile.liveProcess(sockdir().resolve(p + ".pid")).ifPresent(h -> terminate(h, Duration.ofSeconds(5)));
-        }
-    }
-
-    private static void terminate(ProcessHandle h, Duration patience) {
-        h.destroy();
-        try {
-            h.onExit().get(patience.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            Log.warning("Process %d did not stop on TERM, killing it", h.pid());
-            h.destroyForcibly();
-            try {
-                h.onExit().get(5, TimeUnit.SECONDS);
-            } catch (Exception ignored) {
-                Log.err("Process %d survived KILL", h.pid());
-            }
-        }
+        return ManagedChild.named(children, process);
     }
 
     private void startChild(ManagedChild c) throws IOException {
@@ -438,7 +362,7 @@ final class Supervisor {
         }
         boolean asked = false;
         try {
-            ControlClient.request(socketOf(c), "shutdown", CONTROL_TIMEOUT_MS);
+            ControlClient.request(c.controlSocket(sockdir()), "shutdown", CONTROL_TIMEOUT_MS);
             asked = true;
         } catch (IOException e) {
             Log.info("%s did not take the shutdown request (%s), sending TERM", c.process, e.getMessage());
@@ -508,94 +432,5 @@ final class Supervisor {
         }
     }
 
-    private String setLogLevel(String request) {
-        String reply = ChildRuntime.setLogLevel(request);
-        if (!"success".equals(reply)) {
-            return reply;
-        }
-        String msg = "loglevel=" + Log.level();
-        for (ManagedChild c : children) {
-            if (!c.alive()) {
-                continue;
-            }
-            try {
-                Optional<String> r = ControlClient.request(socketOf(c), msg, CONTROL_TIMEOUT_MS);
-                if (!r.map("success"::equals).orElse(false)) {
-                    Log.warning("%s answered %s to %s", c.process, r.orElse("nothing"), msg);
-                }
-            } catch (IOException e) {
-                Log.warning("Could not set the log level of %s: %s", c.process, e.getMessage());
-            }
-        }
-        return "success";
-    }
 
-    private String forwardToStratifier(String request) {
-        try {
-            Optional<String> r = ControlClient.request(socketOf(child("stratifier")), request, CONTROL_TIMEOUT_MS);
-            return r.orElse("success");
-        } catch (IOException e) {
-            Log.warning("Could not forward %s to the stratifier: %s", request, e.getMessage());
-            return "failed: stratifier not reachable";
-        }
-    }
-
-    /**
-     * Proxy mode: the generator's per-upstream figures (ckpmsg '{"method":"upstreams"}'); passthrough mode (no
-     * generator): the relay's upstream link from its stats.
-     */
-    private JsonNode upstreams() throws IOException {
-        String process = settings.passthrough() ? "stratifier" : "generator";
-        String request = settings.passthrough() ? "{\"method\":\"stats\"}" : "{\"method\":\"upstreams\"}";
-        Optional<String> r = ControlClient.request(sockdir().resolve(process), request, CONTROL_TIMEOUT_MS);
-        JsonNode n = Json.parseOrNull(r.orElse(""));
-        if (n == null) {
-            throw new IOException("the " + process + " gave no answer");
-        }
-        return settings.passthrough() ? n.path("upstream") : n;
-    }
-
-    /**
-     * {@code {"generator":N,"stratifier":N,"connector":N}}: restarts of each child since the listener started.
-     * Cheap (asks no child), so the stratifier polls it for its {@code jckpool_process_restarts_total} metric.
-     */
-    private JsonNode restarts() {
-        ObjectNode o = Json.object();
-        for (ManagedChild c : children) {
-            o.put(c.process, c.restarts.get());
-        }
-        return o;
-    }
-
-    private JsonNode stats() {
-        ObjectNode o = Json.object();
-        ObjectNode l = o.putObject("listener");
-        l.put("pid", ProcessHandle.current().pid());
-        l.put("uptime", Duration.between(started, Instant.now()).toSeconds());
-        l.put("restarts", 0);
-        l.put("loglevel", Log.level());
-        l.put("alive", true);
-        for (ManagedChild c : children) {
-            ObjectNode s = o.putObject(c.process);
-            s.put("pid", c.pid());
-            s.put("alive", c.alive());
-            s.put("restarts", c.restarts.get());
-            s.put("uptime", c.uptime().toSeconds());
-            s.putNull("loglevel");
-            if (c.alive()) {
-                try {
-                    Optional<String> r = ControlClient.request(socketOf(c), "{\"method\":\"stats\"}",
-                            CONTROL_TIMEOUT_MS);
-                    JsonNode n = r.map(Json::parseOrNull).orElse(null);
-                    if (n != null && n.has("loglevel")) {
-                        s.set("loglevel", n.get("loglevel"));
-                        s.set("uptime", n.get("uptime"));
-                    }
-                } catch (IOException e) {
-                    Log.info("No stats from %s: %s", c.process, e.getMessage());
-                }
-            }
-        }
-        return o;
-    }
 }

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.jckpool.libpool.bitcoin.Block;
 import org.jckpool.libpool.bitcoin.Hex;
 import org.jckpool.libpool.log.Log;
-import org.jckpool.simnode.chain.BlockAssembler;
+import org.jckpool.simnode.chain.OwnBlockMiner;
 import org.jckpool.simnode.chain.ChainState;
 import org.jckpool.simnode.notify.BlockNotifyCommand;
 import org.jckpool.simnode.notify.ZmqHashBlockPublisher;
@@ -34,7 +34,6 @@ import org.jckpool.simnode.rpc.RpcWorkQueue;
  * </pre>
  */
 public final class SimNode implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(SimNode.class.getName());
     /** Payout of the blocks the node mines on its own timer (bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080). */
     private static final byte[] TIMER_PAYOUT = Hex.decode("0014751e76e8199196d454941c45d1b3a323f1433bd6");
 
@@ -126,8 +125,8 @@ public final class SimNode implements AutoCloseable {
     public String mineOneBlock() {
         try {
             ChainState.TemplateSnapshot snap = chain.templateSnapshot();
-            Block block = BlockAssembler.mine(
-                    BlockAssembler.build(snap, TIMER_PAYOUT, snap.transactions(), clock.now()), 1L << 32);
+            Block block = OwnBlockMiner.mine(
+                    OwnBlockMiner.build(snap, TIMER_PAYOUT, snap.transactions(), clock.now()), 1L << 32);
             String result = chain.submit(block);
             if (result != null) {
                 Log.warning("own block rejected: %s", result);

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jckpool.connector.net.ConnectorServer;
 import org.jckpool.connector.net.ConnectorSettings;
 import org.jckpool.connector.net.ListenAddress;
-import org.jckpool.connector.net.Upstream;
+import org.jckpool.connector.net.ClientEventSink;
 
 /**
  * Load benchmark: opens N loopback connections to a connector and measures how long one broadcast line takes to
@@ -33,7 +33,7 @@ public final class BroadcastBenchmark {
 
         AtomicLong connects = new AtomicLong();
         java.util.Queue<Long> ids = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        Upstream upstream = new Upstream() {
+        ClientEventSink upstream = new ClientEventSink() {
             @Override
             public void connected(long id, String ip, int port, int serverIndex) {
                 ids.add(id);

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ShareCheckBenchmark {
     public static void main(String[] args) throws Exception {
-        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        org.jckpool.libpool.log.Log.setLevel(org.jckpool.libpool.log.Log.WARNING);
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         double warmup = args.length > 2 ? Double.parseDouble(args[2]) : 5;

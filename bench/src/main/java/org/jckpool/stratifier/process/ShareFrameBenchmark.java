@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ShareFrameBenchmark {
     public static void main(String[] args) throws Exception {
-        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        org.jckpool.libpool.log.Log.setLevel(org.jckpool.libpool.log.Log.WARNING);
         String mode = args.length > 0 ? args[0] : "reject";
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 3;
         double warmup = args.length > 2 ? Double.parseDouble(args[2]) : 4;

@@ -3,23 +3,14 @@ package org.jckpool.ckdb.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jckpool.libpool.ipc.ControlClient;
-import org.jckpool.libpool.ipc.FrameStream;
 import org.jckpool.libpool.ipc.ReconnectingStream;
 import org.jckpool.libpool.retry.Backoff;
 import org.jckpool.libpool.json.Json;
@@ -36,9 +27,6 @@ import org.jckpool.libpool.log.Log;
  * (remembered in {@code <source>.authcache}) is still accepted with its last known default difficulty.
  */
 public final class CkdbClient implements AutoCloseable {
-    private static final int BATCH_LINES = 4000;
-    private static final int BATCH_BYTES = 8 << 20;
-    private static final long REPLY_TIMEOUT_MS = 15_000;
     private static final long SYNC_TIMEOUT_MS = 3_000;
     /** Acknowledged journal bytes after which the journal is compacted (see {@link CkdbJournal#compact}). */
     public static final long DEFAULT_JOURNAL_LIMIT = 64L << 20;
@@ -54,16 +42,11 @@ public final class CkdbClient implements AutoCloseable {
     private final Path socket;
     private final String source;
     private final CkdbJournal journal;
-    private final Path authCacheFile;
-    private final Map<String, Double> authCache = new ConcurrentHashMap<>();
-    private final LinkedBlockingQueue<String> replies = new LinkedBlockingQueue<>();
-    private final Object wake = new Object();
+    private final AuthCache authCache;
     private final AtomicLong requestIds = new AtomicLong();
+    private final JournalDelivery delivery;
     private final ReconnectingStream link;
-    private final long journalLimit;
-    private volatile boolean connected;
     private volatile long lastChangeId;
-    private volatile FrameStream stream;
 
     /**
      * @param ckdbSocket ckdb's socket ({@code <ckdb sockdir>/listener})
@@ -84,7 +67,6 @@ public final class CkdbClient implements AutoCloseable {
         if (journalLimitBytes < 1) {
             throw new IllegalArgumentException("journal limit must be positive: " + journalLimitBytes);
         }
-        this.journalLimit = journalLimitBytes;
         if (!name.matches("[A-Za-z0-9_\\-]{1,64}")) {
             throw new IllegalArgumentException("source name must be 1-64 of [A-Za-z0-9_-]: " + name);
         }
@@ -101,10 +83,10 @@ public final class CkdbClient implements AutoCloseable {
         }
         this.source = Files.readString(idFile).trim();
         this.journal = new CkdbJournal(journalFile);
-        this.authCacheFile = spoolDir.resolve(name + ".ckdb.authcache");
-        loadAuthCache();
+        this.authCache = AuthCache.load(spoolDir.resolve(name + ".ckdb.authcache"));
+        this.delivery = new JournalDelivery(socket, source, journal, journalLimitBytes);
         link = new ReconnectingStream("ckdb-client-" + name, new Backoff(Duration.ofMillis(100),
-                Duration.ofSeconds(2)), Duration.ZERO, new Delivery()).start();
+                Duration.ofSeconds(2)), Duration.ZERO, delivery).start();
     }
 
     public String source() {
@@ -126,9 +108,7 @@ public final class CkdbClient implements AutoCloseable {
             msg.set("params", params);
             journal.append(Json.write(msg));
         }
-        synchronized (wake) {
-            wake.notifyAll();
-        }
+        delivery.wake();
         return seq;
     }
 
@@ -143,7 +123,7 @@ public final class CkdbClient implements AutoCloseable {
     }
 
     public boolean connected() {
-        return connected;
+        return delivery.connected();
     }
 
     /** Waits until ckdb confirmed everything sent so far. */
@@ -175,15 +155,12 @@ public final class CkdbClient implements AutoCloseable {
         try {
             String body = request("authorise", p);
             if (body == null) {
-                authCache.remove(key);
+                authCache.forget(key);
                 return Optional.empty();
             }
             JsonNode r = Json.MAPPER.readTree(body);
             double diff = r.path("difficultydefault").asDouble(0);
-            Double old = authCache.put(key, diff);
-            if (old == null || old != diff) {
-                saveAuth(key, diff);
-            }
+            authCache.remember(key, diff);
             return Optional.of(new Auth(r.path("username").asText(username), r.path("workername").asText(workername),
                     diff, false));
         } catch (IOException e) {
@@ -210,8 +187,8 @@ public final class CkdbClient implements AutoCloseable {
             for (JsonNode c : r.path("diffchange")) {
                 out.add(new DiffChange(c.path("username").asText(), c.path("workername").asText(),
                         c.path("difficultydefault").asDouble()));
-                authCache.computeIfPresent(c.path("username").asText() + "\t" + c.path("workername").asText(),
-                        (k, v) -> c.path("difficultydefault").asDouble());
+                authCache.updateIfKnown(c.path("username").asText() + "\t" + c.path("workername").asText(),
+                        c.path("difficultydefault").asDouble());
             }
             lastChangeId = r.path("last").asLong(lastChangeId);
         } catch (IOException e) {
@@ -238,187 +215,10 @@ public final class CkdbClient implements AutoCloseable {
         return null;
     }
 
-    private void loadAuthCache() throws IOException {
-        if (!Files.exists(authCacheFile)) {
-            return;
-        }
-        for (String line : Files.readAllLines(authCacheFile)) {
-            String[] f = line.split("\t");
-            if (f.length == 3) {
-                try {
-                    authCache.put(f[0] + "\t" + f[1], Double.parseDouble(f[2]));
-                } catch (NumberFormatException e) {
-                    Log.warning("ckdb auth cache: skipping bad line");
-                }
-            }
-        }
-    }
-
-    private synchronized void saveAuth(String key, double diff) {
-        try {
-            Files.writeString(authCacheFile, key + "\t" + diff + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            Log.warning("ckdb auth cache: cannot write %s: %s", authCacheFile, e.getMessage());
-        }
-    }
-
-    // ---- delivery ----
-
-    private record Sent(long lastSeq, long endOffset) {
-    }
-
-    /**
-     * The sender: on each new stream everything not confirmed goes again (ckdb drops what it already has), then
-     * journal batches go out one at a time, each answered with how far ckdb has committed.
-     */
-    private final class Delivery implements ReconnectingStream.Handler {
-        private long readOffset;
-        private long readSeq;
-        private Deque<Sent> unacked = new ArrayDeque<>();
-        private final long[] end = new long[1];
-
-        @Override
-        public FrameStream connect() throws IOException {
-            readOffset = journal.ackedOffset();
-            readSeq = journal.ackedSeq() + 1;
-            unacked.clear();
-            replies.clear();
-            return FrameStream.connect(socket, "ckdbclient-" + source, new FrameStream.Listener() {
-                @Override
-                public void onFrame(FrameStream s, byte[] frame) {
-                    replies.add(new String(frame, StandardCharsets.UTF_8));
-                }
-            });
-        }
-
-        @Override
-        public long connectFailed(Exception e, long backoffMillis) {
-            if (e instanceof RuntimeException) {
-                Log.err("ckdb client: %s", e);
-            }
-            return backoffMillis;
-        }
-
-        @Override
-        public void up(FrameStream s, ReconnectingStream l) throws IOException, InterruptedException {
-            stream = s;
-            connected = true;
-            Log.notice("ckdb: connected to %s, resending from seq %d", socket, readSeq);
-            try {
-                while (!l.isClosed()) {
-                    deliverBatch(s);
-                }
-            } finally {
-                connected = false;
-                stream = null;
-            }
-        }
-
-        @Override
-        public long down(FrameStream s, Exception cause, boolean stable, long backoffMillis) {
-            if (cause instanceof IOException) {
-                Log.warning("ckdb: connection lost (%s); messages stay in the journal", cause.getMessage());
-            } else if (cause instanceof RuntimeException) {
-                Log.err("ckdb client: %s", cause);
-            }
-            return backoffMillis;
-        }
-
-        /** Sends the next batch (or, with nothing new, asks again about what is unconfirmed) and reads its reply. */
-        private void deliverBatch(FrameStream s) throws IOException, InterruptedException {
-            List<String> lines = journal.read(readOffset, BATCH_LINES, BATCH_BYTES, end);
-            if (lines.isEmpty() && unacked.isEmpty()) {
-                synchronized (wake) {
-                    if (journal.lastSeq() < readSeq) {
-                        wake.wait(50);
-                    }
-                }
-                return;
-            }
-            if (lines.isEmpty()) {
-                Thread.sleep(20);
-            }
-            StringBuilder frame = new StringBuilder(lines.size() * 200 + 100);
-            frame.append("{\"method\":\"batch\",\"params\":{\"source\":\"").append(source)
-                    .append("\",\"messages\":[");
-            for (int i = 0; i < lines.size(); i++) {
-                if (i > 0) {
-                    frame.append(',');
-                }
-                frame.append(lines.get(i));
-            }
-            frame.append("]}}");
-            if (!s.send(frame.toString())) {
-                throw new IOException("stream to ckdb closed");
-            }
-            if (!lines.isEmpty()) {
-                readSeq += lines.size();
-                readOffset = end[0];
-                unacked.addLast(new Sent(readSeq - 1, readOffset));
-            }
-            String reply = awaitReply();
-            JsonNode r = Json.MAPPER.readTree(reply);
-            JsonNode result = r.path("result");
-            if (!result.isObject()) {
-                throw new IOException("ckdb refused a batch: " + r.path("error").asText(reply));
-            }
-            if (result.path("failed").asLong() > 0) {
-                Log.warning("ckdb rejected %d messages: %s", result.path("failed").asLong(), result.path("errors"));
-            }
-            long durable = result.path("durable").asLong();
-            Sent done = null;
-            while (!unacked.isEmpty() && unacked.peekFirst().lastSeq() <= durable) {
-                done = unacked.removeFirst();
-            }
-            if (done != null) {
-                journal.ack(done.lastSeq(), done.endOffset());
-                long removed = journal.compact(journalLimit);
-                if (removed > 0) {
-                    readOffset -= removed;
-                    Deque<Sent> shifted = new ArrayDeque<>();
-                    for (Sent u : unacked) {
-                        shifted.addLast(new Sent(u.lastSeq(), u.endOffset() - removed));
-                    }
-                    unacked = shifted;
-                    Log.info("ckdb journal compacted: %d acknowledged bytes moved to %s.prev", removed,
-                            journal.path().getFileName());
-                }
-            }
-        }
-    }
-
-    private String awaitReply() throws IOException, InterruptedException {
-        long deadline = System.currentTimeMillis() + REPLY_TIMEOUT_MS;
-        while (true) {
-            String reply = replies.poll(50, TimeUnit.MILLISECONDS);
-            if (reply != null) {
-                return reply;
-            }
-            FrameStream s = stream;
-            if (s == null || !s.isOpen()) {
-                throw new IOException("ckdb closed the stream");
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new IOException("no reply from ckdb in " + REPLY_TIMEOUT_MS + " ms");
-            }
-        }
-    }
-
-    private void closeStream() {
-        FrameStream s = stream;
-        stream = null;
-        connected = false;
-        if (s != null) {
-            s.close();
-        }
-    }
-
-
     @Override
     public void close() throws IOException {
         link.close(5000);
-        closeStream();
+        delivery.closeStream();
         journal.flush();
         journal.close();
     }

@@ -1,8 +1,6 @@
 package org.jckpool.connector.link;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -74,30 +72,22 @@ public final class StratifierUplink implements Consumer<byte[]>, AutoCloseable {
      */
     static final long START_RETRY_MS = 20;
     static final long START_WINDOW_MS = 30_000;
-    private static final byte[] RESTARTING_ERROR_TAIL =
-            ",\"result\":null,\"error\":[-1,\"pool restarting, try again\",null]}".getBytes(StandardCharsets.US_ASCII);
 
     private final Path socket;
     private final Timing timing;
     private final HoldLimits limits;
     private final RelayBacklog backlog;
-    private final RateLimitedLog refusedLog = new RateLimitedLog(Log.WARNING, TimeUnit.SECONDS.toNanos(10));
     /** Guards {@link #stream} between the link's thread and {@link #close}. */
     private final Object lock = new Object();
     private final ReconnectingStream link;
-    private final RateLimitedLog congestionLog = new RateLimitedLog(Log.WARNING, TimeUnit.SECONDS.toNanos(10));
     private final RateLimitedLog badFrameLog = new RateLimitedLog(Log.WARNING, TimeUnit.SECONDS.toNanos(10));
     private final RateLimitedLog waitingLog = new RateLimitedLog(Log.NOTICE, TimeUnit.SECONDS.toNanos(30));
     private final AtomicLong connects = new AtomicLong();
     private final AtomicLong losses = new AtomicLong();
-    private final AtomicLong discarded = new AtomicLong();
-    private final AtomicLong congested = new AtomicLong();
     private final AtomicLong badFrames = new AtomicLong();
     private final AtomicLong framesInTotal = new AtomicLong();
     private final AtomicLong framesOutTotal = new AtomicLong();
     private volatile PolledFrameStream stream;
-    /** The stream the backlog was replayed onto: lines go straight out. I/O thread only (volatile for stats). */
-    private volatile PolledFrameStream live;
     private volatile boolean everUp;
     private volatile long downSinceMillis;
     private volatile boolean gaveUp;
@@ -107,6 +97,7 @@ public final class StratifierUplink implements Consumer<byte[]>, AutoCloseable {
     private volatile long startedMillis;
     private volatile Runnable onServerFailure = () -> { };
     private ConnectorServer server;
+    private UplinkSender sender;
     private DownstreamDispatcher dispatcher;
 
     public StratifierUplink(Path stratifierSocket, Timing timing) {
@@ -129,6 +120,7 @@ public final class StratifierUplink implements Consumer<byte[]>, AutoCloseable {
     public void start(ConnectorServer server, Runnable onServerFailure) {
         this.server = Objects.requireNonNull(server, "server");
         this.dispatcher = new DownstreamDispatcher(server);
+        this.sender = new UplinkSender(server, backlog, timing.sendBlock(), reason -> lastError = reason);
         this.onServerFailure = Objects.requireNonNull(onServerFailure, "onServerFailure");
         this.startedMillis = System.currentTimeMillis();
         link.start();
@@ -149,102 +141,9 @@ public final class StratifierUplink implements Consumer<byte[]>, AutoCloseable {
 
     @Override
     public void accept(byte[] payload) {
-        long id = RelayCodec.clientIdOf(payload);
-        switch (payload[0]) {
-            case 'C' -> backlog.connected(id, payload, sendLive(payload));
-            case 'D' -> {
-                backlog.disconnected(id);
-                if (!sendLive(payload)) {
-                    discarded.incrementAndGet(); // the next stratifier is not told of this client at all
-                }
-            }
-            case 'L' -> {
-                long idHash = StratumIds.idHash(payload, RelayCodec.HEADER_BYTES,
-                        payload.length - RelayCodec.HEADER_BYTES);
-                if (sendLive(payload)) {
-                    backlog.sent(id, payload, idHash);
-                } else if (!backlog.hold(id, payload, idHash)) {
-                    answerRestarting(id, payload);
-                }
-            }
-            default -> {
-                if (!sendLive(payload)) {
-                    discarded.incrementAndGet();
-                }
-            }
-        }
+        sender.accept(payload);
     }
 
-    /** Sends on the live stream; false when there is none or it was lost meanwhile (the caller holds). */
-    private boolean sendLive(byte[] payload) {
-        PolledFrameStream s = live;
-        if (s == null) {
-            return false;
-        }
-        if (s.trySend(payload)) {
-            return true;
-        }
-        if (!s.isOpen()) {
-            live = null;
-            return false;
-        }
-        congested.incrementAndGet();
-        long t0 = System.nanoTime();
-        boolean sent = s.send(payload, timing.sendBlock().toMillis(), TimeUnit.MILLISECONDS);
-        long waitedMs = (System.nanoTime() - t0) / 1_000_000;
-        if (sent) {
-            congestionLog.log(System.nanoTime(), "Stratifier stream queue full (" + s.queued()
-                    + " frames): the connector I/O thread waited " + waitedMs + " ms");
-            return true;
-        }
-        live = null;
-        if (s.isOpen()) {
-            Log.err("Stratifier took no frame for %d ms with %d queued: closing the stream as lost", waitedMs,
-                    s.queued());
-            lastError = "stratifier took no frame for " + waitedMs + " ms";
-            s.close();
-        }
-        return false;
-    }
-
-    /** A request over the hold limits is answered at once, so that the miner is not left waiting. */
-    private void answerRestarting(long id, byte[] payload) {
-        String token = StratumIds.idToken(payload, RelayCodec.HEADER_BYTES, payload.length - RelayCodec.HEADER_BYTES);
-        refusedLog.log(System.nanoTime(), "Stratifier away and " + backlog.heldLines() + " lines ("
-                + backlog.heldBytes() + " bytes) held: answering further requests with \"pool restarting\"");
-        if (token == null) {
-            return; // no reply expected: the line is dropped
-        }
-        byte[] head = ("{\"id\":" + token).getBytes(StandardCharsets.UTF_8);
-        byte[] line = Arrays.copyOf(head, head.length + RESTARTING_ERROR_TAIL.length);
-        System.arraycopy(RESTARTING_ERROR_TAIL, 0, line, head.length, RESTARTING_ERROR_TAIL.length);
-        server.send(id, line);
-    }
-
-    /**
-     * On the I/O thread, before anything else it relays to {@code s}: tells the new stream every live client
-     * and its unanswered lines, then lets lines go straight out.
-     */
-    private void replayOnto(PolledFrameStream s) {
-        if (stream != s || !s.isOpen()) {
-            return;
-        }
-        int clients = backlog.clients();
-        int held = backlog.heldLines();
-        int waiting = backlog.waiting();
-        long sendBlockMs = timing.sendBlock().toMillis();
-        boolean done = backlog.replay(f -> s.trySend(f) || s.send(f, sendBlockMs, TimeUnit.MILLISECONDS));
-        if (!done) {
-            Log.warning("The stratifier stream closed during the replay; it is replayed to the next one");
-            return;
-        }
-        live = s;
-        s.kick();
-        if (clients > 0) {
-            Log.notice("Stratifier stream: %d clients told again (%d held lines and %d awaiting a reply replayed)",
-                    clients, held, waiting);
-        }
-    }
 
     // ---- connect loop ----
 
@@ -315,7 +214,11 @@ public final class StratifierUplink implements Consumer<byte[]>, AutoCloseable {
                     : timing.minRetry().toMillis());
             boolean admitted = s.isOpen();
             if (admitted) {
-                server.runOnIoThread(() -> replayOnto(s));
+                server.runOnIoThread(() -> {
+                    if (stream == s) {
+                        sender.replayOnto(s);
+                    }
+                });
                 everUp = true;
                 gaveUp = false;
                 downSinceMillis = 0;
@@ -350,11 +253,7 @@ public final class StratifierUplink implements Consumer<byte[]>, AutoCloseable {
                 stream = null;
             }
         }
-        server.runOnIoThread(() -> {
-            if (live == s) {
-                live = null;
-            }
-        });
+        server.runOnIoThread(() -> sender.lost(s));
         framesInTotal.addAndGet(s.framesIn());
         framesOutTotal.addAndGet(s.framesOut());
         if (!admitted) {
@@ -436,10 +335,10 @@ public final class StratifierUplink implements Consumer<byte[]>, AutoCloseable {
         o.put("frames_in", framesInTotal.get() + (s == null ? 0 : s.framesIn()));
         o.put("frames_out", framesOutTotal.get() + (s == null ? 0 : s.framesOut()));
         o.put("queued", s == null ? 0 : s.queued());
-        o.put("discarded", discarded.get());
-        o.put("congested", congested.get());
+        o.put("discarded", sender.discarded());
+        o.put("congested", sender.congested());
         o.put("bad_frames", badFrames.get());
-        o.put("replayed", live != null || s == null ? "yes" : "pending");
+        o.put("replayed", sender.replayed() || s == null ? "yes" : "pending");
         o.put("held_lines", backlog.heldLines());
         o.put("held_bytes", backlog.heldBytes());
         o.put("awaiting_reply", backlog.waiting());

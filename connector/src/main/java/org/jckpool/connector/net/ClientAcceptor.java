@@ -27,7 +27,7 @@ final class ClientAcceptor {
     private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final ConnectorSettings settings;
-    private final Upstream upstream;
+    private final ClientEventSink upstream;
     private final AcceptFunction acceptFunction;
     private final Selector selector;
     private final ClientTable clients;
@@ -38,7 +38,7 @@ final class ClientAcceptor {
     private final RateLimitedLog notAdmittingLog = new RateLimitedLog(Log.NOTICE, TimeUnit.SECONDS.toNanos(10));
     private volatile boolean admitting = true;
 
-    ClientAcceptor(ConnectorSettings settings, Upstream upstream, AcceptFunction acceptFunction, Selector selector,
+    ClientAcceptor(ConnectorSettings settings, ClientEventSink upstream, AcceptFunction acceptFunction, Selector selector,
                    ClientTable clients, ConnectorCounters counters) {
         this.settings = settings;
         this.upstream = upstream;

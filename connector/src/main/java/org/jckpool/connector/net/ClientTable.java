@@ -20,9 +20,9 @@ final class ClientTable {
     private final Map<Long, ClientConnection> clients = new HashMap<>();
     private final ClientIds ids = new ClientIds();
     private final AtomicInteger count = new AtomicInteger();
-    private final Upstream upstream;
+    private final ClientEventSink upstream;
 
-    ClientTable(Upstream upstream) {
+    ClientTable(ClientEventSink upstream) {
         this.upstream = upstream;
     }
 

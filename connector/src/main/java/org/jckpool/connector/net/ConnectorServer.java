@@ -20,7 +20,7 @@ import org.jckpool.libpool.log.Log;
 
 /**
  * The connector's networking core: NIO servers on every serverurl entry and the miners' connections, all served
- * by one I/O thread (no thread per client). Lines from clients go to an {@link Upstream}; lines for clients come
+ * by one I/O thread (no thread per client). Lines from clients go to an {@link ClientEventSink}; lines for clients come
  * in through {@link Downstream}, from any thread. The parts: {@link ClientAcceptor} (listening sockets),
  * {@link LineReader} (client input), {@link ClientOutput} (client output), {@link CommandQueue} (requests from
  * other threads), {@link Housekeeping} (timeouts) and {@link ClientTable} (the clients).
@@ -44,13 +44,13 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
     private final Housekeeping housekeeping;
     private final CommandQueue commands;
     private final ConcurrentLinkedQueue<PolledChannel> channelsToPoll = new ConcurrentLinkedQueue<>();
-    private final Upstream upstream;
+    private final ClientEventSink upstream;
     private final Thread ioThread;
     private volatile boolean running = true;
     private long nextHousekeepingNanos;
     private boolean commandsLeft;
 
-    private ConnectorServer(ConnectorSettings settings, Upstream upstream, AcceptFunction acceptFunction,
+    private ConnectorServer(ConnectorSettings settings, ClientEventSink upstream, AcceptFunction acceptFunction,
                             List<ServerSocketChannel> handedOver) throws IOException {
         this.settings = settings;
         this.upstream = upstream;
@@ -80,13 +80,13 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
      * connects wait in the kernel's backlog until the connector can serve them, instead of being accepted and
      * closed.
      */
-    public static ConnectorServer start(ConnectorSettings settings, Upstream upstream, boolean admitting,
+    public static ConnectorServer start(ConnectorSettings settings, ClientEventSink upstream, boolean admitting,
                                         List<ServerSocketChannel> handedOver) throws IOException {
         return start(settings, upstream, admitting, handedOver, AcceptFunction.DEFAULT);
     }
 
     /** As above, accepting through {@code acceptFunction} (tests simulate failing accepts with it). */
-    static ConnectorServer start(ConnectorSettings settings, Upstream upstream, boolean admitting,
+    static ConnectorServer start(ConnectorSettings settings, ClientEventSink upstream, boolean admitting,
                                  List<ServerSocketChannel> handedOver, AcceptFunction acceptFunction)
             throws IOException {
         ConnectorServer server = new ConnectorServer(settings, upstream, acceptFunction, handedOver);

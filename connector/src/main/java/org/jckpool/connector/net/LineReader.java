@@ -16,7 +16,7 @@ final class LineReader {
     private static final int READ_BUFFER_BYTES = 64 * 1024;
 
     private final ConnectorSettings settings;
-    private final Upstream upstream;
+    private final ClientEventSink upstream;
     private final ClientTable clients;
     private final ConnectorCounters counters;
     // A direct buffer for the socket call: with a heap buffer NIO copies through a temporary direct buffer of its
@@ -25,7 +25,7 @@ final class LineReader {
     private final byte[] readBytes = new byte[READ_BUFFER_BYTES];
     private final RateLimitedLog oversizeLog = new RateLimitedLog(Log.WARNING, TimeUnit.SECONDS.toNanos(1));
 
-    LineReader(ConnectorSettings settings, Upstream upstream, ClientTable clients, ConnectorCounters counters) {
+    LineReader(ConnectorSettings settings, ClientEventSink upstream, ClientTable clients, ConnectorCounters counters) {
         this.settings = settings;
         this.upstream = upstream;
         this.clients = clients;

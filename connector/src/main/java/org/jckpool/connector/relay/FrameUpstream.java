@@ -2,14 +2,14 @@ package org.jckpool.connector.relay;
 
 import java.util.Objects;
 import java.util.function.Consumer;
-import org.jckpool.connector.net.Upstream;
+import org.jckpool.connector.net.ClientEventSink;
 import org.jckpool.libpool.ipc.relay.RelayCodec;
 
 /**
  * Turns what the networking core reports into C/L/D frame payloads and hands each to a sink (in the process,
  * the frame stream to the stratifier). The sink is called on the connector's I/O thread.
  */
-public final class FrameUpstream implements Upstream {
+public final class FrameUpstream implements ClientEventSink {
     private final Consumer<byte[]> sink;
     private final Runnable roundDone;
 

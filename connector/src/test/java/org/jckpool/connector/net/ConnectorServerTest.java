@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
-import org.jckpool.connector.net.RecordingUpstream.Event;
+import org.jckpool.connector.net.RecordingClientEventSink.Event;
 import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 class ConnectorServerTest {
     private static final ListenAddress LOOPBACK = ListenAddress.parse("127.0.0.1:0");
 
-    private final RecordingUpstream upstream = new RecordingUpstream();
+    private final RecordingClientEventSink upstream = new RecordingClientEventSink();
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private ConnectorServer server;
 

@@ -28,7 +28,7 @@ class FileDescriptorExhaustionTest {
 
     @Test
     void acceptFailsForLackOfDescriptorsThenRecovers() throws Exception {
-        RecordingUpstream upstream = new RecordingUpstream();
+        RecordingClientEventSink upstream = new RecordingClientEventSink();
         ConnectorSettings settings = ConnectorSettings.defaults(List.of(ListenAddress.parse("127.0.0.1:0")))
                 .withAcceptPause(Duration.ofMillis(200)).withHousekeepingInterval(Duration.ofMillis(50));
         List<FileChannel> hog = new ArrayList<>();
@@ -65,7 +65,7 @@ class FileDescriptorExhaustionTest {
                     hog.remove(hog.size() - 1).close();
                 }
             }
-            RecordingUpstream.Event accepted = upstream.next("C");
+            RecordingClientEventSink.Event accepted = upstream.next("C");
             assertThat(accepted.port()).isEqualTo(((InetSocketAddress) waiting.getLocalAddress()).getPort());
             assertThat(server.clientCount()).isEqualTo(2);
         } finally {

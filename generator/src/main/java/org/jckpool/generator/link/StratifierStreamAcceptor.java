@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.generator.node.NodeManager;
-import org.jckpool.generator.node.NodeStatus;
-import org.jckpool.generator.submit.BlockSubmitter;
+import org.jckpool.generator.node.NodesSnapshot;
+import org.jckpool.generator.submit.BlockBroadcaster;
 import org.jckpool.generator.submit.SubmitOutcome;
 import org.jckpool.generator.work.FetchedTemplate;
 import org.jckpool.generator.work.TemplateFetcher;
@@ -29,13 +29,13 @@ import org.jckpool.libpool.log.Log;
 public final class StratifierStreamAcceptor implements ControlServer.StreamAcceptor {
 
     private final TemplateFetcher fetcher;
-    private final BlockSubmitter submitter;
+    private final BlockBroadcaster submitter;
     private final NodeManager nodes;
     private final Set<FrameStream> streams = ConcurrentHashMap.newKeySet();
     /** Block hash (lower case) → its submission in progress. */
     private final Map<String, CompletableFuture<SubmitOutcome>> inFlight = new ConcurrentHashMap<>();
 
-    public StratifierStreamAcceptor(TemplateFetcher fetcher, BlockSubmitter submitter, NodeManager nodes) {
+    public StratifierStreamAcceptor(TemplateFetcher fetcher, BlockBroadcaster submitter, NodeManager nodes) {
         this.fetcher = fetcher;
         this.submitter = submitter;
         this.nodes = nodes;
@@ -158,12 +158,12 @@ public final class StratifierStreamAcceptor implements ControlServer.StreamAccep
         streams.forEach(s -> send(s, frame));
     }
 
-    private void pushStatus(NodeStatus status) {
+    private void pushStatus(NodesSnapshot status) {
         byte[] frame = statusFrame(status);
         streams.forEach(s -> send(s, frame));
     }
 
-    static byte[] statusFrame(NodeStatus status) {
+    static byte[] statusFrame(NodesSnapshot status) {
         ObjectNode o = Json.object();
         o.put("method", "node.status");
         o.set("params", status.toParams());

@@ -25,7 +25,7 @@ import org.jckpool.libpool.log.Log;
  * ({@link #reportFailure}) so failover does not wait for the next check.
  *
  * <p>Having no live node is never fatal: it is logged at emerg level when it happens, again at alert level every
- * {@link #NO_NODE_REMINDER}, and the checks go on. Listeners get a {@link NodeStatus} on every change.
+ * {@link #NO_NODE_REMINDER}, and the checks go on. Listeners get a {@link NodesSnapshot} on every change.
  */
 public final class NodeManager implements AutoCloseable {
     public static final Duration NO_NODE_REMINDER = Duration.ofSeconds(60);
@@ -36,11 +36,11 @@ public final class NodeManager implements AutoCloseable {
     private final NodeTimeouts timeouts;
     private final ScheduledExecutorService watchdog;
     private final ExecutorService checkers;
-    private final List<Consumer<NodeStatus>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<NodesSnapshot>> listeners = new CopyOnWriteArrayList<>();
     private final List<java.util.function.BiConsumer<Node, String>> tipListeners = new CopyOnWriteArrayList<>();
     private volatile Node active;
     private volatile boolean closed;
-    private NodeStatus lastStatus;
+    private NodesSnapshot lastStatus;
     private boolean everActive;
     private long noNodeSinceMillis;
     private long lastReminderMillis;
@@ -180,7 +180,7 @@ public final class NodeManager implements AutoCloseable {
     }
 
     private void reselect() {
-        NodeStatus status;
+        NodesSnapshot status;
         synchronized (this) {
             Node before = active;
             Node next = null;
@@ -200,7 +200,7 @@ public final class NodeManager implements AutoCloseable {
             }
             lastStatus = status;
         }
-        for (Consumer<NodeStatus> l : listeners) {
+        for (Consumer<NodesSnapshot> l : listeners) {
             try {
                 l.accept(status);
             } catch (RuntimeException e) {
@@ -260,17 +260,17 @@ public final class NodeManager implements AutoCloseable {
         return nodes.stream().filter(Node::alive).toList();
     }
 
-    public synchronized NodeStatus status() {
+    public synchronized NodesSnapshot status() {
         return snapshot();
     }
 
-    private NodeStatus snapshot() {
-        List<NodeStatus.Entry> list = new ArrayList<>();
+    private NodesSnapshot snapshot() {
+        List<NodesSnapshot.Entry> list = new ArrayList<>();
         for (Node n : nodes) {
-            list.add(new NodeStatus.Entry(n.url(), n.alive(), n.problem()));
+            list.add(new NodesSnapshot.Entry(n.url(), n.alive(), n.problem()));
         }
         Node a = active;
-        return new NodeStatus(a == null ? null : a.url(), List.copyOf(list));
+        return new NodesSnapshot(a == null ? null : a.url(), List.copyOf(list));
     }
 
     /**
@@ -282,7 +282,7 @@ public final class NodeManager implements AutoCloseable {
     }
 
     /** Called on every change of the active node or of any node's liveness or problem. */
-    public void addListener(Consumer<NodeStatus> listener) {
+    public void addListener(Consumer<NodesSnapshot> listener) {
         listeners.add(listener);
     }
 

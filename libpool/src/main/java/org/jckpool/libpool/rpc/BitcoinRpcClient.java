@@ -32,7 +32,6 @@ public final class BitcoinRpcClient implements AutoCloseable {
     public static final long MAX_REPLY_BYTES = 64L << 20;
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final System.Logger LOG = System.getLogger(BitcoinRpcClient.class.getName());
 
     private final URI uri;
     private final RpcCredentials credentials;

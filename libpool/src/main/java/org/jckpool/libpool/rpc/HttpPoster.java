@@ -1,7 +1,6 @@
 package org.jckpool.libpool.rpc;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +12,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -34,7 +32,6 @@ import javax.net.ssl.SSLSocketFactory;
  * closes the connections in use too, so calls blocked on them fail at once.
  */
 final class HttpPoster implements AutoCloseable {
-    private static final int MAX_HEADER_BYTES = 64 * 1024;
     /** Requests up to this size fit in any socket send buffer: their write cannot block. */
     private static final int SMALL_REQUEST_BYTES = 16 * 1024;
     private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -165,7 +162,10 @@ final class HttpPoster implements AutoCloseable {
                 cutOff.cancel(false);
             }
         }
-        Reader in = new Reader(c, deadlineNanos);
+        if (c.in == null) {
+            c.in = new BufferedInputStream(c.socket.getInputStream(), 16 * 1024);
+        }
+        HttpReplyReader in = new HttpReplyReader(c.socket, c.in, uri, maxBodyBytes, deadlineNanos);
         int first;
         try {
             first = in.peek();
@@ -180,57 +180,8 @@ final class HttpPoster implements AutoCloseable {
         if (first < 0 && c.reused) {
             throw new StaleConnection();
         }
-        String status = in.line();
-        String[] parts = status.split(" ", 3);
-        if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
-            throw new IOException("not an HTTP reply: " + snippet(status));
-        }
-        int code;
-        try {
-            code = Integer.parseInt(parts[1]);
-        } catch (NumberFormatException e) {
-            throw new IOException("bad HTTP status line: " + snippet(status));
-        }
-        long length = -1;
-        boolean chunked = false;
-        boolean keepAlive = parts[0].equals("HTTP/1.1");
-        for (String line = in.line(); !line.isEmpty(); line = in.line()) {
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                continue;
-            }
-            String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-            String value = line.substring(colon + 1).trim();
-            switch (name) {
-                case "content-length" -> {
-                    try {
-                        length = Long.parseLong(value);
-                    } catch (NumberFormatException e) {
-                        throw new IOException("bad Content-Length: " + snippet(value));
-                    }
-                }
-                case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
-                case "connection" -> keepAlive = !value.equalsIgnoreCase("close")
-                        && (keepAlive || value.equalsIgnoreCase("keep-alive"));
-                default -> {
-                    // other headers do not matter here
-                }
-            }
-        }
-        byte[] reply;
-        if (code == 204 || code == 304 || code / 100 == 1) {
-            reply = new byte[0];
-        } else if (chunked) {
-            reply = in.chunked();
-        } else if (length >= 0) {
-            if (length > maxBodyBytes) {
-                throw new TooLarge("reply larger than " + maxBodyBytes + " bytes");
-            }
-            reply = in.exactly((int) length);
-        } else {
-            reply = in.toEnd();
-            keepAlive = false;
-        }
+        Reply reply = in.reply();
+        boolean keepAlive = in.keepAlive();
         if (keepAlive && !closed) {
             c.reused = true;
             synchronized (idle) {
@@ -239,7 +190,7 @@ final class HttpPoster implements AutoCloseable {
         } else {
             discard(c);
         }
-        return new Reply(code, reply);
+        return reply;
     }
 
     private Connection takeIdle() {
@@ -299,7 +250,7 @@ final class HttpPoster implements AutoCloseable {
         }
     }
 
-    private static String snippet(String s) {
+    static String snippet(String s) {
         return s.length() > 100 ? s.substring(0, 100) + "…" : s;
     }
 
@@ -317,136 +268,6 @@ final class HttpPoster implements AutoCloseable {
     private static final class StaleConnection extends IOException {
         StaleConnection() {
             super("stale connection");
-        }
-    }
-
-    /** Reads one reply from a connection, each read bounded by the call's deadline. */
-    private final class Reader {
-        private final Connection c;
-        private final InputStream in;
-        private final long deadlineNanos;
-
-        Reader(Connection c, long deadlineNanos) throws IOException {
-            this.c = c;
-            if (c.in == null) {
-                c.in = new BufferedInputStream(c.socket.getInputStream(), 16 * 1024);
-            }
-            this.in = c.in;
-            this.deadlineNanos = deadlineNanos;
-        }
-
-        private void arm() throws IOException {
-            long left = (deadlineNanos - System.nanoTime()) / 1_000_000;
-            if (left <= 0) {
-                throw new Timeout("no complete reply from " + uri + " in time", false);
-            }
-            c.socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
-        }
-
-        private int read() throws IOException {
-            arm();
-            try {
-                return in.read();
-            } catch (SocketTimeoutException e) {
-                throw new Timeout("no complete reply from " + uri + " in time", false);
-            }
-        }
-
-        /** The next byte without taking it; -1 at end of stream. */
-        int peek() throws IOException {
-            in.mark(1);
-            int b = read();
-            in.reset();
-            return b;
-        }
-
-        /** A header line without its CRLF. */
-        String line() throws IOException {
-            StringBuilder sb = new StringBuilder(64);
-            int total = 0;
-            while (true) {
-                int b = read();
-                if (b < 0) {
-                    throw new EOFException("connection closed by " + uri + " in the reply headers");
-                }
-                if (b == '\n') {
-                    int n = sb.length();
-                    if (n > 0 && sb.charAt(n - 1) == '\r') {
-                        sb.setLength(n - 1);
-                    }
-                    return sb.toString();
-                }
-                if (++total > MAX_HEADER_BYTES) {
-                    throw new IOException("reply headers longer than " + MAX_HEADER_BYTES + " bytes");
-                }
-                sb.append((char) b);
-            }
-        }
-
-        byte[] exactly(int n) throws IOException {
-            byte[] out = new byte[n];
-            int got = 0;
-            while (got < n) {
-                arm();
-                int r;
-                try {
-                    r = in.read(out, got, n - got);
-                } catch (SocketTimeoutException e) {
-                    throw new Timeout("no complete reply from " + uri + " in time", false);
-                }
-                if (r < 0) {
-                    throw new EOFException("connection closed by " + uri + " after " + got + " of " + n
-                            + " reply bytes");
-                }
-                got += r;
-            }
-            return out;
-        }
-
-        byte[] chunked() throws IOException {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            while (true) {
-                String sizeLine = line();
-                int semicolon = sizeLine.indexOf(';');
-                long size;
-                try {
-                    size = Long.parseLong((semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).trim(), 16);
-                } catch (NumberFormatException e) {
-                    throw new IOException("bad chunk size: " + snippet(sizeLine));
-                }
-                if (size == 0) {
-                    while (!line().isEmpty()) {
-                        // trailers
-                    }
-                    return out.toByteArray();
-                }
-                if (size < 0 || out.size() + size > maxBodyBytes) {
-                    throw new TooLarge("reply larger than " + maxBodyBytes + " bytes");
-                }
-                out.write(exactly((int) size));
-                line(); // the CRLF after the chunk
-            }
-        }
-
-        byte[] toEnd() throws IOException {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buf = new byte[8192];
-            while (true) {
-                arm();
-                int r;
-                try {
-                    r = in.read(buf);
-                } catch (SocketTimeoutException e) {
-                    throw new Timeout("no complete reply from " + uri + " in time", false);
-                }
-                if (r < 0) {
-                    return out.toByteArray();
-                }
-                if (out.size() + r > maxBodyBytes) {
-                    throw new TooLarge("reply larger than " + maxBodyBytes + " bytes");
-                }
-                out.write(buf, 0, r);
-            }
         }
     }
 }

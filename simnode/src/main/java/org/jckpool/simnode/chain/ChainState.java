@@ -19,7 +19,6 @@ import org.jckpool.simnode.notify.TipListener;
  */
 public final class ChainState {
     private final long bits;
-    private static final System.Logger LOG = System.getLogger(ChainState.class.getName());
     /** getblocktemplate leaves this much weight for the header and coinbase (Core's -blockreservedweight). */
     private static final int RESERVED_WEIGHT = 8_000;
     private static final int RESERVED_SIGOPS = 400;

@@ -10,7 +10,6 @@ import org.jckpool.libpool.log.Log;
  * new tip's hash, on its own thread so a slow command never blocks the node.
  */
 public final class BlockNotifyCommand implements TipListener {
-    private static final System.Logger LOG = System.getLogger(BlockNotifyCommand.class.getName());
     private final String template;
 
     public BlockNotifyCommand(String template) {

@@ -16,7 +16,7 @@ import org.jckpool.libpool.bitcoin.Network;
 import org.jckpool.libpool.bitcoin.Target;
 import org.jckpool.libpool.bitcoin.Transaction;
 import org.jckpool.libpool.bitcoin.Witness;
-import org.jckpool.simnode.chain.BlockAssembler;
+import org.jckpool.simnode.chain.OwnBlockMiner;
 import org.jckpool.simnode.chain.ChainState;
 import org.jckpool.simnode.chain.Consensus;
 import org.jckpool.simnode.chain.MempoolTx;
@@ -188,8 +188,8 @@ public final class MiningRpc {
         ArrayNode hashes = NODES.arrayNode();
         for (long i = 0; i < count; i++) {
             ChainState.TemplateSnapshot snap = chain.templateSnapshot();
-            Block block = BlockAssembler.mine(
-                    BlockAssembler.build(snap, script, snap.transactions(), chain.clock().now()), maxTries);
+            Block block = OwnBlockMiner.mine(
+                    OwnBlockMiner.build(snap, script, snap.transactions(), chain.clock().now()), maxTries);
             if (block == null) {
                 break;
             }
@@ -232,7 +232,7 @@ public final class MiningRpc {
                 throw new CoreRpcException(RpcCodes.DESERIALIZATION_ERROR, "Transaction decode failed for " + text);
             }
         }
-        Block block = BlockAssembler.mine(BlockAssembler.build(snap, script, chosen, chain.clock().now()),
+        Block block = OwnBlockMiner.mine(OwnBlockMiner.build(snap, script, chosen, chain.clock().now()),
                 DEFAULT_MAX_TRIES);
         if (block == null) {
             throw new CoreRpcException(RpcCodes.MISC_ERROR, "Failed to make block.");

@@ -28,7 +28,6 @@ import org.jckpool.simnode.FailureMode;
 public final class RpcServer {
     /** Core rejects HTTP bodies above 32 MB (MAX_SIZE). */
     static final int MAX_BODY = 32 * 1024 * 1024;
-    private static final System.Logger LOG = System.getLogger(RpcServer.class.getName());
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final ObjectMapper mapper;

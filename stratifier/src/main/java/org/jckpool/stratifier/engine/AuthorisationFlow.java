@@ -1,5 +1,6 @@
 package org.jckpool.stratifier.engine;
 
+import org.jckpool.libpool.log.Log;
 import org.jckpool.libpool.log.EventLog;
 import org.jckpool.stratifier.session.ClientSession;
 import org.jckpool.stratifier.session.Replies;
@@ -9,8 +10,6 @@ import org.jckpool.stratifier.stats.StatsRegistry;
 import org.jckpool.stratifier.stats.UserStats;
 import org.jckpool.stratifier.stats.WorkerStats;
 
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,7 +22,6 @@ import java.util.function.BiConsumer;
  * under the session's monitor; decisions may arrive on any thread.
  */
 final class AuthorisationFlow {
-    private static final Logger LOG = System.getLogger("stratifier");
 
     private final EngineConfig config;
     private final ClientOutbound out;
@@ -80,7 +78,7 @@ final class AuthorisationFlow {
             try {
                 payout = config.addresses().script(user);
             } catch (RuntimeException e) {
-                LOG.log(Level.INFO, "client {0} worker {1}: not a valid address for solo mining: {2}",
+                Log.info("client %s worker %s: not a valid address for solo mining: %s",
                         s.clientId, worker, e.getMessage());
                 out.send(s.clientId, Replies.error(req.idJson(), "false", 24,
                         "Invalid address " + user + ": " + e.getMessage()));
@@ -100,7 +98,7 @@ final class AuthorisationFlow {
             a.authorise(new Authoriser.Request(s.clientId, user, worker, s.userAgent(), s.address),
                     d -> decided(s, attempt, id, worker, user, pay, d));
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "authoriser failed for worker " + worker, e);
+            Log.err("authoriser failed for worker %s: %s", worker, e);
             decided(s, attempt, id, worker, user, pay, Authoriser.Decision.refuse("Authorisation failed"));
         }
     }
@@ -123,7 +121,7 @@ final class AuthorisationFlow {
                 complete(s, id, worker, user, payout, d.startDifficulty(), clock.millis());
             } else {
                 String why = d == null || d.reason() == null ? "Unauthorised worker" : d.reason();
-                LOG.log(Level.INFO, "client {0} worker {1} refused: {2}", s.clientId, worker, why);
+                Log.info("client %s worker %s refused: %s", s.clientId, worker, why);
                 EventLog.global().event(EventLog.CLIENT_AUTHORISE, "id", s.clientId, "worker", worker, "ok", false,
                         "reason", why);
                 out.send(s.clientId, Replies.error(id, "false", 24, why));
@@ -146,7 +144,7 @@ final class AuthorisationFlow {
         WorkerStats ws = us.worker(worker, now);
         s.authorised(worker, user, payout, us, ws);
         stateChanges.incrementAndGet();
-        LOG.log(Level.INFO, "authorised client {0} worker {1} as user {2}", s.clientId, worker, user);
+        Log.info("authorised client %s worker %s as user %s", s.clientId, worker, user);
         EventLog.global().event(EventLog.CLIENT_AUTHORISE, "id", s.clientId, "worker", worker, "ok", true);
         out.send(s.clientId, Replies.ok(id));
         boolean diffChanged = startDiff > 0

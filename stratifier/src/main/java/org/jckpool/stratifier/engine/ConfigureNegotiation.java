@@ -1,13 +1,12 @@
 package org.jckpool.stratifier.engine;
 
+import org.jckpool.libpool.log.Log;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jckpool.stratifier.session.ClientSession;
 import org.jckpool.stratifier.session.Replies;
 import org.jckpool.libpool.stratum.StratumMessage;
 import org.jckpool.stratifier.session.VersionRolling;
 
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.time.InstantSource;
 import java.util.HashSet;
 import java.util.Set;
@@ -19,7 +18,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * current work. Called under the session's monitor.
  */
 final class ConfigureNegotiation {
-    private static final Logger LOG = System.getLogger("stratifier");
 
     private final EngineConfig config;
     private final ClientOutbound out;
@@ -106,7 +104,7 @@ final class ConfigureNegotiation {
         } else {
             s.versionMask(mask);
             if (!VersionRolling.enoughBits(mask, minBits)) {
-                LOG.log(Level.INFO, "client {0} wants {1} version bits, mask {2} has fewer",
+                Log.info("client %s wants %s version bits, mask %s has fewer",
                         s.clientId, minBits, String.format("%08x", mask));
             }
             result.append("\"version-rolling\":true,\"version-rolling.mask\":\"")

@@ -1,5 +1,6 @@
 package org.jckpool.stratifier.engine;
 
+import org.jckpool.libpool.log.Log;
 import org.jckpool.libpool.log.EventLog;
 import org.jckpool.stratifier.session.ClientSession;
 import org.jckpool.stratifier.session.Replies;
@@ -10,8 +11,6 @@ import org.jckpool.stratifier.share.SolutionOutcome;
 import org.jckpool.stratifier.share.SubmitParams;
 import org.jckpool.stratifier.stats.StatsRegistry;
 
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.time.InstantSource;
 
 /**
@@ -21,7 +20,6 @@ import java.time.InstantSource;
  * monitor.
  */
 final class ShareAccounting {
-    private static final Logger LOG = System.getLogger("stratifier");
 
     private final EngineConfig config;
     private final ClientOutbound out;
@@ -81,20 +79,20 @@ final class ShareAccounting {
         try {
             shareObserver.onShare(s, r, now);
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "share observer failed", e);
+            Log.err("share observer failed: %s", e);
         }
         if (r.shareDiff() > 0) {
             s.bestShare(r.shareDiff());
         }
         if (r.solution() == SolutionOutcome.SUBMITTED) {
-            LOG.log(Level.WARNING, "BLOCK SOLVED by client {0} worker {1}: {2}", s.clientId, s.workerName(),
+            Log.warning("BLOCK SOLVED by client %s worker %s: %s", s.clientId, s.workerName(),
                     r.blockHash());
             if (config.blockMessages()) {
                 out.send(s.clientId, Replies.showMessage("Block solved! " + r.blockHash()));
             }
         } else if (r.blockHash() != null) {
             // not worth a warning: on an easy chain every share is one
-            LOG.log(Level.INFO, "block solution by client {0} worker {1} not submitted ({2}): {3}", s.clientId,
+            Log.info("block solution by client %s worker %s not submitted (%s): %s", s.clientId,
                     s.workerName(), r.solution() == null ? "?" : r.solution().label(), r.blockHash());
         }
         if (!s.isAuthorised()) {
@@ -112,7 +110,7 @@ final class ShareAccounting {
         if (r.accepted() || r.staleButValid()) {
             double d = s.vardiff().onShare(r.assignedDiff(), now, work.networkDiff());
             if (!Double.isNaN(d)) {
-                LOG.log(Level.INFO, "client {0} difficulty {1} -> {2}", s.clientId, s.vardiff().oldDiff(), d);
+                Log.info("client %s difficulty %s -> %s", s.clientId, s.vardiff().oldDiff(), d);
                 EventLog.global().event(EventLog.VARDIFF, "id", s.clientId, "worker", s.workerName(), "old_diff",
                         s.vardiff().oldDiff(), "diff", d);
                 work.difficultyChanged(s);

@@ -1,27 +1,22 @@
 package org.jckpool.stratifier.engine;
 
+import org.jckpool.libpool.log.Log;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jckpool.stratifier.session.ClientSession;
 import org.jckpool.stratifier.session.Replies;
 import org.jckpool.stratifier.session.SessionRecord;
 import org.jckpool.libpool.stratum.StratumMessage;
-import org.jckpool.libpool.stratum.StratumLineParser;
-import org.jckpool.libpool.stratum.StratumProtocolException;
 import org.jckpool.stratifier.share.BlockSubmitter;
 import org.jckpool.stratifier.share.UpstreamForwarder;
 import org.jckpool.stratifier.stats.StatsRegistry;
 import org.jckpool.stratifier.stats.StatusFiles;
 import org.jckpool.stratifier.stats.UserStats;
-import org.jckpool.stratifier.vardiff.Vardiff;
-import org.jckpool.stratifier.vardiff.VardiffConfig;
 import org.jckpool.stratifier.work.Job;
 import org.jckpool.stratifier.work.JobBook;
 import org.jckpool.stratifier.work.Template;
 import org.jckpool.stratifier.work.TemplateException;
 import org.jckpool.stratifier.work.WorkBase;
 
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.time.InstantSource;
 import java.util.Collection;
 import java.util.List;
@@ -33,9 +28,10 @@ import java.util.function.BiConsumer;
  * The stratifier's brain without any IPC: the process shell feeds it client events
  * ({@link #onConnect}, {@link #onLine}, {@link #onDisconnect}), templates ({@link #onTemplate}) and a periodic
  * {@link #tick}; the engine answers through {@link ClientOutbound} and hands solved blocks to
- * {@link BlockSubmitter}. This class owns the connection life and dispatches each request; its parts are the
- * {@link SessionRegistry}, the {@link AuthorisationFlow}, the {@link ConfigureNegotiation}, the
- * {@link ShareAccounting} and the {@link WorkDistribution}.
+ * {@link BlockSubmitter}. This class is the public API and the wiring; its parts are the
+ * {@link SessionRegistry}, {@link ConnectionLife} (connect, resume, drop, disconnect), {@link RequestDispatch}
+ * (lines to requests to parts), {@link EngineTick} (periodic work), the {@link AuthorisationFlow}, the
+ * {@link ConfigureNegotiation}, the {@link ShareAccounting} and the {@link WorkDistribution}.
  *
  * <p>Threading: any thread may call any method. Each connection's events run under that connection's
  * {@link ClientSession} monitor (so connections never contend with each other); work is published by the
@@ -43,8 +39,6 @@ import java.util.function.BiConsumer;
  * for a few arithmetic operations. Replies for one connection leave in the order its events were handled.
  */
 public final class StratumEngine {
-    private static final Logger LOG = System.getLogger("stratifier");
-    private static final long STATS_DECAY_MILLIS = 60_000;
     /** Longest wait for an {@link Authoriser} decision before the worker is refused. */
     static final long AUTH_WAIT_MILLIS = 10_000;
     /** Requests a connection may send while its authorisation is pending (a miner sends two or three). */
@@ -56,15 +50,15 @@ public final class StratumEngine {
     private final ClientOutbound out;
     private final InstantSource clock;
     private final StatsRegistry stats;
-    private final StratumLineParser parser = new StratumLineParser(StratumLineParser.REQUEST_LINE_LIMIT);
     /** Counts changes the restart snapshot must see (sessions, difficulties, jobs). */
     private final AtomicLong stateChanges = new AtomicLong();
     private final SessionRegistry sessions;
     private final WorkDistribution work;
     private final AuthorisationFlow auth;
-    private final ConfigureNegotiation negotiation;
     private final ShareAccounting shares;
-    private volatile long lastStatsDecay;
+    private final ConnectionLife life;
+    private final RequestDispatch dispatch;
+    private final EngineTick ticker;
 
     public StratumEngine(EngineConfig config, ClientOutbound out, BlockSubmitter submitter, InstantSource clock) {
         this(config, out, submitter, clock, clock.millis() * 7919 ^ System.nanoTime());
@@ -78,159 +72,41 @@ public final class StratumEngine {
         this.clock = clock;
         long now = clock.millis();
         this.stats = new StatsRegistry(now);
-        this.lastStatsDecay = now;
         this.sessions = new SessionRegistry(config.work().nonce1Length(), extranonceSeed);
         this.work = new WorkDistribution(config, out, submitter, clock, sessions, stateChanges);
-        this.auth = new AuthorisationFlow(config, out, clock, stats, work, stateChanges, this::handle);
-        this.negotiation = new ConfigureNegotiation(config, out, clock, work, stateChanges);
+        this.life = new ConnectionLife(config, out, clock, stats, sessions, work, stateChanges);
+        this.auth = new AuthorisationFlow(config, out, clock, stats, work, stateChanges, this::replayHeld);
         this.shares = new ShareAccounting(config, out, clock, stats, work);
+        this.dispatch = new RequestDispatch(out, clock, sessions, work, life, stateChanges, auth,
+                new ConfigureNegotiation(config, out, clock, work, stateChanges), shares);
+        this.ticker = new EngineTick(config, clock, stats, sessions, work, life, stateChanges);
+    }
+
+    /** A request held while authorisation was pending, handled once it is decided. */
+    private void replayHeld(ClientSession s, StratumMessage req) {
+        dispatch.handle(s, req);
     }
 
     // ---------------------------------------------------------------- client events
 
     /** A client connected on server {@code serverIndex} (index into serverurl). */
     public void onConnect(long clientId, String address, int serverIndex) {
-        long now = clock.millis();
-        VardiffConfig vc = config.highDiffServers().contains(serverIndex)
-                ? config.vardiff().forHighDiffPort(config.highDiff()) : config.vardiff();
-        ClientSession s = new ClientSession(clientId, address, serverIndex, new Vardiff(vc, now), now);
-        ClientSession old = sessions.put(s);
-        if (old != null) {
-            LOG.log(Level.WARNING, "client {0} connected twice; forgetting the first session", clientId);
-            sessions.release(old, now);
-        }
+        life.connect(clientId, address, serverIndex);
     }
 
     /** A client is gone; its session is kept ten minutes for resume. */
     public void onDisconnect(long clientId, String reason) {
-        ClientSession s = sessions.remove(clientId);
-        if (s != null) {
-            stateChanges.incrementAndGet();
-            synchronized (s) {
-                s.dropped(true);
-                sessions.release(s, clock.millis());
-            }
-            if (s.isAuthorised()) {
-                work.minersChanged(s.userName());
-            }
-            LOG.log(Level.DEBUG, "client {0} disconnected: {1}", clientId, reason);
-        }
+        life.disconnect(clientId, reason);
     }
 
     /** One line (without newline) a client sent. */
     public void onLine(long clientId, String line) {
-        ClientSession s = sessionOfLine(clientId);
-        if (s == null) {
-            return;
-        }
-        try {
-            onRequest(s, parser.parse(line));
-        } catch (StratumProtocolException e) {
-            invalidMessage(s, e);
-        }
+        dispatch.line(clientId, line);
     }
 
     /** As {@link #onLine(long, String)} for a line still in the connector's UTF-8 bytes (no copy is kept). */
     public void onLine(long clientId, byte[] buf, int off, int len) {
-        ClientSession s = sessionOfLine(clientId);
-        if (s == null) {
-            return;
-        }
-        try {
-            onRequest(s, parser.parse(buf, off, len));
-        } catch (StratumProtocolException e) {
-            invalidMessage(s, e);
-        }
-    }
-
-    private ClientSession sessionOfLine(long clientId) {
-        ClientSession s = sessions.get(clientId);
-        if (s == null) {
-            LOG.log(Level.DEBUG, "line from unknown client {0} ignored", clientId);
-        }
-        return s;
-    }
-
-    private void invalidMessage(ClientSession s, StratumProtocolException e) {
-        LOG.log(Level.INFO, "client {0} ({1}) sent an invalid message, dropping: {2}", s.clientId, s.address,
-                e.getMessage());
-        out.send(s.clientId, Replies.error("null", "null", 20, "Invalid JSON"));
-        drop(s, "invalid json: " + e.getMessage());
-    }
-
-    private void onRequest(ClientSession s, StratumMessage req) {
-        if (req.method() == null) {
-            return; // a reply to something we sent (client.get_version and the like)
-        }
-        synchronized (s) {
-            if (s.dropped()) {
-                return;
-            }
-            if (s.authPending()) {
-                if (!s.hold(req, MAX_HELD_REQUESTS)) {
-                    LOG.log(Level.INFO, "client {0} ({1}) sent over {2} requests while being authorised, dropping",
-                            s.clientId, s.address, MAX_HELD_REQUESTS);
-                    drop(s, "too many requests while authorising");
-                }
-                return;
-            }
-            handle(s, req);
-        }
-    }
-
-    /** One request of a connection, under its monitor. */
-    private void handle(ClientSession s, StratumMessage req) {
-        switch (req.method()) {
-            case "mining.submit" -> shares.submit(s, req);
-            case "mining.subscribe" -> subscribe(s, req);
-            case "mining.authorize" -> auth.authorize(s, req);
-            case "mining.configure" -> negotiation.configure(s, req);
-            case "mining.suggest_difficulty" -> negotiation.suggestDifficulty(s, req);
-            case "mining.passthrough" -> passthrough(s);
-            case "mining.extranonce.subscribe" -> {
-                s.extranonceSubscribed(true);
-                out.send(s.clientId, Replies.ok(req.idJson()));
-            }
-            default -> out.send(s.clientId, Replies.error(req.idJson(), "null", 20,
-                    "Method not supported: " + req.method()));
-        }
-    }
-
-    /** ckpool's mining.passthrough: the connection leaves the engine and carries other clients (not in proxy mode). */
-    private void passthrough(ClientSession s) {
-        if (work.forwardsUpstream()) {
-            LOG.log(Level.INFO, "client {0} ({1}) asked for passthrough in proxy mode, dropping", s.clientId,
-                    s.address);
-            drop(s, "passthrough refused in proxy mode");
-            return;
-        }
-        LOG.log(Level.INFO, "client {0} ({1}) is a passthrough", s.clientId, s.address);
-        if (sessions.remove(s)) {
-            s.dropped(true);
-            sessions.release(s, clock.millis());
-            stateChanges.incrementAndGet();
-        }
-        out.passthrough(s.clientId, s.address, s.serverIndex);
-    }
-
-    private void subscribe(ClientSession s, StratumMessage req) {
-        long now = clock.millis();
-        if (!s.isSubscribed()) {
-            String agent = req.string(0);
-            long en1 = sessions.resumeExtranonce1(req.string(1), now);
-            if (en1 < 0) {
-                en1 = sessions.allocateExtranonce1();
-            } else {
-                LOG.log(Level.INFO, "client {0} resumed session {1}", s.clientId, req.string(1));
-            }
-            s.subscribed(en1, sessions.extranonceBytes(en1), agent);
-            stateChanges.incrementAndGet();
-        }
-        String sid = Replies.quote(s.extranonce1Hex());
-        out.send(s.clientId, Replies.result(req.idJson(), "[[[\"mining.set_difficulty\"," + sid
-                + "],[\"mining.notify\"," + sid + "]]," + sid + "," + work.nonce2Length() + "]"));
-        out.subscribed(s.clientId);
-        work.afterSubscribe(s, now);
+        dispatch.line(clientId, buf, off, len);
     }
 
     /**
@@ -308,53 +184,7 @@ public final class StratumEngine {
      * runs the vardiff decline path, retires old jobs, expires resumable sessions and decays idle statistics.
      */
     public void tick() {
-        long now = clock.millis();
-        double net = work.networkDiff();
-        for (ClientSession s : sessions.all()) {
-            synchronized (s) {
-                if (s.dropped()) {
-                    continue;
-                }
-                if (s.authPending() && now - s.authStartedMillis() >= AUTH_WAIT_MILLIS) {
-                    s.authTimeout().run();
-                }
-                if ((!s.isSubscribed() || !s.isAuthorised()) && now - s.connectedMillis >= config.authTimeoutMillis()) {
-                    LOG.log(Level.INFO, "client {0} ({1}) did not subscribe and authorise within {2} s", s.clientId,
-                            s.address, config.authTimeoutMillis() / 1000);
-                    drop(s, "no authorisation in time");
-                    continue;
-                }
-                if (s.isAuthorised() && s.workSent()) {
-                    double d = s.vardiff().onTick(now, net);
-                    if (!Double.isNaN(d)) {
-                        LOG.log(Level.INFO, "client {0} silent, difficulty {1} -> {2}", s.clientId,
-                                s.vardiff().oldDiff(), d);
-                        work.difficultyChanged(s);
-                    }
-                }
-            }
-        }
-        if (work.retire(now)) {
-            stateChanges.incrementAndGet();
-        }
-        if (sessions.expireUnresumed(now, RESUME_WAIT_MILLIS)) {
-            stateChanges.incrementAndGet();
-        }
-        sessions.expireResumable(now);
-        stats.fold(now);
-        if (now - lastStatsDecay >= STATS_DECAY_MILLIS) {
-            lastStatsDecay = now;
-            stats.decayIdle(now);
-        }
-    }
-
-    private void drop(ClientSession s, String reason) {
-        synchronized (s) {
-            if (!s.dropped()) {
-                s.dropped(true);
-                out.drop(s.clientId, reason);
-            }
-        }
+        ticker.tick();
     }
 
     // ---------------------------------------------------------------- restart
@@ -404,18 +234,7 @@ public final class StratumEngine {
      * Returns whether a session was restored.
      */
     public boolean onResume(long clientId, String address, int serverIndex) {
-        SessionRecord r = sessions.takeRestored(clientId);
-        onConnect(clientId, address, serverIndex);
-        if (r == null) {
-            LOG.log(Level.INFO, "client {0} resumed without a stored session: served as a new connection", clientId);
-            return false;
-        }
-        ClientSession s = sessions.get(clientId);
-        synchronized (s) {
-            sessions.resume(s, r, stats, clock.millis());
-        }
-        stateChanges.incrementAndGet();
-        return true;
+        return life.resume(clientId, address, serverIndex);
     }
 
     // ---------------------------------------------------------------- admin helpers
@@ -487,12 +306,12 @@ public final class StratumEngine {
     public void restoreStats(String poolStatus, Map<String, String> userFiles) {
         long now = clock.millis();
         if (poolStatus != null && !StatusFiles.restorePool(stats.pool(), poolStatus, now)) {
-            LOG.log(Level.WARNING, "pool.status could not be read back; starting from zero");
+            Log.warning("pool.status could not be read back; starting from zero");
         }
         if (userFiles != null) {
             userFiles.forEach((user, text) -> {
                 if (!StatusFiles.restoreUser(stats, user, text, now)) {
-                    LOG.log(Level.WARNING, "stats of user {0} could not be read back", user);
+                    Log.warning("stats of user %s could not be read back", user);
                 }
             });
         }

@@ -1,5 +1,6 @@
 package org.jckpool.stratifier.engine;
 
+import org.jckpool.libpool.log.Log;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jckpool.libpool.bitcoin.Hex;
 import org.jckpool.stratifier.session.ClientSession;
@@ -19,8 +20,6 @@ import org.jckpool.stratifier.work.UpstreamTarget;
 import org.jckpool.stratifier.work.UpstreamWork;
 import org.jckpool.stratifier.work.WorkBase;
 
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.time.InstantSource;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -34,7 +33,6 @@ import java.util.function.BiConsumer;
  * its monitor.
  */
 final class WorkDistribution {
-    private static final Logger LOG = System.getLogger("stratifier");
 
     private final EngineConfig config;
     private final ClientOutbound out;
@@ -182,7 +180,7 @@ final class WorkDistribution {
         JobBook.Update u = jobs.add(t, config.work(), now);
         Job job = u.job();
         if (u.newBlock()) {
-            LOG.log(Level.INFO, "new block height {0}, network difficulty {1}", t.height(),
+            Log.info("new block height %s, network difficulty %s", t.height(),
                     job.base().networkDiff());
         }
         stateChanges.incrementAndGet();
@@ -190,7 +188,7 @@ final class WorkDistribution {
             // before any miner sees the job: a stratifier killed right after must still know it at restart
             templateObserver.accept(job.base(), template);
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "template observer failed", e);
+            Log.err("template observer failed: %s", e);
         }
         if (config.solo()) {
             for (ClientSession s : sessions.all()) {
@@ -237,7 +235,7 @@ final class WorkDistribution {
                 nonce2Length = layout.minerNonce2();
                 sessions.extranonce1Length(layout.carved());
                 checker = new ShareChecker(jobs, nonce2Length, this::submitBlock, forwarder);
-                LOG.log(Level.INFO, "proxy layout: miners get {0}-byte extranonce1 and {1}-byte extranonce2",
+                Log.info("proxy layout: miners get %s-byte extranonce1 and %s-byte extranonce2",
                         layout.carved(), layout.minerNonce2());
             }
         }
@@ -366,7 +364,7 @@ final class WorkDistribution {
                 n++;
                 if (diff > 0) {
                     if (!Double.isNaN(s.vardiff().suggest(diff, false, net, now))) {
-                        LOG.log(Level.INFO, "client {0} worker {1} default difficulty -> {2}", s.clientId, worker,
+                        Log.info("client %s worker %s default difficulty -> %s", s.clientId, worker,
                                 s.vardiff().diff());
                         difficultyChanged(s);
                     }
@@ -390,7 +388,7 @@ final class WorkDistribution {
         try {
             return submitter.submit(solution);
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "block " + solution.hash() + " could not be handed to the submitter", e);
+            Log.err("block %s could not be handed to the submitter: %s", solution.hash(), e);
             return SolutionOutcome.LOST;
         }
     }

@@ -1,13 +1,12 @@
 package org.jckpool.stratifier.link;
 
+import org.jckpool.libpool.log.Log;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.stratifier.engine.ClientOutbound;
 
 import java.io.IOException;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,7 +27,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #line}/{@link #disconnected} for the connector's events before they reach the engine.
  */
 public final class PassthroughLinks implements ClientOutbound {
-    private static final Logger LOG = System.getLogger("stratifier");
     private static final ObjectMapper JSON = new ObjectMapper();
     /** ckpool connector's exact reply to mining.passthrough. */
     public static final String ACCEPTED = "{\"result\": true}";
@@ -96,7 +94,7 @@ public final class PassthroughLinks implements ClientOutbound {
 
     private void onLinkLine(Link link, JsonNode n) {
         if (!(n instanceof ObjectNode msg) || !msg.path("client_id").canConvertToLong()) {
-            LOG.log(Level.INFO, "passthrough {0} sent a line without a client_id, ignored", link.id);
+            Log.info("passthrough %s sent a line without a client_id, ignored", link.id);
             return;
         }
         long downstreamId = msg.remove("client_id").asLong();
@@ -117,7 +115,7 @@ public final class PassthroughLinks implements ClientOutbound {
     private long newSub(Link link, long downstreamId, String address) {
         long id = -lastSubId.incrementAndGet();
         subs.put(id, new SubClient(id, link, downstreamId));
-        LOG.log(Level.DEBUG, "passthrough {0} client {1} is sub-client {2}", link.id, downstreamId, id);
+        Log.debug("passthrough %s client %s is sub-client %s", link.id, downstreamId, id);
         engine.connected(id, address, link.serverIndex);
         return id;
     }
@@ -128,7 +126,7 @@ public final class PassthroughLinks implements ClientOutbound {
         if (link == null) {
             return;
         }
-        LOG.log(Level.INFO, "passthrough {0} closed with {1} clients", clientId, link.subByDownstreamId.size());
+        Log.info("passthrough %s closed with %s clients", clientId, link.subByDownstreamId.size());
         for (Long sub : link.subByDownstreamId.values()) {
             endSub(sub, "passthrough closed");
         }
@@ -179,7 +177,7 @@ public final class PassthroughLinks implements ClientOutbound {
             connector.drop(clientId, reason);
             return;
         }
-        LOG.log(Level.INFO, "passthrough sub-client {0} dropped: {1}", clientId, reason);
+        Log.info("passthrough sub-client %s dropped: %s", clientId, reason);
         endSub(clientId, reason);
     }
 

@@ -154,7 +154,6 @@ public final class StratifierProcess {
 
     /** The ChildRuntime setup: everything registered here starts with the control socket. */
     public static void setup(ChildRuntime rt) {
-        JulToLog.install();
         EngineConfig ec;
         Optional<CkdbSettings> ckdb;
         try {

@@ -10,7 +10,7 @@ import org.jckpool.libpool.stratum.StratumProtocolException;
 import org.jckpool.libpool.stratum.SubscribeResult;
 import org.jckpool.testminer.output.MinerOutput;
 import org.jckpool.testminer.stratum.MiningJob;
-import org.jckpool.testminer.stratum.SubmitOutcome;
+import org.jckpool.testminer.stratum.SubmitReply;
 
 /**
  * What the pool says to one load connection, as libpool's {@link StratumClientSession} reads it: the state the
@@ -41,7 +41,7 @@ final class LoadConnectionEvents implements StratumClientSession.Handler {
         }
         long sent = c.pendingSubmits.remove(m.idLong());
         if (sent != PendingSubmits.ABSENT) {
-            shared.replies().answered(sent, c.lastReadNanos, c.pendingSubmits.removedMeasured(), SubmitOutcome.of(m));
+            shared.replies().answered(sent, c.lastReadNanos, c.pendingSubmits.removedMeasured(), SubmitReply.of(m));
         }
     }
 
@@ -72,7 +72,7 @@ final class LoadConnectionEvents implements StratumClientSession.Handler {
         } else {
             shared.stats().authFailed.incrementAndGet();
             if (shared.authFailureLogged().compareAndSet(false, true)) {
-                shared.out().log("authorize of %s refused: %s", c.worker, SubmitOutcome.of(reply).reason());
+                shared.out().log("authorize of %s refused: %s", c.worker, SubmitReply.of(reply).reason());
             }
         }
     }

@@ -14,7 +14,7 @@ import org.jckpool.testminer.TestMinerOptions;
 import org.jckpool.testminer.mining.StopSignal;
 import org.jckpool.testminer.output.MinerOutput;
 import org.jckpool.testminer.stratum.PoolAddress;
-import org.jckpool.testminer.stratum.SubmitOutcome;
+import org.jckpool.testminer.stratum.SubmitReply;
 
 /**
  * Load mode: N connections on one or a few NIO selector threads. Phases: connect (subscribe + authorize each,
@@ -167,7 +167,7 @@ public final class LoadMode {
         StratumLineParser parser = new StratumLineParser(StratumClientSession.MAX_LINE);
         for (int i = 0; i < 20_000; i++) {
             Notify.parse(parser.parse(notifyBytes, 0, notifyBytes.length));
-            SubmitOutcome.of(parser.parse(replyBytes, 0, replyBytes.length));
+            SubmitReply.of(parser.parse(replyBytes, 0, replyBytes.length));
         }
     }
 

@@ -1,7 +1,7 @@
 package org.jckpool.testminer.load;
 
 import org.jckpool.testminer.output.MinerOutput;
-import org.jckpool.testminer.stratum.SubmitOutcome;
+import org.jckpool.testminer.stratum.SubmitReply;
 
 /**
  * Counts one selector loop's submit replies and records their latency: measured ones into the run's figures,
@@ -44,7 +44,7 @@ final class ReplyLatencies {
     }
 
     /** A submit sent at {@code sentNanos} was answered with {@code o}, read at {@code readNanos}. */
-    void answered(long sentNanos, long readNanos, boolean measured, SubmitOutcome o) {
+    void answered(long sentNanos, long readNanos, boolean measured, SubmitReply o) {
         stats.outstanding.decrementAndGet();
         LoadStats into = statsFor(measured);
         LatencyRecorder recorder = measured ? latencies : warmupLatencies;

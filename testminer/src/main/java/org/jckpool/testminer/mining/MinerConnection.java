@@ -23,7 +23,7 @@ import org.jckpool.testminer.output.MinerOutput;
 import org.jckpool.testminer.stratum.MiningJob;
 import org.jckpool.testminer.stratum.PoolAddress;
 import org.jckpool.testminer.stratum.StratumRequests;
-import org.jckpool.testminer.stratum.SubmitOutcome;
+import org.jckpool.testminer.stratum.SubmitReply;
 import org.jckpool.testminer.work.FoundShare;
 import org.jckpool.testminer.work.ShareTarget;
 import org.jckpool.testminer.work.Work;
@@ -220,7 +220,7 @@ final class MinerConnection implements StratumClientSession.Handler {
         if (reply.isSuccess()) {
             out.event("AUTHORIZED %s true", opt.user);
         } else {
-            out.event("AUTHORIZED %s false %s", opt.user, SubmitOutcome.of(reply).reason());
+            out.event("AUTHORIZED %s false %s", opt.user, SubmitReply.of(reply).reason());
             stop.stop("authorization of " + opt.user + " refused", 3);
         }
     }
@@ -236,7 +236,7 @@ final class MinerConnection implements StratumClientSession.Handler {
             }
             return;
         }
-        SubmitOutcome o = SubmitOutcome.of(m);
+        SubmitReply o = SubmitReply.of(m);
         if (o.accepted()) {
             long n = stats.accepted();
             out.event("ACCEPTED %d diff %s", n, MinerOutput.number(share.work().difficulty()));

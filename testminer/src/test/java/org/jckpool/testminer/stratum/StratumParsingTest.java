@@ -30,23 +30,23 @@ class StratumParsingTest {
 
     @Test
     void submitOutcomeReadsBothRejectStyles() throws Exception {
-        assertThat(SubmitOutcome.of(StratumCodec.parse("{\"id\":4,\"result\":true,\"error\":null}")).accepted()).isTrue();
-        SubmitOutcome standard = SubmitOutcome.of(StratumCodec.parse(
+        assertThat(SubmitReply.of(StratumCodec.parse("{\"id\":4,\"result\":true,\"error\":null}")).accepted()).isTrue();
+        SubmitReply standard = SubmitReply.of(StratumCodec.parse(
                 "{\"id\":4,\"result\":null,\"error\":[23,\"Low difficulty share\",null]}"));
         assertThat(standard.accepted()).isFalse();
         assertThat(standard.code()).isEqualTo(23);
         assertThat(standard.reason()).isEqualTo("Low difficulty share");
-        SubmitOutcome ckpool = SubmitOutcome.of(StratumCodec.parse(
+        SubmitReply ckpool = SubmitReply.of(StratumCodec.parse(
                 "{\"id\":4,\"result\":false,\"error\":null,\"reject-reason\":\"Above target\"}"));
         assertThat(ckpool.accepted()).isFalse();
         assertThat(ckpool.reason()).isEqualTo("Above target");
-        SubmitOutcome both = SubmitOutcome.of(StratumCodec.parse(
+        SubmitReply both = SubmitReply.of(StratumCodec.parse(
                 "{\"id\":4,\"result\":false,\"error\":[21,\"Job not found\",null],\"reject-reason\":\"Stale\"}"));
         assertThat(both.reason()).isEqualTo("Stale");
         assertThat(both.code()).isEqualTo(21);
-        assertThat(SubmitOutcome.of(StratumCodec.parse("{\"id\":4,\"result\":false}")).reason())
+        assertThat(SubmitReply.of(StratumCodec.parse("{\"id\":4,\"result\":false}")).reason())
                 .isEqualTo("rejected without reason");
-        assertThat(SubmitOutcome.of(StratumCodec.parse("{\"id\":4,\"result\":null,\"error\":\"bad\"}")).reason())
+        assertThat(SubmitReply.of(StratumCodec.parse("{\"id\":4,\"result\":null,\"error\":\"bad\"}")).reason())
                 .isEqualTo("bad");
     }
 

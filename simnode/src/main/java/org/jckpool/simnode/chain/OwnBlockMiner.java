@@ -13,11 +13,11 @@ import org.jckpool.libpool.bitcoin.Witness;
 
 /**
  * Builds and mines the node's own blocks (generatetoaddress, generateblock, --mine-interval) the way Core's
- * BlockAssembler does: coinbase scriptSig {@code <height> OP_0}, payout of subsidy + fees, witness commitment
+ * OwnBlockMiner does: coinbase scriptSig {@code <height> OP_0}, payout of subsidy + fees, witness commitment
  * last, coinbase lock time height − 1 with sequence 0xfffffffe.
  */
-public final class BlockAssembler {
-    private BlockAssembler() {
+public final class OwnBlockMiner {
+    private OwnBlockMiner() {
     }
 
     /** An unmined block (nonce 0) for {@code snapshot} paying {@code payoutScript}, with the given transactions. */

@@ -6,7 +6,7 @@ package org.jckpool.connector.net;
  * client). For each client id: one {@code connected}, then any number of {@code line}, then exactly one
  * {@code disconnected} — also when the drop was asked for through {@link Downstream#drop}.
  */
-public interface Upstream {
+public interface ClientEventSink {
 
     /** A client connected to {@code serverIndex} (its position in the serverurl list). */
     void connected(long id, String ip, int port, int serverIndex);

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.libpool.json.Json;
 
 /** A snapshot of the nodes: the active one (null when none is live) and every node's liveness, in priority order. */
-public record NodeStatus(String active, List<Entry> nodes) {
+public record NodesSnapshot(String active, List<Entry> nodes) {
     /** One node's liveness; {@code problem} is null when alive. */
     public record Entry(String url, boolean alive, String problem) {
     }

@@ -7,10 +7,10 @@ import org.jckpool.libpool.stratum.StratumMessage;
  * What a pool said about a mining.submit. Accepted only on {@code "result": true} without error; anything else
  * is a reject, and the reason comes from ckpool's "reject-reason", else the error's message.
  */
-public record SubmitOutcome(boolean accepted, Integer code, String reason) {
-    private static final SubmitOutcome ACCEPTED = new SubmitOutcome(true, null, null);
+public record SubmitReply(boolean accepted, Integer code, String reason) {
+    private static final SubmitReply ACCEPTED = new SubmitReply(true, null, null);
 
-    public static SubmitOutcome of(StratumMessage reply) {
+    public static SubmitReply of(StratumMessage reply) {
         StratumError error = reply.error();
         boolean resultTrue = Boolean.TRUE.equals(reply.result());
         if (resultTrue && error == null) {
@@ -19,16 +19,16 @@ public record SubmitOutcome(boolean accepted, Integer code, String reason) {
         Integer code = error == null || error.code() == -1 ? null : error.code();
         String message = error == null ? null : error.message();
         if (resultTrue && reply.rejectReason() == null && (message == null || message.isBlank())) {
-            return new SubmitOutcome(false, code, ("accepted with error " + error).replace('\n', ' '));
+            return new SubmitReply(false, code, ("accepted with error " + error).replace('\n', ' '));
         }
         return rejected(code, message, reply.rejectReason());
     }
 
     /** A refused share: the reason is ckpool's reject-reason, else the error message, else a placeholder. */
-    public static SubmitOutcome rejected(Integer code, String message, String rejectReason) {
+    public static SubmitReply rejected(Integer code, String message, String rejectReason) {
         String reason = rejectReason != null ? rejectReason
                 : message != null && !message.isBlank() ? message
                 : "rejected without reason";
-        return new SubmitOutcome(false, code, reason.replace('\n', ' '));
+        return new SubmitReply(false, code, reason.replace('\n', ' '));
     }
 }

@@ -9,10 +9,10 @@ import org.jckpool.ckdb.message.Request;
  * Reply texts in the request's own form: ckpool's {@code id.epoch.ok.result} / {@code id.epoch.failed.reason},
  * JSON-RPC style {@code {"id","result","error"}}, or plain text.
  */
-final class Replies {
+final class CkdbReplies {
     private final ObjectMapper mapper;
 
-    Replies(ObjectMapper mapper) {
+    CkdbReplies(ObjectMapper mapper) {
         this.mapper = mapper;
     }
 

@@ -24,7 +24,7 @@ import org.jckpool.libpool.rpc.RpcException;
  * back-off for {@link #RETRY_WINDOW_MS}. No node answering is "lost", never "rejected".
  * Accepted blocks are confirmed with getblockhash(height) == hash. The whole submission is bounded in time.
  */
-public final class BlockSubmitter implements AutoCloseable {
+public final class BlockBroadcaster implements AutoCloseable {
     static final long FIRST_BACKOFF_MS = 100;
     static final long MAX_BACKOFF_MS = 2_000;
     /** How long a node that does not answer (busy, timing out, refusing connections) is asked again. */
@@ -50,12 +50,12 @@ public final class BlockSubmitter implements AutoCloseable {
     private final AtomicLong lost = new AtomicLong();
     private volatile Runnable onAccepted = () -> { };
 
-    public BlockSubmitter(NodeManager nodes) {
+    public BlockBroadcaster(NodeManager nodes) {
         this(nodes, RETRY_WINDOW_MS);
     }
 
     /** @param retryWindowMs how long a node that does not answer is asked again */
-    public BlockSubmitter(NodeManager nodes, long retryWindowMs) {
+    public BlockBroadcaster(NodeManager nodes, long retryWindowMs) {
         this.nodes = nodes;
         this.retryWindowMs = retryWindowMs;
     }

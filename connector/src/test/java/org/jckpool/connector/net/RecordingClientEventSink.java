@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Records what the connector reports, for tests to wait on. */
-final class RecordingUpstream implements Upstream {
+final class RecordingClientEventSink implements ClientEventSink {
     record Event(String kind, long id, String text, byte[] bytes, int port, int server) {
     }
 
