@@ -4,8 +4,6 @@ import org.jckpool.stratifier.link.ConnectorLink;
 import org.jckpool.stratifier.link.ClientEvents;
 import org.jckpool.stratifier.link.PassthroughLinks;
 import org.jckpool.stratifier.link.GeneratorLink;
-import org.jckpool.stratifier.link.GeneratorListener;
-import org.jckpool.stratifier.link.BlockSubmission;
 import org.jckpool.stratifier.link.UpstreamRelay;
 import org.jckpool.stratifier.status.ConsoleStatus;
 import org.jckpool.stratifier.status.FoundBlocks;
@@ -17,15 +15,11 @@ import org.jckpool.stratifier.status.StatusStore;
 import org.jckpool.stratifier.status.ShareLog;
 import org.jckpool.stratifier.status.RestartWatch;
 import org.jckpool.stratifier.solutions.SolutionJournal;
-import org.jckpool.stratifier.solutions.SolutionRecovery;
 import org.jckpool.stratifier.admin.AdminCommands;
 import org.jckpool.stratifier.admin.HandoverSessions;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.suite.config.PoolConfig;
 import org.jckpool.libpool.ipc.FrameStream;
-import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.EventLog;
 import org.jckpool.libpool.log.Log;
 import org.jckpool.suite.process.ChildRuntime;
@@ -37,14 +31,10 @@ import org.jckpool.stratifier.restart.RestartKeeper;
 import org.jckpool.stratifier.session.ClientSession;
 import org.jckpool.stratifier.share.BlockSolution;
 import org.jckpool.stratifier.share.ShareResult;
-import org.jckpool.stratifier.work.JobBook;
-import org.jckpool.stratifier.work.TemplateException;
 import org.jckpool.webapi.http.WebApiConfig;
 import org.jckpool.webapi.http.WebApiServer;
 import org.jckpool.webapi.metrics.Metrics;
-import org.jckpool.webapi.view.FoundBlock;
 import org.jckpool.stratifier.share.SolutionGate;
-import org.jckpool.stratifier.share.SolutionOutcome;
 import org.jckpool.webapi.view.PoolSummary;
 
 import java.io.IOException;
@@ -94,9 +84,7 @@ public final class StratifierProcess {
     private final ScheduledExecutorService timer;
     private final Instant startedAt = Instant.now();
     private static final int WEB_RETRIES_AFTER_HANDOVER = 60;
-    private volatile boolean haveWork;
-    /** Set on the first template: journaled solutions were resubmitted or closed (generator thread only). */
-    private boolean journalRecovered;
+    private final GeneratorEvents generatorEvents;
     private final HandoverSessions handover;
     private volatile long lastUpdateAsk;
     private long lastStatusWrite;
@@ -109,7 +97,6 @@ public final class StratifierProcess {
         this.metrics = webApiWanted(cfg) ? Metrics.create() : Metrics.withoutJvm(clock);
         EngineEvents events = new EngineEvents();
         this.connector = new ConnectorLink(events, this::canServeMiners);
-        this.generator = new GeneratorLink(rt.socketOf("generator"), new TemplateHandler());
         Path logdir = Path.of(cfg.logdir());
         try {
             this.journal = SolutionJournal.open(logdir.resolve(rt.args().name() + ".solutions"));
@@ -124,17 +111,20 @@ public final class StratifierProcess {
         this.shareLog = rt.args().logShares() ? new ShareLog(logdir) : null;
         this.restart = new RestartKeeper(engine, logdir, clock);
         this.engine.shareObserver(this::onShare);
-        this.proxy = rt.args().proxy();
-        this.relay = proxy ? new UpstreamRelay(generator, engine) : null;
-        if (relay != null) {
-            engine.upstreamForwarder(relay);
-            relay.userProxy(rt.args().userproxy());
-            engine.userProxy(rt.args().userproxy());
-        }
         try {
             this.ckdb = ckdbSettings.isPresent() ? CkdbLink.open(ckdbSettings.get(), engine, clock) : null;
         } catch (IOException e) {
             throw new UncheckedIOException("ckdb journal: " + e.getMessage(), e);
+        }
+        this.generatorEvents = new GeneratorEvents(engine, network, metrics, journal, solutions, blocks, ckdb);
+        this.generator = new GeneratorLink(rt.socketOf("generator"), generatorEvents);
+        this.proxy = rt.args().proxy();
+        this.relay = proxy ? new UpstreamRelay(generator, engine) : null;
+        if (relay != null) {
+            generatorEvents.relay(relay);
+            engine.upstreamForwarder(relay);
+            relay.userProxy(rt.args().userproxy());
+            engine.userProxy(rt.args().userproxy());
         }
         this.view = new SnapshotPoolView(new SnapshotBuilder(engine, network, blocks, startedAt), blocks);
         if (relay != null) {
@@ -149,7 +139,7 @@ public final class StratifierProcess {
 
     /** Work has arrived and, after a handover, the old instance's sessions too. */
     private boolean canServeMiners() {
-        return haveWork && handover.ready();
+        return generatorEvents.haveWork() && handover.ready();
     }
 
     /** The ChildRuntime setup: everything registered here starts with the control socket. */
@@ -176,11 +166,12 @@ public final class StratifierProcess {
         } else {
             // Before the connector stream: its resumed clients find their sessions. Not for a handover: the old
             // instance is alive and hands its sessions over itself (restored ones would hold their extranonce1s).
-            haveWork = !handover.startedForHandover() && restart.restore();
+            generatorEvents.haveWork(!handover.startedForHandover() && restart.restore());
             restart.start();
         }
         rt.onStream(connector);
-        new AdminCommands(view, new Actions(), rt::baseStats).register(rt.commands());
+        new AdminCommands(view, new AdminActions(engine, connector, generator, journal, status, ckdb,
+                this::askForUpdate, rt::uptime), rt::baseStats).register(rt.commands());
         handover.register(rt.commands());
         if (relay != null) {
             rt.commands().json("upstreams", p -> relay.upstreams());
@@ -343,6 +334,12 @@ public final class StratifierProcess {
         }
     }
 
+    /** Asks the generator for a template now (ckpmsg update); false when there is no generator stream. */
+    private boolean askForUpdate() {
+        lastUpdateAsk = clock.millis();
+        return generator.requestUpdate();
+    }
+
     private final class EngineEvents implements ClientEvents {
         @Override
         public void connected(long clientId, String address, int serverIndex) {
@@ -379,182 +376,6 @@ public final class StratifierProcess {
             metrics.clientDisconnected();
             passthrough.disconnected(clientId);
             engine.onDisconnect(clientId, reason);
-        }
-    }
-
-    private final class TemplateHandler implements GeneratorListener {
-        @Override
-        public void template(JsonNode template, String node, String reason) {
-            JobBook.Update u;
-            try {
-                u = engine.onTemplate(template);
-            } catch (TemplateException | IllegalArgumentException e) {
-                Log.err("Unusable template from %s (%s): %s", node, reason, e.getMessage());
-                return;
-            }
-            Instant now = Instant.now();
-            long height = u.job().base().height();
-            double diff = u.job().base().networkDiff();
-            network.template(height, diff, now);
-            if (ckdb != null) {
-                ckdb.workinfo(u.job().base());
-            }
-            metrics.templateReceived(height, diff, now);
-            if (u.newBlock()) {
-                Log.notice("New block: height %d, network difficulty %.6g (%s, %s)", height, diff, reason, node);
-            } else {
-                Log.info("Template update: height %d (%s)", height, reason);
-            }
-            if (!journalRecovered) {
-                // the first template since start tells which journaled solutions are still on the tip (the
-                // restart snapshot may have let the connector in before it)
-                journalRecovered = true;
-                int resubmitted = SolutionRecovery.resume(journal, u.job().base().template().prevHash(), solutions,
-                        blocks);
-                if (resubmitted > 0) {
-                    Log.warning("%d journaled block solution(s) submitted again", resubmitted);
-                }
-            }
-            if (!haveWork) {
-                haveWork = true;
-                Log.notice("First template: accepting the connector");
-            }
-        }
-
-        @Override
-        public void upstreamWork(JsonNode params) {
-            JobBook.Update u;
-            try {
-                u = engine.onUpstreamWork(params);
-            } catch (TemplateException | IllegalArgumentException e) {
-                Log.err("Unusable upstream work from %s: %s", Json.text(params, "url"), e.getMessage());
-                return;
-            }
-            Instant now = Instant.now();
-            long height = u.job().base().height();
-            double diff = u.job().base().networkDiff();
-            network.template(height, diff, now);
-            metrics.templateReceived(height, diff, now);
-            if (u.newBlock()) {
-                Log.notice("New upstream work (clean): %s job %s, height %d, upstream difficulty %s",
-                        Json.text(params, "url"), u.job().base().upstream().jobId(), height,
-                        params.path("difficulty").asText());
-            } else {
-                Log.info("Upstream work: job %s", u.job().base().upstream().jobId());
-            }
-            if (!haveWork) {
-                haveWork = true;
-                Log.notice("First upstream work: accepting the connector");
-            }
-        }
-
-        @Override
-        public void upstreamDifficulty(JsonNode params) {
-            engine.upstreamDifficulty(params.path("generation").asLong(-1), params.path("difficulty").asDouble(0));
-            Log.info("Upstream difficulty now %s", params.path("difficulty").asText());
-        }
-
-        @Override
-        public void upstreamShareResult(JsonNode params) {
-            if (relay != null) {
-                relay.result(params);
-            }
-        }
-
-        @Override
-        public void upstreamStatus(JsonNode params) {
-            if (relay != null) {
-                relay.status(params);
-                metrics.upstreamStatus(params);
-            }
-        }
-
-        @Override
-        public void nodeStatus(JsonNode params) {
-            EventLog.global().event(EventLog.NODE_STATUS, "status", params);
-            if (network.nodeStatus(params)) {
-                metrics.nodeFailover();
-                Log.warning("Generator switched to node %s", network.activeNode());
-            }
-            metrics.nodeStatus(network.nodes());
-        }
-
-        @Override
-        public void blockResult(BlockSubmission b, SolutionOutcome outcome, boolean confirmed, String reason,
-                                String node) {
-            solutions.result(b.hash(), outcome);
-            journal.outcome(b.hash(), outcome, Instant.now().getEpochSecond());
-            boolean accepted = outcome == SolutionOutcome.ACCEPTED;
-            if (ckdb != null) {
-                ckdb.blockResult(b.hash(), outcome, confirmed);
-            }
-            FoundBlock f = blocks.result(b.hash(), b.height(), outcome, Instant.now());
-            metrics.blockSolution(outcome.label());
-            if (outcome != SolutionOutcome.LOST) {
-                metrics.blockSubmitted(accepted);
-            }
-            EventLog.global().event(accepted ? EventLog.BLOCK_ACCEPTED : EventLog.BLOCK_REJECTED, "hash", b.hash(),
-                    "height", b.height(), "worker", f.worker(), "node", node, "confirmed", confirmed, "reason", reason,
-                    "outcome", outcome.label());
-            String worker = f.worker() == null ? "?" : f.worker();
-            if (accepted) {
-                Log.warning("BLOCK ACCEPTED height %d hash %s worker %s node %s", b.height(), b.hash(), worker, node);
-                engine.showMessageAll("Block " + b.height() + " found by " + worker + " accepted: " + b.hash());
-            } else if (outcome == SolutionOutcome.LOST) {
-                Log.emerg("BLOCK LOST height %d hash %s worker %s: no node answered (%s)", b.height(), b.hash(),
-                        worker, reason);
-            } else {
-                Log.err("BLOCK REJECTED height %d hash %s worker %s node %s: %s", b.height(), b.hash(), worker, node,
-                        reason);
-                engine.showMessageAll("Block " + b.height() + " by " + worker + " rejected: " + reason);
-            }
-        }
-    }
-
-    private final class Actions implements AdminCommands.Actions {
-        @Override
-        public void update() {
-            if (!generator.requestUpdate()) {
-                Log.warning("update: no generator stream");
-            }
-            lastUpdateAsk = clock.millis();
-        }
-
-        @Override
-        public void reconnectAll(String host, int port) {
-            Log.notice("Sending client.reconnect to all clients%s", host == null ? "" : " (" + host + ":" + port + ")");
-            engine.reconnectAll(host, port, 0);
-        }
-
-        @Override
-        public boolean dropClient(long id) {
-            if (engine.session(id) == null) {
-                return false;
-            }
-            Log.notice("Dropping client %d on request", id);
-            connector.drop(id, "dropped by administrator");
-            return true;
-        }
-
-        @Override
-        public ObjectNode processStats() {
-            ObjectNode o = Json.object();
-            o.put("connector_connected", connector.connected());
-            o.put("generator_connected", generator.connected());
-            o.put("pending_blocks", generator.pendingBlocks());
-            o.put("unacknowledged_blocks", generator.unacknowledgedBlocks());
-            o.put("journal_unresolved", journal.unresolvedCount());
-            o.put("dropped_lines", connector.droppedLines());
-            o.put("status_file", status.poolFile().toString());
-            if (ckdb != null) {
-                o.set("ckdb", ckdb.status());
-            }
-            return o;
-        }
-
-        @Override
-        public long uptimeSeconds() {
-            return rt.uptime().toSeconds();
         }
     }
 }
