@@ -6,10 +6,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.jckpool.ckdb.chain.BlockStatuses;
+import org.jckpool.ckdb.chain.ChainPoll;
 import org.jckpool.ckdb.memory.MemoryTables;
 import org.jckpool.ckdb.store.DbWriter;
 import org.jckpool.ckdb.store.MemoryLoader;
 import org.jckpool.ckdb.store.Migrations;
+import org.jckpool.ckdb.server.RequestHandler;
 import org.jckpool.ckdb.store.RollUpAtStart;
 import org.jckpool.libpool.log.Log;
 
@@ -19,7 +22,7 @@ import org.jckpool.libpool.log.Log;
  * {@link PoolRequests}); admin changes are committed first ({@link AdminOperations}); queries answer from memory
  * ({@link MemoryQueries}). Thread-safe; memory is guarded by its monitor.
  */
-public final class CkdbService implements AutoCloseable {
+public final class CkdbService implements BlockStatuses, RequestHandler, AutoCloseable {
     private final CkdbConfig config;
     private final DataSource ds;
     private final ObjectMapper mapper;
@@ -30,15 +33,11 @@ public final class CkdbService implements AutoCloseable {
     private volatile DbWriter writer;
 
     /** Asks the chain about a block; see {@link org.jckpool.ckdb.chain.BlockStatusPoller}. */
-    public interface ChainPollHook {
-        int pollOnce();
-    }
-
     public CkdbService(CkdbConfig config, DataSource ds, ObjectMapper mapper) {
         this(config, ds, mapper, null);
     }
 
-    public CkdbService(CkdbConfig config, DataSource ds, ObjectMapper mapper, ChainPollHook chainPoll) {
+    public CkdbService(CkdbConfig config, DataSource ds, ObjectMapper mapper, ChainPoll chainPoll) {
         this.config = config;
         this.ds = ds;
         this.mapper = mapper;

@@ -2,6 +2,7 @@ package org.jckpool.ckdb;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jckpool.ckdb.chain.ChainPoll;
 import org.jckpool.ckdb.memory.MemoryTables;
 import org.jckpool.ckdb.message.BadRequestException;
 import org.jckpool.ckdb.message.BatchReader;
@@ -24,10 +25,10 @@ final class RequestDispatcher {
     private final BatchReader batchReader;
     private final CkdbReplies replies;
     private final Parts parts;
-    private final CkdbService.ChainPollHook chainPoll;
+    private final ChainPoll chainPoll;
     private final Runnable shutdown;
 
-    RequestDispatcher(ObjectMapper mapper, MemoryTables m, Parts parts, CkdbService.ChainPollHook chainPoll,
+    RequestDispatcher(ObjectMapper mapper, MemoryTables m, Parts parts, ChainPoll chainPoll,
                       Runnable shutdown) {
         this.m = m;
         this.parser = new RequestParser(mapper);

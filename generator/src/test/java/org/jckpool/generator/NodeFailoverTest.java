@@ -7,7 +7,7 @@ import java.util.List;
 import org.jckpool.generator.node.NodesSnapshot;
 import org.jckpool.generator.node.NodeTimeouts;
 import org.jckpool.suite.config.BtcdConfig;
-import org.jckpool.simnode.FailureMode;
+import org.jckpool.simnode.rpc.FailureMode;
 import org.jckpool.simnode.SimNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -133,14 +133,14 @@ class WorkAndSubmitTest {
         assertThat(Nodes.waitFor(() -> !sims.templates.isEmpty(), 5000)).isTrue();
         BlockFromTemplate good = BlockFromTemplate.fromTemplate(gen.getbase().get("template"));
         String hex = good.hex();
-        a.setMode(org.jckpool.simnode.FailureMode.HANG);
+        a.setMode(org.jckpool.simnode.rpc.FailureMode.HANG);
         long t0 = System.currentTimeMillis();
         SubmitOutcome ok = gen.submitter().submit(hex, null, -1).get(20, TimeUnit.SECONDS);
         assertThat(System.currentTimeMillis() - t0).isLessThan(4000);
         assertThat(ok.accepted()).isTrue();
         assertThat(ok.node()).isEqualTo(Nodes.btcd(b).url());
         assertThat(ok.confirmed()).isTrue();
-        a.setMode(org.jckpool.simnode.FailureMode.OK);
+        a.setMode(org.jckpool.simnode.rpc.FailureMode.OK);
     }
 
     @Test
@@ -218,10 +218,10 @@ class WorkAndSubmitTest {
         gen.start();
         assertThat(Nodes.waitFor(() -> !sims.templates.isEmpty(), 5000)).isTrue();
         BlockFromTemplate good = BlockFromTemplate.fromTemplate(gen.getbase().get("template"));
-        a.setMode(org.jckpool.simnode.FailureMode.HTTP500);
+        a.setMode(org.jckpool.simnode.rpc.FailureMode.HTTP500);
         var pending = gen.submitter().submit(good.hex(), null, -1);
         Thread.sleep(300);
-        a.setMode(org.jckpool.simnode.FailureMode.OK);
+        a.setMode(org.jckpool.simnode.rpc.FailureMode.OK);
         SubmitOutcome ok = pending.get(20, TimeUnit.SECONDS);
         assertThat(ok.accepted()).isTrue();
         assertThat(ok.confirmed()).isTrue();
@@ -237,10 +237,10 @@ class WorkAndSubmitTest {
         assertThat(Nodes.waitFor(() -> !sims.templates.isEmpty(), 5000)).isTrue();
         BlockFromTemplate good = BlockFromTemplate.fromTemplate(gen.getbase().get("template"));
         String hash = Hex.toRpc(good.build().hash());
-        a.setMode(org.jckpool.simnode.FailureMode.BUSY); // 503 "Work queue depth exceeded" to every call
+        a.setMode(org.jckpool.simnode.rpc.FailureMode.BUSY); // 503 "Work queue depth exceeded" to every call
         var pending = gen.submitter().submit(good.hex(), hash, 1);
         assertThat(Nodes.waitFor(pending::isDone, 1500)).as("still asking the busy node").isFalse();
-        a.setMode(org.jckpool.simnode.FailureMode.OK);
+        a.setMode(org.jckpool.simnode.rpc.FailureMode.OK);
         SubmitOutcome ok = pending.get(20, TimeUnit.SECONDS);
         assertThat(ok.outcome()).isEqualTo("accepted");
         assertThat(a.chain().tip().rpcHash()).isEqualTo(hash);
@@ -256,7 +256,7 @@ class WorkAndSubmitTest {
         assertThat(Nodes.waitFor(() -> !sims.templates.isEmpty(), 5000)).isTrue();
         BlockFromTemplate good = BlockFromTemplate.fromTemplate(gen.getbase().get("template"));
         String hash = Hex.toRpc(good.build().hash());
-        a.setMode(org.jckpool.simnode.FailureMode.BUSY);
+        a.setMode(org.jckpool.simnode.rpc.FailureMode.BUSY);
         long busyUntil = System.currentTimeMillis() + 10_000;
         SubmitOutcome ok = gen.submitter().submit(good.hex(), hash, 1).get(20, TimeUnit.SECONDS);
         assertThat(ok.outcome()).isEqualTo("accepted");
@@ -265,7 +265,7 @@ class WorkAndSubmitTest {
         assertThat(a.chain().tip().height()).as("the busy node has not got it yet").isZero();
 
         Thread.sleep(Math.max(0, busyUntil - System.currentTimeMillis())); // the node's ten busy seconds
-        a.setMode(org.jckpool.simnode.FailureMode.OK);
+        a.setMode(org.jckpool.simnode.rpc.FailureMode.OK);
         assertThat(Nodes.waitFor(() -> a.chain().tip().rpcHash().equals(hash), 5_000))
                 .as("the submission kept asking the busy node and it took the block").isTrue();
         assertThat(gen.stats().get("blocks_rejected").asLong()).isZero();
@@ -277,8 +277,8 @@ class WorkAndSubmitTest {
         SimNode b = sims.start();
         var nodes = new org.jckpool.generator.node.NodeManager(List.of(Nodes.btcd(a), Nodes.btcd(b)), null, Nodes.FAST);
         try (var submitter = new org.jckpool.generator.submit.BlockBroadcaster(nodes, 1_000)) {
-            a.setMode(org.jckpool.simnode.FailureMode.BUSY);
-            b.setMode(org.jckpool.simnode.FailureMode.HTTP500);
+            a.setMode(org.jckpool.simnode.rpc.FailureMode.BUSY);
+            b.setMode(org.jckpool.simnode.rpc.FailureMode.HTTP500);
             SubmitOutcome o = submitter.submit("00", null, -1).get(20, TimeUnit.SECONDS);
             assertThat(o.outcome()).isEqualTo("lost");
             assertThat(o.accepted()).isFalse();
@@ -416,7 +416,7 @@ class WorkAndSubmitTest {
         BlockFromTemplate good = BlockFromTemplate.fromTemplate(tmpl.get("params").get("template"));
         String hash = Hex.toRpc(good.build().hash());
 
-        a.setMode(org.jckpool.simnode.FailureMode.BUSY); // the submission cannot complete yet
+        a.setMode(org.jckpool.simnode.rpc.FailureMode.BUSY); // the submission cannot complete yet
         for (int id : new int[] {1, 2}) {
             ObjectNode submit = Json.object();
             submit.put("method", "submitblock");
@@ -425,7 +425,7 @@ class WorkAndSubmitTest {
             s.send(Json.write(submit));
             assertThat(next(in, "submitblock.received").get("id").asInt()).isEqualTo(id);
         }
-        a.setMode(org.jckpool.simnode.FailureMode.OK);
+        a.setMode(org.jckpool.simnode.rpc.FailureMode.OK);
         JsonNode r1 = next(in, "submitblock.result");
         JsonNode r2 = next(in, "submitblock.result");
         assertThat(List.of(r1.get("id").asInt(), r2.get("id").asInt())).containsExactlyInAnyOrder(1, 2);

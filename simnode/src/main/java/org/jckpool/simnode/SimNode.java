@@ -1,5 +1,7 @@
 package org.jckpool.simnode;
 
+import org.jckpool.simnode.chain.NodeClock;
+import org.jckpool.simnode.rpc.FailureMode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;

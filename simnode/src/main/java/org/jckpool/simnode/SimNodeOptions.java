@@ -1,5 +1,6 @@
 package org.jckpool.simnode;
 
+import org.jckpool.simnode.rpc.FailureMode;
 import java.nio.file.Path;
 
 /**

@@ -1,5 +1,6 @@
 package org.jckpool.testminer;
 
+import org.jckpool.testminer.options.TestMinerOptions;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jckpool.testminer.load.LoadMode;

@@ -2,17 +2,16 @@ package org.jckpool.ckdb.chain;
 
 import java.io.IOException;
 import java.util.OptionalLong;
-import org.jckpool.ckdb.CkdbService;
 import org.jckpool.libpool.log.Log;
 
 /**
  * Moves found blocks through new → confirmed / orphan by asking a {@link ChainView}. A block the node does not
  * know stays as it is (it may not have reached the node yet).
  */
-public final class BlockStatusPoller implements CkdbService.ChainPollHook {
+public final class BlockStatusPoller implements ChainPoll {
     private final ChainView chain;
     private final long confirmationsNeeded;
-    private volatile CkdbService service;
+    private volatile BlockStatuses service;
 
     public BlockStatusPoller(ChainView chain, long confirmationsNeeded) {
         if (confirmationsNeeded < 1) {
@@ -22,14 +21,14 @@ public final class BlockStatusPoller implements CkdbService.ChainPollHook {
         this.confirmationsNeeded = confirmationsNeeded;
     }
 
-    public void attach(CkdbService svc) {
+    public void attach(BlockStatuses svc) {
         this.service = svc;
     }
 
     /** @return how many blocks changed status */
     @Override
     public int pollOnce() {
-        CkdbService svc = service;
+        BlockStatuses svc = service;
         if (svc == null) {
             return 0;
         }

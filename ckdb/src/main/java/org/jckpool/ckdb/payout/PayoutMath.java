@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.jckpool.ckdb.memory.AddressRatio;
+import org.jckpool.ckdb.memory.PoolFee;
 
 /**
  * Satoshi arithmetic of a payout, all rounding down:
@@ -24,11 +25,7 @@ public final class PayoutMath {
     }
 
     public static long fee(long reward, double feeFraction) {
-        if (feeFraction < 0 || feeFraction >= 1) {
-            throw new IllegalArgumentException("fee fraction must be in [0, 1)");
-        }
-        return new BigDecimal(reward).multiply(BigDecimal.valueOf(feeFraction))
-                .setScale(0, RoundingMode.FLOOR).longValueExact();
+        return PoolFee.of(reward, feeFraction);
     }
 
     public static Distribution distribute(long reward, double feeFraction, Map<String, Double> diffByUser,

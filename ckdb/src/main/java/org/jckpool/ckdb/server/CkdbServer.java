@@ -3,7 +3,6 @@ package org.jckpool.ckdb.server;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
-import org.jckpool.ckdb.CkdbService;
 import org.jckpool.libpool.ipc.ControlServer;
 import org.jckpool.libpool.ipc.FrameStream;
 import org.jckpool.libpool.ipc.Frames;
@@ -24,7 +23,7 @@ public final class CkdbServer implements Closeable {
         this.server = server;
     }
 
-    public static CkdbServer open(Path socket, CkdbService service) throws IOException {
+    public static CkdbServer open(Path socket, RequestHandler service) throws IOException {
         ControlServer cs = ControlServer.open(socket, service::handle);
         cs.onStream(peer -> new FrameStream.Listener() {
             @Override

@@ -95,7 +95,7 @@ public final class MemoryLoader {
                         b.payoutsComputed = true;
                         b.windowDiff = rs.getDouble(2);
                         b.countedDiff = rs.getDouble(3);
-                        b.fee = org.jckpool.ckdb.payout.PayoutMath.fee(b.reward, rs.getDouble(4));
+                        b.fee = org.jckpool.ckdb.memory.PoolFee.of(b.reward, rs.getDouble(4));
                     }
                 }
             }

@@ -9,7 +9,7 @@ import org.jckpool.libpool.bitcoin.Block;
 import org.jckpool.libpool.bitcoin.Hex;
 import org.jckpool.libpool.bitcoin.Transaction;
 import org.jckpool.libpool.log.Log;
-import org.jckpool.simnode.NodeClock;
+import org.jckpool.simnode.chain.NodeClock;
 import org.jckpool.simnode.notify.TipListener;
 
 /**

@@ -7,8 +7,8 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.jckpool.simnode.FailureMode;
-import org.jckpool.simnode.NodeClock;
+import org.jckpool.simnode.rpc.FailureMode;
+import org.jckpool.simnode.chain.NodeClock;
 import org.jckpool.simnode.chain.ChainState;
 
 /**

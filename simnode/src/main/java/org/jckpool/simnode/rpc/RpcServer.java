@@ -18,7 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jckpool.simnode.FailureMode;
+import org.jckpool.simnode.rpc.FailureMode;
 
 /**
  * bitcoind's HTTP JSON-RPC front end on the JDK HTTP server (HTTP/1.1 keep-alive): basic auth, JSON-RPC 1.0

@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 import org.jckpool.libpool.stratum.Notify;
 import org.jckpool.libpool.stratum.StratumClientSession;
 import org.jckpool.libpool.stratum.StratumLineParser;
-import org.jckpool.testminer.TestMinerOptions;
+import org.jckpool.testminer.options.TestMinerOptions;
 import org.jckpool.testminer.mining.StopSignal;
 import org.jckpool.testminer.output.MinerOutput;
 import org.jckpool.testminer.stratum.PoolAddress;

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jckpool.libpool.stratum.StratumClientSession;
-import org.jckpool.testminer.TestMinerOptions;
+import org.jckpool.testminer.options.TestMinerOptions;
 import org.jckpool.testminer.output.MinerOutput;
 import org.jckpool.testminer.stratum.LineBuffer;
 

@@ -18,7 +18,7 @@ import org.jckpool.libpool.stratum.StratumClientSession;
 import org.jckpool.libpool.stratum.StratumMessage;
 import org.jckpool.libpool.stratum.StratumProtocolException;
 import org.jckpool.libpool.stratum.SubscribeResult;
-import org.jckpool.testminer.TestMinerOptions;
+import org.jckpool.testminer.options.TestMinerOptions;
 import org.jckpool.testminer.output.MinerOutput;
 import org.jckpool.testminer.stratum.MiningJob;
 import org.jckpool.testminer.stratum.PoolAddress;

@@ -7,7 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.jckpool.testminer.TestMinerOptions;
+import org.jckpool.testminer.options.TestMinerOptions;
 import org.jckpool.testminer.output.MinerOutput;
 
 /** Mining mode: one pool connection, N hashing threads, status lines, stop on duration / max-shares / signal. */

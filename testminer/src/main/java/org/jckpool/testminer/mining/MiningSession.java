@@ -8,7 +8,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.TimeUnit;
 import org.jckpool.libpool.stratum.StratumClientSession;
-import org.jckpool.testminer.TestMinerOptions;
+import org.jckpool.testminer.options.TestMinerOptions;
 import org.jckpool.testminer.output.MinerOutput;
 import org.jckpool.testminer.stratum.LineBuffer;
 import org.jckpool.testminer.stratum.PoolAddress;

@@ -1,4 +1,4 @@
-package org.jckpool.testminer;
+package org.jckpool.testminer.options;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

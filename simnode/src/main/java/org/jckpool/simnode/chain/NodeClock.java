@@ -1,4 +1,4 @@
-package org.jckpool.simnode;
+package org.jckpool.simnode.chain;
 
 /**
  * The node's notion of "now" in Unix seconds. Real time by default; tests fix it (like Core's -mocktime)

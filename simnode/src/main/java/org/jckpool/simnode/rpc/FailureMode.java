@@ -1,4 +1,4 @@
-package org.jckpool.simnode;
+package org.jckpool.simnode.rpc;
 
 import java.util.Locale;
 
