@@ -35,7 +35,7 @@ public final class LibpoolExample {
         // Stratum v1: write a request line and read it back.
         String line = StratumCodec.request(1, "mining.subscribe", "libpool-example/1");
         StratumMessage parsed = StratumCodec.parse(line);
-        System.out.println("stratum " + parsed.kind() + " " + parsed.method() + " from " + parsed.param(0).asText());
+        System.out.println("stratum " + parsed.kind() + " " + parsed.method() + " from " + parsed.string(0));
 
         // JSON-RPC to bitcoind (or anything speaking its RPC).
         if (args.length == 3) {
