@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import org.jckpool.ckdb.store.DbSettings;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,7 +39,8 @@ class AdminDurabilityTest {
             }
             // a pool message whose write now waits for the lock, holding up the writer's queue
             assertThat(svc.handle(CkdbServiceTest.share(1, "dan", "dan.a", 4))).contains(".ok.added");
-            Thread.sleep(200);
+            Await.until("the writer waiting for the table lock", () -> count(observer,
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'") >= 1);
 
             assertThat(svc.handle("adduser.1.json={\"username\":\"dan\",\"password\":\"danpass1\"}"))
                     .contains(".ok.added dan");

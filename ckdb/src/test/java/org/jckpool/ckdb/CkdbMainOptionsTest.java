@@ -13,6 +13,7 @@ import org.jckpool.ckdb.store.DbSettings;
 import org.jckpool.libpool.ipc.ControlClient;
 import org.jckpool.libpool.ipc.ControlServer;
 import org.jckpool.libpool.json.Json;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -47,16 +48,11 @@ class CkdbMainOptionsTest {
     }
 
     private static void awaitServing(Process p, Path sock, long notBeforePid) throws Exception {
-        long end = System.currentTimeMillis() + 60_000;
-        while (true) {
+        Await.until("ckdb serving on its socket", 60_000, () -> {
             assertThat(p.isAlive()).as("ckdb process exited").isTrue();
-            assertThat(System.currentTimeMillis()).as("ckdb did not open its socket").isLessThan(end);
-            if (ControlServer.isLive(sock) && ControlClient.request(sock, "ping", 2000).orElse("").equals("pong")
-                    && (notBeforePid < 0 || !ProcessHandle.of(notBeforePid).map(ProcessHandle::isAlive).orElse(false))) {
-                return;
-            }
-            Thread.sleep(100);
-        }
+            return ControlServer.isLive(sock) && ControlClient.request(sock, "ping", 2000).orElse("").equals("pong")
+                    && (notBeforePid < 0 || !ProcessHandle.of(notBeforePid).map(ProcessHandle::isAlive).orElse(false));
+        });
     }
 
     private static JsonNode pool(Path sock) throws Exception {

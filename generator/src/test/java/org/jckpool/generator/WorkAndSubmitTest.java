@@ -299,7 +299,7 @@ class WorkAndSubmitTest {
         });
     }
 
-    private static JsonNode next(BlockingQueue<JsonNode> in, String method) throws InterruptedException {
+    private static JsonNode next(BlockingQueue<JsonNode> in, String method) throws Exception {
         return next(in, method, m -> true);
     }
 
@@ -308,18 +308,19 @@ class WorkAndSubmitTest {
      * for later calls (a template may arrive before the submit result that caused it).
      */
     private static JsonNode next(BlockingQueue<JsonNode> in, String method, java.util.function.Predicate<JsonNode> p)
-            throws InterruptedException {
-        long end = System.currentTimeMillis() + 8000;
-        while (System.currentTimeMillis() < end) {
+            throws Exception {
+        JsonNode[] found = new JsonNode[1];
+        Await.until("a matching " + method + " message in " + in, 8000, () -> {
             for (JsonNode m : in) {
                 if (m != null && method.equals(m.path("method").asText()) && p.test(m)) {
-                    in.remove(m);
-                    return m;
+                    found[0] = m;
+                    return true;
                 }
             }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no matching " + method + " message in " + in);
+            return false;
+        });
+        in.remove(found[0]);
+        return found[0];
     }
 
     private static java.util.function.Predicate<JsonNode> reason(String r) {
@@ -381,7 +382,7 @@ class WorkAndSubmitTest {
         // the stratifier goes away and comes back: it gets the status and the last template at once
         s.close();
         a.close();
-        Thread.sleep(300);
+        Await.until("the generator to see the stratifier go", () -> gen.link().connected() == 0);
         BlockingQueue<JsonNode> in2 = new LinkedBlockingQueue<>();
         FrameStream s2 = connectStratifier(in2);
         JsonNode status2 = next(in2, "node.status");

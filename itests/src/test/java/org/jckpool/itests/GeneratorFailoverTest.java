@@ -17,6 +17,7 @@ import java.util.function.Predicate;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jckpool.libpool.ipc.ControlClient;
 import org.jckpool.libpool.json.Json;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -89,17 +90,12 @@ class GeneratorFailoverTest {
         }
     }
 
-    private JsonNode waitForStats(Path sock, Predicate<JsonNode> cond, long ms) throws InterruptedException {
-        long end = System.currentTimeMillis() + ms;
-        JsonNode last = null;
-        while (System.currentTimeMillis() < end) {
-            last = stats(sock);
-            if (last != null && cond.test(last)) {
-                return last;
-            }
-            Thread.sleep(100);
+    private JsonNode waitForStats(Path sock, Predicate<JsonNode> cond, long ms) throws Exception {
+        JsonNode[] last = new JsonNode[1];
+        if (!Await.within(ms, () -> (last[0] = stats(sock)) != null && cond.test(last[0]))) {
+            throw new AssertionError("condition not met within " + ms + " ms; last stats: " + last[0]);
         }
-        throw new AssertionError("condition not met within " + ms + " ms; last stats: " + last);
+        return last[0];
     }
 
     private static Predicate<JsonNode> activeIs(String url) {

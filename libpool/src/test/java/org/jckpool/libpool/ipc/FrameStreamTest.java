@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -289,8 +290,7 @@ class FrameStreamTest {
             for (int i = 0; i < 5; i++) {
                 assertThat(c.send("k" + i)).isTrue();
             }
-            Thread.sleep(300);
-            assertThat(got).as("a kicker's frames wait for its kick").isEmpty();
+            assertThat(Await.holdsFor(300, got::isEmpty)).as("a kicker's frames wait for its kick").isTrue();
             long batches = c.batches();
             c.kick();
             assertThat(waitFor(() -> got.size() == 5)).isTrue();
@@ -320,15 +320,8 @@ class FrameStreamTest {
                 .anyMatch(t -> t.getName().equals(name) && t.getState() == Thread.State.WAITING);
     }
 
-    private static boolean waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long end = System.currentTimeMillis() + 10_000;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > end) {
-                return false;
-            }
-            Thread.sleep(5);
-        }
-        return true;
+    private static boolean waitFor(java.util.function.BooleanSupplier condition) throws Exception {
+        return Await.within(10_000, condition::getAsBoolean);
     }
 
     @Test

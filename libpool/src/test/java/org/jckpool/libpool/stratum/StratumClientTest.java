@@ -1,6 +1,7 @@
 package org.jckpool.libpool.stratum;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -252,11 +253,7 @@ class StratumClientTest {
         assertThat(sent.path("params").size()).isEqualTo(6);
         pool.dropConnection();
         assertThat(events.poll(5, TimeUnit.SECONDS)).isNotNull();
-        long end = System.currentTimeMillis() + 5000;
-        while (client.isOpen() && System.currentTimeMillis() < end) {
-            Thread.sleep(20);
-        }
-        assertThat(client.isOpen()).isFalse();
+        Await.until("the client to see the pool go", 5000, () -> !client.isOpen());
         SubmitResult lost = client.submit("proxyuser.w", "6a0b", "00", "504e86ed", "12345678", null).get(5, TimeUnit.SECONDS);
         assertThat(lost.lost()).isTrue();
     }

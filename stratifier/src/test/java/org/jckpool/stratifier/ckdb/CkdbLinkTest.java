@@ -151,9 +151,9 @@ class CkdbLinkTest {
             // an invalid share of the cached worker: a shareerror, queued
             h.submit(1, 9, "alice.rig", "ffff", "00000001", "6623ae37", "00000000", null);
             assertThat(link.client().lastSeq()).isEqualTo(7);
-            Thread.sleep(200);
-            assertThat(link.client().deliveredSeq()).isEqualTo(1);
-            assertThat(link.status().get("connected").asBoolean()).isFalse();
+            assertThat(Await.holdsFor(200, () -> link.client().deliveredSeq() == 1
+                    && !link.status().get("connected").asBoolean())).as("queued, not delivered, while ckdb is away")
+                    .isTrue();
         }
         // ckdb returns after another stratifier restart: everything arrives, in order, once
         try (FakeCkdb ckdb = new FakeCkdb(socket)) {

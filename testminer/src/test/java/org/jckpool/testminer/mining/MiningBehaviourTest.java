@@ -6,6 +6,7 @@ import static org.jckpool.testminer.RecordingOutput.value;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.List;
+import org.jckpool.testkit.Await;
 import org.jckpool.testminer.FakePool;
 import org.jckpool.testminer.FakePool.Submit;
 import org.jckpool.testminer.MinerRun;
@@ -28,6 +29,9 @@ class MiningBehaviourTest {
                 int afterNotify = run.out.events.indexOf("NOTIFY 2a true");
                 run.out.await(l -> l.startsWith("SUBMIT job 2a "), 20_000);
                 run.out.await(l -> l.startsWith("ACCEPTED ") && Long.parseLong(l.split(" ")[1]) >= 8, 20_000);
+                // the miner logs SUBMIT as it writes the line: wait for the pool to have read a 2a share too
+                Await.until("the pool to record a 2a share",
+                        () -> pool.submitList().stream().anyMatch(x -> x.jobId().equals("2a")));
 
                 // a copy: the miner keeps adding events while this looks (a live subList would fail)
                 List<String> events = List.copyOf(run.out.events);
