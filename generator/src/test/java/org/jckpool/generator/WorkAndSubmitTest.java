@@ -92,10 +92,10 @@ class WorkAndSubmitTest {
 
     @Test
     void zmqHashblockTriggersAFetchForANotifyingNode() throws Exception {
-        String endpoint = "tcp://127.0.0.1:" + Nodes.freePort();
         SimNodeOptions o = new SimNodeOptions();
-        o.zmqPubHashBlock = endpoint;
+        o.zmqPubHashBlock = "tcp://127.0.0.1:*"; // the port is the publisher's own: no window for another taker
         SimNode n = sims.start(o);
+        String endpoint = n.zmqEndpoint();
         // notify:true turns tip polling off, so only ZMQ can tell the generator of the new block
         gen = sims.generator(Nodes.settings(List.of(Nodes.btcdNotifying(n)), endpoint));
         gen.start();

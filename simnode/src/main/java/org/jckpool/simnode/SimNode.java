@@ -140,6 +140,11 @@ public final class SimNode implements AutoCloseable {
         }
     }
 
+    /** The ZMQ hashblock endpoint as bound (its real port when the options asked for "*"), or null. */
+    public String zmqEndpoint() {
+        return zmq == null ? null : zmq.endpoint();
+    }
+
     public int port() {
         return port;
     }

@@ -23,9 +23,10 @@ public final class ZmqHashBlockPublisher implements TipListener, AutoCloseable {
     });
     private final ZContext context = new ZContext();
     private final ZMQ.Socket socket;
+    private final String boundEndpoint;
     private int sequence;
 
-    /** Binds the endpoint (e.g. tcp://127.0.0.1:28332); throws if it cannot. */
+    /** Binds the endpoint (e.g. tcp://127.0.0.1:28332, or tcp://127.0.0.1:* for a free port); throws if it cannot. */
     public ZmqHashBlockPublisher(String endpoint) {
         try {
             socket = thread.submit(() -> {
@@ -35,10 +36,16 @@ public final class ZmqHashBlockPublisher implements TipListener, AutoCloseable {
                 s.bind(endpoint);
                 return s;
             }).get();
+            boundEndpoint = thread.submit(socket::getLastEndpoint).get();
         } catch (Exception e) {
             close();
             throw new IllegalArgumentException("cannot bind ZMQ endpoint " + endpoint + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The endpoint as bound: with a wildcard port, the port the system chose. */
+    public String endpoint() {
+        return boundEndpoint;
     }
 
     @Override
