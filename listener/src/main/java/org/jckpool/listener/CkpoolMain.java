@@ -85,7 +85,7 @@ public final class CkpoolMain implements Callable<Integer> {
         String unbuilt = unbuiltMode();
         if (unbuilt != null) {
             // a mode flag is never ignored: running a plain pool instead would mine for the wrong party
-            return fail(unbuilt + " is not yet supported (proxy modes -p, -u and -P are); not starting");
+            return fail(unbuilt + " is not yet supported (proxy modes -p, -u, -P and -R are); not starting");
         }
 
         String instance = name != null ? name : defaultName();
@@ -100,9 +100,9 @@ public final class CkpoolMain implements Callable<Integer> {
         if (cfg.btcaddress() == null && !btcsolo && !anyProxyMode()) {
             return fail("non-solo mining needs a \"btcaddress\" in " + cfgPath + " (or use -B)");
         }
-        if ((proxy || passthrough || userproxy) && cfg.proxy().isEmpty()) {
-            return fail("no \"proxy\" entries in " + cfgPath + " for " + (passthrough ? "passthrough" : "proxy")
-                    + " mode");
+        String configProblem = configProblem(cfg, cfgPath);
+        if (configProblem != null) {
+            return fail(configProblem);
         }
         if (group != null) {
             try {
@@ -125,7 +125,7 @@ public final class CkpoolMain implements Callable<Integer> {
         List<HostPort> serverurls = cfg.serverurl() == null || cfg.serverurl().isEmpty()
                 ? List.of(PoolConfig.DEFAULT_SERVERURL) : cfg.serverurl();
         SuiteSettings s = new SuiteSettings(instance, dir, cfgPath, loglevel, group, quiet, killOld, btcsolo,
-                logShares, proxy, passthrough, userproxy, serverurls, handover);
+                logShares, proxy, passthrough || redirector, userproxy, redirector, serverurls, handover);
         try {
             return new Supervisor(s, new ChildLauncher(), this::startSuccessor).run();
         } catch (IOException e) {
@@ -155,13 +155,23 @@ public final class CkpoolMain implements Callable<Integer> {
         return null;
     }
 
+    /** What the mode needs from the config and it lacks (ckpool refuses these too), or null. */
+    String configProblem(PoolConfig cfg, Path cfgPath) {
+        if ((proxy || passthrough || userproxy || redirector) && cfg.proxy().isEmpty()) {
+            String mode = redirector ? "redirector" : passthrough ? "passthrough" : "proxy";
+            return "no \"proxy\" entries in " + cfgPath + " for " + mode + " mode";
+        }
+        if (redirector && cfg.redirecturl().isEmpty()) {
+            return "no \"redirecturl\" entries in " + cfgPath + " for redirector mode (where miners go once a share"
+                    + " of theirs was accepted)";
+        }
+        return null;
+    }
+
     /** The first mode flag given whose mode is not built, or null. */
     String unbuiltMode() {
         if (node) {
             return "-N (node mode)";
-        }
-        if (redirector) {
-            return "-R (redirector mode)";
         }
         if (trusted) {
             return "-t (trusted remote mode)";

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.jckpool.suite.config.ConfigLoader;
+import org.jckpool.suite.config.PoolConfig;
 import org.jckpool.suite.process.ChildArgs;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -56,9 +58,32 @@ class CkpoolMainTest {
         assertThat(parse().unbuiltMode()).isNull();
         assertThat(parse("-P").unbuiltMode()).isNull();
         assertThat(parse("-N").unbuiltMode()).startsWith("-N");
-        assertThat(parse("-R").unbuiltMode()).startsWith("-R");
+        assertThat(parse("-R").unbuiltMode()).isNull();
         assertThat(parse("-u").unbuiltMode()).isNull();
         assertThat(parse("-t").unbuiltMode()).startsWith("-t");
+    }
+
+    @Test
+    void redirectorNeedsProxyAndRedirecturlEntries() throws Exception {
+        Path conf = Path.of("rd.conf");
+        PoolConfig both = ConfigLoader.parse("{\"proxy\":[{\"url\":\"up:3333\"}],\"redirecturl\":[\"a:3334\"]}");
+        PoolConfig noRedirect = ConfigLoader.parse("{\"proxy\":[{\"url\":\"up:3333\"}]}");
+        PoolConfig noProxy = ConfigLoader.parse("{\"redirecturl\":[\"a:3334\"]}");
+        assertThat(parse("-R").configProblem(both, conf)).isNull();
+        assertThat(parse("-R").configProblem(noRedirect, conf)).contains("no \"redirecturl\" entries in rd.conf");
+        assertThat(parse("-R").configProblem(noProxy, conf)).contains("no \"proxy\" entries")
+                .contains("redirector mode");
+        assertThat(parse("-P").configProblem(noRedirect, conf)).isNull();
+        assertThat(parse().configProblem(noProxy, conf)).isNull();
+    }
+
+    @Test
+    void redirectorChildrenRunThePassthroughWithTheRedirectorFlag() {
+        ChildArgs a = new SuiteSettings("rd", Path.of("/tmp/rd"), Path.of("/etc/rd.conf"), 5, null, false, false, false,
+                false, false, true, false, true, List.of(), false).childArgs(5);
+        assertThat(a.passthrough()).isTrue();
+        assertThat(a.redirector()).isTrue();
+        assertThat(a.toArgs()).contains("--passthrough", "--redirector");
     }
 
     @Test
@@ -74,7 +99,7 @@ class CkpoolMainTest {
     void childCommandUsesTheParentJavaAndPassesFlags() {
         ChildLauncher l = new ChildLauncher("/opt/java/bin/java", "a.jar:b.jar");
         ChildArgs a = new SuiteSettings("p", Path.of("/tmp/p"), Path.of("/etc/p.conf"), 5, null, false, false, true,
-                false, false, true, false, List.of(), false).childArgs(6);
+                false, false, true, false, false, List.of(), false).childArgs(6);
         List<String> cmd = l.command("stratifier", "org.jckpool.stratifier.StratifierMain", a);
         assertThat(cmd.get(0)).isEqualTo("/opt/java/bin/java");
         assertThat(cmd).contains("-XX:+UseSerialGC", "-Xss512k", "-cp", "a.jar:b.jar",

@@ -13,7 +13,7 @@ public final class StratifierMain {
 
     public static void main(String[] args) {
         ChildRuntime.run("stratifier", args, rt -> {
-            if (rt.args().passthrough()) {
+            if (rt.args().passthrough()) { // -R too: a redirector is a passthrough
                 org.jckpool.stratifier.passthrough.PassthroughRelay.setup(rt);
             } else {
                 StratifierProcess.setup(rt);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import org.jckpool.libpool.json.Json;
+import org.jckpool.libpool.net.HostPort;
 
 import java.io.IOException;
 
@@ -20,6 +21,15 @@ final class PassthroughLines {
     /** Sent to a miner whose upstream session is gone: reconnect to the same host and port. */
     static final String RECONNECT = "{\"id\":null,\"method\":\"client.reconnect\",\"params\":[]}";
     static final String CLIENT_ID = "client_id";
+
+    /**
+     * ckpool's redirector message: {@code client.reconnect} with the host, the port as a string and a wait of 0
+     * seconds, written compact in this member order.
+     */
+    static String redirect(HostPort to) {
+        return "{\"id\":null,\"method\":\"client.reconnect\",\"params\":[\""
+                + new String(JsonStringEncoder.getInstance().quoteAsString(to.host())) + "\",\"" + to.port() + "\",0]}";
+    }
 
     /** A line from upstream for one miner: the upstream's {@code client_id} and the line without it. */
     record Routed(long clientId, String line) {

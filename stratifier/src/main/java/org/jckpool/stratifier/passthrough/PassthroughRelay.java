@@ -32,6 +32,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * that connected meanwhile are served with their held lines; those the connector reports as resumed had their
  * session on the lost connection, so they are told to reconnect and dropped. A miner only ever hears "accepted"
  * from the upstream itself, so nothing it was told was accepted is lost.
+ *
+ * <p>{@code ckpool -R}: the same relay with {@link RedirectDecisions}: a miner whose share the upstream accepted is
+ * sent {@code client.reconnect} to its {@code redirecturl} target right after that reply; one never redirected is
+ * dropped {@code dropidle} seconds after it connected.
  */
 public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Events {
     static final String TIMEOUT_KEY = "upstream_timeout";
@@ -46,35 +50,50 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
     private final AtomicLong unroutable = new AtomicLong();
     private final AtomicLong badLines = new AtomicLong();
     private final AtomicLong toldToReconnect = new AtomicLong();
+    /** Redirector mode's decisions, or null in plain passthrough mode. */
+    private final RedirectDecisions redirects;
 
-    /** A relay on the process's connector stream. */
-    PassthroughRelay(List<HostPort> upstreams, long silenceMillis) {
+    /** A relay on the process's connector stream; {@code redirects} null for {@code -P}. */
+    PassthroughRelay(List<HostPort> upstreams, long silenceMillis, RedirectDecisions redirects) {
         this.connector = new ConnectorLink(this, this::upstreamUp);
         this.miners = connector;
         this.keeper = new UpstreamKeeper(upstreams, silenceMillis, this);
+        this.redirects = redirects;
     }
 
     /** For tests: miners reached through {@code miners}, nothing listening for a connector. */
     PassthroughRelay(ClientOutbound miners, List<HostPort> upstreams, long silenceMillis) {
+        this(miners, upstreams, silenceMillis, null);
+    }
+
+    PassthroughRelay(ClientOutbound miners, List<HostPort> upstreams, long silenceMillis,
+                     RedirectDecisions redirects) {
         this.connector = null;
         this.miners = miners;
         this.keeper = new UpstreamKeeper(upstreams, silenceMillis, this);
+        this.redirects = redirects;
     }
 
-    /** The ChildRuntime setup of the stratifier process in {@code -P} mode. */
+    /** The ChildRuntime setup of the stratifier process in {@code -P} and {@code -R} mode. */
     public static void setup(ChildRuntime rt) {
         List<HostPort> upstreams;
         long silence;
+        RedirectDecisions redirects = null;
         try {
             upstreams = upstreams(rt.config());
             silence = seconds(rt.config().raw(), TIMEOUT_KEY, 90) * 1000;
+            if (rt.args().redirector()) {
+                redirects = new RedirectDecisions(new RedirectTargets(rt.config().redirecturl()),
+                        rt.config().dropidle() * 1000L);
+            }
         } catch (IllegalArgumentException e) {
             // stay up (a restart would meet the same config) but serve no miners
-            Log.crit("Passthrough cannot serve miners: %s", e.getMessage());
+            Log.crit("%s cannot serve miners: %s", rt.args().redirector() ? "Redirector" : "Passthrough",
+                    e.getMessage());
             rt.commands().json("stats", p -> rt.baseStats().put("error", e.getMessage()));
             return;
         }
-        PassthroughRelay relay = new PassthroughRelay(upstreams, silence);
+        PassthroughRelay relay = new PassthroughRelay(upstreams, silence, redirects);
         rt.onStream(relay.connector);
         rt.commands().json("stats", p -> relay.stats(rt.baseStats()));
         rt.commands().text("reconnect", r -> {
@@ -89,12 +108,19 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
         // ckpool's passthrough logs its figures each minute
         timer.scheduleAtFixedRate(() -> Log.notice("Passthrough:%s", Json.write(relay.stats(Json.object()))), 60,
                 60, TimeUnit.SECONDS);
+        if (redirects != null && redirects.dropIdleMillis() > 0) {
+            timer.scheduleWithFixedDelay(relay::dropOverdue, 1, 1, TimeUnit.SECONDS);
+        }
         rt.onShutdown(() -> {
             timer.shutdownNow();
             relay.keeper.stop();
         });
         Log.notice("Passthrough mode: %d upstream pool(s) %s, upstream_timeout %d s", upstreams.size(), upstreams,
                 silence / 1000);
+        if (redirects != null) {
+            Log.notice("Redirector mode: miners with an accepted share go to %s; dropidle %d s",
+                    redirects.targets().all(), redirects.dropIdleMillis() / 1000);
+        }
         relay.keeper.start();
     }
 
@@ -135,6 +161,9 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
     @Override
     public void connected(long clientId, String address, int serverIndex) {
         routes.add(clientId, ipOf(address), serverIndex);
+        if (redirects != null) {
+            redirects.connected(clientId, ipOf(address), System.currentTimeMillis());
+        }
     }
 
     /** A client an earlier stream knew: if it had a session upstream, that session was on a connection now gone. */
@@ -161,6 +190,9 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
             miners.drop(clientId, "bad line: " + e.getMessage());
             return;
         }
+        if (redirects != null) {
+            redirects.fromMiner(clientId, line, System.currentTimeMillis());
+        }
         UpstreamConnection c = keeper.current();
         if (c != null && c.send(up)) {
             linesUp.incrementAndGet();
@@ -172,10 +204,24 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
 
     @Override
     public void disconnected(long clientId, String reason) {
+        if (redirects != null) {
+            redirects.disconnected(clientId);
+        }
         ClientRoutes.Route r = routes.remove(clientId);
         UpstreamConnection c = keeper.current();
         if (r != null && c != null) {
             c.sendUnanswered(PassthroughLines.term(r.upstreamId(), r.address(), r.server()));
+        }
+    }
+
+    /** Redirector mode: drops the miners that have had no share accepted within dropidle of connecting. */
+    void dropOverdue() {
+        for (long id : redirects.overdue(System.currentTimeMillis())) {
+            ClientRoutes.Route r = routes.byConnector(id);
+            Log.info("Redirector: client %d from %s had no share accepted within %d s, dropping it", id,
+                    r == null ? "?" : r.address(), redirects.dropIdleMillis() / 1000);
+            disconnected(id, "dropidle");
+            miners.drop(id, "no accepted share within dropidle");
         }
     }
 
@@ -203,6 +249,13 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
         }
         linesDown.incrementAndGet();
         miners.send(r.connectorId(), m.line());
+        HostPort to = redirects == null ? null
+                : redirects.toMiner(r.connectorId(), m.line(), System.currentTimeMillis());
+        if (to != null) {
+            // after the reply that earned it, as ckpool does
+            miners.send(r.connectorId(), PassthroughLines.redirect(to));
+            Log.notice("Redirector: client %d from %s redirected to %s", r.connectorId(), r.address(), to);
+        }
     }
 
     @Override
@@ -254,7 +307,7 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
 
     /** {@code stats}: the upstream link's state and the miners routed over it. */
     ObjectNode stats(ObjectNode base) {
-        base.put("mode", "passthrough");
+        base.put("mode", redirects == null ? "passthrough" : "redirector");
         base.set("upstream", keeper.status());
         base.put("clients", routes.size());
         base.put("connector_connected", connector != null && connector.connected());
@@ -263,6 +316,15 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
         base.put("unroutable", unroutable.get());
         base.put("bad_lines", badLines.get());
         base.put("told_to_reconnect", toldToReconnect.get());
+        if (redirects != null) {
+            ObjectNode r = base.putObject("redirector");
+            var urls = r.putArray("redirecturl");
+            redirects.targets().all().forEach(u -> urls.add(u.toString()));
+            r.put("dropidle", redirects.dropIdleMillis() / 1000);
+            r.put("redirected", redirects.redirects());
+            r.put("dropped_idle", redirects.droppedIdle());
+            r.put("screening", redirects.screening());
+        }
         return base;
     }
 

@@ -1,5 +1,8 @@
 package org.jckpool.stratifier.passthrough;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import org.jckpool.libpool.json.Json;
+import org.jckpool.libpool.net.HostPort;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,6 +17,17 @@ class PassthroughLinesTest {
                 + "\"client_id\":7,\"address\":\"10.0.0.7\",\"server\":0}");
         assertThat(PassthroughLines.upstream(" { } ", 1, "::1", 2))
                 .isEqualTo(" { \"client_id\":1,\"address\":\"::1\",\"server\":2}");
+    }
+
+    @Test
+    void theRedirectIsCkpoolsClientReconnectForm() {
+        // ckpool's redirector: {"id":null,"method":"client.reconnect","params":[url, port as a string, 0]}, compact
+        assertThat(PassthroughLines.redirect(new HostPort("pool2.example.com", 3334)))
+                .isEqualTo("{\"id\":null,\"method\":\"client.reconnect\",\"params\":[\"pool2.example.com\",\"3334\",0]}");
+        JsonNode n = Json.parseOrNull(PassthroughLines.redirect(new HostPort("::1", 4000)));
+        assertThat(n.path("params").path(0).asText()).isEqualTo("::1");
+        assertThat(n.path("params").path(1).isTextual()).isTrue();
+        assertThat(n.path("params").path(2).isInt()).isTrue();
     }
 
     @Test

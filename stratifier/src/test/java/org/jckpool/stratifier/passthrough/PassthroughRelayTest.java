@@ -180,4 +180,39 @@ class PassthroughRelayTest {
         assertThat(relay.keeper().current()).isNull();
         assertThat(relay.stats(Json.object()).path("upstream").path("connected").asBoolean()).isFalse();
     }
+
+    @Test
+    void aRedirectorSendsAMinerOnAfterTheReplyToItsAcceptedShareAndDropsOneWithoutAny() throws Exception {
+        upstream = new FakeUpstream();
+        RedirectTargets targets = new RedirectTargets(List.of(new HostPort("a.example", 3334),
+                new HostPort("b.example", 3335)));
+        relay = new PassthroughRelay(miners, List.of(new HostPort("127.0.0.1", upstream.port())), 90_000,
+                new RedirectDecisions(targets, 1));
+        relay.keeper().start();
+        Await.until("upstream connected", () -> relay.keeper().current() != null);
+        relay.connected(1, "10.0.0.1:4001", 0);
+        relay.connected(2, "10.0.0.2:4002", 0);
+        relay.line(1, "{\"id\":5,\"method\":\"mining.submit\",\"params\":[\"w\",\"1\",\"00\",\"5f\",\"01\"]}");
+        Await.until("share upstream", () -> upstream.received.size() == 1);
+        int id = relay.routes().byConnector(1).upstreamId();
+        upstream.send("{\"id\":5,\"result\":true,\"error\":null,\"client_id\":" + id + "}");
+        String redirect = PassthroughLines.redirect(targets.forAddress("10.0.0.1"));
+        Await.until("reply then redirect", () -> sent.size() == 2);
+        assertThat(sent).containsExactly(new Sent(1, "{\"id\":5,\"result\":true,\"error\":null}"),
+                new Sent(1, redirect));
+
+        Await.until("the other miner is past dropidle", () -> {
+            relay.dropOverdue();
+            return !dropped.isEmpty();
+        });
+        assertThat(dropped).extracting(Sent::clientId).containsExactly(2L);
+        Await.until("its upstream session ended", () -> upstream.received.stream()
+                .anyMatch(l -> l.contains("mining.term")));
+        JsonNode st = relay.stats(Json.object());
+        assertThat(st.path("mode").asText()).isEqualTo("redirector");
+        assertThat(st.path("redirector").path("redirected").asLong()).isEqualTo(1);
+        assertThat(st.path("redirector").path("dropped_idle").asLong()).isEqualTo(1);
+        assertThat(st.path("redirector").path("redirecturl").path(1).asText()).isEqualTo("b.example:3335");
+        assertThat(relay.routes().byConnector(1)).as("a redirected miner stays routed").isNotNull();
+    }
 }
