@@ -313,6 +313,56 @@ class DashboardBrowserTest {
         }
     }
 
+    @Test
+    @Order(5)
+    void thePassthroughPanelShowsAPoolsDownstreamInstancesAndARelaysUpstreamLink() throws Exception {
+        Instant now = Instant.now();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        InMemoryPoolView pool = InMemoryPoolView.sample(now);
+        pool.passthrough = json.readTree("{\"mode\":\"pool\",\"downstream\":[]}");
+        try (WebApiServer up = WebApiServer.start(WebApiConfig.defaults(new InetSocketAddress("127.0.0.1", 0)),
+                pool, Metrics.withoutJvm(java.time.Clock.systemUTC()))) {
+            driver.get(up.uri() + "?refresh=1");
+            waitForRefreshAfter(0);
+            assertThat(js("return document.getElementById('passthrough-section').hidden;"))
+                    .as("a pool without passthroughs shows no panel").isEqualTo(true);
+            pool.passthrough = json.readTree("{\"mode\":\"pool\",\"downstream\":[{\"id\":7,"
+                    + "\"address\":\"10.0.0.9:4000\",\"server\":0,\"clients\":1234,\"since\":"
+                    + (now.getEpochSecond() - 120) + "}]}");
+            waiting().until(d -> Boolean.FALSE.equals(js(
+                    "return document.getElementById('passthrough-section').hidden;")));
+            assertThat(text("passthrough-mode")).isEqualTo("(pool)");
+            assertThat(text("passthrough-link")).isEqualTo("1 downstream passthrough instance connected");
+            assertThat(cells("#downstream tr[data-link='7'] td")).containsExactly("10.0.0.9:4000", "7", "1,234",
+                    "2 min ago");
+            assertThat(text("nodes-title")).isEqualTo("Nodes");
+        }
+
+        InMemoryPoolView relay = InMemoryPoolView.sample(now);
+        relay.passthrough = json.readTree("{\"mode\":\"redirector\",\"clients\":3,\"upstream\":{"
+                + "\"connected\":true,\"url\":\"pool.example.com:3333\",\"connected_since\":"
+                + (now.getEpochSecond() - 30) + ",\"losses\":1},\"redirector\":{\"redirected\":5,"
+                + "\"dropped_idle\":2,\"screening\":3}}");
+        try (WebApiServer rd = WebApiServer.start(WebApiConfig.defaults(new InetSocketAddress("127.0.0.1", 0)),
+                relay, Metrics.withoutJvm(java.time.Clock.systemUTC()))) {
+            driver.get(rd.uri() + "?refresh=1");
+            waitForRefreshAfter(0);
+            assertThat(js("return document.getElementById('passthrough-section').hidden;")).isEqualTo(false);
+            assertThat(js("return document.getElementById('downstream-block').hidden;")).isEqualTo(true);
+            assertThat(text("passthrough-mode")).isEqualTo("(redirector)");
+            assertThat(text("passthrough-link")).matches("upstream pool\\.example\\.com:3333 connected 3\\d s ago · 3"
+                    + " miners routed · 1 losses · redirected 5, dropped idle 2, screening 3");
+            assertThat(text("nodes-title")).as("a relay's nodes are its upstream pools").isEqualTo("Upstream pools");
+
+            // the link drops: the panel says so without a reload
+            relay.passthrough = json.readTree("{\"mode\":\"redirector\",\"clients\":0,\"upstream\":{"
+                    + "\"connected\":false,\"last_error\":\"connection refused\",\"losses\":2}}");
+            waiting().until(d -> text("passthrough-link").startsWith("no upstream connected"));
+            assertThat(text("passthrough-link")).isEqualTo("no upstream connected (connection refused) · 0 miners"
+                    + " routed · 2 losses");
+        }
+    }
+
     /** The visible texts of every element matching a CSS selector. */
     @SuppressWarnings("unchecked")
     private static List<String> cells(String selector) {

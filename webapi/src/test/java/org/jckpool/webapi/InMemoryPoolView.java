@@ -24,6 +24,14 @@ public final class InMemoryPoolView implements PoolView {
     public volatile List<UserSummary> users = List.of();
     public volatile List<ClientInfo> clients = List.of();
     public volatile List<FoundBlock> blocks = List.of();
+    /** What /api/passthrough serves; null = 404. */
+    public volatile com.fasterxml.jackson.databind.JsonNode passthrough;
+
+    @Override
+    public Optional<com.fasterxml.jackson.databind.JsonNode> passthrough() {
+        return Optional.ofNullable(passthrough);
+    }
+
     /** Proxy mode: what /api/upstreams serves; null = not a proxy (404). */
     public volatile com.fasterxml.jackson.databind.JsonNode upstreams;
 

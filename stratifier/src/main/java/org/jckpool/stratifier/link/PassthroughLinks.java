@@ -32,7 +32,8 @@ public final class PassthroughLinks implements ClientOutbound {
     public static final String ACCEPTED = "{\"result\": true}";
     static final String TERM = "mining.term";
 
-    private record Link(long id, String address, int serverIndex, ConcurrentMap<Long, Long> subByDownstreamId) {
+    private record Link(long id, String address, int serverIndex, long since,
+                        ConcurrentMap<Long, Long> subByDownstreamId) {
     }
 
     private record SubClient(long id, Link link, long downstreamId) {
@@ -196,7 +197,8 @@ public final class PassthroughLinks implements ClientOutbound {
             drop(clientId, "passthrough inside a passthrough");
             return;
         }
-        links.put(clientId, new Link(clientId, address, serverIndex, new ConcurrentHashMap<>()));
+        links.put(clientId, new Link(clientId, address, serverIndex, System.currentTimeMillis() / 1000,
+                new ConcurrentHashMap<>()));
         connector.send(clientId, ACCEPTED);
     }
 
@@ -208,6 +210,18 @@ public final class PassthroughLinks implements ClientOutbound {
         }
         boolean empty = line.substring(0, end).trim().endsWith("{");
         return line.substring(0, end) + (empty ? "" : ",") + "\"client_id\":" + downstreamId + line.substring(end);
+    }
+
+    /**
+     * The live links for /api/passthrough: {@code id} (the link's client id), {@code address} (the downstream
+     * instance's ip:port), {@code server} (port index), {@code clients} (its miners here), {@code since} (Unix s).
+     */
+    public com.fasterxml.jackson.databind.node.ArrayNode status() {
+        var out = JSON.createArrayNode();
+        new java.util.TreeMap<>(links).values().forEach(l -> out.addObject().put("id", l.id())
+                .put("address", l.address()).put("server", l.serverIndex()).put("clients", l.subByDownstreamId().size())
+                .put("since", l.since()));
+        return out;
     }
 
     /** Live links and their sub-client counts (for stats). */

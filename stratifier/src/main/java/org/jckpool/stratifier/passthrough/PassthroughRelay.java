@@ -111,7 +111,9 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
         if (redirects != null && redirects.dropIdleMillis() > 0) {
             timer.scheduleWithFixedDelay(relay::dropOverdue, 1, 1, TimeUnit.SECONDS);
         }
+        RelayWebApi web = new RelayWebApi(() -> relay.stats(Json.object()), timer);
         rt.onShutdown(() -> {
+            web.close();
             timer.shutdownNow();
             relay.keeper.stop();
         });
@@ -122,6 +124,7 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
                     redirects.targets().all(), redirects.dropIdleMillis() / 1000);
         }
         relay.keeper.start();
+        web.start(rt.config().raw());
     }
 
     static List<HostPort> upstreams(PoolConfig cfg) {

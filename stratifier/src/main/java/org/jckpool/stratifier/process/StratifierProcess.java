@@ -130,6 +130,12 @@ public final class StratifierProcess {
         if (relay != null) {
             view.upstreams(relay::upstreams);
         }
+        String mode = proxy ? "proxy" : "pool";
+        view.passthrough(() -> {
+            var o = org.jckpool.libpool.json.Json.object().put("mode", mode);
+            o.set("downstream", passthrough.status());
+            return o;
+        });
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "stratifier-timer");
             t.setDaemon(true);
@@ -232,6 +238,7 @@ public final class StratifierProcess {
             engine.tick();
             PoolSummary s = view.refresh(now).pool();
             metrics.clientsConnected(s.clients());
+            view.passthrough().ifPresent(metrics::passthroughStatus);
             FrameStream cs = connector.stream();
             metrics.ipcQueueDepth("connector", cs == null ? 0 : cs.queued());
             metrics.ipcQueueDepth("generator", generator.queued());

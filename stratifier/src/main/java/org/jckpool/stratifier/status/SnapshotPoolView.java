@@ -19,6 +19,7 @@ public final class SnapshotPoolView implements PoolView {
     private final FoundBlocks blocks;
     private volatile PoolSnapshot current;
     private volatile java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> upstreams;
+    private volatile java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> passthrough;
 
     public SnapshotPoolView(SnapshotBuilder builder, FoundBlocks blocks) {
         this.builder = builder;
@@ -35,6 +36,17 @@ public final class SnapshotPoolView implements PoolView {
     public Optional<com.fasterxml.jackson.databind.JsonNode> upstreams() {
         var u = upstreams;
         return u == null ? Optional.empty() : Optional.of(u.get());
+    }
+
+    /** Where /api/passthrough reads from: the mode and the downstream passthrough instances. */
+    public void passthrough(java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> source) {
+        this.passthrough = source;
+    }
+
+    @Override
+    public Optional<com.fasterxml.jackson.databind.JsonNode> passthrough() {
+        var p = passthrough;
+        return p == null ? Optional.empty() : Optional.of(p.get());
     }
 
     /** Takes a new snapshot (timer thread). */

@@ -149,6 +149,12 @@ class PassthroughLinksTest {
         assertThat(engine.sessions()).filteredOn(s -> s.clientId < 0).hasSize(2)
                 .extracting(s -> s.extranonce1Hex()).doesNotHaveDuplicates();
         assertThat(links.links()).containsEntry(LINK, 1).containsEntry(200L, 1);
+        var status = links.status();
+        assertThat(status).hasSize(2);
+        assertThat(status.get(1).path("id").asLong()).isEqualTo(200);
+        assertThat(status.get(1).path("address").asText()).isEqualTo("192.0.2.2");
+        assertThat(status.get(1).path("clients").asInt()).isEqualTo(1);
+        assertThat(status.get(1).path("since").asLong()).isPositive();
     }
 
     @Test

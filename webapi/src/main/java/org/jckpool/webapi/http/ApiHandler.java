@@ -185,6 +185,12 @@ final class ApiHandler implements HttpHandler {
                             .orElseThrow(() -> HttpError.notFound("not a proxy: no upstream pools")));
                 }
                 break;
+            case "passthrough":
+                if (parts.length == 1) {
+                    return json(200, view.passthrough()
+                            .orElseThrow(() -> HttpError.notFound("no passthrough status")));
+                }
+                break;
             case "blocks":
                 if (parts.length == 1) {
                     int limit = limit(query, DEFAULT_BLOCK_LIMIT);

@@ -74,6 +74,12 @@ public final class Metrics {
     private final Gauge upstreamDifficulty;
     private final Gauge upstreamLatency;
     private final Gauge upstreamRejectedPercent;
+    private final Gauge mode;
+    private final Gauge passthroughUpstreamUp;
+    private final Gauge passthroughClients;
+    private final Gauge redirectorMiners;
+    private final Gauge downstreamPassthroughs;
+    private final Gauge downstreamClients;
     private final Counter nodeFailovers;
     private final Gauge ipcQueueDepth;
     private final Histogram ipcLatency;
@@ -82,6 +88,8 @@ public final class Metrics {
 
     private final AtomicReference<Instant> templateTime = new AtomicReference<>();
     private final Set<String> knownNodes = ConcurrentHashMap.newKeySet();
+    private final Set<List<String>> knownDownstream = ConcurrentHashMap.newKeySet();
+    private volatile String knownMode;
     private final LabelCap rejectReasons = new LabelCap();
     private final LabelCap ipcStreams = new LabelCap();
     private final LabelCap processes = new LabelCap();
@@ -166,6 +174,22 @@ public final class Metrics {
         upstreamLatency = Gauge.builder().name("jckpool_upstream_latency_seconds")
                 .help("Proxy mode: round trip of the last answered request upstream")
                 .labelNames("upstream", "url").register(registry);
+        mode = Gauge.builder().name("jckpool_mode")
+                .help("1 for the mode this instance runs in (pool, proxy, passthrough, redirector)")
+                .labelNames("mode").register(registry);
+        passthroughUpstreamUp = Gauge.builder().name("jckpool_passthrough_upstream_up")
+                .help("Passthrough/redirector mode: 1 while the link to the upstream pool is connected, else 0")
+                .register(registry);
+        passthroughClients = Gauge.builder().name("jckpool_passthrough_clients")
+                .help("Passthrough/redirector mode: miners routed over the upstream link").register(registry);
+        redirectorMiners = Gauge.builder().name("jckpool_redirector_miners")
+                .help("Redirector mode: miners redirected and dropped idle since start, and those still screened")
+                .labelNames("state").register(registry);
+        downstreamPassthroughs = Gauge.builder().name("jckpool_downstream_passthroughs")
+                .help("Pool mode: downstream passthrough instances connected").register(registry);
+        downstreamClients = Gauge.builder().name("jckpool_downstream_clients")
+                .help("Pool mode: miners behind each downstream passthrough instance")
+                .labelNames("link", "address").register(registry);
         upstreamRejectedPercent = Gauge.builder().name("jckpool_upstream_rejected_percent")
                 .help("Proxy mode: percent of submitted shares the upstream rejected")
                 .labelNames("upstream", "url").register(registry);
@@ -307,6 +331,51 @@ public final class Metrics {
             upstreamDifficulty.labelValues(i, url).set(u.path("difficulty").asDouble(0));
             upstreamLatency.labelValues(i, url).set(u.path("latency_ms").asDouble(0) / 1000.0);
             upstreamRejectedPercent.labelValues(i, url).set(u.path("pool_rejected_percent").asDouble(0));
+        }
+    }
+
+    /**
+     * The passthrough family, from the {@code /api/passthrough} document: the mode, in {@code -P}/{@code -R} the
+     * upstream link and routed miners (and the redirector's figures), in a pool its downstream instances; links no
+     * longer listed lose their series.
+     */
+    public void passthroughStatus(com.fasterxml.jackson.databind.JsonNode status) {
+        String m = status.path("mode").asText("");
+        if (!m.isEmpty() && !m.equals(knownMode)) {
+            if (knownMode != null) {
+                mode.remove(knownMode);
+            }
+            knownMode = m;
+            mode.labelValues(m).set(1);
+        }
+        if (status.has("upstream")) {
+            passthroughUpstreamUp.set(status.path("upstream").path("connected").asBoolean() ? 1 : 0);
+            passthroughClients.set(status.path("clients").asDouble(0));
+        }
+        com.fasterxml.jackson.databind.JsonNode r = status.path("redirector");
+        if (r.isObject()) {
+            redirectorMiners.labelValues("redirected").set(r.path("redirected").asDouble(0));
+            redirectorMiners.labelValues("dropped_idle").set(r.path("dropped_idle").asDouble(0));
+            redirectorMiners.labelValues("screening").set(r.path("screening").asDouble(0));
+        }
+        if (status.has("downstream")) {
+            Set<List<String>> seen = new HashSet<>();
+            for (com.fasterxml.jackson.databind.JsonNode d : status.path("downstream")) {
+                if (seen.size() >= MAX_LABEL_VALUES) {
+                    break;
+                }
+                List<String> labels = List.of(d.path("id").asText(), d.path("address").asText());
+                seen.add(labels);
+                downstreamClients.labelValues(labels.get(0), labels.get(1)).set(d.path("clients").asDouble(0));
+            }
+            for (List<String> labels : knownDownstream) {
+                if (!seen.contains(labels)) {
+                    downstreamClients.remove(labels.get(0), labels.get(1));
+                    knownDownstream.remove(labels);
+                }
+            }
+            knownDownstream.addAll(seen);
+            downstreamPassthroughs.set(status.path("downstream").size());
         }
     }
 

@@ -35,4 +35,14 @@ public interface PoolView {
     default Optional<com.fasterxml.jackson.databind.JsonNode> upstreams() {
         return Optional.empty();
     }
+
+    /**
+     * The passthrough family ({@code /api/passthrough}): {@code mode} (pool, proxy, passthrough, redirector); in
+     * {@code -P}/{@code -R} the upstream link ({@code upstream}: connected, url, …) and the miners routed over it
+     * ({@code clients}); in a pool, the downstream passthrough instances connected to it ({@code downstream}: id,
+     * address, clients, since). Empty when not known (then /api/passthrough answers 404).
+     */
+    default Optional<com.fasterxml.jackson.databind.JsonNode> passthrough() {
+        return Optional.empty();
+    }
 }

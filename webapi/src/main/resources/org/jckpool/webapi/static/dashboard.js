@@ -247,9 +247,49 @@
     fillTable('upstreams', upstreamRows(status.upstreams || [], now), 'no upstream status yet', 12);
   }
 
+  // The passthrough family (/api/passthrough): in -P/-R the upstream link, in a pool the downstream instances.
+  function renderPassthrough(status, now) {
+    var relay = status !== null && status.upstream !== undefined;
+    var downstream = (status && status.downstream) || [];
+    byId('passthrough-section').hidden = !relay && downstream.length === 0;
+    byId('nodes-title').textContent = relay ? 'Upstream pools' : 'Nodes';
+    if (status === null) { return; }
+    setText('passthrough-mode', '(' + status.mode + ')');
+    if (relay) {
+      var up = status.upstream;
+      var text = up.connected
+        ? 'upstream ' + up.url + ' connected ' + age(up.connected_since, now)
+        : 'no upstream connected' + (up.last_error ? ' (' + up.last_error + ')' : '');
+      text += ' · ' + integer(status.clients) + ' miners routed · ' + integer(up.losses) + ' losses';
+      var r = status.redirector;
+      if (r) {
+        text += ' · redirected ' + integer(r.redirected) + ', dropped idle ' + integer(r.dropped_idle) +
+          ', screening ' + integer(r.screening);
+      }
+      setText('passthrough-link', text);
+    } else {
+      setText('passthrough-link', integer(downstream.length) + ' downstream passthrough instance' +
+        (downstream.length === 1 ? '' : 's') + ' connected');
+    }
+    byId('downstream-block').hidden = relay;
+    if (!relay) {
+      fillTable('downstream', downstream.map(function (d) {
+        var tr = document.createElement('tr');
+        tr.setAttribute('data-link', String(d.id));
+        tr.appendChild(cell(d.address));
+        tr.appendChild(cell(String(d.id), 'num'));
+        tr.appendChild(cell(integer(d.clients), 'num'));
+        var since = cell(age(d.since, now));
+        since.title = dateTime(d.since);
+        tr.appendChild(since);
+        return tr;
+      }), 'none', 4);
+    }
+  }
+
   function byHashrate(a, b) { return b.hashrate['1m'] - a.hashrate['1m'] || (a.name < b.name ? -1 : 1); }
 
-  function renderPool(pool, users, blocks, history, upstreams) {
+  function renderPool(pool, users, blocks, history, upstreams, passthrough) {
     var now = pool.time;
     var healthy = pool.healthy;
     var status = byId('status');
@@ -282,6 +322,7 @@
     drawChart(byId('chart'), points, history.interval);
 
     renderUpstreams(upstreams, now);
+    renderPassthrough(passthrough, now);
 
     fillTable('nodes', pool.nodes.map(function (n) {
       var tr = document.createElement('tr');
@@ -347,10 +388,21 @@
     });
   }
 
+  // /api/passthrough answers 404 from a server that has no passthrough status; asked once too.
+  var noPassthrough = false;
+
+  function fetchPassthrough() {
+    if (noPassthrough) { return Promise.resolve(null); }
+    return fetchJson('/api/passthrough').catch(function (e) {
+      if (e.status === 404) { noPassthrough = true; return null; }
+      throw e;
+    });
+  }
+
   function refreshPool() {
     return Promise.all([fetchJson('/api/pool'), fetchJson('/api/users'), fetchJson('/api/blocks?limit=20'),
-      fetchJson('/api/pool/history'), fetchUpstreams()])
-      .then(function (r) { renderPool(r[0], r[1], r[2], r[3], r[4]); showError(''); updated(); })
+      fetchJson('/api/pool/history'), fetchUpstreams(), fetchPassthrough()])
+      .then(function (r) { renderPool(r[0], r[1], r[2], r[3], r[4], r[5]); showError(''); updated(); })
       .catch(function (e) {
         showError('Cannot reach the pool API: ' + e.message);
         var status = byId('status');

@@ -141,6 +141,45 @@ class MetricsEndpointTest {
     }
 
     @Test
+    void thePassthroughFamilyIsExported() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        metrics.passthroughStatus(json.readTree("{\"mode\":\"redirector\",\"upstream\":{\"connected\":true},"
+                + "\"clients\":5,\"redirector\":{\"redirected\":3,\"dropped_idle\":1,\"screening\":2}}"));
+        Map<String, Double> m = scrape();
+        assertThat(m).containsEntry("jckpool_mode{mode=\"redirector\"}", 1.0)
+                .containsEntry("jckpool_passthrough_upstream_up", 1.0)
+                .containsEntry("jckpool_passthrough_clients", 5.0)
+                .containsEntry("jckpool_redirector_miners{state=\"redirected\"}", 3.0)
+                .containsEntry("jckpool_redirector_miners{state=\"dropped_idle\"}", 1.0)
+                .containsEntry("jckpool_redirector_miners{state=\"screening\"}", 2.0);
+        metrics.passthroughStatus(json.readTree("{\"mode\":\"passthrough\",\"upstream\":{\"connected\":false},"
+                + "\"clients\":0}"));
+        m = scrape();
+        assertThat(m).containsEntry("jckpool_mode{mode=\"passthrough\"}", 1.0)
+                .doesNotContainKey("jckpool_mode{mode=\"redirector\"}")
+                .containsEntry("jckpool_passthrough_upstream_up", 0.0);
+    }
+
+    @Test
+    void downstreamPassthroughsAreExportedAndGoneLinksLoseTheirSeries() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        metrics.passthroughStatus(json.readTree("{\"mode\":\"pool\",\"downstream\":["
+                + "{\"id\":7,\"address\":\"10.0.0.9:4000\",\"clients\":12},"
+                + "{\"id\":9,\"address\":\"10.0.0.8:4001\",\"clients\":3}]}"));
+        Map<String, Double> m = scrape();
+        assertThat(m).containsEntry("jckpool_mode{mode=\"pool\"}", 1.0)
+                .containsEntry("jckpool_downstream_passthroughs", 2.0)
+                .containsEntry("jckpool_downstream_clients{address=\"10.0.0.9:4000\",link=\"7\"}", 12.0)
+                .containsEntry("jckpool_downstream_clients{address=\"10.0.0.8:4001\",link=\"9\"}", 3.0);
+        metrics.passthroughStatus(json.readTree("{\"mode\":\"pool\",\"downstream\":["
+                + "{\"id\":9,\"address\":\"10.0.0.8:4001\",\"clients\":4}]}"));
+        m = scrape();
+        assertThat(m).containsEntry("jckpool_downstream_passthroughs", 1.0)
+                .containsEntry("jckpool_downstream_clients{address=\"10.0.0.8:4001\",link=\"9\"}", 4.0)
+                .doesNotContainKey("jckpool_downstream_clients{address=\"10.0.0.9:4000\",link=\"7\"}");
+    }
+
+    @Test
     void freeTextLabelsAreCapped() throws Exception {
         for (int i = 0; i < 100; i++) {
             metrics.shareRejected("reason number " + i);

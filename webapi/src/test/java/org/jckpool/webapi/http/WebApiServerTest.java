@@ -318,4 +318,17 @@ class WebApiServerTest {
         assertError(response, 500, "internal error");
         assertThat(get("/api/users").statusCode()).isEqualTo(200);
     }
+
+    @Test
+    void passthroughStatusIsServedAsGivenAnd404WithoutOne() throws Exception {
+        assertError(get("/api/passthrough"), 404, "no passthrough status");
+        view.passthrough = JSON.readTree("{\"mode\":\"pool\",\"downstream\":[{\"id\":7,\"address\":\"10.0.0.9:4000\","
+                + "\"server\":0,\"clients\":12,\"since\":1700000000}]}");
+        HttpResponse<String> r = get("/api/passthrough");
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode body = json(r);
+        assertThat(body.path("mode").asText()).isEqualTo("pool");
+        assertThat(body.path("downstream").path(0).path("clients").asInt()).isEqualTo(12);
+        assertError(get("/api/passthrough/x"), 404, "no such endpoint");
+    }
 }
