@@ -37,7 +37,7 @@ class PassthroughModeIT {
             // ckpool's passthrough takes its upstream from "proxy"; no btcd, no btcaddress
             Files.writeString(conf, "{\"proxy\":[{\"url\":\"127.0.0.1:" + up.stratumPort + "\",\"auth\":\"x\","
                     + "\"pass\":\"x\"}],\"serverurl\":[\"127.0.0.1:" + stratum + "\"],\"logdir\":\"" + logdir
-                    + "\",\"upstream_timeout\":30}\n");
+                    + "\",\"upstream_timeout\":30,\"httpbind\":\"\"}\n"); // -P serves HTTP too: not on 3380 here
             pt.startPool("pt", conf, Map.of(), "-P");
             Path sock = pt.sockdir("pt");
             assertThat(Await.within(60_000, () -> {
