@@ -68,6 +68,11 @@ class RedirectorModeIT {
                 })).as("upstream's /api/passthrough: %s", up.get("/api/passthrough").body()).isTrue();
                 assertThat(Await.within(5_000, () -> up.get("/metrics").body()
                         .contains("jckpool_downstream_passthroughs 1.0"))).isTrue();
+                JsonNode admin = up.stratifier("{\"method\":\"passthrough\"}");
+                assertThat(admin.path("mode").asText()).as("ckpmsg passthrough: %s", admin).isEqualTo("pool");
+                assertThat(admin.path("downstream").size()).isEqualTo(1);
+                assertThat(ProxyIT.request(sock.resolve("stratifier"), "{\"method\":\"passthrough\"}")
+                        .path("mode").asText()).isEqualTo("redirector");
                 JsonNode own = Json.parseOrNull(get(http, "/api/passthrough"));
                 assertThat(own.path("mode").asText()).isEqualTo("redirector");
                 assertThat(own.path("upstream").path("connected").asBoolean()).isTrue();

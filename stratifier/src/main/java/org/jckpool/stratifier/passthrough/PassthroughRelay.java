@@ -96,6 +96,7 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
         PassthroughRelay relay = new PassthroughRelay(upstreams, silence, redirects);
         rt.onStream(relay.connector);
         rt.commands().json("stats", p -> relay.stats(rt.baseStats()));
+        rt.commands().json("passthrough", p -> relay.stats(Json.object())); // as /api/passthrough
         rt.commands().text("reconnect", r -> {
             relay.reconnectAll("reconnect requested");
             return "success";

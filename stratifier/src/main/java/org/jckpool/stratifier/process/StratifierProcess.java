@@ -182,6 +182,7 @@ public final class StratifierProcess {
         if (relay != null) {
             rt.commands().json("upstreams", p -> relay.upstreams());
         }
+        rt.commands().json("passthrough", p -> view.passthrough().orElseThrow());
         rt.onShutdown(this::shutdown);
         startWebApi();
         lastStatusWrite = clock.millis();
