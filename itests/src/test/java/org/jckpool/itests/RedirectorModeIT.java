@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * sees which one was chosen). A testminer mines through the redirector until a share of its is accepted, is sent
  * {@code client.reconnect} to one entry and mines there; a second miner from the same address is sent to the same
  * entry; a client from another address (127.0.0.2) that only ever sends shares the upstream rejects is never
- * redirected and is dropped {@code dropidle} seconds after it connected.
+ * redirected and is dropped {@code dropidle} seconds after it connected, as is one (127.0.0.3) that never submits.
  */
 class RedirectorModeIT {
     static final String DIFFS = "\"mindiff\":0.000001,\"startdiff\":0.000001,\"highdiff\":0.000001";
@@ -59,12 +59,13 @@ class RedirectorModeIT {
             })).as("redirector ready; log:\n%s", log(logdir)).isTrue();
             assertThat(Files.exists(sock.resolve("generator"))).as("no generator in -R").isFalse();
 
-            try (ScreenedClient rejected = new ScreenedClient("127.0.0.2", stratum)) {
+            try (ScreenedClient rejected = new ScreenedClient("127.0.0.2", stratum, true);
+                 ScreenedClient silent = new ScreenedClient("127.0.0.3", stratum, false)) {
                 // the upstream pool shows the redirector's link and the miner behind it; the redirector its link
                 assertThat(Await.within(10_000, () -> {
                     JsonNode p = Json.parseOrNull(up.get("/api/passthrough").body());
                     return p != null && p.path("downstream").size() == 1
-                            && p.path("downstream").path(0).path("clients").asInt() == 1;
+                            && p.path("downstream").path(0).path("clients").asInt() == 2;
                 })).as("upstream's /api/passthrough: %s", up.get("/api/passthrough").body()).isTrue();
                 assertThat(Await.within(5_000, () -> up.get("/metrics").body()
                         .contains("jckpool_downstream_passthroughs 1.0"))).isTrue();
@@ -110,11 +111,18 @@ class RedirectorModeIT {
                         DROPIDLE * 1000L + 10_000);
                 assertThat(rejected.lines).as("its shares were answered").anyMatch(l -> l.contains("\"error\":["));
                 assertThat(rejected.lines).noneMatch(l -> l.contains("client.reconnect"));
+                // one that never submits: the connector's own dropidle (nothing sent) or the redirector's, whichever
+                // comes first, ends it at the same time
+                assertThat(silent.awaitClosed(15_000)).as("the silent client is dropped").isTrue();
+                assertThat(silent.closedAt - silent.connectedAt).isBetween(DROPIDLE * 1000L - 1_000,
+                        DROPIDLE * 1000L + 10_000);
+                assertThat(silent.lines).as("it was served until then").anyMatch(l -> l.contains("\"id\":2"))
+                        .noneMatch(l -> l.contains("client.reconnect"));
 
                 JsonNode st = ProxyIT.request(sock.resolve("stratifier"), "{\"method\":\"stats\"}");
                 assertThat(st.path("mode").asText()).isEqualTo("redirector");
                 assertThat(st.path("redirector").path("redirected").asLong()).as("%s", st).isEqualTo(2);
-                assertThat(st.path("redirector").path("dropped_idle").asLong()).as("%s", st).isEqualTo(1);
+                assertThat(st.path("redirector").path("dropped_idle").asLong()).as("%s", st).isBetween(1L, 2L);
                 assertThat(st.path("redirector").path("dropidle").asLong()).isEqualTo(DROPIDLE);
             }
         }
@@ -152,9 +160,9 @@ class RedirectorModeIT {
     }
 
     /**
-     * A client from its own local address that subscribes, authorises and then sends a share the upstream rejects
-     * every half second (so it is never silent, and never has a share accepted); records what it gets and when the
-     * redirector closes it.
+     * A client from its own local address that subscribes, authorises and then, with {@code submits}, sends a share
+     * the upstream rejects every half second (so it is never silent, and never has a share accepted), or else
+     * nothing more; records what it gets and when the redirector closes it.
      */
     static final class ScreenedClient implements AutoCloseable {
         final List<String> lines = new CopyOnWriteArrayList<>();
@@ -163,7 +171,7 @@ class RedirectorModeIT {
         private final Socket socket = new Socket();
         private final Thread sender;
 
-        ScreenedClient(String localAddress, int port) throws IOException {
+        ScreenedClient(String localAddress, int port, boolean submits) throws IOException {
             socket.bind(new InetSocketAddress(localAddress, 0));
             socket.connect(new InetSocketAddress("127.0.0.1", port), 3_000);
             connectedAt = System.currentTimeMillis();
@@ -171,16 +179,16 @@ class RedirectorModeIT {
             Thread reader = new Thread(this::read, "screened-reader");
             reader.setDaemon(true);
             reader.start();
-            sender = new Thread(() -> send(out), "screened-sender");
+            sender = new Thread(() -> send(out, submits), "screened-sender");
             sender.setDaemon(true);
             sender.start();
         }
 
-        private void send(OutputStream out) {
+        private void send(OutputStream out, boolean submits) {
             try {
                 write(out, "{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[\"screened/1\"]}");
                 write(out, "{\"id\":2,\"method\":\"mining.authorize\",\"params\":[\"screened.rig\",\"x\"]}");
-                for (int id = 3; closedAt == 0; id++) {
+                for (int id = 3; submits && closedAt == 0; id++) {
                     write(out, "{\"id\":" + id + ",\"method\":\"mining.submit\",\"params\":[\"screened.rig\","
                             + "\"ffffffff\",\"00000000\",\"00000000\",\"00000000\"]}");
                     Thread.sleep(500); // the pace of a slow miner, not a wait for a condition
