@@ -122,8 +122,7 @@ public final class CkpoolMain implements Callable<Integer> {
             return fail("cannot open log file in " + cfg.logdir() + ": " + e.getMessage());
         }
         EventLog.setGlobal(ChildRuntime.openEventLog(cfg, "listener"));
-        List<HostPort> serverurls = cfg.serverurl() == null || cfg.serverurl().isEmpty()
-                ? List.of(PoolConfig.DEFAULT_SERVERURL) : cfg.serverurl();
+        List<HostPort> serverurls = cfg.listenUrls();
         SuiteSettings s = new SuiteSettings(instance, dir, cfgPath, loglevel, group, quiet, killOld, btcsolo,
                 logShares, proxy, passthrough, userproxy, serverurls, handover);
         try {

@@ -194,6 +194,11 @@ public final class StratumEngine {
         return stateChanges.get();
     }
 
+    /** Who hears of each job of the pool's own work (see WorkDistribution#jobObserver): mining nodes' workinfo. */
+    public void jobObserver(BiConsumer<Job, JsonNode> observer) {
+        work.jobObserver(observer);
+    }
+
     /** Who hears of each new work base with its template (the restart snapshot keeps the template). */
     public void templateObserver(BiConsumer<WorkBase, JsonNode> observer) {
         work.templateObserver(observer);

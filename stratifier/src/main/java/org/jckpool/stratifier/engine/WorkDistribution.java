@@ -53,6 +53,7 @@ final class WorkDistribution {
     private volatile boolean userProxy;
     private final ConcurrentMap<String, UserLane> lanes = new ConcurrentHashMap<>();
     private volatile BiConsumer<WorkBase, JsonNode> templateObserver = (b, t) -> { };
+    private volatile BiConsumer<Job, JsonNode> jobObserver = (j, t) -> { };
 
     WorkDistribution(EngineConfig config, ClientOutbound out, BlockSubmitter submitter, InstantSource clock,
                      SessionRegistry sessions, AtomicLong stateChanges) {
@@ -93,6 +94,23 @@ final class WorkDistribution {
 
     void templateObserver(BiConsumer<WorkBase, JsonNode> observer) {
         this.templateObserver = observer == null ? (b, t) -> { } : observer;
+    }
+
+    /**
+     * Who hears of each job of the pool's own work once miners have it (mining nodes get it as a workinfo): with
+     * the template for a new base, with null for a job that re-sends the current base under a new id. Not in solo
+     * mode (each user's coinbase differs) or proxy mode (the work is the upstream's).
+     */
+    void jobObserver(BiConsumer<Job, JsonNode> observer) {
+        this.jobObserver = observer == null ? (j, t) -> { } : observer;
+    }
+
+    private void tellJobObserver(Job job, JsonNode template) {
+        try {
+            jobObserver.accept(job, template);
+        } catch (RuntimeException e) {
+            Log.err("job observer failed: %s", e);
+        }
     }
 
     /** Proxy mode: who submits qualifying shares upstream. */
@@ -210,6 +228,7 @@ final class WorkDistribution {
                 }
             }
             out.broadcast(job.base().notifyLine(job.idHex(), config.poolPayoutScript(), u.newBlock()));
+            tellJobObserver(job, template);
         }
         stateChanges.incrementAndGet();
         return u;
@@ -344,6 +363,9 @@ final class WorkDistribution {
         Job alias = book == null ? null : book.aliasCurrent();
         if (alias == null) {
             return;
+        }
+        if (!config.solo() && !forwardsUpstream()) {
+            tellJobObserver(alias, null);
         }
         sendWork(s, alias, false);
     }

@@ -99,6 +99,29 @@ public record PoolConfig(
         return clamp(server != null && server.highDiff() ? highdiff : mindiff);
     }
 
+    /**
+     * Every address the pool listens on, in server-index order: the {@code serverurl} entries (the default one when
+     * there are none), then the {@code nodeserver} entries, as ckpool appends them.
+     */
+    public java.util.List<HostPort> listenUrls() {
+        java.util.List<HostPort> out = new java.util.ArrayList<>(serverurl == null || serverurl.isEmpty()
+                ? java.util.List.of(DEFAULT_SERVERURL) : serverurl);
+        if (nodeserver != null) {
+            out.addAll(nodeserver);
+        }
+        return out;
+    }
+
+    /** The server indexes of the {@code nodeserver} entries (ports where {@code mining.node} is accepted). */
+    public java.util.Set<Integer> nodeServerIndexes() {
+        int first = serverurl == null || serverurl.isEmpty() ? 1 : serverurl.size();
+        java.util.Set<Integer> out = new java.util.TreeSet<>();
+        for (int i = 0; nodeserver != null && i < nodeserver.size(); i++) {
+            out.add(first + i);
+        }
+        return out;
+    }
+
     private double clamp(double d) {
         return maxdiff > 0 ? Math.min(d, maxdiff) : d;
     }
