@@ -85,7 +85,7 @@ public final class CkpoolMain implements Callable<Integer> {
         String unbuilt = unbuiltMode();
         if (unbuilt != null) {
             // a mode flag is never ignored: running a plain pool instead would mine for the wrong party
-            return fail(unbuilt + " is not yet supported (proxy modes -p, -u and -P are); not starting");
+            return fail(unbuilt + " is not yet supported (proxy modes -p, -u, -P and -N are); not starting");
         }
 
         String instance = name != null ? name : defaultName();
@@ -100,9 +100,12 @@ public final class CkpoolMain implements Callable<Integer> {
         if (cfg.btcaddress() == null && !btcsolo && !anyProxyMode()) {
             return fail("non-solo mining needs a \"btcaddress\" in " + cfgPath + " (or use -B)");
         }
-        if ((proxy || passthrough || userproxy) && cfg.proxy().isEmpty()) {
-            return fail("no \"proxy\" entries in " + cfgPath + " for " + (passthrough ? "passthrough" : "proxy")
-                    + " mode");
+        if ((proxy || passthrough || userproxy || node) && cfg.proxy().isEmpty()) {
+            return fail("no \"proxy\" entries in " + cfgPath + " for "
+                    + (passthrough ? "passthrough" : node ? "node" : "proxy") + " mode");
+        }
+        if (node && (cfg.raw() == null || !cfg.raw().has("btcd"))) {
+            return fail("node mode (-N) needs its own bitcoind: no \"btcd\" entries in " + cfgPath);
         }
         if (group != null) {
             try {
@@ -124,7 +127,7 @@ public final class CkpoolMain implements Callable<Integer> {
         EventLog.setGlobal(ChildRuntime.openEventLog(cfg, "listener"));
         List<HostPort> serverurls = cfg.listenUrls();
         SuiteSettings s = new SuiteSettings(instance, dir, cfgPath, loglevel, group, quiet, killOld, btcsolo,
-                logShares, proxy, passthrough, userproxy, serverurls, handover);
+                logShares, proxy, passthrough, userproxy, node, serverurls, handover);
         try {
             return new Supervisor(s, new ChildLauncher(), this::startSuccessor).run();
         } catch (IOException e) {
@@ -156,9 +159,6 @@ public final class CkpoolMain implements Callable<Integer> {
 
     /** The first mode flag given whose mode is not built, or null. */
     String unbuiltMode() {
-        if (node) {
-            return "-N (node mode)";
-        }
         if (redirector) {
             return "-R (redirector mode)";
         }

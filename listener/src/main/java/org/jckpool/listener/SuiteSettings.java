@@ -13,10 +13,15 @@ import org.jckpool.suite.process.ChildArgs;
  */
 record SuiteSettings(String name, Path sockdir, Path config, int loglevel, String group, boolean quiet,
                      boolean killOld, boolean btcsolo, boolean logShares, boolean proxy, boolean passthrough,
-                     boolean userproxy, List<HostPort> serverurls, boolean handover) {
+                     boolean userproxy, boolean node, List<HostPort> serverurls, boolean handover) {
+
+    /** -P and -N: the stratifier runs the passthrough relay, with no generator. */
+    boolean relay() {
+        return passthrough || node;
+    }
 
     ChildArgs childArgs(int currentLogLevel) {
         return new ChildArgs(name, sockdir, config.toAbsolutePath(), currentLogLevel, group, quiet, btcsolo,
-                logShares, proxy || userproxy, passthrough, userproxy, true);
+                logShares, proxy || userproxy, passthrough || node, userproxy, node, true);
     }
 }

@@ -46,35 +46,46 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
     private final AtomicLong unroutable = new AtomicLong();
     private final AtomicLong badLines = new AtomicLong();
     private final AtomicLong toldToReconnect = new AtomicLong();
+    private final RelayTap tap;
 
-    /** A relay on the process's connector stream. */
-    PassthroughRelay(List<HostPort> upstreams, long silenceMillis) {
+    /** A relay on the process's connector stream; {@code tap} adds a mode's work ({@link RelayTap#NONE}: -P). */
+    PassthroughRelay(List<HostPort> upstreams, long silenceMillis, RelayTap tap) {
         this.connector = new ConnectorLink(this, this::upstreamUp);
         this.miners = connector;
-        this.keeper = new UpstreamKeeper(upstreams, silenceMillis, this);
+        this.tap = tap;
+        this.keeper = new UpstreamKeeper(upstreams, silenceMillis, this, tap.handshake());
     }
 
     /** For tests: miners reached through {@code miners}, nothing listening for a connector. */
     PassthroughRelay(ClientOutbound miners, List<HostPort> upstreams, long silenceMillis) {
-        this.connector = null;
-        this.miners = miners;
-        this.keeper = new UpstreamKeeper(upstreams, silenceMillis, this);
+        this(miners, upstreams, silenceMillis, RelayTap.NONE);
     }
 
-    /** The ChildRuntime setup of the stratifier process in {@code -P} mode. */
+    PassthroughRelay(ClientOutbound miners, List<HostPort> upstreams, long silenceMillis, RelayTap tap) {
+        this.connector = null;
+        this.miners = miners;
+        this.tap = tap;
+        this.keeper = new UpstreamKeeper(upstreams, silenceMillis, this, tap.handshake());
+    }
+
+    /** The ChildRuntime setup of the stratifier process in {@code -P} and {@code -N} mode. */
     public static void setup(ChildRuntime rt) {
         List<HostPort> upstreams;
         long silence;
+        RelayTap tap = RelayTap.NONE;
         try {
             upstreams = upstreams(rt.config());
             silence = seconds(rt.config().raw(), TIMEOUT_KEY, 90) * 1000;
+            if (rt.args().node()) {
+                tap = new NodeWatch(new NodeBlockSubmitter(rt.config().btcd()));
+            }
         } catch (IllegalArgumentException e) {
             // stay up (a restart would meet the same config) but serve no miners
             Log.crit("Passthrough cannot serve miners: %s", e.getMessage());
             rt.commands().json("stats", p -> rt.baseStats().put("error", e.getMessage()));
             return;
         }
-        PassthroughRelay relay = new PassthroughRelay(upstreams, silence);
+        PassthroughRelay relay = new PassthroughRelay(upstreams, silence, tap);
         rt.onStream(relay.connector);
         rt.commands().json("stats", p -> relay.stats(rt.baseStats()));
         rt.commands().text("reconnect", r -> {
@@ -87,14 +98,17 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
             return t;
         });
         // ckpool's passthrough logs its figures each minute
-        timer.scheduleAtFixedRate(() -> Log.notice("Passthrough:%s", Json.write(relay.stats(Json.object()))), 60,
+        String label = rt.args().node() ? "Node" : "Passthrough";
+        timer.scheduleAtFixedRate(() -> Log.notice("%s:%s", label, Json.write(relay.stats(Json.object()))), 60,
                 60, TimeUnit.SECONDS);
         rt.onShutdown(() -> {
             timer.shutdownNow();
             relay.keeper.stop();
+            relay.tap.stop();
         });
-        Log.notice("Passthrough mode: %d upstream pool(s) %s, upstream_timeout %d s", upstreams.size(), upstreams,
-                silence / 1000);
+        Log.notice("%s mode: %d upstream pool(s) %s, upstream_timeout %d s%s", label, upstreams.size(), upstreams,
+                silence / 1000, rt.args().node() ? ", submitting solved blocks to " + rt.config().btcd().size()
+                        + " btcd" : "");
         relay.keeper.start();
     }
 
@@ -164,6 +178,7 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
         UpstreamConnection c = keeper.current();
         if (c != null && c.send(up)) {
             linesUp.incrementAndGet();
+            tap.fromMiner(r, line);
             return;
         }
         // no upstream (the line is not answered): the loss is being handled, or this stream opened just after it
@@ -174,6 +189,9 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
     public void disconnected(long clientId, String reason) {
         ClientRoutes.Route r = routes.remove(clientId);
         UpstreamConnection c = keeper.current();
+        if (r != null) {
+            tap.minerGone(r);
+        }
         if (r != null && c != null) {
             c.sendUnanswered(PassthroughLines.term(r.upstreamId(), r.address(), r.server()));
         }
@@ -195,6 +213,9 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
     @Override
     public void line(UpstreamConnection c, String line) {
         PassthroughLines.Routed m = PassthroughLines.fromUpstream(line);
+        if (m == null && tap.fromUpstream(line)) {
+            return;
+        }
         ClientRoutes.Route r = m == null ? null : routes.byUpstream(m.clientId());
         if (r == null) {
             unroutable.incrementAndGet();
@@ -202,11 +223,13 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
             return;
         }
         linesDown.incrementAndGet();
+        tap.toMiner(r, m.line());
         miners.send(r.connectorId(), m.line());
     }
 
     @Override
     public void closed(UpstreamConnection c, String reason) {
+        tap.upstreamLost();
         Log.warning("Passthrough: upstream lost (%s): %d miners told to reconnect; new miners wait in the connector"
                 + " until an upstream is back", reason, upstreamGone("upstream lost: " + reason));
     }
@@ -263,6 +286,7 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
         base.put("unroutable", unroutable.get());
         base.put("bad_lines", badLines.get());
         base.put("told_to_reconnect", toldToReconnect.get());
+        tap.stats(base);
         return base;
     }
 

@@ -12,7 +12,7 @@ import org.jckpool.libpool.log.Log;
  * {@link #parse} are the two ends of the same contract, so the supervisor and {@link ChildRuntime} cannot drift.
  *
  * <pre>--name NAME --sockdir DIR --config FILE --loglevel N [--group G] [--quiet]
- * [--btcsolo] [--log-shares] [--proxy] [--userproxy] [--passthrough] [--no-parent-watch]</pre>
+ * [--btcsolo] [--log-shares] [--proxy] [--userproxy] [--passthrough] [--node] [--no-parent-watch]</pre>
  *
  * @param name        instance name ({@code ckpool -n}, default "ckpool")
  * @param sockdir     socket directory of the instance (pool rule)
@@ -25,11 +25,13 @@ import org.jckpool.libpool.log.Log;
  * @param proxy       {@code -p}: proxy mode
  * @param passthrough {@code -P}: passthrough proxy mode
  * @param userproxy   {@code -u}: user proxy mode (with {@code proxy}): one upstream session per user
+ * @param node        {@code -N}: node mode (with {@code passthrough}): the relay also submits solved blocks to
+ *                    its own bitcoind
  * @param parentWatch exit when stdin reaches EOF (on unless {@code --no-parent-watch}, for running a child alone)
  */
 public record ChildArgs(String name, Path sockdir, Path config, int loglevel, String group, boolean quiet,
                         boolean btcsolo, boolean logShares, boolean proxy, boolean passthrough,
-                        boolean userproxy, boolean parentWatch) {
+                        boolean userproxy, boolean node, boolean parentWatch) {
 
     public List<String> toArgs() {
         List<String> a = new ArrayList<>(List.of("--name", name, "--sockdir", sockdir.toString(),
@@ -56,6 +58,9 @@ public record ChildArgs(String name, Path sockdir, Path config, int loglevel, St
         if (userproxy) {
             a.add("--userproxy");
         }
+        if (node) {
+            a.add("--node");
+        }
         if (!parentWatch) {
             a.add("--no-parent-watch");
         }
@@ -75,6 +80,7 @@ public record ChildArgs(String name, Path sockdir, Path config, int loglevel, St
         boolean proxy = false;
         boolean passthrough = false;
         boolean userproxy = false;
+        boolean node = false;
         boolean parentWatch = true;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -100,6 +106,7 @@ public record ChildArgs(String name, Path sockdir, Path config, int loglevel, St
                 case "--proxy" -> proxy = true;
                 case "--passthrough" -> passthrough = true;
                 case "--userproxy" -> userproxy = true;
+                case "--node" -> node = true;
                 case "--no-parent-watch" -> parentWatch = false;
                 default -> throw new IllegalArgumentException("unknown argument " + a);
             }
@@ -111,7 +118,7 @@ public record ChildArgs(String name, Path sockdir, Path config, int loglevel, St
             throw new IllegalArgumentException("--config is required");
         }
         return new ChildArgs(name, sockdir, config, loglevel, group, quiet, btcsolo, logShares, proxy, passthrough,
-                userproxy, parentWatch);
+                userproxy, node, parentWatch);
     }
 
     private static String value(String[] args, int i, String flag) {
