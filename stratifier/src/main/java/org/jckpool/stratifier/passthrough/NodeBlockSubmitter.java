@@ -38,6 +38,7 @@ class NodeBlockSubmitter {
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private volatile String lastBlock;
+    private volatile String lastAccepted;
 
     NodeBlockSubmitter(List<BtcdConfig> btcd) {
         for (BtcdConfig b : btcd) {
@@ -69,6 +70,7 @@ class NodeBlockSubmitter {
             }
             if (result == null) {
                 accepted.incrementAndGet();
+                lastAccepted = hash;
                 Log.warning("BLOCK ACCEPTED height %s hash %s worker %s node %s (submitted by this node)", height,
                         hash, worker, n.uri());
             } else if ("duplicate".equals(result)) {
@@ -112,6 +114,9 @@ class NodeBlockSubmitter {
         o.put("failed", failed.get());
         if (lastBlock != null) {
             o.put("last_block", lastBlock);
+        }
+        if (lastAccepted != null) {
+            o.put("last_accepted", lastAccepted);
         }
         return o;
     }
