@@ -199,6 +199,11 @@ public final class StratumEngine {
         work.jobObserver(observer);
     }
 
+    /** Who hears of each share that solves a block of the pool's own work (mining nodes' block message). */
+    public void solvedObserver(org.jckpool.stratifier.share.SolvedShareObserver observer) {
+        work.solvedObserver(observer);
+    }
+
     /** Who hears of each new work base with its template (the restart snapshot keeps the template). */
     public void templateObserver(BiConsumer<WorkBase, JsonNode> observer) {
         work.templateObserver(observer);

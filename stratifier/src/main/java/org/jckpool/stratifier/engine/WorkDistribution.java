@@ -9,6 +9,7 @@ import org.jckpool.stratifier.share.BlockSolution;
 import org.jckpool.stratifier.share.BlockSubmitter;
 import org.jckpool.stratifier.share.ShareChecker;
 import org.jckpool.stratifier.share.SolutionOutcome;
+import org.jckpool.stratifier.share.SolvedShareObserver;
 import org.jckpool.stratifier.share.UpstreamForwarder;
 import org.jckpool.stratifier.work.CoinbaseParts;
 import org.jckpool.stratifier.work.Job;
@@ -54,6 +55,7 @@ final class WorkDistribution {
     private final ConcurrentMap<String, UserLane> lanes = new ConcurrentHashMap<>();
     private volatile BiConsumer<WorkBase, JsonNode> templateObserver = (b, t) -> { };
     private volatile BiConsumer<Job, JsonNode> jobObserver = (j, t) -> { };
+    private volatile SolvedShareObserver solvedObserver = SolvedShareObserver.NONE;
 
     WorkDistribution(EngineConfig config, ClientOutbound out, BlockSubmitter submitter, InstantSource clock,
                      SessionRegistry sessions, AtomicLong stateChanges) {
@@ -105,6 +107,12 @@ final class WorkDistribution {
         this.jobObserver = observer == null ? (j, t) -> { } : observer;
     }
 
+    /** Who hears of each share that solves a block of the pool's own work (mining nodes' block message). */
+    void solvedObserver(SolvedShareObserver observer) {
+        this.solvedObserver = observer == null ? SolvedShareObserver.NONE : observer;
+        checker.solvedObserver(this.solvedObserver);
+    }
+
     private void tellJobObserver(Job job, JsonNode template) {
         try {
             jobObserver.accept(job, template);
@@ -117,6 +125,7 @@ final class WorkDistribution {
     void upstreamForwarder(UpstreamForwarder f) {
         this.forwarder = f;
         this.checker = new ShareChecker(jobs, nonce2Length, this::submitBlock, f);
+        checker.solvedObserver(solvedObserver);
     }
 
     /** Proxy mode: shares go upstream. */
@@ -254,6 +263,7 @@ final class WorkDistribution {
                 nonce2Length = layout.minerNonce2();
                 sessions.extranonce1Length(layout.carved());
                 checker = new ShareChecker(jobs, nonce2Length, this::submitBlock, forwarder);
+                checker.solvedObserver(solvedObserver);
                 Log.info("proxy layout: miners get %s-byte extranonce1 and %s-byte extranonce2",
                         layout.carved(), layout.minerNonce2());
             }

@@ -99,6 +99,27 @@ public final class NodeMessages {
         return Json.write(o);
     }
 
+    /**
+     * ckpool's {@code block} message (its send_node_block): a share of {@code job} that solved a block, for the nodes
+     * to rebuild and submit. {@code version} is jckpool's addition, present only when BIP310 bits changed the job's
+     * version (ckpool's form has none; a ckpool node ignores it).
+     */
+    public static String block(String enonce1, String nonce, String nonce2, long ntime, Job job, double diff,
+                               long version) {
+        ObjectNode o = Json.object();
+        o.put(NODE_METHOD, BLOCK);
+        o.put("enonce1", enonce1);
+        o.put("nonce", nonce);
+        o.put("nonce2", nonce2);
+        o.put("ntime32", ntime);
+        o.put("jobid", job.id());
+        o.put("diff", diff);
+        if (version != (job.base().template().version() & 0xffffffffL)) {
+            o.put("version", StratumEncoding.hex32(version));
+        }
+        return Json.write(o);
+    }
+
     /** A target as 64 hex digits, big-endian (getblocktemplate's {@code target}). */
     static String targetHex(BigInteger target) {
         String h = target.toString(16);

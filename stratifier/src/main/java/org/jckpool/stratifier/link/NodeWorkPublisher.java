@@ -2,6 +2,8 @@ package org.jckpool.stratifier.link;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jckpool.libpool.log.Log;
+import org.jckpool.stratifier.session.ClientSession;
+import org.jckpool.stratifier.share.SubmitParams;
 import org.jckpool.stratifier.work.Job;
 
 import java.util.ArrayList;
@@ -55,6 +57,21 @@ public final class NodeWorkPublisher {
         int nodes = links.toNodes(NodeMessages.workinfo(job, payoutScript, flags));
         Log.info("Sent workinfo %s (%s transactions) to %s mining nodes", job.idHex(),
                 job.base().template().txCount(), nodes);
+    }
+
+    /**
+     * A share of the pool's work solved a block: every node but the one it came through gets ckpool's block message,
+     * so each can submit it to its own bitcoind too.
+     */
+    public void blockSolved(ClientSession s, Job job, SubmitParams p, long version, double diff) {
+        if (!links.hasNodes()) {
+            return;
+        }
+        long ntime = Long.parseLong(p.ntime(), 16);
+        String line = NodeMessages.block(s.extranonce1Hex(), p.nonce().toLowerCase(), p.extranonce2().toLowerCase(),
+                ntime, job, diff, version);
+        int n = links.toNodes(line, links.linkOf(s.clientId));
+        Log.notice("Sending block to %s mining nodes", n);
     }
 
     /** A node just linked: every transaction of the kept bases, as ckpool sends a new node all it has. */

@@ -237,14 +237,25 @@ public final class PassthroughLinks implements ClientOutbound {
 
     /** A line (no client_id) to every mining node link; how many got it. */
     public int toNodes(String line) {
+        return toNodes(line, Long.MIN_VALUE);
+    }
+
+    /** As {@link #toNodes(String)}, except to the link {@code skipLink}. */
+    public int toNodes(String line, long skipLink) {
         int n = 0;
         for (Link l : links.values()) {
-            if (l.node) {
+            if (l.node && l.id != skipLink) {
                 connector.send(l.id, line);
                 n++;
             }
         }
         return n;
+    }
+
+    /** The link a sub-client came through, or {@link Long#MIN_VALUE} (a connection of its own). */
+    public long linkOf(long clientId) {
+        SubClient sc = isSubClient(clientId) ? subs.get(clientId) : null;
+        return sc == null ? Long.MIN_VALUE : sc.link.id;
     }
 
     /** A line (no client_id) to one link. */

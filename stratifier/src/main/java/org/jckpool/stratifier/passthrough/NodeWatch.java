@@ -115,7 +115,7 @@ final class NodeWatch implements RelayTap {
         }
     }
 
-    /** ckpool's block message: enonce1, nonce2, nonce, ntime32 (a number), jobid. */
+    /** ckpool's block message: enonce1, nonce2, nonce, ntime32 (a number), jobid; jckpool's optional version. */
     private void upstreamBlock(JsonNode n) {
         NodeWorkinfo w = workinfo(n.path("jobid").asLong(-1));
         if (w == null) {
@@ -123,9 +123,10 @@ final class NodeWatch implements RelayTap {
             return;
         }
         try {
+            long version = n.has("version") ? StratumEncoding.parseHex32(n.path("version").asText()) : w.version();
             BlockRebuild b = BlockRebuild.of(w, Hex.decode(n.path("enonce1").asText("")),
                     Hex.decode(n.path("nonce2").asText("")), n.path("ntime32").asLong(),
-                    StratumEncoding.parseHex32(n.path("nonce").asText("")), w.version());
+                    StratumEncoding.parseHex32(n.path("nonce").asText("")), version);
             Log.warning("Possible upstream block solve diff %s !", n.path("diff").asText());
             solvedBlock(b, "upstream");
         } catch (IllegalArgumentException e) {

@@ -112,6 +112,7 @@ public final class StratifierProcess {
             NodeWorkPublisher nodeWork = new NodeWorkPublisher(passthrough, engineConfig.poolPayoutScript());
             passthrough.nodes(cfg.nodeServerIndexes(), nodeWork::nodeAdded);
             engine.jobObserver(nodeWork::job);
+            engine.solvedObserver(nodeWork::blockSolved);
         }
         this.handover = new HandoverSessions(engine);
         this.status = new StatusStore(logdir);

@@ -4,10 +4,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.libpool.bitcoin.Hex;
 import org.jckpool.libpool.bitcoin.StratumEncoding;
 import org.jckpool.libpool.json.Json;
+import org.jckpool.stratifier.engine.EngineConfig;
+import org.jckpool.stratifier.engine.ManualClock;
+import org.jckpool.stratifier.engine.RecordingOutbound;
+import org.jckpool.stratifier.engine.StratumEngine;
+import org.jckpool.stratifier.engine.Vectors;
+import org.jckpool.stratifier.link.ClientEvents;
+import org.jckpool.stratifier.link.NodeWorkPublisher;
+import org.jckpool.stratifier.link.PassthroughLinks;
+import org.jckpool.stratifier.share.SolutionOutcome;
+import org.jckpool.stratifier.vardiff.VardiffConfig;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -212,6 +223,72 @@ class NodeWatchTest {
         ObjectNode stats = Json.object();
         watch.stats(stats);
         assertThat(stats.path("node").path("bad_workinfos").asLong()).isEqualTo(1);
+    }
+
+    /**
+     * Both sides in one: a jckpool engine on vector (g)'s template with a node linked; a miner of the pool's own
+     * solves the block; what the node link received (transactions, workinfo, block) fed to a node's watch rebuilds
+     * the very payload the pool submits.
+     */
+    @Test
+    void thePoolsBlockMessageLetsTheNodeSubmitTheSameBlock() {
+        RecordingOutbound out = new RecordingOutbound();
+        StratumEngine[] engine = new StratumEngine[1];
+        PassthroughLinks[] links = new PassthroughLinks[1];
+        ClientEvents events = new ClientEvents() {
+            @Override
+            public void connected(long id, String address, int serverIndex) {
+                engine[0].onConnect(id, address, serverIndex);
+            }
+
+            @Override
+            public void line(long id, String line) {
+                if (!links[0].line(id, line)) {
+                    engine[0].onLine(id, line);
+                }
+            }
+
+            @Override
+            public void disconnected(long id, String reason) {
+                links[0].disconnected(id);
+                engine[0].onDisconnect(id, reason);
+            }
+        };
+        links[0] = new PassthroughLinks(out, events);
+        var cfg = EngineConfig.of(Vectors.work(),
+                new VardiffConfig(1e-12, 42, 0), 0x1fffe000, false,
+                Hex.decode(Vectors.P2WPKH),
+                Vectors.REGTEST_RESOLVER);
+        engine[0] = new StratumEngine(cfg, links[0],
+                b -> SolutionOutcome.SUBMITTED,
+                new ManualClock(1_700_000_010_000L),
+                Vectors.EN1);
+        var publisher = new NodeWorkPublisher(links[0],
+                Hex.decode(Vectors.P2WPKH));
+        links[0].nodes(Set.of(1), publisher::nodeAdded);
+        engine[0].jobObserver(publisher::job);
+        engine[0].solvedObserver(publisher::blockSolved);
+        events.connected(50, "192.0.2.50", 1);
+        events.line(50, "{\"method\":\"mining.node\",\"params\":[\"ckpool/0.9.9\"]}");
+        engine[0].onTemplate(Vectors.templateG());
+
+        events.connected(1, "10.0.0.1", 0);
+        events.line(1, "{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[]}");
+        String w = Vectors.REGTEST_ADDR + ".w";
+        events.line(1, "{\"id\":2,\"method\":\"mining.authorize\",\"params\":[\"" + w + "\",\"x\"]}");
+        String job = out.lastMethod(1, "mining.notify").path("params").path(0).asText();
+        events.line(1, "{\"id\":3,\"method\":\"mining.submit\",\"params\":[\"" + w + "\",\"" + job
+                + "\",\"00000001\",\"6553f100\",\"00000000\"]}");
+
+        List<String> toNode = out.log.stream().filter(l -> l.startsWith("50 ")).map(l -> l.substring(3)).toList();
+        String block = toNode.get(toNode.size() - 1);
+        assertThat(block).startsWith("{\"node.method\":\"block\",\"enonce1\":\"8d3b5a1c\",\"nonce\":\"00000000\","
+                + "\"nonce2\":\"00000001\",\"ntime32\":1700000000,\"jobid\":" + Long.parseLong(job, 16) + ",\"diff\":");
+        assertThat(Json.parseOrNull(block).has("version")).as("no rolled bits: ckpool's form exactly").isFalse();
+        for (String l : toNode.subList(1, toNode.size())) {
+            assertThat(watch.fromUpstream(l)).as(l).isTrue();
+        }
+        assertThat(submitter.blocks).containsExactly("1 " + G_HASH + " upstream " + G_BLOCK);
     }
 
     @Test
