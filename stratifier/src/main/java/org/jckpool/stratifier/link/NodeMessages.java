@@ -49,6 +49,32 @@ public final class NodeMessages {
         return out;
     }
 
+    /**
+     * About the most transaction hex one {@code transactions} message carries: a line must stay under the
+     * connector's 1 MiB queue per client and a node's 1 MiB line cap (a node adds each message's transactions).
+     */
+    public static final int TRANSACTIONS_CHUNK = 512 * 1024;
+
+    /** The transactions as messages of at most about {@link #TRANSACTIONS_CHUNK} bytes of data each (one at least). */
+    public static List<String> transactionsChunks(List<Txn> txns) {
+        List<String> out = new ArrayList<>();
+        List<Txn> chunk = new ArrayList<>();
+        long bytes = 0;
+        for (Txn t : txns) {
+            if (!chunk.isEmpty() && bytes + t.data().length() > TRANSACTIONS_CHUNK) {
+                out.add(transactions(chunk));
+                chunk = new ArrayList<>();
+                bytes = 0;
+            }
+            chunk.add(t);
+            bytes += t.data().length() + t.hash().length() + 20;
+        }
+        if (!chunk.isEmpty() || out.isEmpty()) {
+            out.add(transactions(chunk));
+        }
+        return out;
+    }
+
     public static String transactions(List<Txn> txns) {
         ObjectNode o = Json.object();
         ArrayNode arr = o.putArray("transaction");

@@ -51,7 +51,7 @@ public final class NodeWorkPublisher {
             return;
         }
         if (!fresh.isEmpty()) {
-            links.toNodes(NodeMessages.transactions(fresh));
+            NodeMessages.transactionsChunks(fresh).forEach(links::toNodes);
         }
         String flags = template == null ? "" : template.path("coinbaseaux").path("flags").asText("");
         int nodes = links.toNodes(NodeMessages.workinfo(job, payoutScript, flags));
@@ -80,7 +80,7 @@ public final class NodeWorkPublisher {
         synchronized (this) {
             all = allKept();
         }
-        links.toLink(linkId, NodeMessages.transactions(all));
+        NodeMessages.transactionsChunks(all).forEach(m -> links.toLink(linkId, m));
         Log.notice("Sending new node client %s all %s transactions", linkId, all.size());
     }
 

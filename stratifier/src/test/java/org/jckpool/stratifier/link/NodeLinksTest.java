@@ -162,6 +162,26 @@ class NodeLinksTest {
     }
 
     @Test
+    void manyTransactionsGoInMessagesUnderTheConnectorsQueueCap() {
+        List<NodeMessages.Txn> txns = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            txns.add(new NodeMessages.Txn(String.format("%064x", i), String.format("%064x", i), "ab".repeat(500)));
+        }
+        List<String> chunks = NodeMessages.transactionsChunks(txns);
+        assertThat(chunks).hasSizeGreaterThan(1);
+        int total = 0;
+        for (String c : chunks) {
+            assertThat(c.length()).isLessThan(1 << 20);
+            JsonNode n = Json.parseOrNull(c);
+            assertThat(n.path("node.method").asText()).isEqualTo("transactions");
+            total += n.path("transaction").size();
+        }
+        assertThat(total).isEqualTo(3000);
+        assertThat(NodeMessages.transactionsChunks(List.of())).containsExactly(
+                "{\"transaction\":[],\"node.method\":\"transactions\"}");
+    }
+
+    @Test
     void passthroughLinksGetNoNodeMessages() {
         events.connected(NODE, "192.0.2.9", NODESERVER);
         events.line(NODE, "{\"method\": \"mining.passthrough\", \"params\": [\"ckpool/0.9.9\"]}");
