@@ -75,6 +75,10 @@ class NodeModeIT {
                 assertThat(log(logdir)).contains("BLOCK ACCEPTED height " + (height + 1) + " hash " + hash)
                         .contains("(submitted by this node)");
                 assertThat(miner.output()).contains("ACCEPTED");
+                JsonNode down = up.stratifier("{\"method\":\"downstreams\"}").path("downstreams");
+                assertThat(down.size()).as("%s", down).isEqualTo(1);
+                assertThat(down.path(0).path("mode").asText()).isEqualTo("node");
+                assertThat(down.path(0).path("clients").asLong()).isEqualTo(1);
             } finally {
                 kill("CONT", generator);
             }

@@ -285,6 +285,16 @@ public final class PassthroughLinks implements ClientOutbound {
         return line.substring(0, end) + (empty ? "" : ",") + "\"client_id\":" + downstreamId + line.substring(end);
     }
 
+    /** {@code downstreams}: each live link (a ckpool -P or -N in front of this pool) with its miners. */
+    public ObjectNode describe() {
+        ObjectNode o = JSON.createObjectNode();
+        var arr = o.putArray("downstreams");
+        new java.util.TreeMap<>(links).forEach((id, l) -> arr.addObject().put("id", id).put("address", l.address)
+                .put("server", l.serverIndex).put("mode", l.node ? "node" : "passthrough")
+                .put("clients", l.subByDownstreamId.size()));
+        return o;
+    }
+
     /** Live links and their sub-client counts (for stats). */
     public Map<Long, Integer> links() {
         Map<Long, Integer> out = new java.util.TreeMap<>();

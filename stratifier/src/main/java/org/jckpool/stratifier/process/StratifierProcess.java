@@ -181,6 +181,7 @@ public final class StratifierProcess {
         new AdminCommands(view, new AdminActions(engine, connector, generator, journal, status, ckdb,
                 this::askForUpdate, rt::uptime), rt::baseStats).register(rt.commands());
         handover.register(rt.commands());
+        rt.commands().json("downstreams", p -> passthrough.describe());
         if (relay != null) {
             rt.commands().json("upstreams", p -> relay.upstreams());
         }

@@ -100,6 +100,8 @@ class NodeLinksTest {
                         + "{\"hash\":\"9a8868471afa290555a7398a3fe3f3ebe6944d1d2cb52bea80fd9ea4d40b98ad\",\"data\":\"cc\"}],"
                         + "\"node.method\":\"transactions\"}");
         assertThat(engine.session(NODE)).isNull();
+        assertThat(links.describe().toString()).isEqualTo("{\"downstreams\":[{\"id\":200,\"address\":\"192.0.2.9\","
+                + "\"server\":1,\"mode\":\"node\",\"clients\":0}]}");
     }
 
     @Test
