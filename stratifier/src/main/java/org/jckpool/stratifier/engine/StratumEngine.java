@@ -7,6 +7,7 @@ import org.jckpool.stratifier.session.Replies;
 import org.jckpool.stratifier.session.SessionRecord;
 import org.jckpool.libpool.stratum.StratumMessage;
 import org.jckpool.stratifier.share.BlockSubmitter;
+import org.jckpool.stratifier.share.SolvedShareObserver;
 import org.jckpool.stratifier.share.UpstreamForwarder;
 import org.jckpool.stratifier.stats.StatsRegistry;
 import org.jckpool.stratifier.stats.StatusFiles;
@@ -200,7 +201,7 @@ public final class StratumEngine {
     }
 
     /** Who hears of each share that solves a block of the pool's own work (mining nodes' block message). */
-    public void solvedObserver(org.jckpool.stratifier.share.SolvedShareObserver observer) {
+    public void solvedObserver(SolvedShareObserver observer) {
         work.solvedObserver(observer);
     }
 

@@ -7,6 +7,7 @@ import org.jckpool.libpool.bitcoin.Sha256d;
 import org.jckpool.libpool.bitcoin.Transaction;
 import org.jckpool.stratifier.work.WorkBase;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -25,7 +26,7 @@ record BlockRebuild(byte[] coinbase, byte[] header, byte[] hash, NodeWorkinfo wo
      * @param version the header version (the job's, with any BIP310 bits applied)
      */
     static BlockRebuild of(NodeWorkinfo w, byte[] enonce1, byte[] nonce2, long ntime, long nonce, long version) {
-        byte[] n2 = java.util.Arrays.copyOf(nonce2, w.enonce2Length());
+        byte[] n2 = Arrays.copyOf(nonce2, w.enonce2Length());
         ByteWriter cb = new ByteWriter(w.coinb1().length + enonce1.length + n2.length + w.coinb2().length);
         cb.bytes(w.coinb1()).bytes(enonce1).bytes(n2).bytes(w.coinb2());
         byte[] coinbase = cb.toByteArray();

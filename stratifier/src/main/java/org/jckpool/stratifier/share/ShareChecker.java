@@ -1,5 +1,6 @@
 package org.jckpool.stratifier.share;
 
+import org.jckpool.libpool.log.Log;
 import org.jckpool.libpool.bitcoin.Hex;
 import org.jckpool.stratifier.session.ClientSession;
 import org.jckpool.stratifier.session.JobDifficulties;
@@ -120,7 +121,7 @@ public final class ShareChecker {
             try {
                 solvedObserver.solved(s, job, p, version & 0xffffffffL, shareDiff);
             } catch (RuntimeException e) {
-                org.jckpool.libpool.log.Log.err("solved-share observer failed: %s", e);
+                Log.err("solved-share observer failed: %s", e);
             }
         }
 

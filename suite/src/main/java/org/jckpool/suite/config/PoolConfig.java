@@ -1,7 +1,10 @@
 package org.jckpool.suite.config;
 
 import org.jckpool.libpool.net.HostPort;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -103,9 +106,9 @@ public record PoolConfig(
      * Every address the pool listens on, in server-index order: the {@code serverurl} entries (the default one when
      * there are none), then the {@code nodeserver} entries, as ckpool appends them.
      */
-    public java.util.List<HostPort> listenUrls() {
-        java.util.List<HostPort> out = new java.util.ArrayList<>(serverurl == null || serverurl.isEmpty()
-                ? java.util.List.of(DEFAULT_SERVERURL) : serverurl);
+    public List<HostPort> listenUrls() {
+        List<HostPort> out = new ArrayList<>(serverurl == null || serverurl.isEmpty()
+                ? List.of(DEFAULT_SERVERURL) : serverurl);
         if (nodeserver != null) {
             out.addAll(nodeserver);
         }
@@ -113,9 +116,9 @@ public record PoolConfig(
     }
 
     /** The server indexes of the {@code nodeserver} entries (ports where {@code mining.node} is accepted). */
-    public java.util.Set<Integer> nodeServerIndexes() {
+    public Set<Integer> nodeServerIndexes() {
         int first = serverurl == null || serverurl.isEmpty() ? 1 : serverurl.size();
-        java.util.Set<Integer> out = new java.util.TreeSet<>();
+        Set<Integer> out = new TreeSet<>();
         for (int i = 0; nodeserver != null && i < nodeserver.size(); i++) {
             out.add(first + i);
         }
