@@ -85,13 +85,13 @@ public final class ConnectorProcess implements AutoCloseable {
     }
 
     /**
-     * The networking settings from ckpool.conf: {@code serverurl} (in order: a client's server index is its
-     * entry's position; the stratifier applies the port&gt;4000 high-diff rule from that index),
+     * The networking settings from ckpool.conf: {@code serverurl} then {@code nodeserver} (in order: a client's
+     * server index is its entry's position; the stratifier applies the port&gt;4000 high-diff rule and the
+     * nodeserver rule from that index),
      * {@code maxclients} (0 = 90% of the open-file limit, as ckpool) and {@code dropidle} (seconds, 0 = off).
      */
     public static ConnectorSettings settingsFrom(PoolConfig cfg) {
-        List<HostPort> urls = cfg.serverurl() == null || cfg.serverurl().isEmpty()
-                ? List.of(PoolConfig.DEFAULT_SERVERURL) : cfg.serverurl();
+        List<HostPort> urls = cfg.listenUrls();
         List<ListenAddress> listen = new ArrayList<>();
         for (HostPort hp : urls) {
             listen.add(new ListenAddress(hp.host(), hp.port()));

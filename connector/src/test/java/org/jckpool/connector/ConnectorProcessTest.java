@@ -414,6 +414,12 @@ class ConnectorProcessTest {
         assertThat(d.listen()).containsExactly(new ListenAddress("0.0.0.0", 3333));
         assertThat(d.idleTimeout()).isZero();
         assertThat(d.maxClients()).isEqualTo(ConnectorProcess.defaultMaxClients()).isPositive();
+
+        PoolConfig nodes = ConfigLoader.parse("{\"btcaddress\":\"bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080\","
+                + "\"nodeserver\":[\"127.0.0.1:3335\"]}");
+        assertThat(ConnectorProcess.settingsFrom(nodes).listen()).as("the default serverurl, then the nodeserver")
+                .containsExactly(new ListenAddress("0.0.0.0", 3333), new ListenAddress("127.0.0.1", 3335));
+        assertThat(nodes.nodeServerIndexes()).containsExactly(1);
     }
 
     private static boolean streamUp(ConnectorProcess process) {

@@ -85,7 +85,7 @@ public final class CkpoolMain implements Callable<Integer> {
         String unbuilt = unbuiltMode();
         if (unbuilt != null) {
             // a mode flag is never ignored: running a plain pool instead would mine for the wrong party
-            return fail(unbuilt + " is not yet supported (proxy modes -p, -u, -P and -R are); not starting");
+            return fail(unbuilt + " is not yet supported (proxy modes -p, -u, -P, -R and -N are); not starting");
         }
 
         String instance = name != null ? name : defaultName();
@@ -122,10 +122,9 @@ public final class CkpoolMain implements Callable<Integer> {
             return fail("cannot open log file in " + cfg.logdir() + ": " + e.getMessage());
         }
         EventLog.setGlobal(ChildRuntime.openEventLog(cfg, "listener"));
-        List<HostPort> serverurls = cfg.serverurl() == null || cfg.serverurl().isEmpty()
-                ? List.of(PoolConfig.DEFAULT_SERVERURL) : cfg.serverurl();
+        List<HostPort> serverurls = cfg.listenUrls();
         SuiteSettings s = new SuiteSettings(instance, dir, cfgPath, loglevel, group, quiet, killOld, btcsolo,
-                logShares, proxy, passthrough || redirector, userproxy, redirector, serverurls, handover);
+                logShares, proxy, passthrough || redirector, userproxy, redirector, node, serverurls, handover);
         try {
             return new Supervisor(s, new ChildLauncher(), this::startSuccessor).run();
         } catch (IOException e) {
@@ -157,9 +156,12 @@ public final class CkpoolMain implements Callable<Integer> {
 
     /** What the mode needs from the config and it lacks (ckpool refuses these too), or null. */
     String configProblem(PoolConfig cfg, Path cfgPath) {
-        if ((proxy || passthrough || userproxy || redirector) && cfg.proxy().isEmpty()) {
-            String mode = redirector ? "redirector" : passthrough ? "passthrough" : "proxy";
+        if ((proxy || passthrough || userproxy || redirector || node) && cfg.proxy().isEmpty()) {
+            String mode = redirector ? "redirector" : passthrough ? "passthrough" : node ? "node" : "proxy";
             return "no \"proxy\" entries in " + cfgPath + " for " + mode + " mode";
+        }
+        if (node && (cfg.raw() == null || !cfg.raw().has("btcd"))) {
+            return "node mode (-N) needs its own bitcoind: no \"btcd\" entries in " + cfgPath;
         }
         if (redirector && cfg.redirecturl().isEmpty()) {
             return "no \"redirecturl\" entries in " + cfgPath + " for redirector mode (where miners go once a share"
@@ -170,9 +172,6 @@ public final class CkpoolMain implements Callable<Integer> {
 
     /** The first mode flag given whose mode is not built, or null. */
     String unbuiltMode() {
-        if (node) {
-            return "-N (node mode)";
-        }
         if (trusted) {
             return "-t (trusted remote mode)";
         }

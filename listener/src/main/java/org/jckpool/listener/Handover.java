@@ -93,7 +93,7 @@ final class Handover {
         try {
             JsonNode n = ControlClient.request(stratifier, "{\"method\":\"stats\"}", Supervisor.CONTROL_TIMEOUT_MS)
                     .map(Json::parseOrNull).orElse(null);
-            // a pool has work; a passthrough relay (-P) has its upstream
+            // a pool has work; a passthrough relay (-P, -N) has its upstream
             return n != null && (n.path("height").asLong() > 0 || n.path("upstream").path("connected").asBoolean());
         } catch (IOException e) {
             return false;

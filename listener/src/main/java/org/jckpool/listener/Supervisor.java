@@ -75,8 +75,9 @@ final class Supervisor {
         ManagedChild stratifier = new ManagedChild("stratifier", "org.jckpool.stratifier.StratifierMain", policy());
         ManagedChild connector = new ManagedChild("connector", "org.jckpool.connector.ConnectorMain",
                 RestartPolicy.restartingFirstAtOnce(MAX_DEATHS, DEATH_WINDOW));
-        // -P: the stratifier runs the passthrough relay, which needs no generator (no bitcoind, no work)
-        this.children = settings.passthrough() ? List.of(stratifier, connector)
+        // -P, -N: the stratifier runs the passthrough relay, which needs no generator (no work; a node submits
+        // solved blocks to its bitcoind from the relay)
+        this.children = settings.relay() ? List.of(stratifier, connector)
                 : List.of(new ManagedChild("generator", "org.jckpool.generator.GeneratorMain", policy()), stratifier,
                         connector);
         commands.text("ping", r -> "pong");
@@ -85,7 +86,7 @@ final class Supervisor {
             stopAsync(0);
             return "exiting";
         });
-        AdminQueries queries = new AdminQueries(settings.sockdir(), children, started, settings.passthrough());
+        AdminQueries queries = new AdminQueries(settings.sockdir(), children, started, settings.relay());
         commands.text("loglevel", queries::setLogLevel);
         commands.text("restart", r -> {
             Log.notice("Listener received restart request: starting a new instance that takes this one over");

@@ -25,4 +25,12 @@ public interface ClientOutbound {
     default void passthrough(long clientId, String address, int serverIndex) {
         drop(clientId, "passthrough not supported");
     }
+
+    /**
+     * The client sent mining.node (ckpool's -N downstream): as {@link #passthrough}, and the link is to receive the
+     * pool's work with transactions. By default it is dropped (no node support).
+     */
+    default void node(long clientId, String address, int serverIndex) {
+        drop(clientId, "mining node not supported");
+    }
 }

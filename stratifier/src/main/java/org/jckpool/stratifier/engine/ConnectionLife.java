@@ -94,6 +94,26 @@ final class ConnectionLife {
         out.passthrough(s.clientId, s.address, s.serverIndex);
     }
 
+    /**
+     * ckpool's mining.node: as a passthrough, and the link also receives the pool's work with its transactions
+     * (whether the connection may be a node, i.e. came in on a {@code nodeserver} port, the link layer decides).
+     */
+    void node(ClientSession s) {
+        if (work.forwardsUpstream() || config.solo()) {
+            Log.info("client %s (%s) asked to be a mining node in %s mode, dropping", s.clientId, s.address,
+                    config.solo() ? "solo" : "proxy");
+            drop(s, "mining node refused");
+            return;
+        }
+        Log.info("client %s (%s) asks to be a mining node", s.clientId, s.address);
+        if (sessions.remove(s)) {
+            s.dropped(true);
+            sessions.release(s, clock.millis());
+            stateChanges.incrementAndGet();
+        }
+        out.node(s.clientId, s.address, s.serverIndex);
+    }
+
     void drop(ClientSession s, String reason) {
         synchronized (s) {
             if (!s.dropped()) {

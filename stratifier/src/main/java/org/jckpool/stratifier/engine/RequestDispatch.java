@@ -109,6 +109,7 @@ final class RequestDispatch {
             case "mining.configure" -> negotiation.configure(s, req);
             case "mining.suggest_difficulty" -> negotiation.suggestDifficulty(s, req);
             case "mining.passthrough" -> life.passthrough(s);
+            case "mining.node" -> life.node(s);
             case "mining.extranonce.subscribe" -> {
                 s.extranonceSubscribed(true);
                 out.send(s.clientId, Replies.ok(req.idJson()));

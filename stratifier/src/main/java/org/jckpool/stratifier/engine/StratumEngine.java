@@ -7,6 +7,7 @@ import org.jckpool.stratifier.session.Replies;
 import org.jckpool.stratifier.session.SessionRecord;
 import org.jckpool.libpool.stratum.StratumMessage;
 import org.jckpool.stratifier.share.BlockSubmitter;
+import org.jckpool.stratifier.share.SolvedShareObserver;
 import org.jckpool.stratifier.share.UpstreamForwarder;
 import org.jckpool.stratifier.stats.StatsRegistry;
 import org.jckpool.stratifier.stats.StatusFiles;
@@ -192,6 +193,16 @@ public final class StratumEngine {
     /** Grows with every change the restart snapshot must see; unchanged = nothing to write. */
     public long stateChanges() {
         return stateChanges.get();
+    }
+
+    /** Who hears of each job of the pool's own work (see WorkDistribution#jobObserver): mining nodes' workinfo. */
+    public void jobObserver(BiConsumer<Job, JsonNode> observer) {
+        work.jobObserver(observer);
+    }
+
+    /** Who hears of each share that solves a block of the pool's own work (mining nodes' block message). */
+    public void solvedObserver(SolvedShareObserver observer) {
+        work.solvedObserver(observer);
     }
 
     /** Who hears of each new work base with its template (the restart snapshot keeps the template). */

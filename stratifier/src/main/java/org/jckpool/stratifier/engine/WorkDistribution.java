@@ -9,6 +9,7 @@ import org.jckpool.stratifier.share.BlockSolution;
 import org.jckpool.stratifier.share.BlockSubmitter;
 import org.jckpool.stratifier.share.ShareChecker;
 import org.jckpool.stratifier.share.SolutionOutcome;
+import org.jckpool.stratifier.share.SolvedShareObserver;
 import org.jckpool.stratifier.share.UpstreamForwarder;
 import org.jckpool.stratifier.work.CoinbaseParts;
 import org.jckpool.stratifier.work.Job;
@@ -53,6 +54,8 @@ final class WorkDistribution {
     private volatile boolean userProxy;
     private final ConcurrentMap<String, UserLane> lanes = new ConcurrentHashMap<>();
     private volatile BiConsumer<WorkBase, JsonNode> templateObserver = (b, t) -> { };
+    private volatile BiConsumer<Job, JsonNode> jobObserver = (j, t) -> { };
+    private volatile SolvedShareObserver solvedObserver = SolvedShareObserver.NONE;
 
     WorkDistribution(EngineConfig config, ClientOutbound out, BlockSubmitter submitter, InstantSource clock,
                      SessionRegistry sessions, AtomicLong stateChanges) {
@@ -95,10 +98,34 @@ final class WorkDistribution {
         this.templateObserver = observer == null ? (b, t) -> { } : observer;
     }
 
+    /**
+     * Who hears of each job of the pool's own work once miners have it (mining nodes get it as a workinfo): with
+     * the template for a new base, with null for a job that re-sends the current base under a new id. Not in solo
+     * mode (each user's coinbase differs) or proxy mode (the work is the upstream's).
+     */
+    void jobObserver(BiConsumer<Job, JsonNode> observer) {
+        this.jobObserver = observer == null ? (j, t) -> { } : observer;
+    }
+
+    /** Who hears of each share that solves a block of the pool's own work (mining nodes' block message). */
+    void solvedObserver(SolvedShareObserver observer) {
+        this.solvedObserver = observer == null ? SolvedShareObserver.NONE : observer;
+        checker.solvedObserver(this.solvedObserver);
+    }
+
+    private void tellJobObserver(Job job, JsonNode template) {
+        try {
+            jobObserver.accept(job, template);
+        } catch (RuntimeException e) {
+            Log.err("job observer failed: %s", e);
+        }
+    }
+
     /** Proxy mode: who submits qualifying shares upstream. */
     void upstreamForwarder(UpstreamForwarder f) {
         this.forwarder = f;
         this.checker = new ShareChecker(jobs, nonce2Length, this::submitBlock, f);
+        checker.solvedObserver(solvedObserver);
     }
 
     /** Proxy mode: shares go upstream. */
@@ -210,6 +237,7 @@ final class WorkDistribution {
                 }
             }
             out.broadcast(job.base().notifyLine(job.idHex(), config.poolPayoutScript(), u.newBlock()));
+            tellJobObserver(job, template);
         }
         stateChanges.incrementAndGet();
         return u;
@@ -235,6 +263,7 @@ final class WorkDistribution {
                 nonce2Length = layout.minerNonce2();
                 sessions.extranonce1Length(layout.carved());
                 checker = new ShareChecker(jobs, nonce2Length, this::submitBlock, forwarder);
+                checker.solvedObserver(solvedObserver);
                 Log.info("proxy layout: miners get %s-byte extranonce1 and %s-byte extranonce2",
                         layout.carved(), layout.minerNonce2());
             }
@@ -344,6 +373,9 @@ final class WorkDistribution {
         Job alias = book == null ? null : book.aliasCurrent();
         if (alias == null) {
             return;
+        }
+        if (!config.solo() && !forwardsUpstream()) {
+            tellJobObserver(alias, null);
         }
         sendWork(s, alias, false);
     }

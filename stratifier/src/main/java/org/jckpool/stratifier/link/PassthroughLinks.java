@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * The upstream side of ckpool's {@code mining.passthrough}. A downstream ckpool {@code -P} sends
@@ -32,7 +33,7 @@ public final class PassthroughLinks implements ClientOutbound {
     public static final String ACCEPTED = "{\"result\": true}";
     static final String TERM = "mining.term";
 
-    private record Link(long id, String address, int serverIndex, long since,
+    private record Link(long id, String address, int serverIndex, boolean node, long since,
                         ConcurrentMap<Long, Long> subByDownstreamId) {
     }
 
@@ -45,6 +46,8 @@ public final class PassthroughLinks implements ClientOutbound {
     private final ConcurrentMap<Long, SubClient> subs = new ConcurrentHashMap<>();
     private final Set<Long> subscribed = ConcurrentHashMap.newKeySet();
     private final AtomicLong lastSubId = new AtomicLong();
+    private volatile Set<Integer> nodeServers = Set.of();
+    private volatile LongConsumer nodeAdded = id -> { };
 
     /**
      * @param connector where lines for real connections go
@@ -53,6 +56,15 @@ public final class PassthroughLinks implements ClientOutbound {
     public PassthroughLinks(ClientOutbound connector, ClientEvents engine) {
         this.connector = connector;
         this.engine = engine;
+    }
+
+    /**
+     * The server indexes (positions in serverurl + nodeserver) on which {@code mining.node} is allowed, and who
+     * hears of each node link added (it is sent the transactions it needs).
+     */
+    public void nodes(Set<Integer> serverIndexes, LongConsumer added) {
+        this.nodeServers = Set.copyOf(serverIndexes);
+        this.nodeAdded = added;
     }
 
     public static boolean isSubClient(long clientId) {
@@ -197,9 +209,72 @@ public final class PassthroughLinks implements ClientOutbound {
             drop(clientId, "passthrough inside a passthrough");
             return;
         }
-        links.put(clientId, new Link(clientId, address, serverIndex, System.currentTimeMillis() / 1000,
+        links.put(clientId, new Link(clientId, address, serverIndex, false, System.currentTimeMillis() / 1000,
                 new ConcurrentHashMap<>()));
         connector.send(clientId, ACCEPTED);
+    }
+
+    /**
+     * ckpool's mining.node: only on a {@code nodeserver} port (as ckpool, a node asking elsewhere is dropped). The
+     * link then carries its miners as a passthrough's, and also gets {@link #toNodes} lines.
+     */
+    @Override
+    public void node(long clientId, String address, int serverIndex) {
+        if (isSubClient(clientId)) {
+            drop(clientId, "mining node inside a passthrough");
+            return;
+        }
+        if (!nodeServers.contains(serverIndex)) {
+            Log.notice("Dropping client %s %s trying to authorise as node on non node server %s", clientId, address,
+                    serverIndex);
+            connector.drop(clientId, "mining.node on a port that is not a nodeserver");
+            return;
+        }
+        links.put(clientId, new Link(clientId, address, serverIndex, true, System.currentTimeMillis() / 1000,
+                new ConcurrentHashMap<>()));
+        connector.send(clientId, ACCEPTED);
+        Log.warning("Added client %s %s as mining node on server %s", clientId, address, serverIndex);
+        nodeAdded.accept(clientId);
+    }
+
+    /** A line (no client_id) to every mining node link; how many got it. */
+    public int toNodes(String line) {
+        return toNodes(line, Long.MIN_VALUE);
+    }
+
+    /** As {@link #toNodes(String)}, except to the link {@code skipLink}. */
+    public int toNodes(String line, long skipLink) {
+        int n = 0;
+        for (Link l : links.values()) {
+            if (l.node && l.id != skipLink) {
+                connector.send(l.id, line);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The link a sub-client came through, or {@link Long#MIN_VALUE} (a connection of its own). */
+    public long linkOf(long clientId) {
+        SubClient sc = isSubClient(clientId) ? subs.get(clientId) : null;
+        return sc == null ? Long.MIN_VALUE : sc.link.id;
+    }
+
+    /** A line (no client_id) to one link. */
+    public void toLink(long linkId, String line) {
+        if (links.containsKey(linkId)) {
+            connector.send(linkId, line);
+        }
+    }
+
+    /** Whether any mining node is linked. */
+    public boolean hasNodes() {
+        for (Link l : links.values()) {
+            if (l.node) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The line (a JSON object) with {@code "client_id":downstreamId} added at its end. */
@@ -214,14 +289,22 @@ public final class PassthroughLinks implements ClientOutbound {
 
     /**
      * The live links for /api/passthrough: {@code id} (the link's client id), {@code address} (the downstream
-     * instance's ip:port), {@code server} (port index), {@code clients} (its miners here), {@code since} (Unix s).
+     * instance's ip:port), {@code server} (port index), {@code clients} (its miners here), {@code mode}
+     * ({@code passthrough} or {@code node}), {@code since} (Unix s).
      */
     public com.fasterxml.jackson.databind.node.ArrayNode status() {
         var out = JSON.createArrayNode();
         new java.util.TreeMap<>(links).values().forEach(l -> out.addObject().put("id", l.id())
                 .put("address", l.address()).put("server", l.serverIndex()).put("clients", l.subByDownstreamId().size())
-                .put("since", l.since()));
+                .put("mode", l.node() ? "node" : "passthrough").put("since", l.since()));
         return out;
+    }
+
+    /** {@code downstreams}: each live link (a ckpool -P or -N in front of this pool), as {@link #status}. */
+    public ObjectNode describe() {
+        ObjectNode o = JSON.createObjectNode();
+        o.set("downstreams", status());
+        return o;
     }
 
     /** Live links and their sub-client counts (for stats). */

@@ -50,38 +50,48 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
     private final AtomicLong unroutable = new AtomicLong();
     private final AtomicLong badLines = new AtomicLong();
     private final AtomicLong toldToReconnect = new AtomicLong();
-    /** Redirector mode's decisions, or null in plain passthrough mode. */
+    /** Redirector mode's decisions, or null unless -R. */
     private final RedirectDecisions redirects;
+    private final RelayTap tap;
 
-    /** A relay on the process's connector stream; {@code redirects} null for {@code -P}. */
-    PassthroughRelay(List<HostPort> upstreams, long silenceMillis, RedirectDecisions redirects) {
+    /**
+     * A relay on the process's connector stream; {@code tap} adds a mode's work ({@link RelayTap#NONE} in -P and
+     * -R), {@code redirects} null unless -R.
+     */
+    PassthroughRelay(List<HostPort> upstreams, long silenceMillis, RelayTap tap, RedirectDecisions redirects) {
         this.connector = new ConnectorLink(this, this::upstreamUp);
         this.miners = connector;
-        this.keeper = new UpstreamKeeper(upstreams, silenceMillis, this);
+        this.tap = tap;
         this.redirects = redirects;
+        this.keeper = new UpstreamKeeper(upstreams, silenceMillis, this, tap.handshake());
     }
 
     /** For tests: miners reached through {@code miners}, nothing listening for a connector. */
     PassthroughRelay(ClientOutbound miners, List<HostPort> upstreams, long silenceMillis) {
-        this(miners, upstreams, silenceMillis, null);
+        this(miners, upstreams, silenceMillis, RelayTap.NONE, null);
     }
 
-    PassthroughRelay(ClientOutbound miners, List<HostPort> upstreams, long silenceMillis,
+    PassthroughRelay(ClientOutbound miners, List<HostPort> upstreams, long silenceMillis, RelayTap tap,
                      RedirectDecisions redirects) {
         this.connector = null;
         this.miners = miners;
-        this.keeper = new UpstreamKeeper(upstreams, silenceMillis, this);
+        this.tap = tap;
         this.redirects = redirects;
+        this.keeper = new UpstreamKeeper(upstreams, silenceMillis, this, tap.handshake());
     }
 
-    /** The ChildRuntime setup of the stratifier process in {@code -P} and {@code -R} mode. */
+    /** The ChildRuntime setup of the stratifier process in {@code -P}, {@code -R} and {@code -N} mode. */
     public static void setup(ChildRuntime rt) {
         List<HostPort> upstreams;
         long silence;
+        RelayTap tap = RelayTap.NONE;
         RedirectDecisions redirects = null;
         try {
             upstreams = upstreams(rt.config());
             silence = seconds(rt.config().raw(), TIMEOUT_KEY, 90) * 1000;
+            if (rt.args().node()) {
+                tap = new NodeWatch(new NodeBlockSubmitter(rt.config().btcd()));
+            }
             if (rt.args().redirector()) {
                 redirects = new RedirectDecisions(new RedirectTargets(rt.config().redirecturl()),
                         rt.config().dropidle() * 1000L);
@@ -93,7 +103,7 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
             rt.commands().json("stats", p -> rt.baseStats().put("error", e.getMessage()));
             return;
         }
-        PassthroughRelay relay = new PassthroughRelay(upstreams, silence, redirects);
+        PassthroughRelay relay = new PassthroughRelay(upstreams, silence, tap, redirects);
         rt.onStream(relay.connector);
         rt.commands().json("stats", p -> relay.stats(rt.baseStats()));
         rt.commands().json("passthrough", p -> relay.stats(Json.object())); // as /api/passthrough
@@ -107,7 +117,8 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
             return t;
         });
         // ckpool's passthrough logs its figures each minute
-        timer.scheduleAtFixedRate(() -> Log.notice("Passthrough:%s", Json.write(relay.stats(Json.object()))), 60,
+        String label = rt.args().node() ? "Node" : "Passthrough";
+        timer.scheduleAtFixedRate(() -> Log.notice("%s:%s", label, Json.write(relay.stats(Json.object()))), 60,
                 60, TimeUnit.SECONDS);
         if (redirects != null && redirects.dropIdleMillis() > 0) {
             timer.scheduleWithFixedDelay(relay::dropOverdue, 1, 1, TimeUnit.SECONDS);
@@ -117,9 +128,11 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
             web.close();
             timer.shutdownNow();
             relay.keeper.stop();
+            relay.tap.stop();
         });
-        Log.notice("Passthrough mode: %d upstream pool(s) %s, upstream_timeout %d s", upstreams.size(), upstreams,
-                silence / 1000);
+        Log.notice("%s mode: %d upstream pool(s) %s, upstream_timeout %d s%s", label, upstreams.size(), upstreams,
+                silence / 1000, rt.args().node() ? ", submitting solved blocks to " + rt.config().btcd().size()
+                        + " btcd" : "");
         if (redirects != null) {
             Log.notice("Redirector mode: miners with an accepted share go to %s; dropidle %d s",
                     redirects.targets().all(), redirects.dropIdleMillis() / 1000);
@@ -200,6 +213,7 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
         UpstreamConnection c = keeper.current();
         if (c != null && c.send(up)) {
             linesUp.incrementAndGet();
+            tap.fromMiner(r, line);
             return;
         }
         // no upstream (the line is not answered): the loss is being handled, or this stream opened just after it
@@ -213,6 +227,9 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
         }
         ClientRoutes.Route r = routes.remove(clientId);
         UpstreamConnection c = keeper.current();
+        if (r != null) {
+            tap.minerGone(r);
+        }
         if (r != null && c != null) {
             c.sendUnanswered(PassthroughLines.term(r.upstreamId(), r.address(), r.server()));
         }
@@ -245,6 +262,9 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
     @Override
     public void line(UpstreamConnection c, String line) {
         PassthroughLines.Routed m = PassthroughLines.fromUpstream(line);
+        if (m == null && tap.fromUpstream(line)) {
+            return;
+        }
         ClientRoutes.Route r = m == null ? null : routes.byUpstream(m.clientId());
         if (r == null) {
             unroutable.incrementAndGet();
@@ -252,6 +272,7 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
             return;
         }
         linesDown.incrementAndGet();
+        tap.toMiner(r, m.line());
         miners.send(r.connectorId(), m.line());
         HostPort to = redirects == null ? null
                 : redirects.toMiner(r.connectorId(), m.line(), System.currentTimeMillis());
@@ -264,6 +285,7 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
 
     @Override
     public void closed(UpstreamConnection c, String reason) {
+        tap.upstreamLost();
         Log.warning("Passthrough: upstream lost (%s): %d miners told to reconnect; new miners wait in the connector"
                 + " until an upstream is back", reason, upstreamGone("upstream lost: " + reason));
     }
@@ -329,6 +351,7 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
             r.put("dropped_idle", redirects.droppedIdle());
             r.put("screening", redirects.screening());
         }
+        tap.stats(base);
         return base;
     }
 

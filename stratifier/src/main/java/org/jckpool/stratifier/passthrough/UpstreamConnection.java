@@ -48,18 +48,25 @@ final class UpstreamConnection implements AutoCloseable {
 
     /** Connects and runs the passthrough handshake; throws when the upstream cannot be reached or refuses. */
     static UpstreamConnection open(HostPort address, int timeoutMillis, Listener listener) throws IOException {
+        return open(address, timeoutMillis, PassthroughLines.PASSTHROUGH_REQUEST, listener);
+    }
+
+    /** As above with another first line ({@code mining.node} for a node), answered alike. */
+    static UpstreamConnection open(HostPort address, int timeoutMillis, String handshake, Listener listener)
+            throws IOException {
         Socket s = new Socket();
         try {
             s.connect(new InetSocketAddress(address.host(), address.port()), timeoutMillis);
             s.setTcpNoDelay(true);
             s.setKeepAlive(true);
             UpstreamConnection c = new UpstreamConnection(address, s);
-            c.write(PassthroughLines.PASSTHROUGH_REQUEST);
+            c.write(handshake);
             s.setSoTimeout(timeoutMillis);
             String reply = c.readLine();
             JsonNode r = reply == null ? null : Json.parseOrNull(reply);
             if (r == null || !r.path("result").asBoolean(false)) {
-                throw new IOException("passthrough refused by " + address + ": "
+                throw new IOException((handshake.contains("mining.node") ? "mining.node" : "passthrough")
+                        + " refused by " + address + ": "
                         + (reply == null ? "connection closed" : abbreviate(reply)));
             }
             s.setSoTimeout(0);

@@ -38,7 +38,15 @@ final class UpstreamKeeper {
     private volatile boolean running = true;
     private Thread thread;
 
+    private final String handshake;
+
     UpstreamKeeper(List<HostPort> upstreams, long silenceMillis, Events events) {
+        this(upstreams, silenceMillis, events, PassthroughLines.PASSTHROUGH_REQUEST);
+    }
+
+    /** @param handshake the first line on each connection ({@code mining.passthrough}, or {@code mining.node}) */
+    UpstreamKeeper(List<HostPort> upstreams, long silenceMillis, Events events, String handshake) {
+        this.handshake = handshake;
         this.upstreams = List.copyOf(upstreams);
         this.silenceMillis = silenceMillis;
         this.events = events;
@@ -81,7 +89,7 @@ final class UpstreamKeeper {
         for (int i = 0; i < upstreams.size() && running; i++) {
             HostPort hp = upstreams.get(i);
             try {
-                UpstreamConnection c = UpstreamConnection.open(hp, HANDSHAKE_TIMEOUT_MS, new Forward());
+                UpstreamConnection c = UpstreamConnection.open(hp, HANDSHAKE_TIMEOUT_MS, handshake, new Forward());
                 synchronized (lock) {
                     if (!c.isOpen()) { // closed before it was current: its close was not reported
                         lastError = "closed right after the handshake";

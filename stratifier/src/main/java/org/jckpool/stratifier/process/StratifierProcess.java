@@ -2,6 +2,7 @@ package org.jckpool.stratifier.process;
 
 import org.jckpool.stratifier.link.ConnectorLink;
 import org.jckpool.stratifier.link.ClientEvents;
+import org.jckpool.stratifier.link.NodeWorkPublisher;
 import org.jckpool.stratifier.link.PassthroughLinks;
 import org.jckpool.stratifier.link.GeneratorLink;
 import org.jckpool.stratifier.link.UpstreamRelay;
@@ -106,6 +107,13 @@ public final class StratifierProcess {
         this.solutions = new SolutionGate(this::handOver);
         this.passthrough = new PassthroughLinks(connector, events);
         this.engine = new StratumEngine(engineConfig, passthrough, solutions, clock);
+        if (!engineConfig.solo() && !rt.args().proxy()) {
+            // mining nodes (ckpool -N) on the nodeserver ports get every job with its transactions
+            NodeWorkPublisher nodeWork = new NodeWorkPublisher(passthrough, engineConfig.poolPayoutScript());
+            passthrough.nodes(cfg.nodeServerIndexes(), nodeWork::nodeAdded);
+            engine.jobObserver(nodeWork::job);
+            engine.solvedObserver(nodeWork::blockSolved);
+        }
         this.handover = new HandoverSessions(engine);
         this.status = new StatusStore(logdir);
         this.shareLog = rt.args().logShares() ? new ShareLog(logdir) : null;
@@ -179,6 +187,7 @@ public final class StratifierProcess {
         new AdminCommands(view, new AdminActions(engine, connector, generator, journal, status, ckdb,
                 this::askForUpdate, rt::uptime), rt::baseStats).register(rt.commands());
         handover.register(rt.commands());
+        rt.commands().json("downstreams", p -> passthrough.describe());
         if (relay != null) {
             rt.commands().json("upstreams", p -> relay.upstreams());
         }

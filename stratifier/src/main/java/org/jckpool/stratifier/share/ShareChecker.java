@@ -1,5 +1,6 @@
 package org.jckpool.stratifier.share;
 
+import org.jckpool.libpool.log.Log;
 import org.jckpool.libpool.bitcoin.Hex;
 import org.jckpool.stratifier.session.ClientSession;
 import org.jckpool.stratifier.session.JobDifficulties;
@@ -24,6 +25,7 @@ public final class ShareChecker {
     private final int nonce2Length;
     private final BlockSubmitter submitter;
     private final UpstreamForwarder forwarder;
+    private volatile SolvedShareObserver solvedObserver = SolvedShareObserver.NONE;
 
     public ShareChecker(JobBook jobs, int nonce2Length, BlockSubmitter submitter) {
         this(jobs, nonce2Length, submitter, null);
@@ -39,6 +41,11 @@ public final class ShareChecker {
 
     public int nonce2Length() {
         return nonce2Length;
+    }
+
+    /** Who hears of each share that solves a block (mining nodes' block message). */
+    public void solvedObserver(SolvedShareObserver o) {
+        this.solvedObserver = o == null ? SolvedShareObserver.NONE : o;
     }
 
     public ShareResult check(ClientSession s, SubmitParams p, long nowMillis) {
@@ -111,6 +118,11 @@ public final class ShareChecker {
             String hex = BlockAssembler.blockHex(base, h.header, h.coinbase(), h.coinbaseLength());
             solution = submitter.submit(new BlockSolution(hex, blockHash, base.height(),
                     Hex.encode(base.template().prevHash()), stale));
+            try {
+                solvedObserver.solved(s, job, p, version & 0xffffffffL, shareDiff);
+            } catch (RuntimeException e) {
+                Log.err("solved-share observer failed: %s", e);
+            }
         }
 
         JobDifficulties jd = s.jobDiffs();

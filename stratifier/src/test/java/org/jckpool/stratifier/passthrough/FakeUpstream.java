@@ -21,6 +21,9 @@ final class FakeUpstream implements AutoCloseable {
     final List<String> received = new CopyOnWriteArrayList<>();
     final AtomicInteger connections = new AtomicInteger();
     volatile String answer = "{\"result\": true}";
+    /** The method the first line must name (ckpool's upstream accepts mining.node only on a nodeserver port). */
+    volatile String linkMethod = "mining.passthrough";
+    volatile String firstLine;
     private volatile Socket current;
 
     FakeUpstream() throws IOException {
@@ -51,7 +54,8 @@ final class FakeUpstream implements AutoCloseable {
         try (s) {
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
             String first = in.readLine();
-            if (first == null || !first.contains("mining.passthrough")) {
+            firstLine = first;
+            if (first == null || !first.contains(linkMethod)) {
                 return;
             }
             s.getOutputStream().write((answer + "\n").getBytes(StandardCharsets.UTF_8));

@@ -187,7 +187,7 @@ class PassthroughRelayTest {
         RedirectTargets targets = new RedirectTargets(List.of(new HostPort("a.example", 3334),
                 new HostPort("b.example", 3335)));
         relay = new PassthroughRelay(miners, List.of(new HostPort("127.0.0.1", upstream.port())), 90_000,
-                new RedirectDecisions(targets, 1));
+                RelayTap.NONE, new RedirectDecisions(targets, 1));
         relay.keeper().start();
         Await.until("upstream connected", () -> relay.keeper().current() != null);
         relay.connected(1, "10.0.0.1:4001", 0);
@@ -214,5 +214,35 @@ class PassthroughRelayTest {
         assertThat(st.path("redirector").path("dropped_idle").asLong()).isEqualTo(1);
         assertThat(st.path("redirector").path("redirecturl").path(1).asText()).isEqualTo("b.example:3335");
         assertThat(relay.routes().byConnector(1)).as("a redirected miner stays routed").isNotNull();
+    }
+
+    @Test
+    void asANodeTheRelayLinksWithMiningNodeKeepsNodeLinesAndSubmitsTheBlockItsMinerFound() throws Exception {
+        upstream = new FakeUpstream();
+        upstream.linkMethod = "mining.node";
+        NodeWatchTest.RecordingSubmitter submitter = new NodeWatchTest.RecordingSubmitter();
+        relay = new PassthroughRelay(miners, List.of(new HostPort("127.0.0.1", upstream.port())), 90_000,
+                new NodeWatch(submitter), null);
+        relay.keeper().start();
+        Await.until("upstream connected", () -> relay.keeper().current() != null);
+        assertThat(Json.parseOrNull(upstream.firstLine).path("method").asText()).isEqualTo("mining.node");
+
+        long miner = 9;
+        relay.connected(miner, "10.0.0.9:4001", 0);
+        relay.line(miner, "{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[]}");
+        Await.until("subscribe upstream", () -> upstream.received.size() == 1);
+        int id = relay.routes().byConnector(miner).upstreamId();
+        upstream.send(NodeWatchTest.workinfoG(0x2a));
+        upstream.send("{\"id\":1,\"result\":[[[\"mining.notify\",\"8d3b5a1c\"]],\"8d3b5a1c\",4],\"error\":null,"
+                + "\"client_id\":" + id + "}");
+        Await.until("subscribe reply down", () -> sent.size() == 1);
+        relay.line(miner, "{\"id\":4,\"method\":\"mining.submit\",\"params\":[\"u.rig\",\"2a\",\"00000001\","
+                + "\"6553f100\",\"00000000\"]}");
+        Await.until("share upstream", () -> upstream.received.size() == 2);
+        assertThat(submitter.blocks).hasSize(1).allSatisfy(b -> assertThat(b).contains(NodeWatchTest.G_HASH));
+        JsonNode stats = relay.stats(Json.object());
+        assertThat(stats.path("mode").asText()).isEqualTo("node");
+        assertThat(stats.path("unroutable").asLong()).as("the workinfo was the node's, not a miner's").isZero();
+        assertThat(sent).as("only the subscribe reply reached the miner").hasSize(1);
     }
 }

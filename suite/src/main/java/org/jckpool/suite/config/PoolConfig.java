@@ -1,7 +1,10 @@
 package org.jckpool.suite.config;
 
 import org.jckpool.libpool.net.HostPort;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -97,6 +100,29 @@ public record PoolConfig(
     /** The lowest difficulty on {@code server}: {@code highdiff} on a port above 4000, else {@code mindiff}. */
     public double minDiffFor(HostPort server) {
         return clamp(server != null && server.highDiff() ? highdiff : mindiff);
+    }
+
+    /**
+     * Every address the pool listens on, in server-index order: the {@code serverurl} entries (the default one when
+     * there are none), then the {@code nodeserver} entries, as ckpool appends them.
+     */
+    public List<HostPort> listenUrls() {
+        List<HostPort> out = new ArrayList<>(serverurl == null || serverurl.isEmpty()
+                ? List.of(DEFAULT_SERVERURL) : serverurl);
+        if (nodeserver != null) {
+            out.addAll(nodeserver);
+        }
+        return out;
+    }
+
+    /** The server indexes of the {@code nodeserver} entries (ports where {@code mining.node} is accepted). */
+    public Set<Integer> nodeServerIndexes() {
+        int first = serverurl == null || serverurl.isEmpty() ? 1 : serverurl.size();
+        Set<Integer> out = new TreeSet<>();
+        for (int i = 0; nodeserver != null && i < nodeserver.size(); i++) {
+            out.add(first + i);
+        }
+        return out;
     }
 
     private double clamp(double d) {

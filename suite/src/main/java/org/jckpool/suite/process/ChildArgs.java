@@ -12,7 +12,7 @@ import org.jckpool.libpool.log.Log;
  * {@link #parse} are the two ends of the same contract, so the supervisor and {@link ChildRuntime} cannot drift.
  *
  * <pre>--name NAME --sockdir DIR --config FILE --loglevel N [--group G] [--quiet]
- * [--btcsolo] [--log-shares] [--proxy] [--userproxy] [--passthrough] [--redirector] [--no-parent-watch]</pre>
+ * [--btcsolo] [--log-shares] [--proxy] [--userproxy] [--passthrough] [--redirector] [--node] [--no-parent-watch]</pre>
  *
  * @param name        instance name ({@code ckpool -n}, default "ckpool")
  * @param sockdir     socket directory of the instance (pool rule)
@@ -27,11 +27,13 @@ import org.jckpool.libpool.log.Log;
  * @param userproxy   {@code -u}: user proxy mode (with {@code proxy}): one upstream session per user
  * @param redirector  {@code -R}: redirector mode (with {@code passthrough}): miners with an accepted share are
  *                    sent on to {@code redirecturl}
+ * @param node        {@code -N}: node mode (with {@code passthrough}): the relay also submits solved blocks to
+ *                    its own bitcoind
  * @param parentWatch exit when stdin reaches EOF (on unless {@code --no-parent-watch}, for running a child alone)
  */
 public record ChildArgs(String name, Path sockdir, Path config, int loglevel, String group, boolean quiet,
                         boolean btcsolo, boolean logShares, boolean proxy, boolean passthrough,
-                        boolean userproxy, boolean redirector, boolean parentWatch) {
+                        boolean userproxy, boolean redirector, boolean node, boolean parentWatch) {
 
     public List<String> toArgs() {
         List<String> a = new ArrayList<>(List.of("--name", name, "--sockdir", sockdir.toString(),
@@ -61,6 +63,9 @@ public record ChildArgs(String name, Path sockdir, Path config, int loglevel, St
         if (redirector) {
             a.add("--redirector");
         }
+        if (node) {
+            a.add("--node");
+        }
         if (!parentWatch) {
             a.add("--no-parent-watch");
         }
@@ -81,6 +86,7 @@ public record ChildArgs(String name, Path sockdir, Path config, int loglevel, St
         boolean passthrough = false;
         boolean userproxy = false;
         boolean redirector = false;
+        boolean node = false;
         boolean parentWatch = true;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -107,6 +113,7 @@ public record ChildArgs(String name, Path sockdir, Path config, int loglevel, St
                 case "--passthrough" -> passthrough = true;
                 case "--userproxy" -> userproxy = true;
                 case "--redirector" -> redirector = true;
+                case "--node" -> node = true;
                 case "--no-parent-watch" -> parentWatch = false;
                 default -> throw new IllegalArgumentException("unknown argument " + a);
             }
@@ -118,7 +125,7 @@ public record ChildArgs(String name, Path sockdir, Path config, int loglevel, St
             throw new IllegalArgumentException("--config is required");
         }
         return new ChildArgs(name, sockdir, config, loglevel, group, quiet, btcsolo, logShares, proxy, passthrough,
-                userproxy, redirector, parentWatch);
+                userproxy, redirector, node, parentWatch);
     }
 
     private static String value(String[] args, int i, String flag) {
