@@ -46,7 +46,7 @@ final class ChildLauncher {
             + "-Djdk.nio.maxCachedBufferSize=262144";
     static final String GENERATOR_JVM_OPTS = "-XX:TieredStopAtLevel=1 -Xms8m -Xmn4m -Xmx256m "
             + "-XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=64m";
-    static final String SHARE_PATH_JVM_OPTS = "-Xms48m -Xmn32m -Xmx384m -XX:ReservedCodeCacheSize=64m "
+    static final String SHARE_PATH_JVM_OPTS = "-Xms16m -Xmn8m -Xmx384m -XX:ReservedCodeCacheSize=64m "
             + "-XX:MaxMetaspaceSize=96m";
 
     /**

@@ -110,8 +110,8 @@ class CkpoolMainTest {
         int main = cmd.indexOf("org.jckpool.stratifier.StratifierMain");
         assertThat(ChildArgs.parse(cmd.subList(main + 1, cmd.size()).toArray(String[]::new))).isEqualTo(a);
         assertThat(a.loglevel()).isEqualTo(6);
-        assertThat(cmd).contains("-Xmn32m"); // on the share path: fewer young collections
-        assertThat(l.command("generator", "org.jckpool.generator.GeneratorMain", a)).doesNotContain("-Xmn32m")
+        assertThat(cmd).contains("-Xmn8m"); // on the share path: a young generation sized to stay small
+        assertThat(l.command("generator", "org.jckpool.generator.GeneratorMain", a)).doesNotContain("-Xmn8m")
                 .contains("-XX:TieredStopAtLevel=1"); // off the share path: C1 only
         // a heap grown under abuse is given back; no thread keeps a large cached I/O buffer
         assertThat(l.command("generator", "org.jckpool.generator.GeneratorMain", a))
