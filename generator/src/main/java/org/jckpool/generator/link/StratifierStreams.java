@@ -54,7 +54,7 @@ public final class StratifierStreams implements ControlServer.StreamAcceptor {
                 JsonNode msg = Json.parseOrNull(text);
                 if (msg == null || !msg.isObject()) {
                     Log.warning("Stream from %s: ignoring a frame that is not a JSON object: %s", stream.peer(),
-                            text.length() <= 80 ? text : text.substring(0, 80) + "…");
+                            Log.abbreviate(text, 80));
                     return;
                 }
                 handler.accept(stream, msg);

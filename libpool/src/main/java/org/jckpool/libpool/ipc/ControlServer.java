@@ -261,7 +261,7 @@ public final class ControlServer implements Closeable {
                 try {
                     r = descriptorHandler.handle(text);
                 } catch (RuntimeException e) {
-                    Log.err("Control socket %s: handler failed on '%s': %s", path, abbreviate(text), e);
+                    Log.err("Control socket %s: handler failed on '%s': %s", path, Log.abbreviate(text, 80), e);
                     return;
                 }
                 DescriptorPassing.reply(c, r.text(), r.descriptors());
@@ -271,7 +271,7 @@ public final class ControlServer implements Closeable {
             try {
                 reply = handler.handle(text);
             } catch (RuntimeException e) {
-                Log.err("Control socket %s: handler failed on '%s': %s", path, abbreviate(text), e);
+                Log.err("Control socket %s: handler failed on '%s': %s", path, Log.abbreviate(text, 80), e);
                 reply = null;
             }
             if (reply != null && !reply.isEmpty()) {
@@ -300,10 +300,6 @@ public final class ControlServer implements Closeable {
         } finally {
             reading.remove(f);
         }
-    }
-
-    static String abbreviate(String s) {
-        return s.length() <= 80 ? s : s.substring(0, 80) + "…";
     }
 
     /**
