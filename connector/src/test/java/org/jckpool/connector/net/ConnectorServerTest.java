@@ -227,7 +227,7 @@ class ConnectorServerTest {
     @Test
     void silentAndIdleClientsAreDropped() throws Exception {
         InetSocketAddress address = start(settings().withFirstLineTimeout(Duration.ofMillis(200))
-                .withIdleTimeout(Duration.ofMillis(600)));
+                .withIdleTimeout(Duration.ofMillis(1200)));
         TestClient silent = connect(address);
         long silentId = upstream.next("C").id();
         Event dropped = upstream.next("D");
@@ -237,10 +237,10 @@ class ConnectorServerTest {
 
         TestClient talker = connect(address);
         long talkerId = upstream.next("C").id();
-        for (int i = 0; i < 4; i++) { // stays alive past both timeouts while it talks
+        for (int i = 0; i < 10; i++) { // stays alive past both timeouts while it talks
             talker.write("{\"id\":" + i + "}\n");
             assertThat(upstream.next("L").id()).isEqualTo(talkerId);
-            Thread.sleep(150); // the talker's pace, well inside the 600 ms idle timeout
+            Thread.sleep(150); // the talker's pace: a line every 150 ms, far inside the 1200 ms idle timeout
         }
         Event idle = upstream.next("D");
         assertThat(idle.id()).isEqualTo(talkerId);
