@@ -167,7 +167,7 @@ class CrashTotalsTest {
             }
             if (plan.nextInt(3) == 0) {
                 CkdbProcess starting = CkdbProcess.launch(db, tmp.resolve("sock"), tmp.resolve("logs"));
-                Thread.sleep(plan.nextInt(1500));
+                Thread.sleep(plan.nextInt(1500)); // killed at a random moment of its start
                 starting.kill9();
             }
             startCkdb();

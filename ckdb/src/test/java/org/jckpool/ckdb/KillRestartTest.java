@@ -19,6 +19,7 @@ import org.jckpool.ckdb.client.CkdbClient;
 import org.jckpool.ckdb.store.DbSettings;
 import org.jckpool.libpool.ipc.ControlClient;
 import org.jckpool.libpool.json.Json;
+import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -73,7 +74,7 @@ class KillRestartTest {
                                 .put("workername", i % 2 == 0 ? "ann.rig1" : "ben.x").put("diff", 1 + (i % 13) * 0.25);
                         client.send("shares", s);
                         if (i % 10 == 0) {
-                            Thread.sleep(2);
+                            Thread.sleep(2); // a pool's pace rather than a flood
                         }
                     }
                 } catch (Exception e) {
@@ -82,18 +83,14 @@ class KillRestartTest {
             }, "test-pool");
             producer.start();
             // kill once part of the stream is committed and the rest is still being produced
-            long until = System.currentTimeMillis() + 30_000;
-            while (client.deliveredSeq() < total / 4 && System.currentTimeMillis() < until) {
-                Thread.sleep(2);
-            }
-            assertThat(client.deliveredSeq()).isGreaterThanOrEqualTo(total / 4);
+            Await.until("a quarter of the shares delivered", 30_000, () -> client.deliveredSeq() >= total / 4);
             assertThat(client.lastSeq()).as("still producing at the kill").isLessThan(total);
             ckdb.kill9();
             // while ckdb is down: a known worker authorises from the cache, an unknown one does not
             Optional<CkdbClient.Auth> cached = client.authorise("ann", "ann.rig1", 2, "test");
             assertThat(cached).isPresent().get().extracting(CkdbClient.Auth::fromCache).isEqualTo(true);
             assertThat(client.authorise("ann", "ann.new", 3, "test")).isEmpty();
-            Thread.sleep(500);
+            Thread.sleep(500); // the scenario: ckdb stays down for half a second while the pool goes on
             ckdb = start(db, sockdir, logdir);
             producer.join(120_000);
             assertThat(producerError.get()).isNull();

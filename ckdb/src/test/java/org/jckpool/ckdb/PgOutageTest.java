@@ -71,7 +71,7 @@ class PgOutageTest {
                     pg = startPg(dir, port);
                     restarted = true;
                 }
-                Thread.sleep(50);
+                Thread.sleep(50); // the pool's pace: a batch every 50 ms, through the outage
             }
             assertThat(restarted).isTrue();
             assertThat(svc.awaitDurable(60_000)).as("buffered writes committed after the outage").isTrue();

@@ -48,11 +48,8 @@ class NodeFailoverTest {
         assertThat(sims.templates.get(0).reason()).isEqualTo("start");
 
         int port = first.port();
-        long t0 = System.currentTimeMillis();
         first.close();
         assertThat(Nodes.waitFor(() -> u2.equals(active()), 5000)).as("failover to the second node").isTrue();
-        long failoverMs = System.currentTimeMillis() - t0;
-        assertThat(failoverMs).isLessThan(5000);
         assertThat(Nodes.waitFor(() -> sims.templates.stream().anyMatch(t -> t.node().equals(u2)), 5000)).isTrue();
         assertThat(statuses).anySatisfy(s -> {
             assertThat(s.active()).isEqualTo(u2);
@@ -94,9 +91,7 @@ class NodeFailoverTest {
 
         // the active node hangs: the tip poll times out and the second node takes over
         first.setMode(FailureMode.HANG);
-        long t0 = System.currentTimeMillis();
         assertThat(Nodes.waitFor(() -> u2.equals(active()), 5000)).isTrue();
-        assertThat(System.currentTimeMillis() - t0).isLessThan(5000);
         first.setMode(FailureMode.OK);
     }
 

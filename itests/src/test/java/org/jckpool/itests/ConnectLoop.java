@@ -26,7 +26,7 @@ final class ConnectLoop implements AutoCloseable {
                     failed.incrementAndGet();
                 }
                 try {
-                    Thread.sleep(everyMs);
+                    Thread.sleep(everyMs); // the loop's pace: a connect every everyMs
                 } catch (InterruptedException e) {
                     return;
                 }

@@ -145,10 +145,7 @@ class GeneratorFailoverTest {
         // kill the first node: the generator moves to the second within 5 s
         first.destroyForcibly();
         first.waitFor(10, TimeUnit.SECONDS);
-        long t0 = System.currentTimeMillis();
         waitForStats(generator, activeIs(url2), 5_000);
-        long failoverMs = System.currentTimeMillis() - t0;
-        assertThat(failoverMs).isLessThan(5_000);
         s = waitForStats(generator, st -> url2.equals(st.path("last_template").path("node").asText()), 5_000);
         assertThat(s.path("nodes_alive").asInt()).isEqualTo(1);
 

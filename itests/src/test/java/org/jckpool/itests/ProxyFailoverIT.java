@@ -66,8 +66,8 @@ class ProxyFailoverIT {
             assertThat(px.log()).contains("no mining.notify for " + TIMEOUT_S + " s");
 
             // (a) up1 is back: after upstream_recover seconds alive it is active again
+            long continued = System.currentTimeMillis(); // before the signal: up1 cannot be seen alive earlier
             signal(up1, "CONT");
-            long continued = System.currentTimeMillis();
             from = miner.lines().size();
             assertThat(Await.within(RECOVER_S * 1000 + 25_000, () -> px.active() == 0))
                     .as("back on up1; upstreams %s; log:\n%s", px.upstreams(), px.log()).isTrue();

@@ -139,6 +139,7 @@ final class ResumingMiner implements AutoCloseable {
         out.flush();
     }
 
+    /** The miner's pace between connect attempts, as a real miner retrying (not a wait for a condition). */
     private static void pause(long ms) {
         try {
             Thread.sleep(ms);

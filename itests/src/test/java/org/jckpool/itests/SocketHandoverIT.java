@@ -139,7 +139,7 @@ class SocketHandoverIT {
             assertThat(Await.within(60_000, () -> !PoolProcesses.alive(oldMain)
                     && allBackSince(miners, at))).as("old instance gone, all miners back; log:\n%s",
                     suite.poolLog()).isTrue();
-            Thread.sleep(500);
+            Thread.sleep(500); // a little traffic after the takeover, for the silences
             loop.close();
             Figures f = Figures.of(loop, miners, at);
             f.print(what);

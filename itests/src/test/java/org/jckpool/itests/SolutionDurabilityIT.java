@@ -118,22 +118,22 @@ class SolutionDurabilityIT {
     }
 
     private static StratumTestClient client(MiningSuite suite) throws Exception {
-        StratumTestClient c = null;
-        // the connector refuses miners for a moment after a stratifier restart
-        for (int attempt = 0; attempt < 50 && c == null; attempt++) {
+        StratumTestClient[] c = {null};
+        // the connector refuses miners for a moment after a stratifier restart: a miner that is turned away tries again
+        Await.until("a miner connects and is authorised", 20_000, () -> {
             try {
-                c = new StratumTestClient(suite.stratumPort);
-                c.subscribeAndAuthorize(WORKER);
+                c[0] = new StratumTestClient(suite.stratumPort);
+                c[0].subscribeAndAuthorize(WORKER);
+                return true;
             } catch (IOException | AssertionError e) {
-                if (c != null) {
-                    c.close();
-                    c = null;
+                if (c[0] != null) {
+                    c[0].close();
+                    c[0] = null;
                 }
-                Thread.sleep(200);
+                return false;
             }
-        }
-        assertThat(c).as("a miner connects").isNotNull();
-        return c;
+        });
+        return c[0];
     }
 
     /** Submits a share that solves a block; returns the block's hash (RPC order) once the pool answered true. */

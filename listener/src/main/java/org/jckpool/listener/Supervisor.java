@@ -13,16 +13,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.jckpool.libpool.ipc.CommandTable;
-import org.jckpool.libpool.ipc.ControlClient;
 import org.jckpool.libpool.ipc.ControlServer;
 import org.jckpool.libpool.ipc.ListeningSockets;
 import org.jckpool.libpool.ipc.NioDescriptors;
-import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.EventLog;
 import org.jckpool.libpool.log.Log;
-import org.jckpool.suite.process.ChildRuntime;
 import org.jckpool.suite.process.PidFile;
 import org.jckpool.libpool.ipc.SocketDirs;
 
@@ -63,6 +59,7 @@ final class Supervisor {
     /** The first stratifier of an instance started with -H waits for the old instance's session table. */
     private volatile boolean stratifierAwaitsSessions;
     private final Runnable restartByHandover;
+    private final HandoverToSuccessor successor;
 
     /**
      * @param restartByHandover what {@code restart} does: start this same command with -H, which takes this
@@ -80,6 +77,7 @@ final class Supervisor {
         this.children = settings.relay() ? List.of(stratifier, connector)
                 : List.of(new ManagedChild("generator", "org.jckpool.generator.GeneratorMain", policy()), stratifier,
                         connector);
+        this.successor = new HandoverToSuccessor(settings.sockdir(), children);
         commands.text("ping", r -> "pong");
         commands.text("shutdown", r -> {
             Log.notice("Listener received shutdown request");
@@ -200,92 +198,22 @@ final class Supervisor {
         }
     }
 
-    /**
-     * The old instance's side of -H, first step: each child moves its socket to {@code <sockdir>/<process>.<pid>}
-     * and so does this listener, freeing the paths for the new instance; everything goes on serving.
-     */
+    /** The old instance's side of -H, first step: frees the socket paths for the new instance. */
     private String releaseToSuccessor() {
         synchronized (lifecycle) {
             if (stopping) {
                 return "failed: stopping";
             }
             handedOver = true;
-            for (ManagedChild c : children) {
-                if (!c.alive()) {
-                    continue;
-                }
-                String r;
-                try {
-                    r = ControlClient.request(c.controlSocket(sockdir()), ChildRuntime.RELEASE_SOCKET, CONTROL_TIMEOUT_MS).orElse("");
-                } catch (IOException e) {
-                    r = e.getMessage();
-                }
-                if (r.startsWith("released ")) {
-                    c.movedSocket = Path.of(r.substring("released ".length()).strip());
-                } else {
-                    Log.warning("Handover: %s did not release its socket (%s); stopping it", c.process, r);
-                    c.stopping = true;
-                    c.proc.destroy();
-                }
-            }
-            Path moved = sockdir().resolve("listener." + ProcessHandle.current().pid());
-            try {
-                admin.movePath(moved);
-            } catch (IOException e) {
-                Log.err("Handover: cannot move %s: %s", admin.path(), e.getMessage());
-                return "failed: " + e.getMessage();
-            }
-            Log.notice("Handing over to a new instance: sockets released, answering on %s", moved);
-            return "released " + moved;
+            return successor.release(admin);
         }
     }
 
-    /**
-     * The old instance's side of -H, last step: stop the connector (its miners reconnect into the backlog the new
-     * instance holds too), answer with the stratifier's session table, then stop.
-     */
+    /** The old instance's side of -H, last step: hands over the session table, then stops. */
     private String finishForSuccessor() {
-        ManagedChild connector = child("connector");
-        Path stratifier = child("stratifier").controlSocket(sockdir());
-        connector.stopping = true;
-        try {
-            // Its miners are dropped once it has closed them, which the stratifier sees as its stream closing;
-            // the JVM's own exit (maybe writing a class-data archive) need not be waited for.
-            ControlClient.request(connector.controlSocket(sockdir()), "shutdown", CONTROL_TIMEOUT_MS);
-            long deadline = System.currentTimeMillis() + 5_000;
-            while (connectorConnected(stratifier) && System.currentTimeMillis() < deadline) {
-                Thread.sleep(10);
-            }
-        } catch (IOException e) {
-            Log.warning("Handover: connector did not take the shutdown request (%s), stopping it", e.getMessage());
-            stopChild(connector);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        String table = "{\"sessions\":{}}";
-        try {
-            table = ControlClient.request(stratifier, "{\"method\":\"sessions\"}", CONTROL_TIMEOUT_MS)
-                    .orElse(table);
-        } catch (IOException e) {
-            Log.err("Handover: no session table from the stratifier: %s", e.getMessage());
-        }
-        Log.notice("Handover: connector stopped, session table handed over; stopping");
+        String table = successor.finish();
         scheduler.schedule(() -> stopAsync(0), 200, TimeUnit.MILLISECONDS); // after the reply is out
         return table;
-    }
-
-    private static boolean connectorConnected(Path stratifier) {
-        try {
-            JsonNode n = ControlClient.request(stratifier, "{\"method\":\"stats\"}", CONTROL_TIMEOUT_MS)
-                    .map(Json::parseOrNull).orElse(null);
-            return n != null && n.path("connector_connected").asBoolean();
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private ManagedChild child(String process) {
-        return ManagedChild.named(children, process);
     }
 
     private void startChild(ManagedChild c) throws IOException {
@@ -351,43 +279,6 @@ final class Supervisor {
         }, delay.get().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /**
-     * Asks the child to shut down over its socket, then TERM, then KILL. A child whose socket does not answer (for
-     * example one still starting) gets TERM at once.
-     */
-    private void stopChild(ManagedChild c) {
-        c.stopping = true;
-        Process p = c.proc;
-        if (p == null || !p.isAlive()) {
-            return;
-        }
-        boolean asked = false;
-        try {
-            ControlClient.request(c.controlSocket(sockdir()), "shutdown", CONTROL_TIMEOUT_MS);
-            asked = true;
-        } catch (IOException e) {
-            Log.info("%s did not take the shutdown request (%s), sending TERM", c.process, e.getMessage());
-            p.destroy();
-        }
-        try {
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                if (asked) {
-                    Log.warning("%s (pid %d) still running, sending TERM", c.process, p.pid());
-                    p.destroy();
-                }
-                if (!p.waitFor(3, TimeUnit.SECONDS)) {
-                    Log.warning("%s (pid %d) still running, killing it", c.process, p.pid());
-                    p.destroyForcibly();
-                    p.waitFor(3, TimeUnit.SECONDS);
-                }
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        Log.notice("Stopped %s", c.process);
-    }
-
     private void stopAsync(int code) {
         if (code != 0) {
             exitCode = code;
@@ -405,7 +296,7 @@ final class Supervisor {
         done.countDown();
         Log.notice("Stopping %s", settings.name());
         for (int i = children.size() - 1; i >= 0; i--) {
-            stopChild(children.get(i));
+            ChildStopper.stop(children.get(i), sockdir());
         }
         if (admin != null) {
             admin.close();
@@ -432,6 +323,4 @@ final class Supervisor {
             Log.warning("Could not remove %s: %s", p, e.getMessage());
         }
     }
-
-
 }

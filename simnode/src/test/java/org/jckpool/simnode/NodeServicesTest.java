@@ -113,14 +113,14 @@ class NodeServicesTest {
         JsonNode t = rpc.call("getblocktemplate", Map.of("rules", List.of("segwit")));
         Thread miner = new Thread(() -> {
             try {
-                Thread.sleep(300);
+                Thread.sleep(300); // the scenario: the tip changes while the long poll waits
                 node.mineOneBlock();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         });
+        long before = System.currentTimeMillis(); // before the miner's 300 ms start: a lower bound load cannot break
         miner.start();
-        long before = System.currentTimeMillis();
         JsonNode next = rpc.call("getblocktemplate",
                 Map.of("rules", List.of("segwit"), "longpollid", t.get("longpollid").asText()));
         miner.join();

@@ -92,7 +92,7 @@ class DashboardBrowserTest {
         for (int i = 0; i < 60; i++) {
             double wave = 1.6e13 * (0.75 + 0.25 * Math.sin(i / 6.0) + i / 240.0);
             view.summary = InMemoryPoolView.summary(known.startedAt(), known.network().templateTime(), wave, 2, 3, 2);
-            Thread.sleep(50);
+            Thread.sleep(50); // one history sample (every 50 ms) per figure
         }
         view.summary = known;
     }

@@ -2,7 +2,6 @@ package org.jckpool.generator.link;
 
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -31,7 +30,7 @@ public final class StratifierStreamAcceptor implements ControlServer.StreamAccep
     private final TemplateFetcher fetcher;
     private final BlockBroadcaster submitter;
     private final NodeManager nodes;
-    private final Set<FrameStream> streams = ConcurrentHashMap.newKeySet();
+    private final StratifierStreams streams;
     /** Block hash (lower case) → its submission in progress. */
     private final Map<String, CompletableFuture<SubmitOutcome>> inFlight = new ConcurrentHashMap<>();
 
@@ -39,50 +38,31 @@ public final class StratifierStreamAcceptor implements ControlServer.StreamAccep
         this.fetcher = fetcher;
         this.submitter = submitter;
         this.nodes = nodes;
+        this.streams = new StratifierStreams("", "; keeping the last template for when it reconnects", this::greet,
+                this::handle);
         fetcher.addListener(this::pushTemplate);
         nodes.addListener(this::pushStatus);
     }
 
     @Override
     public FrameStream.Listener open(String peer) {
-        return new FrameStream.Listener() {
-            @Override
-            public void onOpen(FrameStream stream) {
-                streams.add(stream);
-                Log.notice("Stream from %s open", peer);
-                send(stream, statusFrame(nodes.status()));
-                FetchedTemplate t = fetcher.current();
-                if (t != null) {
-                    send(stream, TemplateMessage.encode(t.withReason(FetchedTemplate.START)));
-                } // else the first template is on its way (or waits for a live node) and is pushed to every stream
-            }
-
-            @Override
-            public void onFrame(FrameStream stream, byte[] frame) {
-                handle(stream, Frames.text(frame));
-            }
-
-            @Override
-            public void onClose(FrameStream stream, Throwable cause) {
-                streams.remove(stream);
-                Log.warning("Stream from %s closed%s; keeping the last template for when it reconnects", peer,
-                        cause == null ? "" : " (" + cause.getMessage() + ")");
-            }
-        };
+        return streams.open(peer);
     }
 
     /** Number of open stratifier streams. */
     public int connected() {
-        return streams.size();
+        return streams.connected();
     }
 
-    void handle(FrameStream stream, String text) {
-        JsonNode msg = Json.parseOrNull(text);
-        if (msg == null || !msg.isObject()) {
-            Log.warning("Stream from %s: ignoring a frame that is not a JSON object: %s", stream.peer(),
-                    abbreviate(text));
-            return;
-        }
+    private void greet(FrameStream stream) {
+        send(stream, statusFrame(nodes.status()));
+        FetchedTemplate t = fetcher.current();
+        if (t != null) {
+            send(stream, TemplateMessage.encode(t.withReason(FetchedTemplate.START)));
+        } // else the first template is on its way (or waits for a live node) and is pushed to every stream
+    }
+
+    private void handle(FrameStream stream, JsonNode msg) {
         String method = Json.text(msg, "method");
         if ("update".equals(method)) {
             fetcher.request(FetchedTemplate.UPDATE);
@@ -122,15 +102,7 @@ public final class StratifierStreamAcceptor implements ControlServer.StreamAccep
                 Log.notice("Block %s is being submitted already: waiting for that outcome", hash);
             }
         }
-        outcome.thenAccept(o -> {
-            byte[] reply = resultFrame(id, hash, o);
-            if (stream.isOpen()) {
-                send(stream, reply);
-            } else {
-                // the stratifier that asked reconnected meanwhile: the result still belongs to it
-                streams.forEach(s -> send(s, reply));
-            }
-        });
+        outcome.thenAccept(o -> streams.reply(stream, resultFrame(id, hash, o)));
     }
 
     static byte[] receivedFrame(JsonNode id, String hash) {
@@ -151,16 +123,14 @@ public final class StratifierStreamAcceptor implements ControlServer.StreamAccep
     }
 
     private void pushTemplate(FetchedTemplate t) {
-        if (streams.isEmpty()) {
+        if (streams.connected() == 0) {
             return;
         }
-        byte[] frame = TemplateMessage.encode(t);
-        streams.forEach(s -> send(s, frame));
+        streams.sendToAll(TemplateMessage.encode(t));
     }
 
     private void pushStatus(NodesSnapshot status) {
-        byte[] frame = statusFrame(status);
-        streams.forEach(s -> send(s, frame));
+        streams.sendToAll(statusFrame(status));
     }
 
     static byte[] statusFrame(NodesSnapshot status) {
@@ -172,9 +142,5 @@ public final class StratifierStreamAcceptor implements ControlServer.StreamAccep
 
     private static void send(FrameStream s, byte[] frame) {
         StreamSends.send(s, frame);
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 80 ? s : s.substring(0, 80) + "…";
     }
 }

@@ -3,6 +3,7 @@ package org.jckpool.generator.proxy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jckpool.generator.link.StratifierStreams;
 import org.jckpool.generator.link.StreamSends;
 import org.jckpool.libpool.ipc.ControlServer;
 import org.jckpool.libpool.ipc.FrameStream;
@@ -14,9 +15,7 @@ import org.jckpool.libpool.stratum.Notify;
 import org.jckpool.libpool.stratum.StratumClient;
 import org.jckpool.libpool.stratum.SubmitResult;
 
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -26,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ProxyLink implements ControlServer.StreamAcceptor, UpstreamSink, UserSessions.UserSink {
 
-    private final Set<FrameStream> streams = ConcurrentHashMap.newKeySet();
+    private final StratifierStreams streams = new StratifierStreams(" (proxy mode)", "", this::greet, this::handle);
     private volatile UpstreamManager manager;
     /** User proxy mode: the per-user sessions. */
     private volatile UserSessions users;
@@ -44,48 +43,29 @@ public final class ProxyLink implements ControlServer.StreamAcceptor, UpstreamSi
 
     @Override
     public FrameStream.Listener open(String peer) {
-        return new FrameStream.Listener() {
-            @Override
-            public void onOpen(FrameStream stream) {
-                streams.add(stream);
-                Log.notice("Stream from %s open (proxy mode)", peer);
-                UpstreamManager m = manager;
-                if (m != null) {
-                    send(stream, statusFrame(m.status()));
-                }
-                byte[] w = lastWork;
-                if (w != null) {
-                    send(stream, w);
-                }
-                UserSessions us = users;
-                if (us != null) {
-                    us.resendWork();
-                }
-            }
-
-            @Override
-            public void onFrame(FrameStream stream, byte[] frame) {
-                handle(stream, Frames.text(frame));
-            }
-
-            @Override
-            public void onClose(FrameStream stream, Throwable cause) {
-                streams.remove(stream);
-                Log.warning("Stream from %s closed%s", peer, cause == null ? "" : " (" + cause.getMessage() + ")");
-            }
-        };
+        return streams.open(peer);
     }
 
     public int connected() {
-        return streams.size();
+        return streams.connected();
     }
 
-    void handle(FrameStream stream, String text) {
-        JsonNode msg = Json.parseOrNull(text);
-        if (msg == null || !msg.isObject()) {
-            Log.warning("Stream from %s: ignoring a frame that is not a JSON object", stream.peer());
-            return;
+    private void greet(FrameStream stream) {
+        UpstreamManager m = manager;
+        if (m != null) {
+            send(stream, statusFrame(m.status()));
         }
+        byte[] w = lastWork;
+        if (w != null) {
+            send(stream, w);
+        }
+        UserSessions us = users;
+        if (us != null) {
+            us.resendWork();
+        }
+    }
+
+    private void handle(FrameStream stream, JsonNode msg) {
         String method = Json.text(msg, "method");
         switch (method == null ? "" : method) {
             case "upstream.submit" -> submit(stream, msg.path("params"));
@@ -141,12 +121,7 @@ public final class ProxyLink implements ControlServer.StreamAcceptor, UpstreamSi
             if (!r.accepted()) {
                 Log.info("Upstream %s rejected a share for job %s: %s", u == null ? "?" : u.url(), job, r.reason());
             }
-            byte[] frame = resultFrame(id, gen, u, r, true);
-            if (stream.isOpen()) {
-                send(stream, frame);
-            } else {
-                streams.forEach(s -> send(s, frame));
-            }
+            streams.reply(stream, resultFrame(id, gen, u, r, true));
         });
     }
 
@@ -203,7 +178,7 @@ public final class ProxyLink implements ControlServer.StreamAcceptor, UpstreamSi
             a.set(8, Json.MAPPER.getNodeFactory().booleanNode(true));
             lastWork = Frames.utf8(Json.write(o));
         }
-        streams.forEach(s -> send(s, frame));
+        streams.sendToAll(frame);
     }
 
     @Override
@@ -215,12 +190,11 @@ public final class ProxyLink implements ControlServer.StreamAcceptor, UpstreamSi
         p.put("generation", generation);
         p.put("difficulty", diff);
         byte[] frame = Frames.utf8(Json.write(o));
-        streams.forEach(s -> send(s, frame));
+        streams.sendToAll(frame);
     }
 
     void pushStatus(ObjectNode status) {
-        byte[] frame = statusFrame(status);
-        streams.forEach(s -> send(s, frame));
+        streams.sendToAll(statusFrame(status));
     }
 
     static byte[] statusFrame(ObjectNode status) {

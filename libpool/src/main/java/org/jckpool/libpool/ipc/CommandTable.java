@@ -74,7 +74,7 @@ public final class CommandTable implements ControlServer.RequestHandler {
                 return e.command.handle(r);
             }
         }
-        Log.info("Unhandled control request: %s", ControlServer.abbreviate(r));
+        Log.info("Unhandled control request: %s", Log.abbreviate(r, 80));
         return "unknown";
     }
 

@@ -15,16 +15,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.Log;
-import org.jckpool.libpool.log.RateLimitedLog;
 
 /**
  * The one Unix socket of a process. Each connection is either
@@ -75,19 +72,17 @@ public final class ControlServer implements Closeable {
     private final ServerSocketChannel server;
     private final RequestHandler handler;
     private final ThreadPoolExecutor workers;
-    /** One permit per request being read or handled: the connection cap. */
-    private volatile Semaphore slots = new Semaphore(DEFAULT_MAX_CONNECTIONS);
-    private volatile int maxConnections = DEFAULT_MAX_CONNECTIONS;
-    private final Set<FrameStream> streams = ConcurrentHashMap.newKeySet();
+    private final ConnectionSlots slots = new ConnectionSlots(DEFAULT_MAX_CONNECTIONS);
+    private final ControlStreams streams;
     private final Thread acceptor;
-    private volatile StreamAcceptor streamAcceptor;
     private volatile String descriptorCommand;
     private volatile DescriptorHandler descriptorHandler;
     private volatile long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
     private volatile int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
     /** Requests being read now, for {@link #requestBytesHeld}. */
     private final Set<IncomingFrame> reading = ConcurrentHashMap.newKeySet();
-    private final RateLimitedLog refusedLog = new RateLimitedLog(Log.WARNING, TimeUnit.SECONDS.toNanos(10));
+    /** Where the request deadline and the refusal log read the time: System::nanoTime, or a test's clock. */
+    private volatile LongSupplier nanoTime = System::nanoTime;
     private volatile boolean closed;
     private volatile Path current;
 
@@ -96,6 +91,7 @@ public final class ControlServer implements Closeable {
         this.current = path;
         this.server = server;
         this.handler = handler;
+        this.streams = new ControlStreams(path);
         AtomicInteger n = new AtomicInteger();
         String name = path.getFileName().toString();
         this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
@@ -144,7 +140,7 @@ public final class ControlServer implements Closeable {
 
     /** Registers the acceptor for persistent streams (without one, stream.open connections are refused). */
     public ControlServer onStream(StreamAcceptor acceptor) {
-        this.streamAcceptor = acceptor;
+        streams.acceptor(acceptor);
         return this;
     }
 
@@ -164,6 +160,12 @@ public final class ControlServer implements Closeable {
         return this;
     }
 
+    /** The clock of the request deadline, for tests (default {@code System::nanoTime}). */
+    ControlServer clock(LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+        return this;
+    }
+
     /** The largest request frame accepted on this socket (default {@value #DEFAULT_MAX_REQUEST_BYTES}). */
     public ControlServer maxRequestBytes(int bytes) {
         if (bytes < 1 || bytes > Frames.MAX_FRAME) {
@@ -175,17 +177,13 @@ public final class ControlServer implements Closeable {
 
     /** How many requests may be read or handled at once (default {@value #DEFAULT_MAX_CONNECTIONS}). */
     ControlServer maxConnections(int n) {
-        if (n < 1) {
-            throw new IllegalArgumentException("connection cap must be >= 1, got " + n);
-        }
-        this.slots = new Semaphore(n);
-        this.maxConnections = n;
+        slots.resize(n);
         return this;
     }
 
     /** Requests being read or handled now. */
     int connectionsInProgress() {
-        return maxConnections - slots.availablePermits();
+        return slots.inUse();
     }
 
     /** Bytes of buffer held by the requests being read now (header and body so far). */
@@ -204,7 +202,7 @@ public final class ControlServer implements Closeable {
 
     /** Streams currently open on this server. */
     public Set<FrameStream> streams() {
-        return Set.copyOf(streams);
+        return streams.open();
     }
 
     private void acceptLoop() {
@@ -222,40 +220,39 @@ public final class ControlServer implements Closeable {
                 Pause.quietly(50);
                 continue;
             }
-            Semaphore s = slots;
-            if (!s.tryAcquire()) {
-                refusedLog.log(System.nanoTime(), String.format("Control socket %s: %d connections in progress, "
-                        + "refusing a new one", path, maxConnections));
+            long acceptedAt = nanoTime.getAsLong(); // the request deadline counts from here
+            Runnable release = slots.take(path, nanoTime);
+            if (release == null) {
                 closeQuietly(c);
                 continue;
             }
             try {
                 workers.execute(() -> {
                     try {
-                        serve(c);
+                        serve(c, acceptedAt);
                     } finally {
-                        s.release();
+                        release.run();
                     }
                 });
             } catch (RejectedExecutionException e) { // only once closed
-                s.release();
+                release.run();
                 closeQuietly(c);
             }
         }
     }
 
-    private void serve(SocketChannel c) {
+    private void serve(SocketChannel c, long acceptedAt) {
         boolean handedOver = false;
         try {
-            byte[] req = readRequest(c);
+            byte[] req = readRequest(c, acceptedAt);
             if (req == null) {
                 Log.debug("Control socket %s: client closed without a request", path);
                 return;
             }
             String text = Frames.text(req);
-            String peer = streamPeer(text);
+            String peer = ControlStreams.peerOf(text);
             if (peer != null) {
-                handedOver = openStream(c, peer);
+                handedOver = streams.open(c, peer, requestTimeoutMs);
                 return;
             }
             String fdCommand = descriptorCommand;
@@ -264,7 +261,7 @@ public final class ControlServer implements Closeable {
                 try {
                     r = descriptorHandler.handle(text);
                 } catch (RuntimeException e) {
-                    Log.err("Control socket %s: handler failed on '%s': %s", path, abbreviate(text), e);
+                    Log.err("Control socket %s: handler failed on '%s': %s", path, Log.abbreviate(text, 80), e);
                     return;
                 }
                 DescriptorPassing.reply(c, r.text(), r.descriptors());
@@ -274,7 +271,7 @@ public final class ControlServer implements Closeable {
             try {
                 reply = handler.handle(text);
             } catch (RuntimeException e) {
-                Log.err("Control socket %s: handler failed on '%s': %s", path, abbreviate(text), e);
+                Log.err("Control socket %s: handler failed on '%s': %s", path, Log.abbreviate(text, 80), e);
                 reply = null;
             }
             if (reply != null && !reply.isEmpty()) {
@@ -294,77 +291,15 @@ public final class ControlServer implements Closeable {
     }
 
     /** The request frame, read within the request timeout and the request cap; null when the client sent nothing. */
-    private byte[] readRequest(SocketChannel c) throws IOException {
+    private byte[] readRequest(SocketChannel c, long acceptedAt) throws IOException {
         int cap = maxRequestBytes;
         IncomingFrame f = new IncomingFrame(cap, "the request cap of " + path);
         reading.add(f);
         try {
-            return Frames.read(c, f, requestTimeoutMs, -1);
+            return Frames.read(c, f, acceptedAt, requestTimeoutMs, -1, nanoTime);
         } finally {
             reading.remove(f);
         }
-    }
-
-    private boolean openStream(SocketChannel c, String peer) {
-        StreamAcceptor a = streamAcceptor;
-        FrameStream.Listener l = a == null ? null : a.open(peer);
-        if (l == null) {
-            if (a == null) {
-                Log.warning("Control socket %s: refusing stream from %s (no stream handler)", path, peer);
-            } else {
-                // the handler said not yet (it logs why); its peer retries, up to every 100 ms
-                Log.info("Control socket %s: stream from %s refused by its handler", path, peer);
-            }
-            return false;
-        }
-        FrameStream.Listener tracked = new FrameStream.Listener() {
-            @Override
-            public void onOpen(FrameStream stream) {
-                streams.add(stream);
-                l.onOpen(stream);
-            }
-
-            @Override
-            public void onFrame(FrameStream stream, byte[] frame) {
-                l.onFrame(stream, frame);
-            }
-
-            @Override
-            public void onClose(FrameStream stream, Throwable cause) {
-                streams.remove(stream);
-                l.onClose(stream, cause);
-            }
-        };
-        try {
-            Frames.writeWithTimeout(c, Frames.utf8(StreamHandshake.ACCEPTED), requestTimeoutMs);
-        } catch (IOException e) {
-            Log.info("Control socket %s: stream from %s gone before it was accepted: %s", path, peer, e.getMessage());
-            return false;
-        }
-        Log.info("Control socket %s: stream opened by %s", path, peer);
-        FrameStream s = ThreadedFrameStream.start(c, peer, tracked, FrameStream.DEFAULT_QUEUE_CAPACITY,
-                FrameStream.DEFAULT_SEND_TIMEOUT_MS);
-        if (closed) {
-            s.close();
-        }
-        return true;
-    }
-
-    /** The peer name when the text is a stream.open request, else null. */
-    static String streamPeer(String text) {
-        if (!text.startsWith("{") || !text.contains("stream.open")) {
-            return null;
-        }
-        JsonNode n = Json.parseOrNull(text);
-        if (n == null || !"stream.open".equals(Json.text(n, "method"))) {
-            return null;
-        }
-        String peer = Json.text(n.path("params"), "peer");
-        return peer == null || peer.isBlank() ? "unnamed" : peer;
-    }
-
-    static String abbreviate(String s) {
-        return s.length() <= 80 ? s : s.substring(0, 80) + "…";
     }
 
     /**
@@ -391,9 +326,7 @@ public final class ControlServer implements Closeable {
         closed = true;
         closeQuietly(server);
         workers.shutdown();
-        for (FrameStream s : streams) {
-            s.close();
-        }
+        streams.closeAll();
         try {
             Files.deleteIfExists(current);
         } catch (IOException e) {

@@ -11,6 +11,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.function.LongSupplier;
 
 import org.jckpool.libpool.log.Log;
 
@@ -117,19 +118,23 @@ public final class Frames {
     /** As {@link #readWithTimeout(SocketChannel, long, long)}, refusing frames over {@code maxLength} bytes. */
     public static byte[] readWithTimeout(SocketChannel ch, long firstMs, long restMs, int maxLength)
             throws IOException {
-        return read(ch, new IncomingFrame(maxLength, "the reader's cap"), firstMs, restMs);
+        return read(ch, new IncomingFrame(maxLength, "the reader's cap"), System.nanoTime(), firstMs, restMs,
+                System::nanoTime);
     }
 
     /**
-     * Reads {@code f} from {@code ch}, at most {@code firstMs} until its first byte, then at most {@code restMs}
-     * for all the rest (one deadline, however the bytes trickle in); restMs &lt; 0 keeps the first deadline for
-     * the whole frame. Null when the peer closed before sending anything. Leaves the channel blocking.
+     * Reads {@code f} from {@code ch}: its first byte by {@code firstMs} after {@code sinceNanos}, then all the
+     * rest at most {@code restMs} after that byte (one deadline, however the bytes trickle in); restMs &lt; 0 keeps
+     * the first deadline for the whole frame. Null when the peer closed before sending anything. Leaves the
+     * channel blocking. The deadlines are kept on {@code nanoTime} (a test's clock, or {@code System::nanoTime});
+     * a wait for bytes lasts at most the time left, so a clock moved past the deadline is seen within that wait.
      */
-    static byte[] read(SocketChannel ch, IncomingFrame f, long firstMs, long restMs) throws IOException {
+    static byte[] read(SocketChannel ch, IncomingFrame f, long sinceNanos, long firstMs, long restMs,
+            LongSupplier nanoTime) throws IOException {
         ch.configureBlocking(false);
         try (Selector sel = Selector.open()) {
             ch.register(sel, SelectionKey.OP_READ);
-            long deadline = System.nanoTime() + firstMs * 1_000_000L;
+            long deadline = sinceNanos + firstMs * 1_000_000L;
             boolean started = false;
             while (!f.complete()) {
                 int n = f.readFrom(ch);
@@ -142,11 +147,11 @@ public final class Frames {
                 if (!started && f.started()) {
                     started = true;
                     if (restMs >= 0) {
-                        deadline = System.nanoTime() + restMs * 1_000_000L;
+                        deadline = nanoTime.getAsLong() + restMs * 1_000_000L;
                     }
                 }
                 if (n == 0) {
-                    long left = (deadline - System.nanoTime()) / 1_000_000L;
+                    long left = (deadline - nanoTime.getAsLong()) / 1_000_000L;
                     if (left <= 0) {
                         throw new SocketTimeoutException(started
                                 ? "frame not completed in time (" + f.progress() + ")" : "no frame in time");

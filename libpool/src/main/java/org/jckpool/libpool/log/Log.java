@@ -114,6 +114,11 @@ public final class Log {
         stderr = out;
     }
 
+    /** {@code text} cut to at most {@code maxChars} characters, ending in "…" when cut: for quoting input in a log line. */
+    public static String abbreviate(String text, int maxChars) {
+        return text.length() <= maxChars ? text : text.substring(0, maxChars) + "…";
+    }
+
     public static boolean enabled(int l) {
         return l <= level;
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.libpool.json.Json;
+import org.jckpool.libpool.log.Log;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -212,6 +213,6 @@ public final class StratumCodec {
     }
 
     static String abbreviate(String s) {
-        return s.length() <= 120 ? s : s.substring(0, 120) + "…";
+        return Log.abbreviate(s, 120);
     }
 }

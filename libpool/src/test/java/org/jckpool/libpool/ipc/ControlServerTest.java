@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jckpool.libpool.log.Log;
 import org.jckpool.testkit.Await;
@@ -132,15 +133,21 @@ class ControlServerTest {
     }
 
     @Test
-    void silentClientIsDroppedWhileOthersAreServed() throws Exception {
+    void silentClientIsDroppedAtTheRequestDeadlineWhileOthersAreServed() throws Exception {
+        AtomicLong nanos = new AtomicLong();
+        server.clock(nanos::get); // the 300 ms request deadline runs on this clock only
         try (SocketChannel silent = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
+            silent.configureBlocking(false);
+            Await.until("the silent client is being read", () -> server.connectionsInProgress() >= 1);
             assertStillServes();
-            ByteBuffer b = ByteBuffer.allocate(16);
-            long t0 = System.nanoTime();
-            assertThat(silent.read(b)).isEqualTo(-1); // server closes it after the request timeout
-            assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(200);
+            nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(299));
+            assertStillServes();
+            assertThat(silent.read(ByteBuffer.allocate(16))).as("still connected before its deadline").isZero();
+            nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(1));
+            Await.until("the silent client is dropped", () -> silent.read(ByteBuffer.allocate(16)) < 0);
         }
         assertThat(logged.toString()).contains("no frame in time");
+        assertStillServes();
     }
 
     @Test
@@ -323,22 +330,20 @@ class ControlServerTest {
 
     @Test
     void aClientTricklingItsRequestIsCutOffAtTheRequestDeadline() throws Exception {
-        // 300 ms for the whole request; one byte every 20 ms would take 2 s for 100 bytes
+        // 300 ms for the whole request, from connecting; the clock moves 20 ms a byte
+        AtomicLong nanos = new AtomicLong();
+        server.clock(nanos::get);
         try (SocketChannel c = announce(100, 0)) {
-            int sent = 0;
-            long t0 = System.nanoTime();
-            try {
-                while (sent < 100) {
-                    Thread.sleep(20); // the trickle's pace
-                    c.write(ByteBuffer.wrap(new byte[] {'x'}));
-                    sent++;
-                }
-            } catch (IOException e) {
-                // the server closed the connection: the write fails
+            c.configureBlocking(false);
+            Await.until("the server is reading the request", () -> server.connectionsInProgress() == 1);
+            for (int i = 0; i < 14; i++) {
+                nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(20));
+                c.write(ByteBuffer.wrap(new byte[] {'x'}));
             }
-            assertThat(sent).as("bytes written before the cut").isLessThan(100);
-            assertThat(closedByServer(c)).isTrue();
-            assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(2_000);
+            assertThat(closedByServer(c)).as("still connected at 280 ms").isFalse();
+            nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(20));
+            c.write(ByteBuffer.wrap(new byte[] {'x'})); // a byte at the deadline does not extend it
+            Await.until("the trickle is cut", () -> closedByServer(c));
         }
         assertThat(logged.toString()).contains("frame not completed in time");
         assertStillServes();

@@ -432,7 +432,8 @@ class FrameStreamTest {
                 c.kick();
                 slowest = Math.max(slowest, System.nanoTime() - t0);
             }
-            assertThat(slowest).as("kick() never waits for the peer").isLessThan(TimeUnit.SECONDS.toNanos(1));
+            // one that waited for the peer would wait until release below, i.e. for good
+            assertThat(slowest).as("kick() never waits for the peer").isLessThan(TimeUnit.SECONDS.toNanos(5));
             release.countDown();
             assertThat(c.flush(20_000)).isTrue();
             assertThat(waitFor(() -> got.size() == 513)).isTrue();

@@ -14,6 +14,11 @@ import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jckpool.testkit.Await;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,15 +91,24 @@ class FramesTest {
             server.bind(UnixDomainSocketAddress.of(sock));
             try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(sock));
                  SocketChannel peer = server.accept()) {
-                long t0 = System.nanoTime();
-                assertThatThrownBy(() -> Frames.readWithTimeout(client, 200, 200))
-                        .isInstanceOf(SocketTimeoutException.class);
-                assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(150);
+                AtomicLong nanos = new AtomicLong();
+                IncomingFrame silentFrame = new IncomingFrame(1000, "the test's cap");
+                CompletableFuture<Throwable> silent = readOnClock(client, silentFrame, 200, 200, nanos);
+                assertThat(Await.holdsFor(100, () -> !silent.isDone())).as("waiting before the deadline").isTrue();
+                nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(200));
+                assertThat(silent.get(10, TimeUnit.SECONDS)).isInstanceOf(SocketTimeoutException.class)
+                        .hasMessageContaining("no frame in time");
                 assertThat(client.isBlocking()).isTrue();
-                // partial frame then silence: the second timeout applies
+
+                // a partial frame, then silence: the second deadline, counted from the first byte, applies
                 peer.write(ByteBuffer.wrap(raw(10, Frames.utf8("abc"))));
-                assertThatThrownBy(() -> Frames.readWithTimeout(client, 5000, 200))
-                        .isInstanceOf(SocketTimeoutException.class).hasMessageContaining("not completed");
+                IncomingFrame partialFrame = new IncomingFrame(1000, "the test's cap");
+                CompletableFuture<Throwable> partial = readOnClock(client, partialFrame, 5000, 200, nanos);
+                Await.until("the first bytes are read", partialFrame::started);
+                assertThat(Await.holdsFor(100, () -> !partial.isDone())).as("before the second deadline").isTrue();
+                nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(200));
+                assertThat(partial.get(10, TimeUnit.SECONDS)).isInstanceOf(SocketTimeoutException.class)
+                        .hasMessageContaining("not completed");
             }
             try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(sock));
                  SocketChannel peer = server.accept()) {
@@ -102,6 +116,20 @@ class FramesTest {
                 assertThat(Frames.readWithTimeout(client, 2000, 2000)).isNull();
             }
         }
+    }
+
+    /** Reads {@code f} on another thread with its deadlines on {@code nanos}; completes with what it threw. */
+    private static CompletableFuture<Throwable> readOnClock(SocketChannel ch, IncomingFrame f, long firstMs,
+            long restMs, AtomicLong nanos) {
+        long since = nanos.get();
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                Frames.read(ch, f, since, firstMs, restMs, nanos::get);
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
     }
 
     /** Frames "one", 100,000 bytes ending in 7, "two". */

@@ -184,8 +184,9 @@ class ReconnectingStreamTest {
         Await.until("the first failed attempt", () -> link.failures() == 1);
         long t0 = System.nanoTime();
         link.close();
-        assertThat(linkThreadRunning()).isFalse();
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
+        Await.until("the link's thread ends", () -> !linkThreadRunning());
+        // the wait it was in lasts 60 s: ending within half of that is close() ending it, however busy the machine
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(30));
         assertThat(client.attempts.get()).isEqualTo(1);
     }
 }

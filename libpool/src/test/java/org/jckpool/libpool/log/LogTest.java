@@ -94,4 +94,11 @@ class LogTest {
         Log.notice("%d", "not a number");
         assertThat(Files.readString(dir.resolve("f.log"))).contains("bad log format");
     }
+
+    @Test
+    void abbreviateCutsOnlyWhatIsLongerThanTheLimit() {
+        assertThat(Log.abbreviate("abc", 3)).isEqualTo("abc");
+        assertThat(Log.abbreviate("abcd", 3)).isEqualTo("abc…");
+        assertThat(Log.abbreviate("", 3)).isEmpty();
+    }
 }

@@ -3,6 +3,7 @@ package org.jckpool.stratifier.passthrough;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jckpool.libpool.net.HostPort;
 import org.jckpool.libpool.json.Json;
+import org.jckpool.libpool.log.Log;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -67,7 +68,7 @@ final class UpstreamConnection implements AutoCloseable {
             if (r == null || !r.path("result").asBoolean(false)) {
                 throw new IOException((handshake.contains("mining.node") ? "mining.node" : "passthrough")
                         + " refused by " + address + ": "
-                        + (reply == null ? "connection closed" : abbreviate(reply)));
+                        + (reply == null ? "connection closed" : Log.abbreviate(reply, 120)));
             }
             s.setSoTimeout(0);
             c.listener = listener;
@@ -169,10 +170,6 @@ final class UpstreamConnection implements AutoCloseable {
 
     private static String trimCr(String s) {
         return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 120 ? s : s.substring(0, 120) + "…";
     }
 
     void close(String reason) {

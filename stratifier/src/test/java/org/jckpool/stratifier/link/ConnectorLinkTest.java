@@ -192,7 +192,7 @@ class ConnectorLinkTest {
                 if (firstFrame.getCount() > 0) {
                     firstFrame.countDown();
                     try {
-                        Thread.sleep(2500);
+                        Thread.sleep(2500); // the scenario: the connector stalls on its first frame
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }

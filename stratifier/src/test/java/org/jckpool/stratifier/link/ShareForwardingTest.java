@@ -126,10 +126,8 @@ class ShareForwardingTest {
             }
         }
         long waitsWhenStuck = link.shareWaits();
-        long start = System.nanoTime();
-        assertThat(link.sendShare(share(sent + 1))).as("stuck: no second wait").isFalse();
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(150);
-        assertThat(link.shareWaits()).isEqualTo(waitsWhenStuck);
+        assertThat(link.sendShare(share(sent + 1))).as("stuck: refused").isFalse();
+        assertThat(link.shareWaits()).as("stuck: no second wait").isEqualTo(waitsWhenStuck);
 
         release.countDown();
         long total = sent;

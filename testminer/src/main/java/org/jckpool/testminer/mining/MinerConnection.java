@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.jckpool.libpool.bitcoin.Hex;
 import org.jckpool.libpool.bitcoin.StratumEncoding;
 import org.jckpool.libpool.bitcoin.Target;
+import org.jckpool.libpool.log.Log;
 import org.jckpool.libpool.stratum.Notify;
 import org.jckpool.libpool.stratum.StratumClientSession;
 import org.jckpool.libpool.stratum.StratumMessage;
@@ -341,7 +342,6 @@ final class MinerConnection implements StratumClientSession.Handler {
     }
 
     private static String abbreviate(String s) {
-        String t = oneLine(s);
-        return t.length() > 300 ? t.substring(0, 300) + "…" : t;
+        return Log.abbreviate(oneLine(s), 300);
     }
 }

@@ -20,7 +20,7 @@ class LoadModeTest {
             MinerRun run = new MinerRun("--load", "-o", pool.url(), "-u", "loaduser", "--connections", "200",
                     "--rate", "400", "--duration", "2.5", "--drain", "15", "--status-interval", "0");
             run.out.await("LOAD_READY", 30_000);
-            Thread.sleep(500);
+            Thread.sleep(500); // the scenario: a new block half a second into the submits
             long broadcastAt = System.currentTimeMillis();
             pool.broadcastJob(FakePool.vectorC().withId("b2").withPrevHash(NEW_PREV), true);
             assertThat(run.exitCode(40)).isZero();
@@ -37,7 +37,9 @@ class LoadModeTest {
             String submits = run.out.line("LOAD_SUBMITS");
             long sent = Long.parseLong(value(submits, "sent"));
             long answered = Long.parseLong(value(submits, "answered"));
-            assertThat(sent).isBetween(700L, 1100L);
+            // 400/s for 2.5 s: the scheduler sends by time slot and catches up after a stall, so a busy machine only
+            // loses the slots that find no connection ready; never more than rate × duration
+            assertThat(sent).isBetween(500L, 1000L);
             assertThat(answered).isEqualTo(sent);
             assertThat(value(submits, "unanswered")).isEqualTo("0");
             // Fake submits: the pool recomputed each hash and found it above target (or stale after the block).
@@ -89,12 +91,14 @@ class LoadModeTest {
             assertThat(run.exitCode(40)).isZero();
             String submits = run.out.line("LOAD_SUBMITS");
             long sent = Long.parseLong(value(submits, "sent"));
-            // 1 s measured at 200/s; the pool also saw the ~300 warm-up submits before them.
-            assertThat(sent).isBetween(150L, 250L);
+            // 1 s measured at 200/s (time slots, caught up after a stall); the pool also saw warm-up submits before
+            // them: up to 300, fewer when a stall skipped some (a warm-up backlog is not sent into the measured part)
+            assertThat(sent).isBetween(100L, 200L);
             assertThat(value(submits, "answered")).isEqualTo(Long.toString(sent));
             assertThat(value(submits, "unanswered")).isEqualTo("0");
-            assertThat(Double.parseDouble(value(submits, "duration_s"))).isBetween(0.9, 1.2);
-            assertThat(pool.submitList().size()).isBetween((int) sent + 100, (int) sent + 400);
+            assertThat(Double.parseDouble(value(submits, "duration_s"))).isCloseTo(1.0,
+                    org.assertj.core.data.Offset.offset(0.001));
+            assertThat(pool.submitList().size()).isBetween((int) sent + 1, (int) sent + 300);
             assertThat(Long.parseLong(value(run.out.line("LOAD_LATENCY_MS"), "samples"))).isEqualTo(sent);
         }
     }
@@ -106,12 +110,19 @@ class LoadModeTest {
             MinerRun run = new MinerRun("--load", "-o", pool.url(), "--connections", "5", "--rate", "100",
                     "--duration", "3.5", "--latency-per-second", "--drain", "10", "--status-interval", "0");
             assertThat(run.exitCode(40)).isZero();
+            // A line each time a second of replies is over: about three in 3.5 s, fewer when a stall stretched one;
+            // how many replies fall into each depends on the machine, so only the counts' sum is checked
             List<String> seconds = run.out.lines("LOAD_LATENCY_SECOND");
-            assertThat(seconds).hasSizeBetween(2, 4);
+            assertThat(seconds).hasSizeBetween(1, 4);
             long total = 0;
+            long previousStart = Long.MIN_VALUE;
             for (String line : seconds) {
                 long n = Long.parseLong(value(line, "n"));
-                assertThat(n).as(line).isBetween(50L, 150L);
+                assertThat(n).as(line).isPositive();
+                long start = Long.parseLong(value(line, "t_s"));
+                assertThat(start).as("each line starts a second or more after the one before").isGreaterThanOrEqualTo(
+                        previousStart == Long.MIN_VALUE ? 0 : previousStart + 1);
+                previousStart = start;
                 assertThat(Double.parseDouble(value(line, "p50")))
                         .isLessThanOrEqualTo(Double.parseDouble(value(line, "p99")));
                 assertThat(Long.parseLong(value(line, "ended_epoch_ms"))).isPositive();
