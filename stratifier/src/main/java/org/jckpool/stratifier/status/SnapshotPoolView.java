@@ -19,6 +19,7 @@ public final class SnapshotPoolView implements PoolView {
     private final FoundBlocks blocks;
     private volatile PoolSnapshot current;
     private volatile java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> upstreams;
+    private volatile org.jckpool.stratifier.link.ScheduleControl schedule;
 
     public SnapshotPoolView(SnapshotBuilder builder, FoundBlocks blocks) {
         this.builder = builder;
@@ -35,6 +36,18 @@ public final class SnapshotPoolView implements PoolView {
     public Optional<com.fasterxml.jackson.databind.JsonNode> upstreams() {
         var u = upstreams;
         return u == null ? Optional.empty() : Optional.of(u.get());
+    }
+
+    /** Proxy mode: where /api/schedule reads and sets the scheduling proxy's weights. */
+    public void schedule(org.jckpool.stratifier.link.ScheduleControl control) {
+        this.schedule = control;
+    }
+
+    @Override
+    public Optional<com.fasterxml.jackson.databind.JsonNode> schedule(com.fasterxml.jackson.databind.JsonNode setWeights)
+            throws java.io.IOException {
+        var c = schedule;
+        return c == null ? Optional.empty() : c.request(setWeights);
     }
 
     /** Takes a new snapshot (timer thread). */
