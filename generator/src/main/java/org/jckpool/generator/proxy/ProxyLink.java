@@ -209,6 +209,8 @@ public final class ProxyLink implements ControlServer.StreamAcceptor, UpstreamSi
         n.branch().forEach(b::add);
         a.add(n.version()).add(n.nbits()).add(n.ntime()).add(clean);
         byte[] frame = Frames.utf8(Json.write(o));
+        EventLog.global().event(EventLog.JOB_FORWARDED, "upstream", u.config.displayName(), "index", u.index,
+                "user", user, "job_id", n.jobId(), "clean", clean, "switch", switched, "difficulty", c.difficulty());
         if (user == null) {
             // a stratifier that connects later gets this as clean work
             p.put("clean", true);
