@@ -22,10 +22,12 @@ import static org.assertj.core.api.Assertions.within;
 /**
  * The scheduling proxy end to end: two jckpool pools on two simnodes as upstreams (a chain target far above the
  * share difficulty, so no block changes the work, and a fixed upstream difficulty), {@code ckpool -p} in front with
- * weights 70:30 and a 1 s slice, three testminers of different hash rates. The split of accepted work is read from
- * the upstream pools' own counts of the proxy's worker: within 3.5 points (5 %) of 70:30; after weights 50:50
- * over ckpmsg, the work accepted since then within 2.5 points of 50:50; with one upstream killed every share goes
- * to the other. Under 1 % of the shares are rejected, by the upstreams or by the proxy.
+ * weights 70:30 and a half-second slice (the split is off by up to one slice's work at any moment: short slices
+ * keep that small against the few hundred shares the test can wait for), three testminers of different hash rates.
+ * The split of accepted work is read from the upstream pools' own counts of the proxy's worker: within 3.5 points
+ * (5 %) of 70:30; after weights 50:50 over ckpmsg, the work accepted since then within 2.5 points of 50:50; with one
+ * upstream killed every share goes to the other. Under 1 % of the shares are rejected, by the upstreams or by the
+ * proxy. Also checks /api/schedule (read; weights with the admin token) and the schedule figures in /metrics.
  */
 class ScheduledProxyIT {
     /** Upstream share difficulty: about 43,000 hashes a share. */
@@ -51,7 +53,7 @@ class ScheduledProxyIT {
             // the miners' difficulty is the upstreams' (these keys come after Proxy.start's own, and the last wins):
             // every share is forwarded
             ProxyIT.Proxy px = ProxyIT.Proxy.start(proxy, dir, entries,
-                    ",\"schedule\":{\"slice\":1,\"grace\":5},\"admintoken\":\"" + TOKEN + "\"," + FIXED_DIFF, "-p");
+                    ",\"schedule\":{\"slice\":0.5,\"grace\":5},\"admintoken\":\"" + TOKEN + "\"," + FIXED_DIFF, "-p");
             assertThat(Await.within(30_000, () -> bothHealthy(px)))
                     .as("both upstreams connected: %s", schedule(px)).isTrue();
 
@@ -85,7 +87,7 @@ class ScheduledProxyIT {
             double a2 = upstreamShares(up1, "proxyuser.a");
             double b2 = upstreamShares(up2, "proxyuser.b");
             assertThat(Await.within(60_000, () -> upstreamShares(up1, "proxyuser.a") + upstreamShares(up2,
-                    "proxyuser.b") - a2 - b2 >= 160)).as("160 more shares upstream").isTrue();
+                    "proxyuser.b") - a2 - b2 >= 200)).as("200 more shares upstream").isTrue();
             double da = upstreamShares(up1, "proxyuser.a") - a2;
             double db = upstreamShares(up2, "proxyuser.b") - b2;
             System.out.printf("SCHEDULE_50_50 alpha %.0f beta %.0f shares: %.2f %% to alpha%n", da, db,

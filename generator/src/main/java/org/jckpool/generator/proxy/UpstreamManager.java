@@ -112,15 +112,7 @@ public final class UpstreamManager implements AutoCloseable {
         }
         Upstream a = active;
         if (a != null) {
-            StratumClient c = a.client;
-            if (c != null && c.isOpen() && c.lastNotify() != null && now - c.lastNotifyMillis() > notifyTimeoutMillis) {
-                c.close("no mining.notify for " + notifyTimeoutMillis / 1000 + " s");
-            } else if (a.consecutiveRejects.get() >= REJECT_LIMIT) {
-                a.consecutiveRejects.set(0);
-                if (c != null) {
-                    c.close(REJECT_LIMIT + " shares in a row rejected");
-                }
-            }
+            dropIfFailing(a, now);
         }
         Upstream best = null;
         for (Upstream u : upstreams) {
