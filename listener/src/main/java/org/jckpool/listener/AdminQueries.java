@@ -16,7 +16,8 @@ import org.jckpool.suite.process.ChildRuntime;
 
 /**
  * The admin commands that ask or tell the children over their control sockets: {@code loglevel} (passed on to each
- * child), {@code update}/{@code reconnect} (to the stratifier), {@code stats}, {@code restarts}, {@code upstreams}.
+ * child), {@code update}/{@code reconnect} (to the stratifier), {@code stats}, {@code restarts}, {@code upstreams},
+ * {@code schedule} (to the generator).
  */
 final class AdminQueries {
     private static final long CONTROL_TIMEOUT_MS = Supervisor.CONTROL_TIMEOUT_MS;
@@ -78,6 +79,25 @@ final class AdminQueries {
             throw new IOException("the " + process + " gave no answer");
         }
         return passthrough ? n.path("upstream") : n;
+    }
+
+    /**
+     * The scheduling proxy's state, or with {@code {"weights":…}} new weights (ckpmsg
+     * '{"method":"schedule","params":{"weights":{"name":70,…}}}'): passed to the generator, its answer returned.
+     */
+    JsonNode schedule(JsonNode params) throws IOException {
+        if (passthrough) {
+            throw new IOException("passthrough mode has no scheduler");
+        }
+        ObjectNode req = Json.object();
+        req.put("method", "schedule");
+        req.set("params", params);
+        Optional<String> r = ControlClient.request(sockdir.resolve("generator"), Json.write(req), CONTROL_TIMEOUT_MS);
+        JsonNode n = Json.parseOrNull(r.orElse(""));
+        if (n == null) {
+            throw new IOException("the generator gave no answer");
+        }
+        return n;
     }
 
     /**

@@ -98,6 +98,7 @@ final class Supervisor {
         commands.json("stats", p -> queries.stats());
         commands.json("restarts", p -> queries.restarts());
         commands.json("upstreams", p -> queries.upstreams());
+        commands.json("schedule", queries::schedule);
     }
 
     private static RestartPolicy policy() {

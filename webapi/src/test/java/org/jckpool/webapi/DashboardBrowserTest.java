@@ -363,6 +363,67 @@ class DashboardBrowserTest {
         }
     }
 
+    /** /api/schedule of a scheduling proxy at 70:30, alpha active, achieving {@code alphaAchieved} percent. */
+    static com.fasterxml.jackson.databind.node.ObjectNode schedule(double alphaAchieved) throws IOException {
+        return (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree("{\"slice_s\":30.0,\"grace_s\":10.0,\"current\":0,\"switches\":41,\"upstreams\":["
+                + "{\"index\":0,\"name\":\"alpha\",\"weight\":70.0,\"target_percent\":70.0,\"healthy\":true,"
+                + "\"active\":true,\"achieved_10m_percent\":" + alphaAchieved + ",\"achieved_1h_percent\":70.4,"
+                + "\"switches\":21},"
+                + "{\"index\":1,\"name\":\"beta\",\"weight\":30.0,\"target_percent\":30.0,\"healthy\":true,"
+                + "\"active\":false,\"achieved_10m_percent\":" + (100 - alphaAchieved) + ",\"achieved_1h_percent\":29.6,"
+                + "\"switches\":20}]}");
+    }
+
+    @Test
+    @Order(6)
+    void aSchedulingProxysSplitChartAndSlidersSetTheWeights() throws Exception {
+        Instant now = Instant.now();
+        InMemoryPoolView proxy = InMemoryPoolView.sample(now);
+        proxy.upstreams = upstreams(0, true, now.getEpochSecond() - 60);
+        proxy.schedule = schedule(68.0);
+        String token = "dashboard-admin-token-1234";
+        try (WebApiServer px = WebApiServer.start(WebApiConfig.defaults(new InetSocketAddress("127.0.0.1", 0))
+                .withAdminToken(token), proxy, Metrics.withoutJvm(java.time.Clock.systemUTC()))) {
+            driver.get(px.uri() + "?refresh=1");
+            waiting().until(d -> Boolean.FALSE.equals(js("return document.getElementById('schedule-section').hidden;")));
+            assertThat(cells("#schedule tr[data-upstream='0'] td")).containsExactly("alpha", "70", "70.00 %",
+                    "68.00 %", "70.40 %", "21", "active", "yes");
+            assertThat(text("schedule-switches")).isEqualTo("(41 switches, slice 30 s)");
+            // the chart: target and achieved per upstream, one sample per refresh
+            proxy.schedule = schedule(69.5);
+            waiting().until(d -> Integer.parseInt((String) js(
+                    "return document.getElementById('split-achieved-0').getAttribute('data-samples');")) >= 2);
+            assertThat(js("return document.querySelectorAll('#split-svg polyline').length;")).isEqualTo(4L);
+            String target = (String) js("return document.getElementById('split-target-0').getAttribute('points');");
+            String[] first = target.trim().split(" ")[0].split(",");
+            // 70 % of the 186 px plot height from the top at 10 px: y = 10 + 0.3 * 186
+            assertThat(Double.parseDouble(first[1])).isCloseTo(65.8, org.assertj.core.data.Offset.offset(0.2));
+            assertThat(js("return document.querySelector(\"#schedule-sliders input[data-name='alpha']\").value;"))
+                    .isEqualTo("70");
+
+            // the sliders at 50:50, a wrong token first: nothing set, the refusal shown
+            js("['alpha','beta'].forEach(function (n) {"
+                    + " var i = document.querySelector(\"#schedule-sliders input[data-name='\" + n + \"']\");"
+                    + " i.value = '50'; i.dispatchEvent(new Event('input')); });");
+            driver.findElement(By.id("schedule-token")).sendKeys("wrong-token-wrong-token");
+            driver.findElement(By.id("schedule-apply")).click();
+            waiting().until(d -> text("schedule-result").startsWith("not set: wrong admin token"));
+            assertThat(proxy.weightRequests).isEmpty();
+            assertThat(js("return document.querySelector(\"#schedule-sliders input[data-name='alpha']\").value;"))
+                    .as("an edited slider survives the refreshes").isEqualTo("50");
+            WebElement tokenBox = driver.findElement(By.id("schedule-token"));
+            tokenBox.clear();
+            tokenBox.sendKeys(token);
+            driver.findElement(By.id("schedule-apply")).click();
+            waiting().until(d -> text("schedule-result").equals("weights set"));
+            assertThat(proxy.weightRequests).hasSize(1);
+            assertThat(proxy.weightRequests.get(0).toString()).isEqualTo("{\"weights\":{\"alpha\":50,\"beta\":50}}");
+            Files.write(Paths.get("target", "dashboard-schedule.png"),
+                    ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES));
+        }
+    }
+
     /** The visible texts of every element matching a CSS selector. */
     @SuppressWarnings("unchecked")
     private static List<String> cells(String selector) {

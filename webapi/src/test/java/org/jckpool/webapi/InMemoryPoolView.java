@@ -40,6 +40,28 @@ public final class InMemoryPoolView implements PoolView {
         return Optional.ofNullable(upstreams);
     }
 
+    /** Scheduling proxy: what /api/schedule serves; null = not one (404). */
+    public volatile com.fasterxml.jackson.databind.node.ObjectNode schedule;
+    /** The weights requests /api/schedule passed on, in order. */
+    public final List<com.fasterxml.jackson.databind.JsonNode> weightRequests =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Records the request; a "weights" value that is not an object or array is refused as the scheduler would. */
+    @Override
+    public Optional<com.fasterxml.jackson.databind.JsonNode> schedule(com.fasterxml.jackson.databind.JsonNode set) {
+        if (schedule == null) {
+            return Optional.empty();
+        }
+        if (set != null) {
+            if (!set.path("weights").isContainerNode()) {
+                throw new IllegalArgumentException("weights: give an object {name: weight} or an array of numbers");
+            }
+            weightRequests.add(set);
+            schedule.set("weights_set", set.path("weights"));
+        }
+        return Optional.of(schedule);
+    }
+
     @Override
     public PoolSummary pool() {
         return summary;

@@ -42,7 +42,7 @@ public final class ProxyGenerator implements AutoCloseable {
         long timeout = seconds(cfg.raw(), TIMEOUT_KEY, 90) * 1000;
         long recover = seconds(cfg.raw(), RECOVER_KEY, 30) * 1000;
         int mask = (int) cfg.versionMask();
-        this.manager = new UpstreamManager(cfg.proxy(), mask, timeout, recover, link);
+        this.manager = new UpstreamManager(cfg.proxy(), cfg.schedule(), mask, timeout, recover, link);
         link.manager(manager);
         if (userProxy) {
             long idle = seconds(cfg.raw(), USER_IDLE_KEY, 300) * 1000;
@@ -55,6 +55,14 @@ public final class ProxyGenerator implements AutoCloseable {
         }
         Log.notice("Proxy mode: %d upstream pool(s), upstream_timeout %d s, upstream_recover %d s",
                 cfg.proxy().size(), timeout / 1000, recover / 1000);
+        if (cfg.schedule() != null) {
+            Log.notice("Scheduling proxy: weights %s, slice %.1f s, grace %.1f s",
+                    cfg.proxy().stream().map(p -> p.displayName() + "=" + p.weight()).toList(),
+                    cfg.schedule().sliceMillis() / 1000.0, cfg.schedule().graceMillis() / 1000.0);
+            if (userProxy) {
+                throw new IllegalArgumentException("weights (the scheduling proxy) are for -p, not user proxy mode -u");
+            }
+        }
     }
 
     private static long seconds(JsonNode raw, String key, long dflt) {
@@ -92,6 +100,18 @@ public final class ProxyGenerator implements AutoCloseable {
 
     public void registerCommands(CommandTable commands, Supplier<ObjectNode> baseStats) {
         commands.json("upstreams", p -> status());
+        // {"method":"schedule"}: the scheduling proxy's state; with params {"weights":…} sets them first
+        commands.json("schedule", p -> {
+            if (p.has("weights")) {
+                manager.setWeights(p);
+            }
+            ObjectNode s = manager.schedule();
+            if (s == null) {
+                throw new IllegalArgumentException("not a scheduling proxy: give every proxy entry a weight");
+            }
+            link.pushStatus(status());
+            return s;
+        });
         commands.json("stats", p -> {
             ObjectNode o = baseStats == null ? org.jckpool.libpool.json.Json.object() : baseStats.get();
             o.put("mode", "proxy");

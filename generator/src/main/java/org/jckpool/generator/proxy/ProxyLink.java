@@ -142,16 +142,25 @@ public final class ProxyLink implements ControlServer.StreamAcceptor, UpstreamSi
     @Override
     public void work(Upstream u, long generation, StratumClient c, Notify n, boolean clean) {
         // user proxy mode too: the stratifier takes it as a sign of life and for the extranonce layout
-        send(null, u, generation, c, n, clean);
+        send(null, u, generation, c, n, clean, false);
+    }
+
+    @Override
+    public void switchWork(Upstream u, long generation, StratumClient c, Notify n) {
+        send(null, u, generation, c, n, true, true);
     }
 
     @Override
     public void userWork(String user, Upstream u, long generation, StratumClient c, Notify n, boolean clean) {
-        send(user, u, generation, c, n, clean);
+        send(user, u, generation, c, n, clean, false);
     }
 
-    /** upstream.work to every stratifier stream; {@code user}: only that user's miners (user proxy mode). */
-    private void send(String user, Upstream u, long generation, StratumClient c, Notify n, boolean clean) {
+    /**
+     * upstream.work to every stratifier stream; {@code user}: only that user's miners (user proxy mode);
+     * {@code switched}: a scheduled switch (older jobs stay valid).
+     */
+    private void send(String user, Upstream u, long generation, StratumClient c, Notify n, boolean clean,
+                      boolean switched) {
         ObjectNode o = Json.object();
         o.put("method", "upstream.work");
         ObjectNode p = o.putObject("params");
@@ -166,15 +175,21 @@ public final class ProxyLink implements ControlServer.StreamAcceptor, UpstreamSi
         p.put("difficulty", c.difficulty());
         p.put("version_mask", String.format("%08x", c.versionMask()));
         p.put("clean", clean);
+        if (switched) {
+            p.put("switch", true);
+        }
         ArrayNode a = p.putArray("notify");
         a.add(n.jobId()).add(n.prevHash()).add(n.coinb1()).add(n.coinb2());
         ArrayNode b = a.addArray();
         n.branch().forEach(b::add);
         a.add(n.version()).add(n.nbits()).add(n.ntime()).add(clean);
         byte[] frame = Frames.utf8(Json.write(o));
+        EventLog.global().event(EventLog.JOB_FORWARDED, "upstream", u.config.displayName(), "index", u.index,
+                "user", user, "job_id", n.jobId(), "clean", clean, "switch", switched, "difficulty", c.difficulty());
         if (user == null) {
             // a stratifier that connects later gets this as clean work
             p.put("clean", true);
+            p.remove("switch");
             a.set(8, Json.MAPPER.getNodeFactory().booleanNode(true));
             lastWork = Frames.utf8(Json.write(o));
         }

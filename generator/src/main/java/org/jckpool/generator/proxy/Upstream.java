@@ -90,6 +90,10 @@ final class Upstream {
         ObjectNode o = Json.object();
         o.put("index", index);
         o.put("url", config.url());
+        o.put("name", config.displayName());
+        if (config.weight() != null) {
+            o.put("weight", config.weight());
+        }
         o.put("user", config.auth());
         o.put("active", active);
         o.put("alive", alive());

@@ -3,6 +3,7 @@ package org.jckpool.generator.proxy;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.suite.config.ProxyConfig;
+import org.jckpool.suite.config.ScheduleConfig;
 import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.EventLog;
 import org.jckpool.libpool.log.Log;
@@ -27,6 +28,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * are kept connected as probes; one that has been alive for {@code recoverMillis} takes over again. Connection
  * attempts run on their own threads with back-off ({@link Upstream#retry}), so a hanging upstream delays no other.
  * With every upstream down nothing is sent: the stratifier keeps its last work and its miners.
+ *
+ * <p>Scheduling proxy (every entry has a {@code weight}): every upstream is kept connected, subscribed and
+ * authorised, and a {@link WeightedScheduler} picks the active one slice by slice so that the accepted work splits
+ * by weight; a switch is the new active upstream's current work sent once, clean, with its own extranonce and
+ * difficulty. Shares go to the upstream whose job they solve: the active one, or the one before it within the
+ * grace period.
  */
 public final class UpstreamManager implements AutoCloseable {
     static final int REJECT_LIMIT = 20;
@@ -43,6 +50,8 @@ public final class UpstreamManager implements AutoCloseable {
         return t;
     });
     private final Thread loop;
+    /** The scheduling proxy's scheduler; null: priority failover. */
+    private final WeightedScheduler scheduler;
     private volatile boolean running = true;
     private volatile Upstream active;
     /** Some upstream has been active: from then on the next live one is taken at once (failover). */
@@ -50,8 +59,24 @@ public final class UpstreamManager implements AutoCloseable {
 
     public UpstreamManager(List<ProxyConfig> configs, int versionMask, long notifyTimeoutMillis, long recoverMillis,
                            UpstreamSink sink) {
+        this(configs, null, versionMask, notifyTimeoutMillis, recoverMillis, sink);
+    }
+
+    /** @param schedule the scheduling proxy's slice and grace (every config has a weight), or null for failover */
+    public UpstreamManager(List<ProxyConfig> configs, ScheduleConfig schedule, int versionMask,
+                           long notifyTimeoutMillis, long recoverMillis, UpstreamSink sink) {
         for (int i = 0; i < configs.size(); i++) {
             upstreams.add(new Upstream(i, configs.get(i)));
+        }
+        if (schedule != null) {
+            double[] weights = new double[configs.size()];
+            for (int i = 0; i < weights.length; i++) {
+                weights[i] = configs.get(i).weight();
+            }
+            scheduler = new WeightedScheduler(configs.stream().map(ProxyConfig::displayName).toList(), weights,
+                    schedule.sliceMillis(), schedule.graceMillis(), System.currentTimeMillis());
+        } else {
+            scheduler = null;
         }
         this.sink = sink;
         this.versionMask = versionMask;
@@ -81,17 +106,13 @@ public final class UpstreamManager implements AutoCloseable {
     }
 
     synchronized void check(long now) {
+        if (scheduler != null) {
+            checkScheduled(now);
+            return;
+        }
         Upstream a = active;
         if (a != null) {
-            StratumClient c = a.client;
-            if (c != null && c.isOpen() && c.lastNotify() != null && now - c.lastNotifyMillis() > notifyTimeoutMillis) {
-                c.close("no mining.notify for " + notifyTimeoutMillis / 1000 + " s");
-            } else if (a.consecutiveRejects.get() >= REJECT_LIMIT) {
-                a.consecutiveRejects.set(0);
-                if (c != null) {
-                    c.close(REJECT_LIMIT + " shares in a row rejected");
-                }
-            }
+            dropIfFailing(a, now);
         }
         Upstream best = null;
         for (Upstream u : upstreams) {
@@ -125,6 +146,64 @@ public final class UpstreamManager implements AutoCloseable {
             } else if (wanted && !open && !u.connecting && now >= u.nextAttemptMillis) {
                 u.connecting = true;
                 connectors.execute(() -> connect(u));
+            }
+        }
+    }
+
+    /** Scheduling proxy: every upstream stays connected; the scheduler says which one the miners work for. */
+    private void checkScheduled(long now) {
+        boolean[] up = new boolean[upstreams.size()];
+        for (Upstream u : upstreams) {
+            dropIfFailing(u, now);
+            up[u.index] = u.alive();
+        }
+        WeightedScheduler.Switch s = scheduler.choose(up, now);
+        if (s != null) {
+            Upstream from = s.from() < 0 ? null : upstreams.get(s.from());
+            Upstream to = s.to() < 0 ? null : upstreams.get(s.to());
+            EventLog.global().event(EventLog.POOL_SWITCHED, "from", from == null ? null : from.config.displayName(),
+                    "to", to == null ? null : to.config.displayName(), "index", s.to() < 0 ? null : s.to(),
+                    "reason", s.reason());
+            if (to == null) {
+                active = null;
+                Log.err("No upstream pool alive with a weight above 0: miners keep their work until one is back");
+            } else {
+                active = to;
+                everActive = true;
+                String msg = String.format("Scheduled switch (%s) %s -> %d %s", s.reason(),
+                        from == null ? "none" : from.index + " " + from.config.displayName(), to.index,
+                        to.config.displayName());
+                if (s.reason().equals("slice")) {
+                    Log.info("%s", msg);
+                } else {
+                    Log.notice("%s", msg);
+                }
+                StratumClient c = to.client;
+                Notify n = c == null ? null : c.lastNotify();
+                if (n != null) {
+                    sink.switchWork(to, to.generation, c, n);
+                }
+            }
+        }
+        for (Upstream u : upstreams) {
+            StratumClient c = u.client;
+            boolean open = c != null && c.isOpen();
+            if (!open && !u.connecting && now >= u.nextAttemptMillis) {
+                u.connecting = true;
+                connectors.execute(() -> connect(u));
+            }
+        }
+    }
+
+    /** Closes {@code u}'s connection when it has been silent too long or keeps rejecting (it is retried). */
+    private void dropIfFailing(Upstream u, long now) {
+        StratumClient c = u.client;
+        if (c != null && c.isOpen() && c.lastNotify() != null && now - c.lastNotifyMillis() > notifyTimeoutMillis) {
+            c.close("no mining.notify for " + notifyTimeoutMillis / 1000 + " s");
+        } else if (u.consecutiveRejects.get() >= REJECT_LIMIT) {
+            u.consecutiveRejects.set(0);
+            if (c != null) {
+                c.close(REJECT_LIMIT + " shares in a row rejected");
             }
         }
     }
@@ -261,14 +340,21 @@ public final class UpstreamManager implements AutoCloseable {
      */
     public CompletableFuture<SubmitResult> submit(long generation, String jobId, String extranonce2, String ntime,
                                                   String nonce, String versionBits) {
-        Upstream u = active;
+        Upstream u = scheduler == null ? active : byGeneration(generation);
         StratumClient c = u == null ? null : u.client;
         if (u == null || c == null || !u.ready || u.generation != generation) {
             return null;
         }
+        if (scheduler != null && !scheduler.mayForward(u.index, System.currentTimeMillis())) {
+            return null; // the proxy left this upstream more than the grace period ago
+        }
         u.forwarded.incrementAndGet();
+        double diff = c.difficulty();
         return c.submit(u.config.auth(), jobId, extranonce2, ntime, nonce, versionBits).thenApply(r -> {
             if (r.accepted()) {
+                if (scheduler != null) {
+                    scheduler.accepted(u.index, diff, System.currentTimeMillis());
+                }
                 u.accepted.incrementAndGet();
                 u.consecutiveRejects.set(0);
                 u.lastShareMillis = System.currentTimeMillis();
@@ -316,7 +402,72 @@ public final class UpstreamManager implements AutoCloseable {
         for (Upstream u : upstreams) {
             arr.add(u.toJson(u == a));
         }
+        if (scheduler != null) {
+            o.set("schedule", schedule());
+        }
         return o;
+    }
+
+    /** The scheduling proxy's state, with each upstream's accepted/rejected/stale counts; null in failover mode. */
+    public ObjectNode schedule() {
+        if (scheduler == null) {
+            return null;
+        }
+        ObjectNode s = scheduler.status(System.currentTimeMillis());
+        for (com.fasterxml.jackson.databind.JsonNode n : s.path("upstreams")) {
+            Upstream u = upstreams.get(n.path("index").asInt());
+            ObjectNode x = (ObjectNode) n;
+            x.put("url", u.url());
+            x.put("accepted", u.accepted.get());
+            x.put("rejected", u.rejected.get());
+            x.put("stale", u.stale.get());
+        }
+        return s;
+    }
+
+    /**
+     * New weights at run time ({@code {"weights":{"name":w,…}}} naming some or all upstreams by name, or
+     * {@code {"weights":[w,…]}} one per upstream); the scheduler starts its account afresh.
+     *
+     * @throws IllegalArgumentException not a scheduling proxy, or weights that name no upstream or are not usable
+     */
+    public ObjectNode setWeights(com.fasterxml.jackson.databind.JsonNode params) {
+        if (scheduler == null) {
+            throw new IllegalArgumentException("not a scheduling proxy: give every proxy entry a weight in the config");
+        }
+        com.fasterxml.jackson.databind.JsonNode w = params.path("weights");
+        double[] next = scheduler.weights();
+        if (w.isArray()) {
+            if (w.size() != next.length) {
+                throw new IllegalArgumentException("weights: expected " + next.length + " numbers, got " + w.size());
+            }
+            for (int i = 0; i < next.length; i++) {
+                next[i] = weight(w.get(i), "weights[" + i + "]");
+            }
+        } else if (w.isObject() && w.size() > 0) {
+            for (var it = w.fields(); it.hasNext(); ) {
+                var e = it.next();
+                int i = scheduler.indexOf(e.getKey());
+                if (i < 0) {
+                    throw new IllegalArgumentException("weights: no upstream named \"" + e.getKey() + "\"");
+                }
+                next[i] = weight(e.getValue(), "weights." + e.getKey());
+            }
+        } else {
+            throw new IllegalArgumentException("weights: give an object {name: weight} or an array of numbers");
+        }
+        scheduler.weights(next, System.currentTimeMillis());
+        Log.notice("Schedule weights now %s", java.util.Arrays.toString(next));
+        EventLog.global().event("schedule_weights", "weights", java.util.Arrays.toString(next));
+        check(System.currentTimeMillis());
+        return schedule();
+    }
+
+    private static double weight(com.fasterxml.jackson.databind.JsonNode v, String what) {
+        if (v == null || !v.isNumber() || !Double.isFinite(v.asDouble()) || v.asDouble() < 0) {
+            throw new IllegalArgumentException(what + ": must be a number ≥ 0, got " + v);
+        }
+        return v.asDouble();
     }
 
     List<Upstream> upstreams() {

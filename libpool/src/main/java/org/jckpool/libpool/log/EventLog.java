@@ -64,6 +64,8 @@ public final class EventLog implements Closeable {
     public static final String UPSTREAM_SWITCHED = "upstream_switched";
     public static final String SHARE_FORWARDED = "share_forwarded";
     public static final String SHARE_RESULT = "share_result";
+    public static final String POOL_SWITCHED = "pool_switched";
+    public static final String JOB_FORWARDED = "job_forwarded";
 
     /** File name suffix after the process name. */
     public static final String SUFFIX = ".events.jsonl";

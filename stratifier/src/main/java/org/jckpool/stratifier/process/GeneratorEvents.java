@@ -118,7 +118,10 @@ final class GeneratorEvents implements GeneratorListener {
         double diff = u.job().base().networkDiff();
         network.template(height, diff, now);
         metrics.templateReceived(height, diff, now);
-        if (u.newBlock()) {
+        if (params.path("switch").asBoolean(false)) {
+            Log.info("Switched to upstream %s: job %s, height %d, upstream difficulty %s", Json.text(params, "url"),
+                    u.job().base().upstream().jobId(), height, params.path("difficulty").asText());
+        } else if (u.newBlock()) {
             Log.notice("New upstream work (clean): %s job %s, height %d, upstream difficulty %s",
                     Json.text(params, "url"), u.job().base().upstream().jobId(), height,
                     params.path("difficulty").asText());

@@ -5,6 +5,7 @@ import org.jckpool.stratifier.link.ClientEvents;
 import org.jckpool.stratifier.link.NodeWorkPublisher;
 import org.jckpool.stratifier.link.PassthroughLinks;
 import org.jckpool.stratifier.link.GeneratorLink;
+import org.jckpool.stratifier.link.ScheduleControl;
 import org.jckpool.stratifier.link.UpstreamRelay;
 import org.jckpool.stratifier.status.ConsoleStatus;
 import org.jckpool.stratifier.status.FoundBlocks;
@@ -137,6 +138,7 @@ public final class StratifierProcess {
         this.view = new SnapshotPoolView(new SnapshotBuilder(engine, network, blocks, startedAt), blocks);
         if (relay != null) {
             view.upstreams(relay::upstreams);
+            view.schedule(new ScheduleControl(rt.socketOf("generator")));
         }
         String mode = proxy ? "proxy" : "pool";
         view.passthrough(() -> {

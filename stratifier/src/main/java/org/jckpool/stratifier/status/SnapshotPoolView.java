@@ -20,6 +20,7 @@ public final class SnapshotPoolView implements PoolView {
     private volatile PoolSnapshot current;
     private volatile java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> upstreams;
     private volatile java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> passthrough;
+    private volatile org.jckpool.stratifier.link.ScheduleControl schedule;
 
     public SnapshotPoolView(SnapshotBuilder builder, FoundBlocks blocks) {
         this.builder = builder;
@@ -47,6 +48,18 @@ public final class SnapshotPoolView implements PoolView {
     public Optional<com.fasterxml.jackson.databind.JsonNode> passthrough() {
         var p = passthrough;
         return p == null ? Optional.empty() : Optional.of(p.get());
+    }
+
+    /** Proxy mode: where /api/schedule reads and sets the scheduling proxy's weights. */
+    public void schedule(org.jckpool.stratifier.link.ScheduleControl control) {
+        this.schedule = control;
+    }
+
+    @Override
+    public Optional<com.fasterxml.jackson.databind.JsonNode> schedule(com.fasterxml.jackson.databind.JsonNode setWeights)
+            throws java.io.IOException {
+        var c = schedule;
+        return c == null ? Optional.empty() : c.request(setWeights);
     }
 
     /** Takes a new snapshot (timer thread). */

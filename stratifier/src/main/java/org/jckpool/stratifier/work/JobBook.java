@@ -55,6 +55,11 @@ public final class JobBook {
 
     /** Makes {@code base} the current work under a new job; a new block makes every older job stale. */
     private Update install(WorkBase base, boolean newBlock, long nowMillis) {
+        return install(base, newBlock, newBlock, nowMillis);
+    }
+
+    /** {@code clean}: miners must drop older jobs; {@code marksStale}: shares on older jobs are stale from now. */
+    private Update install(WorkBase base, boolean clean, boolean marksStale, long nowMillis) {
         long id = base.id();
         Job previous = current;
         Job job = new Job(id, Job.hex(id), base);
@@ -63,16 +68,17 @@ public final class JobBook {
         if (previous != null) {
             supersededAt.putIfAbsent(previous.base().id(), nowMillis);
         }
-        if (newBlock) {
+        if (marksStale) {
             blockChangeId = id;
         }
         current = job;
-        return new Update(job, newBlock);
+        return new Update(job, clean);
     }
 
     /**
      * Proxy mode: a work base from an upstream notify. A new block for the miners (every older job stale) when the
-     * upstream said clean_jobs, the upstream connection changed, or the previous block changed.
+     * upstream said clean_jobs, the upstream connection changed, or the previous block changed. A scheduling
+     * proxy's switch is clean for the miners but marks nothing stale: the older jobs' shares still count.
      */
     public synchronized Update addUpstream(UpstreamWork w, CoinbaseParts coinbase, UpstreamJob up, WorkConfig cfg,
                                            long nowMillis) {
@@ -83,6 +89,9 @@ public final class JobBook {
         boolean newBlock = previous == null || w.clean() || previous.base().upstream() == null
                 || previous.base().upstream().generation() != up.generation()
                 || !Arrays.equals(previous.base().template().prevHash(), t.prevHash());
+        if (w.switched()) {
+            return install(base, true, false, nowMillis);
+        }
         return install(base, newBlock, nowMillis);
     }
 

@@ -12,10 +12,13 @@ import java.util.List;
 /**
  * The params of the generator's {@code upstream.work} message (proxy mode), decoded: which upstream connection,
  * its extranonce1 and extranonce2 size, difficulty and version mask, and the upstream's mining.notify.
+ * {@code switched}: the scheduling proxy moved to this upstream; miners get it clean, but the jobs of the upstream
+ * before stay valid (their shares still go there within the generator's grace period).
  */
 public record UpstreamWork(int upstream, String url, long generation, byte[] extranonce1, int extranonce2Size,
                            double difficulty, int versionMask, boolean clean, String jobId, byte[] prevHash,
-                           byte[] coinb1, byte[] coinb2, List<byte[]> branch, int version, long bits, long ntime) {
+                           byte[] coinb1, byte[] coinb2, List<byte[]> branch, int version, long bits, long ntime,
+                           boolean switched) {
 
     public static UpstreamWork parse(JsonNode p) {
         JsonNode n = p.path("notify");
@@ -39,7 +42,7 @@ public record UpstreamWork(int upstream, String url, long generation, byte[] ext
                     StratumEncoding.parsePrevHash(n.get(1).asText()), Hex.decode(n.get(2).asText()),
                     Hex.decode(n.get(3).asText()), List.copyOf(branch),
                     (int) StratumEncoding.parseHex32(n.get(5).asText()), StratumEncoding.parseHex32(n.get(6).asText()),
-                    StratumEncoding.parseHex32(n.get(7).asText()));
+                    StratumEncoding.parseHex32(n.get(7).asText()), p.path("switch").asBoolean(false));
         } catch (IllegalArgumentException e) {
             throw new TemplateException("upstream.work: " + e.getMessage());
         }

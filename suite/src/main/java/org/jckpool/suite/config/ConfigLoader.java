@@ -123,6 +123,7 @@ public final class ConfigLoader {
                     "not a ZMQ endpoint such as tcp://127.0.0.1:28332");
         }
         List<ProxyConfig> proxy = proxies(root.get("proxy"));
+        ScheduleConfig schedule = schedule(root.get("schedule"), proxy);
         List<HostPort> redirecturl = hostPorts(root, "redirecturl");
         List<String> useragent = strings(root, "useragent");
         int dropidle = intIn(root, "dropidle", 0, 0, Integer.MAX_VALUE);
@@ -131,7 +132,8 @@ public final class ConfigLoader {
 
         return new PoolConfig(btcd, btcaddress, btcsig, blockpoll, donation, donaddress, nonce1, nonce2, updateInterval,
                 versionMask, serverurl, nodeserver, trusted, upstream, mindiff, startdiff, highdiff, maxdiff,
-                logdir, maxclients, zmqblock, proxy, redirecturl, useragent, dropidle, rpcConnections, root.deepCopy());
+                logdir, maxclients, zmqblock, proxy, redirecturl, useragent, dropidle, rpcConnections, schedule,
+                root.deepCopy());
     }
 
     /**
@@ -235,9 +237,63 @@ public final class ConfigLoader {
             }
             String auth = optString(e, "auth", key + ".auth", "");
             String pass = optString(e, "pass", key + ".pass", "");
-            out.add(new ProxyConfig(url, auth, pass));
+            String name = optString(e, "name", key + ".name", null);
+            if (name != null && (name.isBlank() || name.length() > 64)) {
+                throw new ConfigException(key + ".name", shown(e.get("name")), "must be 1-64 characters");
+            }
+            Double weight = e.hasNonNull("weight") ? doubleIn(e, "weight", key + ".weight", 0, 0, 1_000_000) : null;
+            out.add(new ProxyConfig(url, auth, pass, name, weight));
         }
+        checkWeights(out);
         return List.copyOf(out);
+    }
+
+    /** Weights are all or nothing (a mix has no meaning), not all zero, and names are unique. */
+    private static void checkWeights(List<ProxyConfig> proxies) throws ConfigException {
+        long weighted = proxies.stream().filter(p -> p.weight() != null).count();
+        if (weighted > 0 && weighted < proxies.size()) {
+            int i = 0;
+            while (proxies.get(i).weight() != null) {
+                i++;
+            }
+            throw new ConfigException("proxy[" + i + "].weight", "(missing)",
+                    "give every proxy entry a weight (scheduling proxy) or none (priority failover)");
+        }
+        if (weighted > 0 && proxies.stream().mapToDouble(ProxyConfig::weight).sum() <= 0) {
+            throw new ConfigException("proxy", "(weights)", "at least one weight must be above 0");
+        }
+        Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < proxies.size(); i++) {
+            if (!names.add(proxies.get(i).displayName())) {
+                throw new ConfigException("proxy[" + i + "].name", proxies.get(i).displayName(),
+                        "used by an earlier entry; names (or urls without a name) must be unique");
+            }
+        }
+    }
+
+    /** The {@code "schedule"} block: only with weighted {@code proxy} entries; slice and grace in seconds. */
+    private static ScheduleConfig schedule(JsonNode v, List<ProxyConfig> proxy) throws ConfigException {
+        boolean weighted = !proxy.isEmpty() && proxy.get(0).weight() != null;
+        if (v == null || v.isNull()) {
+            return weighted ? ScheduleConfig.DEFAULT : null;
+        }
+        if (!v.isObject()) {
+            throw new ConfigException("schedule", shown(v), "must be an object {\"slice\": seconds, \"grace\": seconds}");
+        }
+        if (!weighted) {
+            throw new ConfigException("schedule", shown(v), "needs a weight on every proxy entry");
+        }
+        for (Iterator<String> it = v.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!k.equals("slice") && !k.equals("grace")) {
+                throw new ConfigException("schedule." + k, shown(v.get(k)), "unknown key (known: slice, grace)");
+            }
+        }
+        double slice = doubleIn(v, "slice", "schedule.slice", ScheduleConfig.DEFAULT.sliceMillis() / 1000.0,
+                ScheduleConfig.MIN_SLICE_SECONDS, ScheduleConfig.MAX_SLICE_SECONDS);
+        double grace = doubleIn(v, "grace", "schedule.grace", ScheduleConfig.DEFAULT.graceMillis() / 1000.0, 0,
+                ScheduleConfig.MAX_GRACE_SECONDS);
+        return new ScheduleConfig(Math.round(slice * 1000), Math.round(grace * 1000));
     }
 
     private static List<HostPort> hostPorts(JsonNode root, String key) throws ConfigException {
@@ -349,7 +405,12 @@ public final class ConfigLoader {
 
     private static double doubleIn(JsonNode root, String key, double dflt, double min, double max)
             throws ConfigException {
-        JsonNode v = root.get(key);
+        return doubleIn(root, key, key, dflt, min, max);
+    }
+
+    private static double doubleIn(JsonNode root, String field, String key, double dflt, double min, double max)
+            throws ConfigException {
+        JsonNode v = root.get(field);
         if (v == null || v.isNull()) {
             return dflt;
         }

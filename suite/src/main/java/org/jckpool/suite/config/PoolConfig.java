@@ -41,6 +41,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param dropidle       seconds after which idle clients are dropped, 0 = never (0)
  * @param rpcConnections RPC calls on the wire to each bitcoind at once, 1–16 (4; jckpool's key
  *                       {@code rpcconnections}): template fetches, polls and submissions share them, submitblock first
+ * @param schedule       the scheduling proxy's slice and grace when every {@code proxy} entry has a weight, else null
  * @param raw            the config object as read, for keys added later by other modules
  */
 public record PoolConfig(
@@ -70,6 +71,7 @@ public record PoolConfig(
         List<String> useragent,
         int dropidle,
         int rpcConnections,
+        ScheduleConfig schedule,
         JsonNode raw) {
 
     public static final int DEFAULT_BLOCKPOLL_MS = 100;

@@ -38,6 +38,7 @@ final class ApiHandler implements HttpHandler {
     static final int MAX_NAME = 256;
     static final int MAX_LIMIT = 1000;
     static final int DEFAULT_BLOCK_LIMIT = 50;
+    static final int MAX_SCHEDULE_BODY = 4096;
     private static final String HTML_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; "
             + "script-src 'self'; connect-src 'self'; frame-ancestors 'none'";
 
@@ -77,7 +78,8 @@ final class ApiHandler implements HttpHandler {
                 if (e.status == 401) {
                     response.headers.put("WWW-Authenticate", "Bearer realm=\"jckpool\"");
                 } else if (e.status == 405) {
-                    response.headers.put("Allow", "GET, HEAD");
+                    response.headers.put("Allow", "GET, HEAD" + (exchange.getRequestURI().getRawPath()
+                            .startsWith("/api/schedule") ? ", POST" : ""));
                 }
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "web API request " + exchange.getRequestMethod() + " "
@@ -101,6 +103,9 @@ final class ApiHandler implements HttpHandler {
             throw new HttpError(414, "URI too long (limit " + MAX_URI + " characters)");
         }
         String method = exchange.getRequestMethod();
+        if (method.equals("POST") && (rawPath.equals("/api/schedule") || rawPath.equals("/api/schedule/"))) {
+            return setSchedule(exchange);
+        }
         if (!method.equals("GET") && !method.equals("HEAD")) {
             throw new HttpError(405, "method " + truncate(method, 20) + " not allowed; use GET");
         }
@@ -191,6 +196,11 @@ final class ApiHandler implements HttpHandler {
                             .orElseThrow(() -> HttpError.notFound("no passthrough status")));
                 }
                 break;
+            case "schedule":
+                if (parts.length == 1) {
+                    return json(200, schedule(null));
+                }
+                break;
             case "blocks":
                 if (parts.length == 1) {
                     int limit = limit(query, DEFAULT_BLOCK_LIMIT);
@@ -258,6 +268,36 @@ final class ApiHandler implements HttpHandler {
         ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
         metrics.writeText(out);
         return new Response(200, metrics.textContentType(), out.toByteArray(), new HashMap<>());
+    }
+
+    /** POST /api/schedule (admin): new weights, {"weights":{name:w,…}} or {"weights":[w,…]}; answers the new state. */
+    private Response setSchedule(HttpExchange exchange) throws HttpError, IOException {
+        requireAdmin(exchange);
+        byte[] body = exchange.getRequestBody().readNBytes(MAX_SCHEDULE_BODY + 1);
+        if (body.length > MAX_SCHEDULE_BODY) {
+            throw new HttpError(413, "body longer than " + MAX_SCHEDULE_BODY + " bytes");
+        }
+        JsonNode req;
+        try {
+            req = ApiJson.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw HttpError.badRequest("body is not JSON");
+        }
+        if (req == null || !req.isObject() || !req.has("weights")) {
+            throw HttpError.badRequest("body must be {\"weights\": {name: weight, …}} or {\"weights\": [weight, …]}");
+        }
+        return json(200, schedule(req));
+    }
+
+    private JsonNode schedule(JsonNode setWeights) throws HttpError {
+        try {
+            return view.schedule(setWeights)
+                    .orElseThrow(() -> HttpError.notFound("not a scheduling proxy: no weights on the upstream pools"));
+        } catch (IllegalArgumentException e) {
+            throw HttpError.badRequest(truncate(String.valueOf(e.getMessage()), 300));
+        } catch (IOException e) {
+            throw new HttpError(503, "the scheduler did not answer: " + truncate(String.valueOf(e.getMessage()), 200));
+        }
     }
 
     private void requireAdmin(HttpExchange exchange) throws HttpError {

@@ -80,6 +80,11 @@ public final class Metrics {
     private final Gauge redirectorMiners;
     private final Gauge downstreamPassthroughs;
     private final Gauge downstreamClients;
+    private final Gauge scheduleWeight;
+    private final Gauge scheduleTargetPercent;
+    private final Gauge scheduleAchievedPercent;
+    private final Gauge scheduleSwitches;
+    private final Gauge scheduleAcceptedWork;
     private final Counter nodeFailovers;
     private final Gauge ipcQueueDepth;
     private final Histogram ipcLatency;
@@ -193,6 +198,21 @@ public final class Metrics {
         upstreamRejectedPercent = Gauge.builder().name("jckpool_upstream_rejected_percent")
                 .help("Proxy mode: percent of submitted shares the upstream rejected")
                 .labelNames("upstream", "url").register(registry);
+        scheduleWeight = Gauge.builder().name("jckpool_schedule_weight")
+                .help("Scheduling proxy: the upstream's weight as set (config or live control)")
+                .labelNames("upstream", "name").register(registry);
+        scheduleTargetPercent = Gauge.builder().name("jckpool_schedule_target_percent")
+                .help("Scheduling proxy: the upstream's weight as a percent of all weights")
+                .labelNames("upstream", "name").register(registry);
+        scheduleAchievedPercent = Gauge.builder().name("jckpool_schedule_achieved_percent")
+                .help("Scheduling proxy: the upstream's percent of the accepted difficulty-weighted work over the window")
+                .labelNames("upstream", "name", "window").register(registry);
+        scheduleSwitches = Gauge.builder().name("jckpool_schedule_switches")
+                .help("Scheduling proxy: switches to the upstream since start")
+                .labelNames("upstream", "name").register(registry);
+        scheduleAcceptedWork = Gauge.builder().name("jckpool_schedule_accepted_work")
+                .help("Scheduling proxy: difficulty-weighted work the upstream accepted since start")
+                .labelNames("upstream", "name").register(registry);
         nodeFailovers = Counter.builder().name("jckpool_node_failovers")
                 .help("Switches of the active node").register(registry);
         ipcQueueDepth = Gauge.builder().name("jckpool_ipc_queue_depth")
@@ -331,6 +351,20 @@ public final class Metrics {
             upstreamDifficulty.labelValues(i, url).set(u.path("difficulty").asDouble(0));
             upstreamLatency.labelValues(i, url).set(u.path("latency_ms").asDouble(0) / 1000.0);
             upstreamRejectedPercent.labelValues(i, url).set(u.path("pool_rejected_percent").asDouble(0));
+        }
+        n = 0;
+        for (com.fasterxml.jackson.databind.JsonNode u : status.path("schedule").path("upstreams")) {
+            if (n++ >= MAX_LABEL_VALUES) {
+                break;
+            }
+            String i = u.path("index").asText();
+            String name = u.path("name").asText();
+            scheduleWeight.labelValues(i, name).set(u.path("weight").asDouble(0));
+            scheduleTargetPercent.labelValues(i, name).set(u.path("target_percent").asDouble(0));
+            scheduleAchievedPercent.labelValues(i, name, "10m").set(u.path("achieved_10m_percent").asDouble(0));
+            scheduleAchievedPercent.labelValues(i, name, "1h").set(u.path("achieved_1h_percent").asDouble(0));
+            scheduleSwitches.labelValues(i, name).set(u.path("switches").asDouble(0));
+            scheduleAcceptedWork.labelValues(i, name).set(u.path("accepted_work").asDouble(0));
         }
     }
 

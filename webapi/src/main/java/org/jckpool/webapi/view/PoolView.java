@@ -45,4 +45,17 @@ public interface PoolView {
     default Optional<com.fasterxml.jackson.databind.JsonNode> passthrough() {
         return Optional.empty();
     }
+
+    /**
+     * Scheduling proxy: its state ({"current","switches","upstreams":[{name,weight,target_percent,
+     * achieved_10m_percent,…}]}) when {@code setWeights} is null, else sets the weights ({"weights":{name:w}} or
+     * {"weights":[w,…]}) first. Empty when the pool is not a scheduling proxy (then /api/schedule answers 404).
+     *
+     * @throws IllegalArgumentException weights that cannot be used (the message says why)
+     * @throws java.io.IOException      the process that schedules did not answer
+     */
+    default Optional<com.fasterxml.jackson.databind.JsonNode> schedule(com.fasterxml.jackson.databind.JsonNode setWeights)
+            throws java.io.IOException {
+        return Optional.empty();
+    }
 }

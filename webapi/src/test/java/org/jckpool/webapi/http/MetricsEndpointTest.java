@@ -61,6 +61,27 @@ class MetricsEndpointTest {
     }
 
     @Test
+    void schedulingProxyFiguresPerUpstream() throws Exception {
+        JsonNode status = new ObjectMapper().readTree("""
+                {"active":0,"upstreams":[{"index":0,"url":"a:1","alive":true,"active":true,"accepted":70,"rejected":1,
+                 "stale":1}],
+                 "schedule":{"current":0,"upstreams":[
+                  {"index":0,"name":"alpha","weight":70,"target_percent":70,"achieved_10m_percent":69.5,
+                   "achieved_1h_percent":70.2,"switches":12,"accepted_work":0.0007},
+                  {"index":1,"name":"beta","weight":30,"target_percent":30,"achieved_10m_percent":30.5,
+                   "achieved_1h_percent":29.8,"switches":11,"accepted_work":0.0003}]}}""");
+        metrics.upstreamStatus(status);
+        Map<String, Double> m = scrape();
+        assertThat(m).containsEntry("jckpool_schedule_weight{name=\"alpha\",upstream=\"0\"}", 70.0)
+                .containsEntry("jckpool_schedule_target_percent{name=\"beta\",upstream=\"1\"}", 30.0)
+                .containsEntry("jckpool_schedule_achieved_percent{name=\"alpha\",upstream=\"0\",window=\"10m\"}", 69.5)
+                .containsEntry("jckpool_schedule_achieved_percent{name=\"beta\",upstream=\"1\",window=\"1h\"}", 29.8)
+                .containsEntry("jckpool_schedule_switches{name=\"beta\",upstream=\"1\"}", 11.0)
+                .containsEntry("jckpool_schedule_accepted_work{name=\"alpha\",upstream=\"0\"}", 0.0007)
+                .containsEntry("jckpool_upstream_shares{result=\"stale\",upstream=\"0\",url=\"a:1\"}", 1.0);
+    }
+
+    @Test
     void gaugesComeFromThePoolViewAtEachScrape() throws Exception {
         Map<String, Double> m = scrape();
         assertThat(m).containsEntry("jckpool_shares_total{reason=\"none\",result=\"accepted\"}", 0.0)

@@ -166,6 +166,40 @@ class WebApiServerTest {
         assertThat(clients.at("/clients/1/worker").isNull()).isTrue();
     }
 
+    private HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.uri().resolve(path)).timeout(Duration.ofSeconds(5))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void scheduleIsReadByAnyoneAndSetWithTheAdminToken() throws Exception {
+        assertError(get("/api/schedule"), 404, "not a scheduling proxy");
+        view.schedule = JSON.createObjectNode().put("current", 0).put("switches", 3);
+        assertThat(json(get("/api/schedule")).get("switches").asInt()).isEqualTo(3);
+
+        String weights = "{\"weights\":{\"alpha\":50,\"beta\":50}}";
+        assertError(post("/api/schedule", weights), 401, "admin token required");
+        assertError(post("/api/schedule", weights, "Authorization", "Bearer wrong-token-wrong-token"), 401,
+                "wrong admin token");
+        assertThat(view.weightRequests).isEmpty();
+        String auth = "Bearer " + TOKEN;
+        assertError(post("/api/schedule", "not json", "Authorization", auth), 400, "not JSON");
+        assertError(post("/api/schedule", "{\"x\":1}", "Authorization", auth), 400, "weights");
+        assertError(post("/api/schedule", "{\"weights\":7}", "Authorization", auth), 400, "an object");
+        assertError(post("/api/schedule", "{\"weights\":[" + "1,".repeat(3000) + "1]}", "Authorization", auth),
+                413, "longer than");
+        HttpResponse<String> ok = post("/api/schedule", weights, "Authorization", auth);
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(json(ok).at("/weights_set/alpha").asInt()).isEqualTo(50);
+        assertThat(view.weightRequests).hasSize(1);
+        HttpResponse<String> elsewhere = post("/api/pool", weights, "Authorization", auth);
+        assertError(elsewhere, 405, "not allowed");
+    }
+
     @Test
     void clientsAreOffWithoutAConfiguredToken() throws Exception {
         server.close();
