@@ -90,8 +90,7 @@ public final class ConnectorProcess implements AutoCloseable {
      * {@code maxclients} (0 = 90% of the open-file limit, as ckpool) and {@code dropidle} (seconds, 0 = off).
      */
     public static ConnectorSettings settingsFrom(PoolConfig cfg) {
-        List<HostPort> urls = cfg.serverurl() == null || cfg.serverurl().isEmpty()
-                ? List.of(PoolConfig.DEFAULT_SERVERURL) : cfg.serverurl();
+        List<HostPort> urls = cfg.listenUrls();
         List<ListenAddress> listen = new ArrayList<>();
         for (HostPort hp : urls) {
             listen.add(new ListenAddress(hp.host(), hp.port()));

@@ -85,7 +85,7 @@ public final class CkpoolMain implements Callable<Integer> {
         String unbuilt = unbuiltMode();
         if (unbuilt != null) {
             // a mode flag is never ignored: running a plain pool instead would mine for the wrong party
-            return fail(unbuilt + " is not yet supported (proxy modes -p, -u and -P are); not starting");
+            return fail(unbuilt + " is not yet supported (proxy modes -p, -u, -P and trusted remote -t are); not starting");
         }
 
         String instance = name != null ? name : defaultName();
@@ -103,6 +103,9 @@ public final class CkpoolMain implements Callable<Integer> {
         if ((proxy || passthrough || userproxy) && cfg.proxy().isEmpty()) {
             return fail("no \"proxy\" entries in " + cfgPath + " for " + (passthrough ? "passthrough" : "proxy")
                     + " mode");
+        }
+        if (trusted && cfg.upstream() == null) {
+            return fail("trusted remote mode (-t) needs \"upstream\": \"host:port\" (the main pool) in " + cfgPath);
         }
         if (group != null) {
             try {
@@ -122,10 +125,9 @@ public final class CkpoolMain implements Callable<Integer> {
             return fail("cannot open log file in " + cfg.logdir() + ": " + e.getMessage());
         }
         EventLog.setGlobal(ChildRuntime.openEventLog(cfg, "listener"));
-        List<HostPort> serverurls = cfg.serverurl() == null || cfg.serverurl().isEmpty()
-                ? List.of(PoolConfig.DEFAULT_SERVERURL) : cfg.serverurl();
+        List<HostPort> serverurls = cfg.listenUrls();
         SuiteSettings s = new SuiteSettings(instance, dir, cfgPath, loglevel, group, quiet, killOld, btcsolo,
-                logShares, proxy, passthrough, userproxy, serverurls, handover);
+                logShares, proxy, passthrough, userproxy, trusted, serverurls, handover);
         try {
             return new Supervisor(s, new ChildLauncher(), this::startSuccessor).run();
         } catch (IOException e) {
@@ -162,9 +164,6 @@ public final class CkpoolMain implements Callable<Integer> {
         }
         if (redirector) {
             return "-R (redirector mode)";
-        }
-        if (trusted) {
-            return "-t (trusted remote mode)";
         }
         return null;
     }

@@ -13,10 +13,10 @@ import org.jckpool.suite.process.ChildArgs;
  */
 record SuiteSettings(String name, Path sockdir, Path config, int loglevel, String group, boolean quiet,
                      boolean killOld, boolean btcsolo, boolean logShares, boolean proxy, boolean passthrough,
-                     boolean userproxy, List<HostPort> serverurls, boolean handover) {
+                     boolean userproxy, boolean trusted, List<HostPort> serverurls, boolean handover) {
 
     ChildArgs childArgs(int currentLogLevel) {
         return new ChildArgs(name, sockdir, config.toAbsolutePath(), currentLogLevel, group, quiet, btcsolo,
-                logShares, proxy || userproxy, passthrough, userproxy, true);
+                logShares, proxy || userproxy, passthrough, userproxy, trusted, true);
     }
 }

@@ -3,6 +3,9 @@ package org.jckpool.stratifier.process;
 import org.jckpool.stratifier.link.ConnectorLink;
 import org.jckpool.stratifier.link.ClientEvents;
 import org.jckpool.stratifier.link.PassthroughLinks;
+import org.jckpool.stratifier.remote.RemoteLedger;
+import org.jckpool.stratifier.remote.RemoteReports;
+import org.jckpool.stratifier.remote.TrustedRemotes;
 import org.jckpool.stratifier.link.GeneratorLink;
 import org.jckpool.stratifier.link.UpstreamRelay;
 import org.jckpool.stratifier.status.ConsoleStatus;
@@ -74,6 +77,8 @@ public final class StratifierProcess {
     private final SolutionJournal journal;
     private final StratumEngine engine;
     private final PassthroughLinks passthrough;
+    private final TrustedRemotes remotes;
+    private final RemoteReports reports;
     private final StatusStore status;
     private final ShareLog shareLog;
     private final SnapshotPoolView view;
@@ -117,6 +122,21 @@ public final class StratifierProcess {
             throw new UncheckedIOException("ckdb journal: " + e.getMessage(), e);
         }
         this.generatorEvents = new GeneratorEvents(engine, network, metrics, journal, solutions, blocks, ckdb);
+        try {
+            this.remotes = new TrustedRemotes(cfg.trustedServerIndexes(), engine.stats(),
+                    RemoteLedger.open(logdir.resolve("remotes")), connector,
+                    id -> engine.onDisconnect(id, "became a trusted remote"), clock);
+            this.reports = rt.args().trusted() ? RemoteReports.start(logdir.resolve("remote"), cfg.upstream(),
+                    rt.args().name(), "jckpool/0.1", RemoteReports.DEFAULT_MAX_PENDING) : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("trusted remote files: " + e.getMessage(), e);
+        }
+        if (ckdb != null) {
+            remotes.ckdb(ckdb::forward);
+        }
+        if (reports != null) {
+            generatorEvents.workObserver(b -> reports.workinfo(b, clock.millis()));
+        }
         this.generator = new GeneratorLink(rt.socketOf("generator"), generatorEvents);
         this.proxy = rt.args().proxy();
         this.relay = proxy ? new UpstreamRelay(generator, engine) : null;
@@ -175,6 +195,10 @@ public final class StratifierProcess {
         handover.register(rt.commands());
         if (relay != null) {
             rt.commands().json("upstreams", p -> relay.upstreams());
+        }
+        rt.commands().json("remotes", p -> remotes.json());
+        if (reports != null) {
+            rt.commands().json("upstream", p -> reports.json());
         }
         rt.onShutdown(this::shutdown);
         startWebApi();
@@ -249,6 +273,9 @@ public final class StratifierProcess {
             }
             if (now - lastStatusWrite >= STATUS_WRITE_MILLIS) {
                 lastStatusWrite = now;
+                if (reports != null) {
+                    reports.userStats(engine.stats(), now);
+                }
                 writeStatus();
                 Log.notice("%s", line);
             }
@@ -287,6 +314,9 @@ public final class StratifierProcess {
         }
         generator.close();
         journal.close();
+        if (reports != null) {
+            reports.close();
+        }
         if (ckdb != null) {
             ckdb.close();
         }
@@ -332,6 +362,9 @@ public final class StratifierProcess {
         if (ckdb != null) {
             ckdb.share(s, r, now);
         }
+        if (reports != null) {
+            reports.share(s, r, now);
+        }
     }
 
     /** Asks the generator for a template now (ckpmsg update); false when there is no generator stream. */
@@ -344,12 +377,14 @@ public final class StratifierProcess {
         @Override
         public void connected(long clientId, String address, int serverIndex) {
             metrics.clientConnected();
+            remotes.connected(clientId, address, serverIndex);
             engine.onConnect(clientId, address, serverIndex);
         }
 
         @Override
         public void resumed(long clientId, String address, int serverIndex) {
             metrics.clientConnected();
+            remotes.connected(clientId, address, serverIndex);
             if (!engine.onResume(clientId, address, serverIndex) && proxy) {
                 // proxy modes keep no restart snapshot: the miner holds work this stratifier never made and would
                 // only hear "Not subscribed"; closing makes it reconnect, subscribe and get fresh work
@@ -359,14 +394,14 @@ public final class StratifierProcess {
 
         @Override
         public void line(long clientId, String line) {
-            if (!passthrough.line(clientId, line)) {
+            if (!remotes.line(clientId, line) && !passthrough.line(clientId, line)) {
                 engine.onLine(clientId, line);
             }
         }
 
         @Override
         public void line(long clientId, byte[] buf, int off, int len) {
-            if (!passthrough.line(clientId, buf, off, len)) {
+            if (!remotes.line(clientId, buf, off, len) && !passthrough.line(clientId, buf, off, len)) {
                 engine.onLine(clientId, buf, off, len);
             }
         }
@@ -375,6 +410,7 @@ public final class StratifierProcess {
         public void disconnected(long clientId, String reason) {
             metrics.clientDisconnected();
             passthrough.disconnected(clientId);
+            remotes.disconnected(clientId);
             engine.onDisconnect(clientId, reason);
         }
     }

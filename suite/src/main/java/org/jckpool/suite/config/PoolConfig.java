@@ -1,7 +1,10 @@
 package org.jckpool.suite.config;
 
 import org.jckpool.libpool.net.HostPort;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -97,6 +100,33 @@ public record PoolConfig(
     /** The lowest difficulty on {@code server}: {@code highdiff} on a port above 4000, else {@code mindiff}. */
     public double minDiffFor(HostPort server) {
         return clamp(server != null && server.highDiff() ? highdiff : mindiff);
+    }
+
+    /**
+     * Every address the pool listens on, in server-index order as ckpool appends them: the {@code serverurl}
+     * entries (the default one when there are none), then {@code nodeserver}, then {@code trusted}.
+     */
+    public List<HostPort> listenUrls() {
+        List<HostPort> out = new ArrayList<>(serverurl == null || serverurl.isEmpty()
+                ? List.of(DEFAULT_SERVERURL) : serverurl);
+        if (nodeserver != null) {
+            out.addAll(nodeserver);
+        }
+        if (trusted != null) {
+            out.addAll(trusted);
+        }
+        return out;
+    }
+
+    /** The server indexes of the {@code trusted} entries: only there is {@code mining.remote} accepted. */
+    public Set<Integer> trustedServerIndexes() {
+        int first = (serverurl == null || serverurl.isEmpty() ? 1 : serverurl.size())
+                + (nodeserver == null ? 0 : nodeserver.size());
+        Set<Integer> out = new TreeSet<>();
+        for (int i = 0; trusted != null && i < trusted.size(); i++) {
+            out.add(first + i);
+        }
+        return out;
     }
 
     private double clamp(double d) {

@@ -12,7 +12,7 @@ import org.jckpool.libpool.log.Log;
  * {@link #parse} are the two ends of the same contract, so the supervisor and {@link ChildRuntime} cannot drift.
  *
  * <pre>--name NAME --sockdir DIR --config FILE --loglevel N [--group G] [--quiet]
- * [--btcsolo] [--log-shares] [--proxy] [--userproxy] [--passthrough] [--no-parent-watch]</pre>
+ * [--btcsolo] [--log-shares] [--proxy] [--userproxy] [--passthrough] [--trusted] [--no-parent-watch]</pre>
  *
  * @param name        instance name ({@code ckpool -n}, default "ckpool")
  * @param sockdir     socket directory of the instance (pool rule)
@@ -25,11 +25,12 @@ import org.jckpool.libpool.log.Log;
  * @param proxy       {@code -p}: proxy mode
  * @param passthrough {@code -P}: passthrough proxy mode
  * @param userproxy   {@code -u}: user proxy mode (with {@code proxy}): one upstream session per user
+ * @param trusted     {@code -t}: trusted remote mode, a pool that also reports to its {@code upstream}
  * @param parentWatch exit when stdin reaches EOF (on unless {@code --no-parent-watch}, for running a child alone)
  */
 public record ChildArgs(String name, Path sockdir, Path config, int loglevel, String group, boolean quiet,
                         boolean btcsolo, boolean logShares, boolean proxy, boolean passthrough,
-                        boolean userproxy, boolean parentWatch) {
+                        boolean userproxy, boolean trusted, boolean parentWatch) {
 
     public List<String> toArgs() {
         List<String> a = new ArrayList<>(List.of("--name", name, "--sockdir", sockdir.toString(),
@@ -56,6 +57,9 @@ public record ChildArgs(String name, Path sockdir, Path config, int loglevel, St
         if (userproxy) {
             a.add("--userproxy");
         }
+        if (trusted) {
+            a.add("--trusted");
+        }
         if (!parentWatch) {
             a.add("--no-parent-watch");
         }
@@ -75,6 +79,7 @@ public record ChildArgs(String name, Path sockdir, Path config, int loglevel, St
         boolean proxy = false;
         boolean passthrough = false;
         boolean userproxy = false;
+        boolean trusted = false;
         boolean parentWatch = true;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -100,6 +105,7 @@ public record ChildArgs(String name, Path sockdir, Path config, int loglevel, St
                 case "--proxy" -> proxy = true;
                 case "--passthrough" -> passthrough = true;
                 case "--userproxy" -> userproxy = true;
+                case "--trusted" -> trusted = true;
                 case "--no-parent-watch" -> parentWatch = false;
                 default -> throw new IllegalArgumentException("unknown argument " + a);
             }
@@ -111,7 +117,7 @@ public record ChildArgs(String name, Path sockdir, Path config, int loglevel, St
             throw new IllegalArgumentException("--config is required");
         }
         return new ChildArgs(name, sockdir, config, loglevel, group, quiet, btcsolo, logShares, proxy, passthrough,
-                userproxy, parentWatch);
+                userproxy, trusted, parentWatch);
     }
 
     private static String value(String[] args, int i, String flag) {
