@@ -43,9 +43,14 @@ public final class RemoteReports implements AutoCloseable {
     /** Opens the outbox in {@code dir} (with the remote's id, made once) and starts the upstream connection. */
     public static RemoteReports start(Path dir, HostPort upstream, String instance, String agent, int maxPending)
             throws IOException {
+        return start(dir, upstream, instance, agent, maxPending, UpstreamReporter.RETRY_MILLIS);
+    }
+
+    static RemoteReports start(Path dir, HostPort upstream, String instance, String agent, int maxPending,
+                               long retryMillis) throws IOException {
         RemoteOutbox outbox = RemoteOutbox.open(dir, maxPending);
         String id = remoteId(dir, instance);
-        UpstreamReporter r = new UpstreamReporter(upstream, agent, id, outbox);
+        UpstreamReporter r = new UpstreamReporter(upstream, agent, id, outbox, retryMillis);
         r.start();
         Log.notice("Trusted remote %s reporting to upstream %s (outbox %s)", id, upstream, dir);
         return new RemoteReports(instance, outbox, r);
@@ -108,6 +113,10 @@ public final class RemoteReports implements AutoCloseable {
 
     public ObjectNode json() {
         return reporter.json();
+    }
+
+    RemoteOutbox outbox() {
+        return outbox;
     }
 
     @Override

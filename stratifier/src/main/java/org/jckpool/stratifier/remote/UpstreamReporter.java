@@ -35,6 +35,7 @@ public final class UpstreamReporter implements AutoCloseable {
     private final String agent;
     private final String remoteId;
     private final RemoteOutbox outbox;
+    private final long retryMillis;
     private final Thread thread;
     private final AtomicLong connects = new AtomicLong();
     private volatile boolean closed;
@@ -43,6 +44,11 @@ public final class UpstreamReporter implements AutoCloseable {
     private volatile String lastError = "";
 
     public UpstreamReporter(HostPort upstream, String agent, String remoteId, RemoteOutbox outbox) {
+        this(upstream, agent, remoteId, outbox, RETRY_MILLIS);
+    }
+
+    UpstreamReporter(HostPort upstream, String agent, String remoteId, RemoteOutbox outbox, long retryMillis) {
+        this.retryMillis = retryMillis;
         this.upstream = upstream;
         this.agent = agent;
         this.remoteId = remoteId;
@@ -78,7 +84,7 @@ public final class UpstreamReporter implements AutoCloseable {
                 if (!closed) {
                     lastError = e.getMessage();
                     Log.warning("Upstream pool %s: %s; mining on, %d messages kept in the outbox, retrying in %d s",
-                            upstream, e.getMessage(), outbox.pendingCount(), RETRY_MILLIS / 1000);
+                            upstream, e.getMessage(), outbox.pendingCount(), retryMillis / 1000);
                 }
             } catch (InterruptedException e) {
                 return;
@@ -93,7 +99,7 @@ public final class UpstreamReporter implements AutoCloseable {
                 return;
             }
             try {
-                Thread.sleep(RETRY_MILLIS); // back-off between attempts, not a wait for a condition
+                Thread.sleep(retryMillis); // back-off between attempts, not a wait for a condition
             } catch (InterruptedException e) {
                 return;
             }
