@@ -46,6 +46,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -123,7 +124,8 @@ public final class StratifierProcess {
         }
         this.generatorEvents = new GeneratorEvents(engine, network, metrics, journal, solutions, blocks, ckdb);
         try {
-            this.remotes = new TrustedRemotes(cfg.trustedServerIndexes(), engine.stats(),
+            // ckpool refuses remotes in its proxy modes: no trusted server there
+            this.remotes = new TrustedRemotes(rt.args().proxy() ? Set.of() : cfg.trustedServerIndexes(), engine.stats(),
                     RemoteLedger.open(logdir.resolve("remotes")), connector,
                     id -> engine.onDisconnect(id, "became a trusted remote"), clock);
             this.reports = rt.args().trusted() ? RemoteReports.start(logdir.resolve("remote"), cfg.upstream(),
@@ -254,6 +256,7 @@ public final class StratifierProcess {
         try {
             long now = clock.millis();
             engine.tick();
+            remotes.flush();
             PoolSummary s = view.refresh(now).pool();
             metrics.clientsConnected(s.clients());
             FrameStream cs = connector.stream();
@@ -306,6 +309,7 @@ public final class StratifierProcess {
             web.close();
         }
         writeStatus();
+        remotes.flush();
         if (!proxy) {
             restart.close();
         }

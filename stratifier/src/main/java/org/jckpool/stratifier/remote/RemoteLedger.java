@@ -18,8 +18,8 @@ import java.util.Map;
 /**
  * The main pool's record of each trusted remote: the highest seq accounted and the totals of what it reported
  * (shares and their difficulty, share errors, blocks, work bases). Kept in {@code <dir>/ledger.json}, rewritten
- * (aside, then renamed over) after every accounted message and before it is acked, so that after any restart of
- * the main pool a replayed message is recognised by its seq and counted once. Thread-safe.
+ * (aside, then renamed over) by {@link #save} before anything recorded since is acked, so that after any restart
+ * of the main pool a replayed message is recognised by its seq and counted once. Thread-safe.
  */
 public final class RemoteLedger {
     static final String FILE = "ledger.json";
@@ -54,6 +54,7 @@ public final class RemoteLedger {
 
     private final Path dir;
     private final Map<String, Account> accounts = new LinkedHashMap<>();
+    private boolean dirty;
 
     private RemoteLedger(Path dir) {
         this.dir = dir;
@@ -122,10 +123,14 @@ public final class RemoteLedger {
         if (seq > a.seq) {
             a.seq = seq;
         }
-        save();
+        dirty = true;
     }
 
-    private void save() {
+    /** Writes the file when something was recorded since the last write; false when it could not be written. */
+    synchronized boolean save() {
+        if (!dirty) {
+            return true;
+        }
         ObjectNode root = Json.object();
         ArrayNode arr = root.putArray("remotes");
         accounts.forEach((id, a) -> arr.add(a.json(id)));
@@ -135,8 +140,11 @@ public final class RemoteLedger {
             Files.createDirectories(dir);
             Files.writeString(tmp, root.toString(), StandardCharsets.UTF_8);
             Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            dirty = false;
+            return true;
         } catch (IOException e) {
-            Log.err("remote ledger: cannot write %s: %s", f, e.getMessage());
+            Log.err("remote ledger: cannot write %s: %s; nothing more is acked until it can", f, e.getMessage());
+            return false;
         }
     }
 

@@ -11,6 +11,7 @@ import org.jckpool.stratifier.stats.UserStats;
 
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -23,8 +24,9 @@ import java.util.function.LongConsumer;
  * {@code {"result": true}}, leaves the engine, and from then on its lines are a remote's reports: shares go into
  * the pool's user and worker statistics as if mined here, and with ckdb configured to ckdb; blocks are logged
  * and counted; work bases are counted. A seq at or below the highest one recorded in the {@link RemoteLedger}
- * is a replay and is only acked again. {@code mining.remote} anywhere else is refused with an error reply, a
- * notice in the log and the connection closed.
+ * is a replay and is only acked again. Acks go out from {@link #flush} (the stratifier's timer, each second),
+ * after the ledger is written: the connector stream's thread does no file write per share. {@code mining.remote}
+ * anywhere else is refused with an error reply, a notice in the log and the connection closed.
  *
  * <p>Sits in front of the engine on the connector stream, like the passthrough links.
  */
@@ -45,6 +47,8 @@ public final class TrustedRemotes {
     private final InstantSource clock;
     private final ConcurrentMap<Long, Conn> conns = new ConcurrentHashMap<>();
     private final ConcurrentMap<Long, Link> links = new ConcurrentHashMap<>();
+    /** Per remote link, the seq to ack at the next flush. */
+    private final ConcurrentMap<Long, Long> toAck = new ConcurrentHashMap<>();
     private volatile BiConsumer<String, ObjectNode> ckdb = (id, msg) -> {
     };
 
@@ -73,6 +77,7 @@ public final class TrustedRemotes {
 
     public void disconnected(long clientId) {
         conns.remove(clientId);
+        toAck.remove(clientId);
         Link l = links.remove(clientId);
         if (l != null) {
             ledger.connected(l.remoteId, null, false);
@@ -153,7 +158,7 @@ public final class TrustedRemotes {
         connector.send(clientId, RemoteProtocol.ACCEPTED);
         long seq = ledger.seq(remoteId);
         if (seq > 0) {
-            connector.send(clientId, RemoteProtocol.ack(seq));
+            toAck.merge(clientId, seq, Math::max);
         }
         Log.warning("Trusted remote %s (%s, %s) connected on server %d, accounted up to seq %d", remoteId, address,
                 agent, c.serverIndex(), seq);
@@ -173,7 +178,7 @@ public final class TrustedRemotes {
         long seq = msg.path("seq").asLong(0);
         if (seq > 0 && seq <= ledger.seq(l.remoteId)) {
             Log.debug("Trusted remote %s replayed seq %d, already accounted", l.remoteId, seq);
-            connector.send(l.clientId, RemoteProtocol.ack(ledger.seq(l.remoteId)));
+            toAck.merge(l.clientId, ledger.seq(l.remoteId), Math::max);
             return;
         }
         long now = clock.millis();
@@ -197,8 +202,26 @@ public final class TrustedRemotes {
         }
         ledger.record(l.remoteId, seq, method, diff, height);
         if (seq > 0) {
-            connector.send(l.clientId, RemoteProtocol.ack(seq));
+            toAck.merge(l.clientId, seq, Math::max);
         }
+    }
+
+    /** Writes the ledger when it changed, then acks to each remote what it now holds. */
+    public void flush() {
+        if (toAck.isEmpty()) {
+            ledger.save();
+            return;
+        }
+        Map<Long, Long> due = Map.copyOf(toAck); // recorded before they were put here, so in what save() writes
+        if (!ledger.save()) {
+            return;
+        }
+        due.forEach((clientId, seq) -> {
+            toAck.remove(clientId, seq);
+            if (links.containsKey(clientId)) {
+                connector.send(clientId, RemoteProtocol.ack(seq));
+            }
+        });
     }
 
     /** Returns the share's difficulty, or -1 when the message cannot be accounted. */
