@@ -129,7 +129,7 @@ public final class StratifierProcess {
                     RemoteLedger.open(logdir.resolve("remotes")), connector,
                     id -> engine.onDisconnect(id, "became a trusted remote"), clock);
             this.reports = rt.args().trusted() ? RemoteReports.start(logdir.resolve("remote"), cfg.upstream(),
-                    rt.args().name(), "jckpool/0.1", RemoteReports.DEFAULT_MAX_PENDING) : null;
+                    rt.args().name(), "jckpool/0.1", RemoteReports.maxPending(cfg.raw())) : null;
         } catch (IOException e) {
             throw new UncheckedIOException("trusted remote files: " + e.getMessage(), e);
         }
@@ -171,6 +171,9 @@ public final class StratifierProcess {
         try {
             ec = EngineSettings.from(rt.config(), rt.args().btcsolo(), rt.args().proxy());
             ckdb = CkdbSettings.of(rt.config(), rt.args().name());
+            if (rt.args().trusted()) {
+                RemoteReports.maxPending(rt.config().raw()); // checked here, used by the constructor
+            }
         } catch (IllegalArgumentException e) {
             // Stay up (the supervisor would only restart us into the same error) but serve no miners.
             Log.crit("Stratifier cannot serve miners: %s", e.getMessage());

@@ -13,10 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 
 /**
  * What a trusted remote owes its upstream pool, on disk: {@code outbox} holds one JSON message a line, each with
@@ -35,7 +35,8 @@ public final class RemoteOutbox implements AutoCloseable {
 
     private final Path dir;
     private final int maxPending;
-    private final Deque<Entry> pending = new ArrayDeque<>();
+    /** Unacked entries by seq (a replay after a long outage reads from any seq without a scan). */
+    private final NavigableMap<Long, Entry> pending = new TreeMap<>();
     private BufferedWriter writer;
     private long lastSeq;
     private long acked;
@@ -90,7 +91,7 @@ public final class RemoteOutbox implements AutoCloseable {
                 linesInFile++;
                 lastSeq = Math.max(lastSeq, seq);
                 if (seq > acked) {
-                    pending.addLast(new Entry(seq, line));
+                    pending.put(seq, new Entry(seq, line));
                 }
             }
         }
@@ -98,7 +99,7 @@ public final class RemoteOutbox implements AutoCloseable {
                 StandardOpenOption.APPEND);
         if (!pending.isEmpty()) {
             Log.notice("remote outbox: %d messages owed to the upstream (seq %d..%d)", pending.size(),
-                    pending.peekFirst().seq(), lastSeq);
+                    pending.firstKey(), lastSeq);
         }
     }
 
@@ -129,7 +130,7 @@ public final class RemoteOutbox implements AutoCloseable {
         }
         lastSeq = seq;
         linesInFile++;
-        pending.addLast(new Entry(seq, line));
+        pending.put(seq, new Entry(seq, line));
         notifyAll();
         return seq;
     }
@@ -137,12 +138,10 @@ public final class RemoteOutbox implements AutoCloseable {
     /** The unacked messages after {@code seq}, in order, at most {@code max}. */
     public synchronized List<Entry> after(long seq, int max) {
         List<Entry> out = new ArrayList<>();
-        for (Entry e : pending) {
-            if (e.seq() > seq) {
-                out.add(e);
-                if (out.size() >= max) {
-                    break;
-                }
+        for (Entry e : pending.tailMap(seq, false).values()) {
+            out.add(e);
+            if (out.size() >= max) {
+                break;
             }
         }
         return out;
@@ -172,9 +171,7 @@ public final class RemoteOutbox implements AutoCloseable {
             seq = lastSeq;
         }
         acked = seq;
-        while (!pending.isEmpty() && pending.peekFirst().seq() <= seq) {
-            pending.removeFirst();
-        }
+        pending.headMap(seq, true).clear();
         try {
             writeAtomically(dir.resolve(ACKED), Long.toString(acked) + "\n");
             if (linesInFile > 1024 && pending.size() * 2 < linesInFile) {
@@ -188,7 +185,7 @@ public final class RemoteOutbox implements AutoCloseable {
     private void compact() throws IOException {
         writer.close();
         StringBuilder sb = new StringBuilder();
-        for (Entry e : pending) {
+        for (Entry e : pending.values()) {
             sb.append(e.line()).append('\n');
         }
         writeAtomically(dir.resolve(OUTBOX), sb.toString());

@@ -1,6 +1,8 @@
 package org.jckpool.stratifier.remote;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.Log;
 import org.jckpool.libpool.net.HostPort;
 import org.jckpool.stratifier.ckdb.CkdbMessages;
@@ -27,8 +29,25 @@ import java.util.UUID;
  */
 public final class RemoteReports implements AutoCloseable {
     static final String ID_FILE = "id";
-    /** Unacked messages kept at most: about a day of one share a second from each of 10 workers... and more. */
-    public static final int DEFAULT_MAX_PENDING = 1_000_000;
+    /**
+     * Unacked messages kept at most (config {@code remote_outbox_max}): held in memory as well as on disk, about
+     * 40 MB at this default, a day of a share a second.
+     */
+    public static final int DEFAULT_MAX_PENDING = 100_000;
+    public static final String MAX_PENDING_KEY = "remote_outbox_max";
+
+    /** {@code remote_outbox_max} from the raw config (1 to 1,000,000), else the default. */
+    public static int maxPending(JsonNode rawConfig) {
+        JsonNode v = rawConfig == null ? null : rawConfig.get(MAX_PENDING_KEY);
+        if (v == null) {
+            return DEFAULT_MAX_PENDING;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 1 || v.asInt() > 1_000_000) {
+            throw new IllegalArgumentException(MAX_PENDING_KEY + " must be a whole number from 1 to 1000000, not "
+                    + v);
+        }
+        return v.asInt();
+    }
 
     private final String instance;
     private final RemoteOutbox outbox;
@@ -100,7 +119,7 @@ public final class RemoteReports implements AutoCloseable {
             return;
         }
         for (UserStats u : stats.users()) {
-            ObjectNode w = RemoteProtocol.typed(RemoteProtocol.WORKERS, org.jckpool.libpool.json.Json.object());
+            ObjectNode w = RemoteProtocol.typed(RemoteProtocol.WORKERS, Json.object());
             w.put("username", u.name());
             w.put("workers", u.workers().size());
             reporter.sendIfConnected(w);

@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The remote side against a fake upstream on a real socket: the message forms (ckpool's names and fields, plus
@@ -170,6 +171,17 @@ class RemoteReportsTest {
             }
             p.write(RemoteProtocol.ack(last));
             Await.until("everything acked", () -> reports.outbox().pendingCount() == 0);
+        }
+    }
+
+    @Test
+    void theOutboxBoundComesFromRemoteOutboxMax() {
+        assertThat(RemoteReports.maxPending(null)).isEqualTo(RemoteReports.DEFAULT_MAX_PENDING);
+        assertThat(RemoteReports.maxPending(Json.parseOrNull("{\"remote_outbox_max\":500}"))).isEqualTo(500);
+        for (String bad : new String[]{"0", "1000001", "\"many\"", "2.5"}) {
+            assertThatThrownBy(() -> RemoteReports.maxPending(
+                    Json.parseOrNull("{\"remote_outbox_max\":" + bad + "}")))
+                    .as(bad).hasMessageContaining("remote_outbox_max");
         }
     }
 
