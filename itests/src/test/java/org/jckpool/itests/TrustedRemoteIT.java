@@ -11,6 +11,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * trusted remote pool on its own simnode B with {@code upstream} = that server, a testminer on the remote. The
  * remote's shares show in the main pool's worker statistics; the main pool is killed (SIGKILL, every process)
  * while the miner goes on, and started again: once the remote has replayed its outbox, the main pool has counted
- * exactly the shares the remote accepted (its ledger's total and last seq). A {@code mining.remote} on the main
- * pool's ordinary stratum port is refused.
+ * exactly the shares the remote accepted (its ledger's total and last seq). Then the remote is killed and loses
+ * its acks: it replays its whole outbox, and the main pool ignores every replayed message. A
+ * {@code mining.remote} on the main pool's ordinary stratum port is refused.
  */
 class TrustedRemoteIT {
     static final String DIFFS = "\"mindiff\":0.000001,\"startdiff\":0.000001,\"highdiff\":0.000001";
@@ -95,8 +97,27 @@ class TrustedRemoteIT {
             assertThat(ledger.path("seq").asLong()).isEqualTo(up.path("last_seq").asLong());
             assertThat(ledger.path("workinfos").asLong()).isPositive();
             assertThat(ledger.path("connected").asBoolean()).isTrue();
-            System.out.printf("TRUSTED_REMOTE shares %d counted once; seq %d; outage messages replayed%n",
-                    remoteAccepted, ledger.path("seq").asLong());
+
+            // the remote dies having lost its acks (as if it died between the main pool's count and its own
+            // record of the ack): it replays its whole outbox, which the main pool recognises and does not count
+            long sentBefore = up.path("last_seq").asLong();
+            PassthroughModeIT.killPool(edge);
+            Files.writeString(edge.logdir.resolve("remote").resolve("acked"), "0\n");
+            edge.pool.startPool("edge", dir.resolve("edge.conf"), Map.of(), "-L", "-t");
+            assertThat(edge.awaitReady(90_000)).as("remote ready again; log:\n%s", edge.poolLog()).isTrue();
+            assertThat(Await.within(30_000, () -> {
+                JsonNode u = edge.stratifier("{\"method\":\"upstream\"}");
+                return u != null && u.path("connected").asBoolean() && u.path("pending").asLong() == 0
+                        && u.path("acked").asLong() == u.path("last_seq").asLong();
+            })).as("replayed and acked: %s", edge.stratifier("{\"method\":\"upstream\"}")).isTrue();
+            JsonNode replayed = main.stratifier("{\"method\":\"remotes\"}").path("remotes").path(0);
+            assertThat(replayed.path("replays").asLong()).as("%s", replayed).isGreaterThanOrEqualTo(sentBefore);
+            assertThat(replayed.path("shares").asLong()).as("still counted once: %s", replayed)
+                    .isEqualTo(remoteAccepted);
+            assertThat(replayed.path("seq").asLong())
+                    .isEqualTo(edge.stratifier("{\"method\":\"upstream\"}").path("last_seq").asLong());
+            System.out.printf("TRUSTED_REMOTE shares %d counted once; seq %d; after the remote lost its acks %d "
+                    + "replays ignored%n", remoteAccepted, ledger.path("seq").asLong(), replayed.path("replays").asLong());
         }
     }
 

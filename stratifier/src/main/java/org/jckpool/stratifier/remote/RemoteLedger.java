@@ -35,6 +35,8 @@ public final class RemoteLedger {
         long lastHeight;
         String address = "";
         boolean connected;
+        /** Replayed messages ignored since this process started (not kept in the file). */
+        long replays;
 
         ObjectNode json(String id) {
             ObjectNode n = Json.object();
@@ -48,6 +50,12 @@ public final class RemoteLedger {
             n.put("blocks", blocks);
             n.put("workinfos", workinfos);
             n.put("height", lastHeight);
+            return n;
+        }
+
+        ObjectNode status(String id) {
+            ObjectNode n = json(id);
+            n.put("replays", replays);
             return n;
         }
     }
@@ -93,6 +101,10 @@ public final class RemoteLedger {
     public synchronized long seq(String remoteId) {
         Account a = accounts.get(remoteId);
         return a == null ? 0 : a.seq;
+    }
+
+    synchronized void replayed(String remoteId) {
+        accounts.computeIfAbsent(remoteId, k -> new Account()).replays++;
     }
 
     synchronized void connected(String remoteId, String address, boolean on) {
@@ -148,11 +160,11 @@ public final class RemoteLedger {
         }
     }
 
-    /** {@code {"remotes":[{id,address,connected,seq,shares,diff,shareerrors,blocks,workinfos,height}]}}. */
+    /** {@code {"remotes":[{id,address,connected,seq,shares,diff,shareerrors,blocks,workinfos,height,replays}]}}. */
     public synchronized ObjectNode json() {
         ObjectNode root = Json.object();
         ArrayNode arr = root.putArray("remotes");
-        accounts.forEach((id, a) -> arr.add(a.json(id)));
+        accounts.forEach((id, a) -> arr.add(a.status(id)));
         return root;
     }
 }

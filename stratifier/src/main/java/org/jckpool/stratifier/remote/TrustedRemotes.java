@@ -178,6 +178,7 @@ public final class TrustedRemotes {
         long seq = msg.path("seq").asLong(0);
         if (seq > 0 && seq <= ledger.seq(l.remoteId)) {
             Log.debug("Trusted remote %s replayed seq %d, already accounted", l.remoteId, seq);
+            ledger.replayed(l.remoteId);
             toAck.merge(l.clientId, ledger.seq(l.remoteId), Math::max);
             return;
         }

@@ -116,6 +116,7 @@ class TrustedRemotesTest {
         assertThat(ledger.at("/remotes/0/id").asText()).isEqualTo("edge1");
         assertThat(ledger.at("/remotes/0/shares").asLong()).isEqualTo(2);
         assertThat(ledger.at("/remotes/0/diff").asDouble()).isEqualTo(16);
+        assertThat(ledger.at("/remotes/0/replays").asLong()).as("seq 2 once, seq 1 twice").isEqualTo(3);
         assertThat(ledger.at("/remotes/0/connected").asBoolean()).isTrue();
         r.disconnected(9);
         assertThat(r.json().at("/remotes/0/connected").asBoolean()).isFalse();
