@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.Log;
 import org.jckpool.stratifier.engine.ClientOutbound;
+import org.jckpool.stratifier.link.PassthroughLinks;
 import org.jckpool.stratifier.session.WorkerName;
 import org.jckpool.stratifier.stats.StatsRegistry;
 import org.jckpool.stratifier.stats.UserStats;
@@ -72,7 +73,9 @@ public final class TrustedRemotes {
     }
 
     public void connected(long clientId, String address, int serverIndex) {
-        conns.put(clientId, new Conn(address, serverIndex));
+        if (!PassthroughLinks.isSubClient(clientId)) {
+            conns.put(clientId, new Conn(address, serverIndex));
+        }
     }
 
     public void disconnected(long clientId) {
@@ -87,6 +90,9 @@ public final class TrustedRemotes {
 
     /** A line from a connection: true when it was a remote's or a mining.remote (handled here). */
     public boolean line(long clientId, String line) {
+        if (PassthroughLinks.isSubClient(clientId)) {
+            return false; // a miner behind a passthrough is never a remote: the engine answers what it sends
+        }
         Link l = links.get(clientId);
         if (l != null) {
             report(l, Json.parseOrNull(line));
@@ -118,7 +124,8 @@ public final class TrustedRemotes {
 
     /** As above for a line still in its UTF-8 bytes. */
     public boolean line(long clientId, byte[] buf, int off, int len) {
-        if (!links.containsKey(clientId) && !contains(buf, off, len, REMOTE_BYTES) && !onTrustedServer(clientId)) {
+        if (PassthroughLinks.isSubClient(clientId) || !links.containsKey(clientId)
+                && !contains(buf, off, len, REMOTE_BYTES) && !onTrustedServer(clientId)) {
             return false;
         }
         return line(clientId, new String(buf, off, len, StandardCharsets.UTF_8));

@@ -183,6 +183,9 @@ class TrustedRemotesTest {
         assertThat(r.line(9, b, 0, b.length)).isTrue();
         assertThat(dropped).containsExactly(9L);
         assertThat(stats.existingUser("alice")).isNull();
+        r.connected(-3, "10.0.0.11", TRUSTED); // a miner behind a passthrough link on the trusted port
+        assertThat(r.line(-3, RemoteProtocol.hello("jckpool/0.1", "sneaky"))).as("left to the engine").isFalse();
+        assertThat(r.json().path("remotes").size()).isZero();
         r.connected(10, "10.0.0.10", 0);
         byte[] sub = "{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[]}".getBytes(StandardCharsets.UTF_8);
         assertThat(r.line(10, sub, 0, sub.length)).as("a miner's line goes on to the engine").isFalse();
