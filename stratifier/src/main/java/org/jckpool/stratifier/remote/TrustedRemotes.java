@@ -83,7 +83,10 @@ public final class TrustedRemotes {
         toAck.remove(clientId);
         Link l = links.remove(clientId);
         if (l != null) {
-            ledger.connected(l.remoteId, null, false);
+            boolean another = links.values().stream().anyMatch(o -> o.remoteId.equals(l.remoteId));
+            if (!another) {
+                ledger.connected(l.remoteId, null, false);
+            }
             Log.warning("Trusted remote %s (%s) disconnected", l.remoteId, l.address);
         }
     }
@@ -159,6 +162,14 @@ public final class TrustedRemotes {
         String remoteId = params.path(1).isTextual() && !params.path(1).asText().isBlank()
                 ? params.path(1).asText() : "address:" + address;
         Link l = new Link(clientId, remoteId, address);
+        for (Link old : links.values()) {
+            if (old.remoteId.equals(remoteId)) {
+                // the remote reconnected while its old connection looks open here (a half-open TCP connection)
+                Log.notice("Trusted remote %s connected again from %s: closing its older connection %s", remoteId,
+                        address, old.clientId);
+                connector.drop(old.clientId, "trusted remote connected again");
+            }
+        }
         links.put(clientId, l);
         leaveEngine.accept(clientId);
         ledger.connected(remoteId, address, true);

@@ -118,7 +118,12 @@ class TrustedRemotesTest {
         assertThat(ledger.at("/remotes/0/diff").asDouble()).isEqualTo(16);
         assertThat(ledger.at("/remotes/0/replays").asLong()).as("seq 2 once, seq 1 twice").isEqualTo(3);
         assertThat(ledger.at("/remotes/0/connected").asBoolean()).isTrue();
+        r.connected(11, "10.0.0.9", TRUSTED);
+        r.line(11, RemoteProtocol.hello("jckpool/0.1", "edge1"));
+        assertThat(dropped).as("the older connection of the same remote is closed").containsExactly(9L);
         r.disconnected(9);
+        assertThat(r.json().at("/remotes/0/connected").asBoolean()).as("still connected through 11").isTrue();
+        r.disconnected(11);
         assertThat(r.json().at("/remotes/0/connected").asBoolean()).isFalse();
     }
 
