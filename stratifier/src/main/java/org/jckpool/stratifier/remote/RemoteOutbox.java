@@ -7,7 +7,6 @@ import org.jckpool.libpool.log.Log;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +42,8 @@ public final class RemoteOutbox implements AutoCloseable {
     private long linesInFile;
     private long dropped;
     private long lastDropWarnMillis;
+    private long lastWriteErrorMillis = Long.MIN_VALUE;
+    private boolean closed;
 
     /** One unacked message: its seq and its line (the JSON text, seq included). */
     public record Entry(long seq, String line) {
@@ -108,6 +109,10 @@ public final class RemoteOutbox implements AutoCloseable {
      * when the bound was hit and the message dropped.
      */
     public synchronized long append(ObjectNode msg, long nowMillis) {
+        if (closed) {
+            Log.debug("remote outbox closed: '%s' not kept", msg.path("method").asText());
+            return -1;
+        }
         if (pending.size() >= maxPending) {
             dropped++;
             if (dropped == 1 || nowMillis - lastDropWarnMillis >= 60_000) {
@@ -126,7 +131,12 @@ public final class RemoteOutbox implements AutoCloseable {
             writer.write('\n');
             writer.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("remote outbox: " + e.getMessage(), e);
+            // still sent from memory while this process lives; only a restart before its ack would lose it
+            if (nowMillis - lastWriteErrorMillis >= 60_000) {
+                lastWriteErrorMillis = nowMillis;
+                Log.err("remote outbox: cannot write to %s (%s): messages kept in memory only", dir,
+                        e.getMessage());
+            }
         }
         lastSeq = seq;
         linesInFile++;
@@ -188,9 +198,13 @@ public final class RemoteOutbox implements AutoCloseable {
         for (Entry e : pending.values()) {
             sb.append(e.line()).append('\n');
         }
-        writeAtomically(dir.resolve(OUTBOX), sb.toString());
-        linesInFile = pending.size();
-        writer = Files.newBufferedWriter(dir.resolve(OUTBOX), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        try {
+            writeAtomically(dir.resolve(OUTBOX), sb.toString());
+            linesInFile = pending.size();
+        } finally {
+            writer = Files.newBufferedWriter(dir.resolve(OUTBOX), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        }
     }
 
     private static void writeAtomically(Path file, String text) throws IOException {
@@ -217,6 +231,7 @@ public final class RemoteOutbox implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         try {
             writer.close();
         } catch (IOException e) {

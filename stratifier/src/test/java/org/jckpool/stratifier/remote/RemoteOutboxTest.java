@@ -92,6 +92,17 @@ class RemoteOutboxTest {
     }
 
     @Test
+    void afterCloseNothingIsKeptAndNothingThrows() throws Exception {
+        RemoteOutbox o = RemoteOutbox.open(dir, 10);
+        o.append(share("a"), 0);
+        o.close();
+        assertThat(o.append(share("b"), 0)).isEqualTo(-1);
+        try (RemoteOutbox again = RemoteOutbox.open(dir, 10)) {
+            assertThat(seqs(again.after(0, 10))).containsExactly(1L);
+        }
+    }
+
+    @Test
     void anUnreadableLineOrAckFileIsSkippedNotFatal() throws Exception {
         Files.writeString(dir.resolve(RemoteOutbox.OUTBOX), "{\"method\":\"share\",\"seq\":1}\nnot json\n"
                 + "{\"method\":\"share\",\"seq\":2}\n");
