@@ -134,7 +134,8 @@ class TrustedRemoteIT {
             assertThat(reply.path("error").asText()).contains("trusted");
             assertThat(in.readLine()).as("then closed").isNull();
         }
-        assertThat(main.poolLog()).contains("Refusing mining.remote from 127.0.0.1");
+        assertThat(Await.within(5_000, () -> main.poolLog().contains("Refusing mining.remote from 127.0.0.1")))
+                .as("the refusal is logged").isTrue();
     }
 
     private static long workerAccepted(MiningSuite suite) {
