@@ -64,6 +64,12 @@ final class MiningSuite implements AutoCloseable {
      */
     MiningSuite(Path base, String name, String bits, String extraJson, List<String> simnodeArgs, int nodes)
             throws Exception {
+        this(base, name, bits, extraJson, simnodeArgs, nodes, List.of("-L"));
+    }
+
+    /** @param poolFlags scripts/ckpool flags (the others start with -L) */
+    MiningSuite(Path base, String name, String bits, String extraJson, List<String> simnodeArgs, int nodes,
+                List<String> poolFlags) throws Exception {
         this.base = base;
         this.name = name;
         this.pool = new PoolProcesses(base);
@@ -85,7 +91,7 @@ final class MiningSuite implements AutoCloseable {
                 + "\"btcaddress\":\"" + ADDRESS + "\",\"serverurl\":[\"127.0.0.1:" + stratumPort + "\"],"
                 + "\"logdir\":\"" + logdir + "\",\"httpbind\":\"127.0.0.1:" + httpPort + "\""
                 + (extraJson.isEmpty() ? "" : "," + extraJson) + "}\n");
-        pool.startPool(name, conf, Map.of(), "-L");
+        pool.startPool(name, conf, Map.of(), poolFlags.toArray(String[]::new));
     }
 
     /** scripts/simnode on a free port (two mempool transactions unless {@code args} say --txs); returns the port. */

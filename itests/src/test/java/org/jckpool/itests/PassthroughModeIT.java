@@ -130,7 +130,7 @@ class PassthroughModeIT {
     }
 
     /** SIGKILL to the pool's listener, then to each child whose pid file is there (a child may be restarting). */
-    private static void killPool(MiningSuite suite) throws Exception {
+    static void killPool(MiningSuite suite) throws Exception {
         long main = suite.pool.pid(suite.name, "main").orElseThrow();
         List<Long> pids = new java.util.ArrayList<>(List.of(main));
         for (String p : PoolProcesses.CHILDREN) {

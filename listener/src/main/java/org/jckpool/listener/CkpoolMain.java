@@ -82,11 +82,6 @@ public final class CkpoolMain implements Callable<Integer> {
         if (handover) {
             killOld = true; // when the handover fails, the old instance is replaced as with -k
         }
-        String unbuilt = unbuiltMode();
-        if (unbuilt != null) {
-            // a mode flag is never ignored: running a plain pool instead would mine for the wrong party
-            return fail(unbuilt + " is not yet supported (proxy modes -p, -u, -P, -R and -N are); not starting");
-        }
 
         String instance = name != null ? name : defaultName();
         Path cfgPath = Path.of(config != null ? config : instance + ".conf");
@@ -103,6 +98,9 @@ public final class CkpoolMain implements Callable<Integer> {
         String configProblem = configProblem(cfg, cfgPath);
         if (configProblem != null) {
             return fail(configProblem);
+        }
+        if (trusted && cfg.upstream() == null) {
+            return fail("trusted remote mode (-t) needs \"upstream\": \"host:port\" (the main pool) in " + cfgPath);
         }
         if (group != null) {
             try {
@@ -124,7 +122,8 @@ public final class CkpoolMain implements Callable<Integer> {
         EventLog.setGlobal(ChildRuntime.openEventLog(cfg, "listener"));
         List<HostPort> serverurls = cfg.listenUrls();
         SuiteSettings s = new SuiteSettings(instance, dir, cfgPath, loglevel, group, quiet, killOld, btcsolo,
-                logShares, proxy, passthrough || redirector, userproxy, redirector, node, serverurls, handover);
+                logShares, proxy, passthrough || redirector, userproxy, redirector, node, trusted, serverurls,
+                handover);
         try {
             return new Supervisor(s, new ChildLauncher(), this::startSuccessor).run();
         } catch (IOException e) {
@@ -166,14 +165,6 @@ public final class CkpoolMain implements Callable<Integer> {
         if (redirector && cfg.redirecturl().isEmpty()) {
             return "no \"redirecturl\" entries in " + cfgPath + " for redirector mode (where miners go once a share"
                     + " of theirs was accepted)";
-        }
-        return null;
-    }
-
-    /** The first mode flag given whose mode is not built, or null. */
-    String unbuiltMode() {
-        if (trusted) {
-            return "-t (trusted remote mode)";
         }
         return null;
     }

@@ -14,8 +14,8 @@ import org.jckpool.suite.process.ChildArgs;
  */
 record SuiteSettings(String name, Path sockdir, Path config, int loglevel, String group, boolean quiet,
                      boolean killOld, boolean btcsolo, boolean logShares, boolean proxy, boolean passthrough,
-                     boolean userproxy, boolean redirector, boolean node, List<HostPort> serverurls,
-                     boolean handover) {
+                     boolean userproxy, boolean redirector, boolean node, boolean trusted,
+                     List<HostPort> serverurls, boolean handover) {
 
     /** -P, -R and -N: the stratifier runs the passthrough relay, with no generator. */
     boolean relay() {
@@ -24,6 +24,6 @@ record SuiteSettings(String name, Path sockdir, Path config, int loglevel, Strin
 
     ChildArgs childArgs(int currentLogLevel) {
         return new ChildArgs(name, sockdir, config.toAbsolutePath(), currentLogLevel, group, quiet, btcsolo,
-                logShares, proxy || userproxy, passthrough || node, userproxy, redirector, node, true);
+                logShares, proxy || userproxy, passthrough || node, userproxy, redirector, node, trusted, true);
     }
 }

@@ -53,17 +53,6 @@ class CkpoolMainTest {
     }
 
     @Test
-    void unbuiltModesAreRefusedNotIgnored() {
-        assertThat(parse("-p").unbuiltMode()).isNull();
-        assertThat(parse().unbuiltMode()).isNull();
-        assertThat(parse("-P").unbuiltMode()).isNull();
-        assertThat(parse("-N").unbuiltMode()).isNull();
-        assertThat(parse("-R").unbuiltMode()).isNull();
-        assertThat(parse("-u").unbuiltMode()).isNull();
-        assertThat(parse("-t").unbuiltMode()).startsWith("-t");
-    }
-
-    @Test
     void redirectorNeedsProxyAndRedirecturlEntries() throws Exception {
         Path conf = Path.of("rd.conf");
         PoolConfig both = ConfigLoader.parse("{\"proxy\":[{\"url\":\"up:3333\"}],\"redirecturl\":[\"a:3334\"]}");
@@ -80,7 +69,7 @@ class CkpoolMainTest {
     @Test
     void redirectorChildrenRunThePassthroughWithTheRedirectorFlag() {
         ChildArgs a = new SuiteSettings("rd", Path.of("/tmp/rd"), Path.of("/etc/rd.conf"), 5, null, false, false, false,
-                false, false, true, false, true, false, List.of(), false).childArgs(5);
+                false, false, true, false, true, false, false, List.of(), false).childArgs(5);
         assertThat(a.passthrough()).isTrue();
         assertThat(a.redirector()).isTrue();
         assertThat(a.toArgs()).contains("--passthrough", "--redirector");
@@ -99,13 +88,13 @@ class CkpoolMainTest {
     void childCommandUsesTheParentJavaAndPassesFlags() {
         ChildLauncher l = new ChildLauncher("/opt/java/bin/java", "a.jar:b.jar");
         ChildArgs a = new SuiteSettings("p", Path.of("/tmp/p"), Path.of("/etc/p.conf"), 5, null, false, false, true,
-                false, false, true, false, false, false, List.of(), false).childArgs(6);
+                false, false, true, false, false, false, true, List.of(), false).childArgs(6);
         List<String> cmd = l.command("stratifier", "org.jckpool.stratifier.StratifierMain", a);
         assertThat(cmd.get(0)).isEqualTo("/opt/java/bin/java");
         assertThat(cmd).contains("-XX:+UseSerialGC", "-Xss512k", "-cp", "a.jar:b.jar",
-                "org.jckpool.stratifier.StratifierMain", "--btcsolo", "--passthrough");
+                "org.jckpool.stratifier.StratifierMain", "--btcsolo", "--passthrough", "--trusted");
         ChildArgs node = new SuiteSettings("n", Path.of("/tmp/n"), Path.of("/etc/n.conf"), 5, null, false, false,
-                false, false, false, false, false, false, true, List.of(), false).childArgs(5);
+                false, false, false, false, false, false, true, false, List.of(), false).childArgs(5);
         assertThat(node.passthrough() && node.node()).as("-N runs the relay, as a node").isTrue();
         int main = cmd.indexOf("org.jckpool.stratifier.StratifierMain");
         assertThat(ChildArgs.parse(cmd.subList(main + 1, cmd.size()).toArray(String[]::new))).isEqualTo(a);

@@ -81,6 +81,11 @@ public final class CkdbLink implements AutoCloseable {
 
     // ---------------------------------------------------------------- events from the process
 
+    /** A trusted remote's report, passed on as ckpool's main pool does (ckdb message id, then its fields). */
+    public void forward(String id, ObjectNode fields) {
+        send(id, fields);
+    }
+
     /** A new work base was made from a template. */
     public void workinfo(WorkBase base) {
         send("workinfo", CkdbMessages.workinfo(base, instance));

@@ -8,6 +8,8 @@ import org.jckpool.stratifier.status.NetworkState;
 import org.jckpool.stratifier.solutions.SolutionJournal;
 import org.jckpool.stratifier.solutions.SolutionRecovery;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.jckpool.stratifier.work.WorkBase;
+import java.util.function.Consumer;
 import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.EventLog;
 import org.jckpool.libpool.log.Log;
@@ -29,6 +31,10 @@ import java.time.Instant;
  * stream's reader thread.
  */
 final class GeneratorEvents implements GeneratorListener {
+    /** Hears of every new work base (a trusted remote's reports). */
+    private volatile Consumer<WorkBase> workObserver = b -> {
+    };
+
     private final StratumEngine engine;
     private final NetworkState network;
     private final Metrics metrics;
@@ -66,6 +72,10 @@ final class GeneratorEvents implements GeneratorListener {
         haveWork = restored;
     }
 
+    void workObserver(Consumer<WorkBase> observer) {
+        this.workObserver = observer;
+    }
+
     @Override
     public void template(JsonNode template, String node, String reason) {
         JobBook.Update u;
@@ -82,6 +92,7 @@ final class GeneratorEvents implements GeneratorListener {
         if (ckdb != null) {
             ckdb.workinfo(u.job().base());
         }
+        workObserver.accept(u.job().base());
         metrics.templateReceived(height, diff, now);
         if (u.newBlock()) {
             Log.notice("New block: height %d, network difficulty %.6g (%s, %s)", height, diff, reason, node);

@@ -4,6 +4,9 @@ import org.jckpool.stratifier.link.ConnectorLink;
 import org.jckpool.stratifier.link.ClientEvents;
 import org.jckpool.stratifier.link.NodeWorkPublisher;
 import org.jckpool.stratifier.link.PassthroughLinks;
+import org.jckpool.stratifier.remote.RemoteLedger;
+import org.jckpool.stratifier.remote.RemoteReports;
+import org.jckpool.stratifier.remote.TrustedRemotes;
 import org.jckpool.stratifier.link.GeneratorLink;
 import org.jckpool.stratifier.link.ScheduleControl;
 import org.jckpool.stratifier.link.UpstreamRelay;
@@ -45,6 +48,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -76,6 +80,8 @@ public final class StratifierProcess {
     private final SolutionJournal journal;
     private final StratumEngine engine;
     private final PassthroughLinks passthrough;
+    private final TrustedRemotes remotes;
+    private final RemoteReports reports;
     private final StatusStore status;
     private final ShareLog shareLog;
     private final SnapshotPoolView view;
@@ -126,6 +132,22 @@ public final class StratifierProcess {
             throw new UncheckedIOException("ckdb journal: " + e.getMessage(), e);
         }
         this.generatorEvents = new GeneratorEvents(engine, network, metrics, journal, solutions, blocks, ckdb);
+        try {
+            // ckpool refuses remotes in its proxy modes: no trusted server there
+            this.remotes = new TrustedRemotes(rt.args().proxy() ? Set.of() : cfg.trustedServerIndexes(), engine.stats(),
+                    RemoteLedger.open(logdir.resolve("remotes")), connector,
+                    id -> engine.onDisconnect(id, "became a trusted remote"), clock);
+            this.reports = rt.args().trusted() ? RemoteReports.start(logdir.resolve("remote"), cfg.upstream(),
+                    rt.args().name(), "jckpool/0.1", RemoteReports.maxPending(cfg.raw())) : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("trusted remote files: " + e.getMessage(), e);
+        }
+        if (ckdb != null) {
+            remotes.ckdb(ckdb::forward);
+        }
+        if (reports != null) {
+            generatorEvents.workObserver(b -> reports.workinfo(b, clock.millis()));
+        }
         this.generator = new GeneratorLink(rt.socketOf("generator"), generatorEvents);
         this.proxy = rt.args().proxy();
         this.relay = proxy ? new UpstreamRelay(generator, engine) : null;
@@ -165,6 +187,9 @@ public final class StratifierProcess {
         try {
             ec = EngineSettings.from(rt.config(), rt.args().btcsolo(), rt.args().proxy());
             ckdb = CkdbSettings.of(rt.config(), rt.args().name());
+            if (rt.args().trusted()) {
+                RemoteReports.maxPending(rt.config().raw()); // checked here, used by the constructor
+            }
         } catch (IllegalArgumentException e) {
             // Stay up (the supervisor would only restart us into the same error) but serve no miners.
             Log.crit("Stratifier cannot serve miners: %s", e.getMessage());
@@ -194,6 +219,10 @@ public final class StratifierProcess {
             rt.commands().json("upstreams", p -> relay.upstreams());
         }
         rt.commands().json("passthrough", p -> view.passthrough().orElseThrow());
+        rt.commands().json("remotes", p -> remotes.json());
+        if (reports != null) {
+            rt.commands().json("upstream", p -> reports.json());
+        }
         rt.onShutdown(this::shutdown);
         startWebApi();
         lastStatusWrite = clock.millis();
@@ -248,6 +277,7 @@ public final class StratifierProcess {
         try {
             long now = clock.millis();
             engine.tick();
+            remotes.flush();
             PoolSummary s = view.refresh(now).pool();
             metrics.clientsConnected(s.clients());
             view.passthrough().ifPresent(metrics::passthroughStatus);
@@ -268,6 +298,9 @@ public final class StratifierProcess {
             }
             if (now - lastStatusWrite >= STATUS_WRITE_MILLIS) {
                 lastStatusWrite = now;
+                if (reports != null) {
+                    reports.userStats(engine.stats(), now);
+                }
                 writeStatus();
                 Log.notice("%s", line);
             }
@@ -298,6 +331,7 @@ public final class StratifierProcess {
             web.close();
         }
         writeStatus();
+        remotes.flush();
         if (!proxy) {
             restart.close();
         }
@@ -306,6 +340,9 @@ public final class StratifierProcess {
         }
         generator.close();
         journal.close();
+        if (reports != null) {
+            reports.close();
+        }
         if (ckdb != null) {
             ckdb.close();
         }
@@ -351,6 +388,9 @@ public final class StratifierProcess {
         if (ckdb != null) {
             ckdb.share(s, r, now);
         }
+        if (reports != null) {
+            reports.share(s, r, now);
+        }
     }
 
     /** Asks the generator for a template now (ckpmsg update); false when there is no generator stream. */
@@ -363,12 +403,14 @@ public final class StratifierProcess {
         @Override
         public void connected(long clientId, String address, int serverIndex) {
             metrics.clientConnected();
+            remotes.connected(clientId, address, serverIndex);
             engine.onConnect(clientId, address, serverIndex);
         }
 
         @Override
         public void resumed(long clientId, String address, int serverIndex) {
             metrics.clientConnected();
+            remotes.connected(clientId, address, serverIndex);
             if (!engine.onResume(clientId, address, serverIndex) && proxy) {
                 // proxy modes keep no restart snapshot: the miner holds work this stratifier never made and would
                 // only hear "Not subscribed"; closing makes it reconnect, subscribe and get fresh work
@@ -378,14 +420,14 @@ public final class StratifierProcess {
 
         @Override
         public void line(long clientId, String line) {
-            if (!passthrough.line(clientId, line)) {
+            if (!remotes.line(clientId, line) && !passthrough.line(clientId, line)) {
                 engine.onLine(clientId, line);
             }
         }
 
         @Override
         public void line(long clientId, byte[] buf, int off, int len) {
-            if (!passthrough.line(clientId, buf, off, len)) {
+            if (!remotes.line(clientId, buf, off, len) && !passthrough.line(clientId, buf, off, len)) {
                 engine.onLine(clientId, buf, off, len);
             }
         }
@@ -394,6 +436,7 @@ public final class StratifierProcess {
         public void disconnected(long clientId, String reason) {
             metrics.clientDisconnected();
             passthrough.disconnected(clientId);
+            remotes.disconnected(clientId);
             engine.onDisconnect(clientId, reason);
         }
     }

@@ -105,14 +105,17 @@ public record PoolConfig(
     }
 
     /**
-     * Every address the pool listens on, in server-index order: the {@code serverurl} entries (the default one when
-     * there are none), then the {@code nodeserver} entries, as ckpool appends them.
+     * Every address the pool listens on, in server-index order as ckpool appends them: the {@code serverurl}
+     * entries (the default one when there are none), then {@code nodeserver}, then {@code trusted}.
      */
     public List<HostPort> listenUrls() {
         List<HostPort> out = new ArrayList<>(serverurl == null || serverurl.isEmpty()
                 ? List.of(DEFAULT_SERVERURL) : serverurl);
         if (nodeserver != null) {
             out.addAll(nodeserver);
+        }
+        if (trusted != null) {
+            out.addAll(trusted);
         }
         return out;
     }
@@ -122,6 +125,17 @@ public record PoolConfig(
         int first = serverurl == null || serverurl.isEmpty() ? 1 : serverurl.size();
         Set<Integer> out = new TreeSet<>();
         for (int i = 0; nodeserver != null && i < nodeserver.size(); i++) {
+            out.add(first + i);
+        }
+        return out;
+    }
+
+    /** The server indexes of the {@code trusted} entries: only there is {@code mining.remote} accepted. */
+    public Set<Integer> trustedServerIndexes() {
+        int first = (serverurl == null || serverurl.isEmpty() ? 1 : serverurl.size())
+                + (nodeserver == null ? 0 : nodeserver.size());
+        Set<Integer> out = new TreeSet<>();
+        for (int i = 0; trusted != null && i < trusted.size(); i++) {
             out.add(first + i);
         }
         return out;

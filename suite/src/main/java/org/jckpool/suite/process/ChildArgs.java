@@ -12,7 +12,8 @@ import org.jckpool.libpool.log.Log;
  * {@link #parse} are the two ends of the same contract, so the supervisor and {@link ChildRuntime} cannot drift.
  *
  * <pre>--name NAME --sockdir DIR --config FILE --loglevel N [--group G] [--quiet]
- * [--btcsolo] [--log-shares] [--proxy] [--userproxy] [--passthrough] [--redirector] [--node] [--no-parent-watch]</pre>
+ * [--btcsolo] [--log-shares] [--proxy] [--userproxy] [--passthrough] [--redirector] [--node] [--trusted]
+ * [--no-parent-watch]</pre>
  *
  * @param name        instance name ({@code ckpool -n}, default "ckpool")
  * @param sockdir     socket directory of the instance (pool rule)
@@ -29,11 +30,13 @@ import org.jckpool.libpool.log.Log;
  *                    sent on to {@code redirecturl}
  * @param node        {@code -N}: node mode (with {@code passthrough}): the relay also submits solved blocks to
  *                    its own bitcoind
+ * @param trusted     {@code -t}: trusted remote mode, a pool that also reports to its {@code upstream}
  * @param parentWatch exit when stdin reaches EOF (on unless {@code --no-parent-watch}, for running a child alone)
  */
 public record ChildArgs(String name, Path sockdir, Path config, int loglevel, String group, boolean quiet,
                         boolean btcsolo, boolean logShares, boolean proxy, boolean passthrough,
-                        boolean userproxy, boolean redirector, boolean node, boolean parentWatch) {
+                        boolean userproxy, boolean redirector, boolean node, boolean trusted,
+                        boolean parentWatch) {
 
     public List<String> toArgs() {
         List<String> a = new ArrayList<>(List.of("--name", name, "--sockdir", sockdir.toString(),
@@ -66,6 +69,9 @@ public record ChildArgs(String name, Path sockdir, Path config, int loglevel, St
         if (node) {
             a.add("--node");
         }
+        if (trusted) {
+            a.add("--trusted");
+        }
         if (!parentWatch) {
             a.add("--no-parent-watch");
         }
@@ -87,6 +93,7 @@ public record ChildArgs(String name, Path sockdir, Path config, int loglevel, St
         boolean userproxy = false;
         boolean redirector = false;
         boolean node = false;
+        boolean trusted = false;
         boolean parentWatch = true;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -114,6 +121,7 @@ public record ChildArgs(String name, Path sockdir, Path config, int loglevel, St
                 case "--userproxy" -> userproxy = true;
                 case "--redirector" -> redirector = true;
                 case "--node" -> node = true;
+                case "--trusted" -> trusted = true;
                 case "--no-parent-watch" -> parentWatch = false;
                 default -> throw new IllegalArgumentException("unknown argument " + a);
             }
@@ -125,7 +133,7 @@ public record ChildArgs(String name, Path sockdir, Path config, int loglevel, St
             throw new IllegalArgumentException("--config is required");
         }
         return new ChildArgs(name, sockdir, config, loglevel, group, quiet, btcsolo, logShares, proxy, passthrough,
-                userproxy, redirector, node, parentWatch);
+                userproxy, redirector, node, trusted, parentWatch);
     }
 
     private static String value(String[] args, int i, String flag) {

@@ -33,6 +33,8 @@ class ConfigLoaderTest {
         assertThat(c.serverurl()).containsExactly(new HostPort("0.0.0.0", 3333));
         assertThat(c.nodeserver()).isEmpty();
         assertThat(c.trusted()).isEmpty();
+        assertThat(c.trustedServerIndexes()).isEmpty();
+        assertThat(c.listenUrls()).containsExactly(PoolConfig.DEFAULT_SERVERURL);
         assertThat(c.upstream()).isNull();
         assertThat(c.mindiff()).isEqualTo(1);
         assertThat(c.startdiff()).isEqualTo(42);
@@ -85,6 +87,10 @@ class ConfigLoaderTest {
         assertThat(c.nodeServerIndexes()).containsExactly(2);
         assertThat(c.trusted()).containsExactly(new HostPort("0.0.0.0", 3336));
         assertThat(c.upstream()).isEqualTo(new HostPort("pool.example", 3334));
+        assertThat(c.listenUrls()).as("ckpool's server order: serverurl, nodeserver, trusted").containsExactly(
+                new HostPort("127.0.0.1", 3333), new HostPort("::1", 4334), new HostPort("0.0.0.0", 3335),
+                new HostPort("0.0.0.0", 3336));
+        assertThat(c.trustedServerIndexes()).containsExactly(3);
         assertThat(c.mindiff()).isEqualTo(0.001);
         assertThat(c.startdiff()).isEqualTo(0.5);
         assertThat(c.highdiff()).isEqualTo(5000);

@@ -78,7 +78,7 @@ class ProcessHelpersTest {
     @Test
     void childArgsRoundTrip() {
         ChildArgs a = new ChildArgs("pool2", Path.of("/tmp/s"), Path.of("/etc/c.conf"), 7, "miners", true, true,
-                true, false, true, true, true, true, false);
+                true, false, true, true, true, true, true, false);
         assertThat(ChildArgs.parse(a.toArgs().toArray(String[]::new))).isEqualTo(a);
         ChildArgs b = ChildArgs.parse(new String[]{"--config", "x.conf"});
         assertThat(b.name()).isEqualTo("ckpool");
