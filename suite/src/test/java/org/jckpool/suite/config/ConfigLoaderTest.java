@@ -82,9 +82,8 @@ class ConfigLoaderTest {
         assertThat(c.serverurl()).containsExactly(new HostPort("127.0.0.1", 3333), new HostPort("::1", 4334));
         assertThat(c.nodeserver()).containsExactly(new HostPort("0.0.0.0", 3335));
         // ckpool appends the nodeserver entries to the server list: their indexes follow serverurl's
-        assertThat(c.listenUrls()).containsExactly(new HostPort("127.0.0.1", 3333), new HostPort("::1", 4334),
-                new HostPort("0.0.0.0", 3335));
         assertThat(c.nodeServerIndexes()).containsExactly(2);
+        assertThat(c.trustedServerIndexes()).containsExactly(3);
         assertThat(c.trusted()).containsExactly(new HostPort("0.0.0.0", 3336));
         assertThat(c.upstream()).isEqualTo(new HostPort("pool.example", 3334));
         assertThat(c.listenUrls()).as("ckpool's server order: serverurl, nodeserver, trusted").containsExactly(
