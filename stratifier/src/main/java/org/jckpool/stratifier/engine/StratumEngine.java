@@ -282,6 +282,11 @@ public final class StratumEngine {
 
     // ---------------------------------------------------------------- views
 
+    /** A work base id from this pool's own sequence, for work made elsewhere (a trusted remote's). */
+    public long reserveWorkId() {
+        return work.jobs().reserveId();
+    }
+
     public StatsRegistry stats() {
         return stats;
     }

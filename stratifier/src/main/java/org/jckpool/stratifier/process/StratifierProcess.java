@@ -136,7 +136,7 @@ public final class StratifierProcess {
             // ckpool refuses remotes in its proxy modes: no trusted server there
             this.remotes = new TrustedRemotes(rt.args().proxy() ? Set.of() : cfg.trustedServerIndexes(), engine.stats(),
                     RemoteLedger.open(logdir.resolve("remotes")), connector,
-                    id -> engine.onDisconnect(id, "became a trusted remote"), clock);
+                    id -> engine.onDisconnect(id, "became a trusted remote"), clock, engine::reserveWorkId);
             this.reports = rt.args().trusted() ? RemoteReports.start(logdir.resolve("remote"), cfg.upstream(),
                     rt.args().name(), "jckpool/0.1", RemoteReports.maxPending(cfg.raw())) : null;
         } catch (IOException e) {

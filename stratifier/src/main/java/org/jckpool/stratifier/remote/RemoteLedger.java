@@ -14,20 +14,27 @@ import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * The main pool's record of each trusted remote: the highest seq accounted and the totals of what it reported
- * (shares and their difficulty, share errors, blocks, work bases). Kept in {@code <dir>/ledger.json}, rewritten
- * (aside, then renamed over) by {@link #save} before anything recorded since is acked, so that after any restart
- * of the main pool a replayed message is recognised by its seq and counted once. Thread-safe.
+ * (shares and their difficulty, share errors, blocks, work bases), and the ids its recent work bases were given
+ * in this pool's id space. Kept in {@code <dir>/ledger.json}, rewritten (aside, then renamed over) by
+ * {@link #save} before anything recorded since is acked, so that after any restart of the main pool a replayed
+ * message is recognised by its seq and counted once, and a share after the restart names the same work base id
+ * as its workinfo did before. Thread-safe.
  */
 public final class RemoteLedger {
     static final String FILE = "ledger.json";
+    /** Work base id mappings kept per remote (a remote's shares name work of the last minutes only). */
+    static final int MAPPED_WORKINFOS = 256;
 
     /** One remote's totals. */
     public static final class Account {
         long seq;
         long shares;
+        /** Of {@link #shares}, those the remote reported with {@code "result": false}. */
+        long rejected;
         double diff;
         long shareErrors;
         long blocks;
@@ -35,8 +42,17 @@ public final class RemoteLedger {
         long lastHeight;
         String address = "";
         boolean connected;
+        /** Epoch seconds of the current connection, 0 while not connected (not kept in the file). */
+        long since;
         /** Replayed messages ignored since this process started (not kept in the file). */
         long replays;
+        /** The remote's workinfo id to the id given here, oldest first. */
+        final Map<Long, Long> workinfoIds = new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+                return size() > MAPPED_WORKINFOS;
+            }
+        };
 
         ObjectNode json(String id) {
             ObjectNode n = Json.object();
@@ -45,6 +61,7 @@ public final class RemoteLedger {
             n.put("connected", connected);
             n.put("seq", seq);
             n.put("shares", shares);
+            n.put("rejected", rejected);
             n.put("diff", diff);
             n.put("shareerrors", shareErrors);
             n.put("blocks", blocks);
@@ -53,8 +70,16 @@ public final class RemoteLedger {
             return n;
         }
 
+        ObjectNode stored(String id) {
+            ObjectNode n = json(id);
+            ArrayNode ids = n.putArray("workinfoids");
+            workinfoIds.forEach((theirs, ours) -> ids.addArray().add(theirs).add(ours));
+            return n;
+        }
+
         ObjectNode status(String id) {
             ObjectNode n = json(id);
+            n.put("since", since);
             n.put("replays", replays);
             return n;
         }
@@ -85,12 +110,18 @@ public final class RemoteLedger {
                     Account a = new Account();
                     a.seq = n.path("seq").asLong();
                     a.shares = n.path("shares").asLong();
+                    a.rejected = n.path("rejected").asLong();
                     a.diff = n.path("diff").asDouble();
                     a.shareErrors = n.path("shareerrors").asLong();
                     a.blocks = n.path("blocks").asLong();
                     a.workinfos = n.path("workinfos").asLong();
                     a.lastHeight = n.path("height").asLong();
                     a.address = n.path("address").asText("");
+                    for (JsonNode pair : n.path("workinfoids")) {
+                        if (pair.path(0).canConvertToLong() && pair.path(1).canConvertToLong()) {
+                            a.workinfoIds.put(pair.get(0).asLong(), pair.get(1).asLong());
+                        }
+                    }
                     l.accounts.put(n.path("id").asText(), a);
                 }
             }
@@ -107,21 +138,49 @@ public final class RemoteLedger {
         accounts.computeIfAbsent(remoteId, k -> new Account()).replays++;
     }
 
-    synchronized void connected(String remoteId, String address, boolean on) {
+    synchronized void connected(String remoteId, String address, boolean on, long nowSeconds) {
         Account a = accounts.computeIfAbsent(remoteId, k -> new Account());
+        if (on && !a.connected) {
+            a.since = nowSeconds;
+        } else if (!on) {
+            a.since = 0;
+        }
         a.connected = on;
         if (address != null) {
             a.address = address;
         }
     }
 
-    /** Counts one message of {@code remoteId}; {@code seq} 0 for a remote that does not number its messages. */
+    /**
+     * This pool's id for the remote's work base {@code theirs}: the one given before, else a new one from
+     * {@code allocate} (this pool's own work base ids, so the two never collide in ckdb), kept from the next
+     * {@link #save} on.
+     */
+    synchronized long workinfoId(String remoteId, long theirs, LongSupplier allocate) {
+        Account a = accounts.computeIfAbsent(remoteId, k -> new Account());
+        Long ours = a.workinfoIds.get(theirs);
+        if (ours == null) {
+            ours = allocate.getAsLong();
+            a.workinfoIds.put(theirs, ours);
+            dirty = true;
+        }
+        return ours;
+    }
+
+    /**
+     * Counts one message of {@code remoteId}; {@code seq} 0 for a remote that does not number its messages. A
+     * {@code share} with {@code diff} 0 is one the remote reported as rejected.
+     */
     synchronized void record(String remoteId, long seq, String method, double diff, long height) {
         Account a = accounts.computeIfAbsent(remoteId, k -> new Account());
         switch (method) {
             case RemoteProtocol.SHARE -> {
                 a.shares++;
-                a.diff += diff;
+                if (diff > 0) {
+                    a.diff += diff;
+                } else {
+                    a.rejected++;
+                }
             }
             case RemoteProtocol.SHAREERR -> a.shareErrors++;
             case RemoteProtocol.BLOCK -> a.blocks++;
@@ -145,7 +204,7 @@ public final class RemoteLedger {
         }
         ObjectNode root = Json.object();
         ArrayNode arr = root.putArray("remotes");
-        accounts.forEach((id, a) -> arr.add(a.json(id)));
+        accounts.forEach((id, a) -> arr.add(a.stored(id)));
         Path f = dir.resolve(FILE);
         Path tmp = dir.resolve(FILE + ".tmp");
         try {
@@ -160,7 +219,10 @@ public final class RemoteLedger {
         }
     }
 
-    /** {@code {"remotes":[{id,address,connected,seq,shares,diff,shareerrors,blocks,workinfos,height,replays}]}}. */
+    /**
+     * {@code {"remotes":[{id,address,connected,seq,shares,rejected,diff,shareerrors,blocks,workinfos,height,since,
+     * replays}]}}.
+     */
     public synchronized ObjectNode json() {
         ObjectNode root = Json.object();
         ArrayNode arr = root.putArray("remotes");

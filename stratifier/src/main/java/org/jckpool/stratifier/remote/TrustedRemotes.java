@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * The main pool's side of ckpool's trusted remotes. A connection that sends {@code mining.remote} on one of the
@@ -26,7 +27,11 @@ import java.util.function.LongConsumer;
  * the pool's user and worker statistics as if mined here, and with ckdb configured to ckdb; blocks are logged
  * and counted; work bases are counted. A seq at or below the highest one recorded in the {@link RemoteLedger}
  * is a replay and is only acked again. Acks go out from {@link #flush} (the stratifier's timer, each second),
- * after the ledger is written: the connector stream's thread does no file write per share. {@code mining.remote}
+ * after the ledger is written: the connector stream's thread does no file write per share. As ckpool does, a
+ * remote's work base ids are remapped into this pool's own id space (the remote's {@code workinfoid} in its
+ * {@code workinfo}, {@code share}, {@code shareerr} and {@code block} messages becomes an id taken from this
+ * pool's work base ids, the same one for the same remote work base), so ids of two pools never meet in ckdb.
+ * {@code mining.remote}
  * anywhere else is refused with an error reply, a notice in the log and the connection closed.
  *
  * <p>Sits in front of the engine on the connector stream, like the passthrough links.
@@ -46,6 +51,7 @@ public final class TrustedRemotes {
     private final ClientOutbound connector;
     private final LongConsumer leaveEngine;
     private final InstantSource clock;
+    private final LongSupplier workIds;
     private final ConcurrentMap<Long, Conn> conns = new ConcurrentHashMap<>();
     private final ConcurrentMap<Long, Link> links = new ConcurrentHashMap<>();
     /** Per remote link, the seq to ack at the next flush. */
@@ -56,15 +62,18 @@ public final class TrustedRemotes {
     /**
      * @param trustedServers server indexes of the {@code trusted} entries
      * @param leaveEngine    told of a connection that became a remote link, so the engine forgets its session
+     * @param workIds        hands out this pool's next work base id (for a remote's work bases)
      */
     public TrustedRemotes(Set<Integer> trustedServers, StatsRegistry stats, RemoteLedger ledger,
-                          ClientOutbound connector, LongConsumer leaveEngine, InstantSource clock) {
+                          ClientOutbound connector, LongConsumer leaveEngine, InstantSource clock,
+                          LongSupplier workIds) {
         this.trustedServers = Set.copyOf(trustedServers);
         this.stats = stats;
         this.ledger = ledger;
         this.connector = connector;
         this.leaveEngine = leaveEngine;
         this.clock = clock;
+        this.workIds = workIds;
     }
 
     /** Where remote shares, share errors, blocks and work bases go to ckdb (ckdb's message id, then the fields). */
@@ -85,7 +94,7 @@ public final class TrustedRemotes {
         if (l != null) {
             boolean another = links.values().stream().anyMatch(o -> o.remoteId.equals(l.remoteId));
             if (!another) {
-                ledger.connected(l.remoteId, null, false);
+                ledger.connected(l.remoteId, null, false, 0);
             }
             Log.warning("Trusted remote %s (%s) disconnected", l.remoteId, l.address);
         }
@@ -172,7 +181,7 @@ public final class TrustedRemotes {
         }
         links.put(clientId, l);
         leaveEngine.accept(clientId);
-        ledger.connected(remoteId, address, true);
+        ledger.connected(remoteId, address, true, clock.millis() / 1000);
         connector.send(clientId, RemoteProtocol.ACCEPTED);
         long seq = ledger.seq(remoteId);
         if (seq > 0) {
@@ -201,6 +210,7 @@ public final class TrustedRemotes {
             return;
         }
         long now = clock.millis();
+        remapWorkinfoId(l, msg, method);
         double diff = 0;
         long height = 0;
         switch (method) {
@@ -222,6 +232,22 @@ public final class TrustedRemotes {
         ledger.record(l.remoteId, seq, method, diff, height);
         if (seq > 0) {
             toAck.merge(l.clientId, seq, Math::max);
+        }
+    }
+
+    private void remapWorkinfoId(Link l, ObjectNode msg, String method) {
+        switch (method) {
+            case RemoteProtocol.WORKINFO, RemoteProtocol.SHARE, RemoteProtocol.SHAREERR, RemoteProtocol.BLOCK -> {
+                JsonNode id = msg.get("workinfoid");
+                if (id != null && id.canConvertToLong()) {
+                    msg.put("workinfoid", ledger.workinfoId(l.remoteId, id.asLong(), workIds));
+                } else if (id != null) {
+                    Log.warning("Trusted remote %s: %s with workinfoid %s, not a number; passed on unchanged",
+                            l.remoteId, method, id);
+                }
+            }
+            default -> {
+            }
         }
     }
 

@@ -43,6 +43,11 @@ public final class JobBook {
         this.graceMillis = graceMillis;
     }
 
+    /** Takes the next work base id for a work base made elsewhere (a trusted remote's), so ids never collide. */
+    public synchronized long reserveId() {
+        return nextId++;
+    }
+
     /** Makes a work base from a template and a job for it; a new previous block makes all older jobs stale. */
     public synchronized Update add(Template t, WorkConfig cfg, long nowMillis) {
         long id = nextId++;

@@ -28,6 +28,8 @@ class TrustedRemotesTest {
     private final List<Long> dropped = new ArrayList<>();
     private final List<Long> leftEngine = new ArrayList<>();
     private final List<String> ckdb = new ArrayList<>();
+    /** The main pool's own work base ids, handed out for remote work bases. */
+    private long nextWorkId = 1_700_000_000_000L;
     private final StatsRegistry stats = new StatsRegistry(0);
     private final ClientOutbound connector = new ClientOutbound() {
         @Override
@@ -47,7 +49,7 @@ class TrustedRemotesTest {
 
     private TrustedRemotes remotes() throws Exception {
         TrustedRemotes r = new TrustedRemotes(Set.of(TRUSTED), stats, RemoteLedger.open(dir), connector,
-                leftEngine::add, InstantSource.fixed(Instant.ofEpochSecond(1_700_000_000)));
+                leftEngine::add, InstantSource.fixed(Instant.ofEpochSecond(1_700_000_000)), () -> nextWorkId++);
         r.ckdb((id, msg) -> ckdb.add(id + " " + msg));
         return r;
     }
@@ -194,5 +196,56 @@ class TrustedRemotesTest {
         r.connected(10, "10.0.0.10", 0);
         byte[] sub = "{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[]}".getBytes(StandardCharsets.UTF_8);
         assertThat(r.line(10, sub, 0, sub.length)).as("a miner's line goes on to the engine").isFalse();
+    }
+
+    static String message(String method, long seq, long workinfoId) {
+        ObjectNode n = (ObjectNode) Json.parseOrNull(share(seq, "alice.rig", 8));
+        n.put("method", method);
+        n.put("workinfoid", workinfoId);
+        return n.toString();
+    }
+
+    private long ckdbWorkinfoId(int index) {
+        String line = ckdb.get(index);
+        return Json.parseOrNull(line.substring(line.indexOf(' ') + 1)).path("workinfoid").asLong();
+    }
+
+    @Test
+    void aRemotesWorkinfoIdsAreRemappedIntoThisPoolsIdsAndKeptAcrossARestart() throws Exception {
+        TrustedRemotes r = remotes();
+        r.connected(9, "10.0.0.9", TRUSTED);
+        r.line(9, RemoteProtocol.hello("jckpool/0.1", "edge1"));
+        r.connected(10, "10.0.0.10", TRUSTED);
+        r.line(10, RemoteProtocol.hello("jckpool/0.1", "edge2"));
+        // both remotes made work base 1_700_000_000_001 on their own clocks: ids that would collide in ckdb
+        r.line(9, message("workinfo", 1, 1_700_000_000_001L));
+        r.line(10, message("workinfo", 1, 1_700_000_000_001L));
+        r.line(9, message("share", 2, 1_700_000_000_001L));
+        r.line(10, message("shareerr", 2, 1_700_000_000_001L));
+        r.line(9, message("block", 3, 1_700_000_000_001L));
+        r.flush();
+        assertThat(ckdb).hasSize(5);
+        long edge1 = ckdbWorkinfoId(0);
+        long edge2 = ckdbWorkinfoId(1);
+        assertThat(edge1).as("taken from this pool's own ids").isEqualTo(1_700_000_000_000L);
+        assertThat(edge2).isEqualTo(1_700_000_000_001L).isNotEqualTo(edge1);
+        assertThat(ckdbWorkinfoId(2)).as("edge1's share names edge1's workinfo").isEqualTo(edge1);
+        assertThat(ckdbWorkinfoId(3)).as("edge2's share error names edge2's").isEqualTo(edge2);
+        assertThat(ckdbWorkinfoId(4)).as("and the block edge1's").isEqualTo(edge1);
+        assertThat(nextWorkId).as("one id per remote work base, not per message").isEqualTo(1_700_000_000_002L);
+
+        // the main pool restarts: a share replayed after it (not acked before) names the same id
+        r.line(9, message("share", 4, 1_700_000_000_001L)); // recorded in memory, then the main pool dies
+        TrustedRemotes after = remotes();
+        after.connected(4, "10.0.0.9", TRUSTED);
+        after.line(4, RemoteProtocol.hello("jckpool/0.1", "edge1"));
+        ckdb.clear();
+        after.line(4, message("share", 4, 1_700_000_000_001L));
+        after.line(4, message("share", 5, 1_700_000_000_099L)); // a workinfo never seen: still a fresh id of ours
+        assertThat(ckdbWorkinfoId(0)).isEqualTo(edge1);
+        assertThat(ckdbWorkinfoId(1)).isEqualTo(1_700_000_000_002L);
+        after.line(4, "{\"method\":\"share\",\"workinfoid\":\"x\",\"workername\":\"alice.rig\",\"diff\":1,\"seq\":6}");
+        assertThat(ckdbWorkinfoId(2)).as("not a number: passed on, logged").isZero();
+        assertThat(ckdb.get(2)).contains("\"workinfoid\":\"x\"");
     }
 }
