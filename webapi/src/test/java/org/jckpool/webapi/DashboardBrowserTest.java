@@ -336,6 +336,44 @@ class DashboardBrowserTest {
             assertThat(cells("#downstream tr[data-link='7'] td")).containsExactly("10.0.0.9:4000", "7", "1,234",
                     "2 min ago");
             assertThat(text("nodes-title")).isEqualTo("Nodes");
+            assertThat(js("return document.getElementById('remotes-block').hidden;")).as("no remotes")
+                    .isEqualTo(true);
+
+            // the main pool of trusted remotes: one connected, one gone
+            pool.passthrough = json.readTree("{\"mode\":\"pool\",\"downstream\":[],\"remotes\":[{\"id\":\"edge1\","
+                    + "\"address\":\"10.0.0.21\",\"connected\":true,\"since\":" + (now.getEpochSecond() - 300)
+                    + ",\"seq\":4211,\"shares\":4000,\"rejected\":10,\"shareerrors\":5,\"replays\":12,"
+                    + "\"blocks\":1},{\"id\":\"edge2\",\"address\":\"10.0.0.22\",\"connected\":false,\"since\":0,"
+                    + "\"seq\":7,\"shares\":7,\"rejected\":0,\"shareerrors\":0,\"replays\":0,\"blocks\":0}]}");
+            waiting().until(d -> Boolean.FALSE.equals(js("return document.getElementById('remotes-block').hidden;")));
+            assertThat(cells("#remotes tr[data-remote='edge1'] td")).containsExactly("edge1", "10.0.0.21",
+                    "5 min ago", "4,211", "3,990", "15", "12", "1");
+            assertThat(cells("#remotes tr[data-remote='edge2'] td")).containsExactly("edge2", "10.0.0.22", "no",
+                    "7", "7", "0", "0", "0");
+            assertThat(js("return document.getElementById('passthrough-section').hidden;")).isEqualTo(false);
+            assertThat(js("return document.getElementById('remote-upstream').hidden;")).isEqualTo(true);
+        }
+
+        // a trusted remote: its link to the main pool, not taken for a relay's upstream
+        InMemoryPoolView remote = InMemoryPoolView.sample(now);
+        remote.passthrough = json.readTree("{\"mode\":\"remote\",\"downstream\":[],\"remotes\":[],\"upstream\":{"
+                + "\"upstream\":\"main.example:3336\",\"connected\":true,\"connected_since\":"
+                + (now.getEpochSecond() - 7200) + ",\"acked\":90,\"last_seq\":120,\"pending\":30,\"dropped\":0}}");
+        try (WebApiServer rm = WebApiServer.start(WebApiConfig.defaults(new InetSocketAddress("127.0.0.1", 0)),
+                remote, Metrics.withoutJvm(java.time.Clock.systemUTC()))) {
+            driver.get(rm.uri() + "?refresh=1");
+            waitForRefreshAfter(0);
+            assertThat(js("return document.getElementById('passthrough-section').hidden;")).isEqualTo(false);
+            assertThat(text("passthrough-mode")).isEqualTo("(remote)");
+            assertThat(text("remote-upstream")).isEqualTo("reporting to upstream pool main.example:3336, connected"
+                    + " 2 h ago · acked seq 90 of 120 · 30 in the outbox");
+            assertThat(text("nodes-title")).as("its nodes are its own bitcoinds").isEqualTo("Nodes");
+            remote.passthrough = json.readTree("{\"mode\":\"remote\",\"upstream\":{\"upstream\":"
+                    + "\"main.example:3336\",\"connected\":false,\"error\":\"Connection refused\",\"acked\":90,"
+                    + "\"last_seq\":150,\"pending\":60,\"dropped\":3}}");
+            waiting().until(d -> text("remote-upstream").startsWith("upstream pool"));
+            assertThat(text("remote-upstream")).isEqualTo("upstream pool main.example:3336 not connected (Connection"
+                    + " refused) · acked seq 90 of 150 · 60 in the outbox · 3 dropped");
         }
 
         InMemoryPoolView relay = InMemoryPoolView.sample(now);

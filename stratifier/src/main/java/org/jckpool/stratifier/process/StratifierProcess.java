@@ -162,10 +162,15 @@ public final class StratifierProcess {
             view.upstreams(relay::upstreams);
             view.schedule(new ScheduleControl(rt.socketOf("generator")));
         }
-        String mode = proxy ? "proxy" : "pool";
+        // a trusted remote (-t) is a pool that also reports upstream: its link goes in as "upstream"
+        String mode = proxy ? "proxy" : reports != null ? "remote" : "pool";
         view.passthrough(() -> {
             var o = org.jckpool.libpool.json.Json.object().put("mode", mode);
             o.set("downstream", passthrough.status());
+            o.set("remotes", remotes.json().get("remotes"));
+            if (reports != null) {
+                o.set("upstream", reports.json());
+            }
             return o;
         });
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -41,6 +41,8 @@ public final class UpstreamReporter implements AutoCloseable {
     private volatile boolean closed;
     private volatile Socket socket;
     private volatile boolean connected;
+    /** Epoch seconds the current connection was accepted, 0 while not connected. */
+    private volatile long connectedSince;
     private volatile String lastError = "";
 
     public UpstreamReporter(HostPort upstream, String agent, String remoteId, RemoteOutbox outbox) {
@@ -124,6 +126,7 @@ public final class UpstreamReporter implements AutoCloseable {
             Thread reader = new Thread(() -> read(s, in), "remote-upstream-reader");
             reader.setDaemon(true);
             socket = s;
+            connectedSince = System.currentTimeMillis() / 1000;
             connected = true;
             connects.incrementAndGet();
             lastError = "";
@@ -215,12 +218,14 @@ public final class UpstreamReporter implements AutoCloseable {
         return connected;
     }
 
-    /** For stats: {upstream, connected, connects, acked, last_seq, pending, dropped, error}. */
+    /** For stats: {upstream, id, connected, connected_since, connects, acked, last_seq, pending, dropped, error}. */
     public ObjectNode json() {
         ObjectNode n = Json.object();
         n.put("upstream", upstream.toString());
         n.put("id", remoteId);
-        n.put("connected", connected);
+        boolean on = connected;
+        n.put("connected", on);
+        n.put("connected_since", on ? connectedSince : 0);
         n.put("connects", connects.get());
         n.put("acked", outbox.acked());
         n.put("last_seq", outbox.lastSeq());

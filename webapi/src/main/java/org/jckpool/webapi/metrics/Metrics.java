@@ -90,6 +90,7 @@ public final class Metrics {
     private final Histogram ipcLatency;
     private final Counter processRestarts;
     private final Counter httpRequests;
+    private final RemoteMetrics remotes;
 
     private final AtomicReference<Instant> templateTime = new AtomicReference<>();
     private final Set<String> knownNodes = ConcurrentHashMap.newKeySet();
@@ -180,7 +181,7 @@ public final class Metrics {
                 .help("Proxy mode: round trip of the last answered request upstream")
                 .labelNames("upstream", "url").register(registry);
         mode = Gauge.builder().name("jckpool_mode")
-                .help("1 for the mode this instance runs in (pool, proxy, passthrough, redirector)")
+                .help("1 for the mode this instance runs in (pool, proxy, passthrough, redirector, node, remote)")
                 .labelNames("mode").register(registry);
         passthroughUpstreamUp = Gauge.builder().name("jckpool_passthrough_upstream_up")
                 .help("Passthrough/redirector mode: 1 while the link to the upstream pool is connected, else 0")
@@ -229,6 +230,7 @@ public final class Metrics {
                 .help("Child processes restarted by the supervisor").labelNames("process").register(registry);
         httpRequests = Counter.builder().name("jckpool_http_requests")
                 .help("Requests served by the web API, by status code").labelNames("code").register(registry);
+        remotes = new RemoteMetrics(registry);
 
         // Series that should read 0 rather than be absent before the first event (rate() and alerts need them).
         shares.initLabelValues("accepted", "none");
@@ -370,7 +372,8 @@ public final class Metrics {
 
     /**
      * The passthrough family, from the {@code /api/passthrough} document: the mode, in {@code -P}/{@code -R} the
-     * upstream link and routed miners (and the redirector's figures), in a pool its downstream instances; links no
+     * upstream link and routed miners (and the redirector's figures), in a pool its downstream instances and its
+     * trusted remotes, in a trusted remote its upstream link and outbox ({@link RemoteMetrics}); downstream links no
      * longer listed lose their series.
      */
     public void passthroughStatus(com.fasterxml.jackson.databind.JsonNode status) {
@@ -382,7 +385,8 @@ public final class Metrics {
             knownMode = m;
             mode.labelValues(m).set(1);
         }
-        if (status.has("upstream")) {
+        remotes.update(status);
+        if (status.has("upstream") && !"remote".equals(m)) {
             passthroughUpstreamUp.set(status.path("upstream").path("connected").asBoolean() ? 1 : 0);
             passthroughClients.set(status.path("clients").asDouble(0));
         }

@@ -249,9 +249,14 @@
 
   // The passthrough family (/api/passthrough): in -P/-R the upstream link, in a pool the downstream instances.
   function renderPassthrough(status, now) {
-    var relay = status !== null && status.upstream !== undefined;
+    // a trusted remote (-t) is a pool: its "upstream" is the link it reports over, not a relay's
+    var remoteLink = status !== null && status.mode === 'remote' ? status.upstream : undefined;
+    var relay = status !== null && status.upstream !== undefined && remoteLink === undefined;
     var downstream = (status && status.downstream) || [];
-    byId('passthrough-section').hidden = !relay && downstream.length === 0;
+    var remotes = (status && status.remotes) || [];
+    byId('passthrough-section').hidden = !relay && downstream.length === 0 && remotes.length === 0 &&
+      remoteLink === undefined;
+    renderRemotes(remoteLink, remotes, now);
     byId('nodes-title').textContent = relay ? 'Upstream pools' : 'Nodes';
     if (status === null) { return; }
     setText('passthrough-mode', '(' + status.mode + ')');
@@ -285,6 +290,33 @@
         return tr;
       }), 'none', 4);
     }
+  }
+
+  function renderRemotes(link, remotes, now) {
+    byId('remote-upstream').hidden = link === undefined;
+    if (link !== undefined) {
+      setText('remote-upstream', (link.connected
+        ? 'reporting to upstream pool ' + link.upstream + ', connected ' + age(link.connected_since, now)
+        : 'upstream pool ' + link.upstream + ' not connected' + (link.error ? ' (' + link.error + ')' : '')) +
+        ' · acked seq ' + integer(link.acked) + ' of ' + integer(link.last_seq) + ' · ' + integer(link.pending) +
+        ' in the outbox' + (link.dropped ? ' · ' + integer(link.dropped) + ' dropped' : ''));
+    }
+    byId('remotes-block').hidden = remotes.length === 0;
+    fillTable('remotes', remotes.map(function (r) {
+      var tr = document.createElement('tr');
+      tr.setAttribute('data-remote', r.id);
+      tr.appendChild(cell(r.id));
+      tr.appendChild(cell(r.address));
+      var since = cell(r.connected ? age(r.since, now) : 'no', r.connected ? 'yes' : 'no');
+      if (r.connected && r.since) { since.title = dateTime(r.since); }
+      tr.appendChild(since);
+      tr.appendChild(cell(integer(r.seq), 'num'));
+      tr.appendChild(cell(integer(Math.max(0, (r.shares || 0) - (r.rejected || 0))), 'num'));
+      tr.appendChild(cell(integer((r.rejected || 0) + (r.shareerrors || 0)), 'num'));
+      tr.appendChild(cell(integer(r.replays), 'num'));
+      tr.appendChild(cell(integer(r.blocks), 'num'));
+      return tr;
+    }), 'none', 8);
   }
 
   // ---- scheduling proxy: split chart, table and weight sliders ----

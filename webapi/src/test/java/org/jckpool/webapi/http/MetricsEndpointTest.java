@@ -201,6 +201,64 @@ class MetricsEndpointTest {
     }
 
     @Test
+    void aMainPoolsTrustedRemotesAreExportedPerRemoteAndBounded() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        assertThat(scrape().keySet()).as("no remote series on a pool without remotes")
+                .noneMatch(k -> k.startsWith("jckpool_remote"));
+        metrics.passthroughStatus(json.readTree("{\"mode\":\"pool\",\"downstream\":[],\"remotes\":["
+                + "{\"id\":\"edge1\",\"connected\":true,\"seq\":41,\"shares\":30,\"rejected\":2,\"diff\":224.5,"
+                + "\"shareerrors\":3,\"blocks\":1,\"replays\":7},"
+                + "{\"id\":\"edge2\",\"connected\":false,\"seq\":5,\"shares\":4,\"diff\":8}]}"));
+        Map<String, Double> m = scrape();
+        assertThat(m).containsEntry("jckpool_remotes_connected", 1.0)
+                .containsEntry("jckpool_remote_connected{remote=\"edge1\"}", 1.0)
+                .containsEntry("jckpool_remote_connected{remote=\"edge2\"}", 0.0)
+                .containsEntry("jckpool_remote_last_seq{remote=\"edge1\"}", 41.0)
+                .containsEntry("jckpool_remote_shares_total{remote=\"edge1\",result=\"accepted\"}", 28.0)
+                .containsEntry("jckpool_remote_shares_total{remote=\"edge1\",result=\"rejected\"}", 5.0)
+                .containsEntry("jckpool_remote_shares_total{remote=\"edge2\",result=\"accepted\"}", 4.0)
+                .containsEntry("jckpool_remote_accepted_difficulty_total{remote=\"edge1\"}", 224.5)
+                .containsEntry("jckpool_remote_blocks_total{remote=\"edge1\"}", 1.0)
+                .containsEntry("jckpool_remote_replays_total{remote=\"edge1\"}", 7.0)
+                .doesNotContainKey("jckpool_remote_upstream_up");
+
+        StringBuilder many = new StringBuilder("{\"mode\":\"pool\",\"remotes\":[");
+        for (int i = 0; i < 40; i++) {
+            many.append(i == 0 ? "" : ",").append("{\"id\":\"r").append(i).append("\",\"connected\":true,")
+                    .append("\"shares\":10,\"diff\":1}");
+        }
+        metrics.passthroughStatus(json.readTree(many.append("]}").toString()));
+        m = scrape();
+        assertThat(m.keySet().stream().filter(k -> k.startsWith("jckpool_remote_connected{")).count())
+                .as("32 named, the rest summed as other").isEqualTo(33);
+        assertThat(m).containsEntry("jckpool_remote_connected{remote=\"other\"}", 8.0)
+                .containsEntry("jckpool_remote_shares_total{remote=\"other\",result=\"accepted\"}", 80.0)
+                .containsEntry("jckpool_remotes_connected", 40.0)
+                .doesNotContainKey("jckpool_remote_connected{remote=\"edge1\"}");
+    }
+
+    @Test
+    void aRemotesUpstreamLinkAndOutboxAreExported() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        metrics.passthroughStatus(json.readTree("{\"mode\":\"remote\",\"downstream\":[],\"remotes\":[],"
+                + "\"upstream\":{\"upstream\":\"main:3336\",\"connected\":false,\"acked\":90,\"last_seq\":120,"
+                + "\"pending\":30,\"dropped\":2}}"));
+        Map<String, Double> m = scrape();
+        assertThat(m).containsEntry("jckpool_mode{mode=\"remote\"}", 1.0)
+                .containsEntry("jckpool_remote_upstream_up", 0.0)
+                .containsEntry("jckpool_remote_outbox_pending", 30.0)
+                .containsEntry("jckpool_remote_acked_seq", 90.0)
+                .containsEntry("jckpool_remote_outbox_last_seq", 120.0)
+                .containsEntry("jckpool_remote_outbox_dropped_total", 2.0)
+                .doesNotContainKey("jckpool_remotes_connected");
+        metrics.passthroughStatus(json.readTree("{\"mode\":\"remote\",\"upstream\":{\"connected\":true,"
+                + "\"acked\":120,\"last_seq\":120,\"pending\":0}}"));
+        assertThat(scrape()).containsEntry("jckpool_remote_upstream_up", 1.0)
+                .containsEntry("jckpool_remote_outbox_pending", 0.0)
+                .as("a remote's link is not a passthrough's").containsEntry("jckpool_passthrough_upstream_up", 0.0);
+    }
+
+    @Test
     void freeTextLabelsAreCapped() throws Exception {
         for (int i = 0; i < 100; i++) {
             metrics.shareRejected("reason number " + i);
