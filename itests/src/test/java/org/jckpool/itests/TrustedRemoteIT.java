@@ -97,6 +97,7 @@ class TrustedRemoteIT {
             assertThat(ledger.path("seq").asLong()).isEqualTo(up.path("last_seq").asLong());
             assertThat(ledger.path("workinfos").asLong()).isPositive();
             assertThat(ledger.path("connected").asBoolean()).isTrue();
+            webShowsTheRemote(main, edge, ledger.path("id").asText(), remoteAccepted);
 
             // the remote dies having lost its acks (as if it died between the main pool's count and its own
             // record of the ack): it replays its whole outbox, which the main pool recognises and does not count
@@ -119,6 +120,41 @@ class TrustedRemoteIT {
             System.out.printf("TRUSTED_REMOTE shares %d counted once; seq %d; after the remote lost its acks %d "
                     + "replays ignored%n", remoteAccepted, ledger.path("seq").asLong(), replayed.path("replays").asLong());
         }
+    }
+
+    /** The main pool's /api/passthrough and /metrics list the remote; the remote's show its upstream link. */
+    private static void webShowsTheRemote(MiningSuite main, MiningSuite edge, String id, long accepted)
+            throws Exception {
+        JsonNode doc = Json.parseOrNull(main.get("/api/passthrough").body());
+        assertThat(doc.path("mode").asText()).as("%s", doc).isEqualTo("pool");
+        assertThat(doc.at("/remotes/0/id").asText()).as("%s", doc).isEqualTo(id);
+        assertThat(doc.at("/remotes/0/shares").asLong()).isEqualTo(accepted);
+        assertThat(doc.at("/remotes/0/since").asLong()).as("connected since").isPositive();
+        String series = "jckpool_remote_shares_total{remote=\"" + id + "\",result=\"accepted\"}";
+        // /metrics takes the document once a second
+        assertThat(Await.within(10_000, () -> sample(main.get("/metrics").body(), series) == accepted))
+                .as("main /metrics:\n%s", main.get("/metrics").body()).isTrue();
+        assertThat(sample(main.get("/metrics").body(), "jckpool_remote_connected{remote=\"" + id + "\"}"))
+                .isEqualTo(1.0);
+
+        JsonNode remote = Json.parseOrNull(edge.get("/api/passthrough").body());
+        assertThat(remote.path("mode").asText()).as("%s", remote).isEqualTo("remote");
+        assertThat(remote.at("/upstream/connected").asBoolean()).as("%s", remote).isTrue();
+        assertThat(remote.at("/upstream/pending").asLong()).isZero();
+        assertThat(Await.within(10_000, () -> {
+            String body = edge.get("/metrics").body();
+            return sample(body, "jckpool_remote_upstream_up") == 1 && sample(body, "jckpool_remote_outbox_pending") == 0;
+        })).as("remote /metrics:\n%s", edge.get("/metrics").body()).isTrue();
+    }
+
+    /** The value of one series in a Prometheus text page, NaN when it is not there. */
+    private static double sample(String page, String series) {
+        for (String line : page.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        return Double.NaN;
     }
 
     private static void refusedOnAnOrdinaryPort(MiningSuite main) throws Exception {
