@@ -101,7 +101,7 @@ public final class ProxyLink implements ControlServer.StreamAcceptor, UpstreamSi
             f = us.submit(user, gen, job, en2, ntime, nonce, vb);
             u = us.byGeneration(gen);
         } else {
-            f = m == null ? null : m.submit(gen, job, en2, ntime, nonce, vb);
+            f = m == null ? null : m.submit(gen, job, en2, ntime, nonce, vb, Json.text(p, "worker"));
             u = m == null ? null : m.byGeneration(gen);
         }
         if (f == null) {

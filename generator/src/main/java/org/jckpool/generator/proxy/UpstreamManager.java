@@ -37,6 +37,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class UpstreamManager implements AutoCloseable {
     static final int REJECT_LIMIT = 20;
+    /** Miners listed in the schedule's state (every 2 s to the stratifier, /api/schedule, /metrics). */
+    static final int MINERS_SHOWN = 32;
     private static final AtomicLong GENERATIONS = new AtomicLong(System.currentTimeMillis());
 
     private final List<Upstream> upstreams = new ArrayList<>();
@@ -52,6 +54,8 @@ public final class UpstreamManager implements AutoCloseable {
     private final Thread loop;
     /** The scheduling proxy's scheduler; null: priority failover. */
     private final WeightedScheduler scheduler;
+    /** The scheduling proxy's per-miner figures; null: priority failover. */
+    private final MinerLedger miners;
     private volatile boolean running = true;
     private volatile Upstream active;
     /** Some upstream has been active: from then on the next live one is taken at once (failover). */
@@ -75,8 +79,10 @@ public final class UpstreamManager implements AutoCloseable {
             }
             scheduler = new WeightedScheduler(configs.stream().map(ProxyConfig::displayName).toList(), weights,
                     schedule.sliceMillis(), schedule.graceMillis(), System.currentTimeMillis());
+            miners = new MinerLedger(configs.stream().map(ProxyConfig::displayName).toList());
         } else {
             scheduler = null;
+            miners = null;
         }
         this.sink = sink;
         this.versionMask = versionMask;
@@ -340,6 +346,12 @@ public final class UpstreamManager implements AutoCloseable {
      */
     public CompletableFuture<SubmitResult> submit(long generation, String jobId, String extranonce2, String ntime,
                                                   String nonce, String versionBits) {
+        return submit(generation, jobId, extranonce2, ntime, nonce, versionBits, null);
+    }
+
+    /** As above; {@code worker}: the miner's name, for the scheduling proxy's per-miner figures (may be null). */
+    public CompletableFuture<SubmitResult> submit(long generation, String jobId, String extranonce2, String ntime,
+                                                  String nonce, String versionBits, String worker) {
         Upstream u = scheduler == null ? active : byGeneration(generation);
         StratumClient c = u == null ? null : u.client;
         if (u == null || c == null || !u.ready || u.generation != generation) {
@@ -353,7 +365,9 @@ public final class UpstreamManager implements AutoCloseable {
         return c.submit(u.config.auth(), jobId, extranonce2, ntime, nonce, versionBits).thenApply(r -> {
             if (r.accepted()) {
                 if (scheduler != null) {
-                    scheduler.accepted(u.index, diff, System.currentTimeMillis());
+                    long now = System.currentTimeMillis();
+                    scheduler.accepted(u.index, diff, now);
+                    miners.accepted(worker, u.index, diff, now);
                 }
                 u.accepted.incrementAndGet();
                 u.consecutiveRejects.set(0);
@@ -362,6 +376,9 @@ public final class UpstreamManager implements AutoCloseable {
                 u.lost.incrementAndGet();
             } else {
                 u.rejected.incrementAndGet();
+                if (miners != null) {
+                    miners.rejected(worker, u.index, r.stale());
+                }
                 if (r.stale()) {
                     u.stale.incrementAndGet();
                 } else {
@@ -408,7 +425,10 @@ public final class UpstreamManager implements AutoCloseable {
         return o;
     }
 
-    /** The scheduling proxy's state, with each upstream's accepted/rejected/stale counts; null in failover mode. */
+    /**
+     * The scheduling proxy's state, with each upstream's accepted/rejected/stale counts and the
+     * {@link #MINERS_SHOWN} miners with the most work in the last hour; null in failover mode.
+     */
     public ObjectNode schedule() {
         if (scheduler == null) {
             return null;
@@ -422,6 +442,7 @@ public final class UpstreamManager implements AutoCloseable {
             x.put("rejected", u.rejected.get());
             x.put("stale", u.stale.get());
         }
+        s.setAll(miners.status(MINERS_SHOWN, System.currentTimeMillis()));
         return s;
     }
 

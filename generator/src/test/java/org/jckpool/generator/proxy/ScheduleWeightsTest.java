@@ -45,6 +45,8 @@ class ScheduleWeightsTest {
     void weightsByNameOrInConfigOrder() {
         try (UpstreamManager m = manager(WEIGHTED, new ScheduleConfig(2_000, 1_000))) {
             assertThat(target(m.schedule(), 0)).isEqualTo(70.0);
+            assertThat(m.schedule().path("miners").isArray()).isTrue();
+            assertThat(m.schedule().path("miners_tracked").asInt()).isZero();
             JsonNode s = m.setWeights(Json.parseOrNull("{\"weights\":{\"beta\":70}}"));
             assertThat(target(s, 0)).isEqualTo(50.0);
             assertThat(s.path("upstreams").path(1).path("weight").asDouble()).isEqualTo(70.0);
