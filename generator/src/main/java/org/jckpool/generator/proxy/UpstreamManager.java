@@ -74,11 +74,15 @@ public final class UpstreamManager implements AutoCloseable {
         }
         if (schedule != null) {
             double[] weights = new double[configs.size()];
+            double[] prices = new double[configs.size()];
             for (int i = 0; i < weights.length; i++) {
-                weights[i] = configs.get(i).weight();
+                ProxyConfig c = configs.get(i);
+                weights[i] = c.weight() == null ? 0 : c.weight();
+                prices[i] = c.price() == null ? Double.NaN : c.price();
             }
             scheduler = new WeightedScheduler(configs.stream().map(ProxyConfig::displayName).toList(), weights,
-                    schedule.sliceMillis(), schedule.graceMillis(), System.currentTimeMillis());
+                    prices, schedule.auto(), schedule.sliceMillis(), schedule.graceMillis(),
+                    System.currentTimeMillis());
             miners = new MinerLedger(configs.stream().map(ProxyConfig::displayName).toList());
         } else {
             scheduler = null;
@@ -162,6 +166,11 @@ public final class UpstreamManager implements AutoCloseable {
         for (Upstream u : upstreams) {
             dropIfFailing(u, now);
             up[u.index] = u.alive();
+        }
+        double[] auto = scheduler.autoWeights(up, now);
+        if (auto != null) {
+            Log.notice("Auto-balance: weights now %s (prices and healthy upstreams)", java.util.Arrays.toString(auto));
+            EventLog.global().event("schedule_weights", "weights", java.util.Arrays.toString(auto), "auto", true);
         }
         WeightedScheduler.Switch s = scheduler.choose(up, now);
         if (s != null) {
@@ -447,41 +456,71 @@ public final class UpstreamManager implements AutoCloseable {
     }
 
     /**
-     * New weights at run time ({@code {"weights":{"name":w,…}}} naming some or all upstreams by name, or
-     * {@code {"weights":[w,…]}} one per upstream); the scheduler starts its account afresh.
+     * Live control ({@code schedule} method, POST /api/schedule): any of {@code "weights"}, {@code "prices"} (each
+     * {@code {name: number, …}} naming some or all upstreams, or an array of one number per upstream) and
+     * {@code "auto"} (true/false: auto-balance from the prices). New weights start the scheduler's account afresh;
+     * with auto-balance on weights cannot be set.
      *
-     * @throws IllegalArgumentException not a scheduling proxy, or weights that name no upstream or are not usable
+     * @throws IllegalArgumentException not a scheduling proxy, or values that name no upstream or are not usable
+     *                                  (then nothing changes)
      */
     public ObjectNode setWeights(com.fasterxml.jackson.databind.JsonNode params) {
         if (scheduler == null) {
             throw new IllegalArgumentException("not a scheduling proxy: give every proxy entry a weight in the config");
         }
-        com.fasterxml.jackson.databind.JsonNode w = params.path("weights");
-        double[] next = scheduler.weights();
+        double[] weights = params.has("weights") ? numbers(params.path("weights"), "weights", scheduler.weights())
+                : null;
+        double[] nan = new double[scheduler.size()];
+        java.util.Arrays.fill(nan, Double.NaN);
+        double[] prices = params.has("prices") ? numbers(params.path("prices"), "prices", nan) : null;
+        Boolean auto = null;
+        if (params.has("auto")) {
+            if (!params.path("auto").isBoolean()) {
+                throw new IllegalArgumentException("auto: must be true or false, got " + params.get("auto"));
+            }
+            auto = params.path("auto").booleanValue();
+        }
+        if (weights == null && prices == null && auto == null) {
+            throw new IllegalArgumentException("give \"weights\", \"prices\" or \"auto\"");
+        }
+        scheduler.control(prices, auto, weights, System.currentTimeMillis());
+        double[] now = scheduler.weights();
+        Log.notice("Schedule weights now %s%s%s", java.util.Arrays.toString(now),
+                prices == null ? "" : ", prices set " + java.util.Arrays.toString(prices),
+                scheduler.auto() ? " (auto-balance)" : "");
+        EventLog.global().event("schedule_weights", "weights", java.util.Arrays.toString(now), "auto",
+                scheduler.auto());
+        check(System.currentTimeMillis());
+        return schedule();
+    }
+
+    /**
+     * {@code {name: n, …}} (some or all upstreams, the others keep their value from {@code start}) or an array of
+     * one number per upstream.
+     */
+    private double[] numbers(com.fasterxml.jackson.databind.JsonNode w, String what, double[] start) {
+        double[] next = start.clone();
         if (w.isArray()) {
             if (w.size() != next.length) {
-                throw new IllegalArgumentException("weights: expected " + next.length + " numbers, got " + w.size());
+                throw new IllegalArgumentException(what + ": expected " + next.length + " numbers, got " + w.size());
             }
             for (int i = 0; i < next.length; i++) {
-                next[i] = weight(w.get(i), "weights[" + i + "]");
+                next[i] = weight(w.get(i), what + "[" + i + "]");
             }
         } else if (w.isObject() && w.size() > 0) {
             for (var it = w.fields(); it.hasNext(); ) {
                 var e = it.next();
                 int i = scheduler.indexOf(e.getKey());
                 if (i < 0) {
-                    throw new IllegalArgumentException("weights: no upstream named \"" + e.getKey() + "\"");
+                    throw new IllegalArgumentException(what + ": no upstream named \"" + e.getKey() + "\"");
                 }
-                next[i] = weight(e.getValue(), "weights." + e.getKey());
+                next[i] = weight(e.getValue(), what + "." + e.getKey());
             }
         } else {
-            throw new IllegalArgumentException("weights: give an object {name: weight} or an array of numbers");
+            throw new IllegalArgumentException(what + ": give an object {name: "
+                    + what.substring(0, what.length() - 1) + "} or an array of numbers");
         }
-        scheduler.weights(next, System.currentTimeMillis());
-        Log.notice("Schedule weights now %s", java.util.Arrays.toString(next));
-        EventLog.global().event("schedule_weights", "weights", java.util.Arrays.toString(next));
-        check(System.currentTimeMillis());
-        return schedule();
+        return next;
     }
 
     private static double weight(com.fasterxml.jackson.databind.JsonNode v, String what) {
