@@ -78,6 +78,19 @@ class ScheduledProxyIT {
             JsonNode st = schedule(px);
             assertThat(st.path("switches").asLong()).as("the proxy switched back and forth").isGreaterThan(10);
             assertThat(st.path("upstreams").path(0).path("target_percent").asDouble()).isEqualTo(70.0);
+            // per miner: each of the three has work accepted by both upstreams, and together they are all of it
+            assertThat(st.path("miners").findValuesAsText("worker"))
+                    .containsExactlyInAnyOrder("miner0.rig", "miner1.rig", "miner2.rig");
+            double minersWork = 0;
+            for (JsonNode m : st.path("miners")) {
+                assertThat(m.path("upstreams").path(0).path("accepted").asLong()).as("%s on alpha", m).isPositive();
+                assertThat(m.path("upstreams").path(1).path("accepted").asLong()).as("%s on beta", m).isPositive();
+                minersWork += m.path("accepted_work").asDouble();
+            }
+            double upstreamWork = st.path("upstreams").path(0).path("accepted_work").asDouble()
+                    + st.path("upstreams").path(1).path("accepted_work").asDouble();
+            assertThat(minersWork).as("the miners' work is the upstreams' work").isCloseTo(upstreamWork,
+                    within(0.02 * upstreamWork));
 
             // 50:50 over ckpmsg (the listener passes it to the generator)
             PoolProcesses.Result set = proxy.ckpmsg("px",
@@ -126,6 +139,8 @@ class ScheduledProxyIT {
             String events = Files.readString(px.logdir().resolve("generator.events.jsonl"));
             assertThat(events).contains("\"event\":\"pool_switched\"", "\"reason\":\"slice\"");
             assertThat(events).containsPattern("\"event\":\"upstream_down\"[^\\n]*\"index\":1");
+            assertThat(events).containsPattern("\"event\":\"share_result\"[^\\n]*\"name\":\"beta\",\"index\":1"
+                    + "[^\\n]*\"worker\":\"miner[0-2].rig\",\"difficulty\":[0-9.Ee+-]+,\"accepted\":true,\"stale\":false");
             // the JSON API: the state for anyone, weights with the admin token; /metrics per upstream
             HttpClient web = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
             URI api = URI.create("http://127.0.0.1:" + px.http() + "/api/schedule");
@@ -147,7 +162,10 @@ class ScheduledProxyIT {
                     .as("/metrics has the new target").isTrue();
             assertThat(web.send(HttpRequest.newBuilder(metricsUri).build(), HttpResponse.BodyHandlers.ofString())
                     .body()).contains("jckpool_schedule_achieved_percent{name=\"alpha\",upstream=\"0\",window=\"10m\"}",
-                    "jckpool_schedule_switches{name=\"beta\",upstream=\"1\"}");
+                    "jckpool_schedule_switches{name=\"beta\",upstream=\"1\"}",
+                    "jckpool_schedule_miner_accepted_work{miner=\"miner2.rig\",name=\"alpha\",upstream=\"0\"}",
+                    "jckpool_schedule_miner_achieved_percent{miner=\"miner0.rig\",name=\"beta\",upstream=\"1\","
+                            + "window=\"1h\"}");
 
             System.out.printf("SCHEDULE_REJECTS upstream %d of %d, miners %d of %d, switches %d%n", rejected,
                     accepted + rejected, minerRejected, minerAccepted + minerRejected, st.path("switches").asLong());

@@ -83,7 +83,8 @@ final class AdminQueries {
 
     /**
      * The scheduling proxy's state, or with {@code {"weights":…}} new weights (ckpmsg
-     * '{"method":"schedule","params":{"weights":{"name":70,…}}}'): passed to the generator, its answer returned.
+     * '{"method":"schedule","params":{"weights":{"name":70,…}}}'; also {@code "prices"} and {@code "auto"}): passed
+     * to the generator, its answer returned.
      */
     JsonNode schedule(JsonNode params) throws IOException {
         if (passthrough) {

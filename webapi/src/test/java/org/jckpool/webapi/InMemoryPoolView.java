@@ -53,7 +53,7 @@ public final class InMemoryPoolView implements PoolView {
             return Optional.empty();
         }
         if (set != null) {
-            if (!set.path("weights").isContainerNode()) {
+            if (set.has("weights") && !set.path("weights").isContainerNode()) {
                 throw new IllegalArgumentException("weights: give an object {name: weight} or an array of numbers");
             }
             weightRequests.add(set);

@@ -56,8 +56,10 @@ public final class ProxyGenerator implements AutoCloseable {
         Log.notice("Proxy mode: %d upstream pool(s), upstream_timeout %d s, upstream_recover %d s",
                 cfg.proxy().size(), timeout / 1000, recover / 1000);
         if (cfg.schedule() != null) {
-            Log.notice("Scheduling proxy: weights %s, slice %.1f s, grace %.1f s",
-                    cfg.proxy().stream().map(p -> p.displayName() + "=" + p.weight()).toList(),
+            Log.notice("Scheduling proxy: %s %s, slice %.1f s, grace %.1f s",
+                    cfg.schedule().auto() ? "auto-balance from prices" : "weights",
+                    cfg.proxy().stream().map(p -> p.displayName() + "=" + (cfg.schedule().auto() ? p.price()
+                            : p.weight())).toList(),
                     cfg.schedule().sliceMillis() / 1000.0, cfg.schedule().graceMillis() / 1000.0);
             if (userProxy) {
                 throw new IllegalArgumentException("weights (the scheduling proxy) are for -p, not user proxy mode -u");
@@ -100,9 +102,9 @@ public final class ProxyGenerator implements AutoCloseable {
 
     public void registerCommands(CommandTable commands, Supplier<ObjectNode> baseStats) {
         commands.json("upstreams", p -> status());
-        // {"method":"schedule"}: the scheduling proxy's state; with params {"weights":…} sets them first
+        // {"method":"schedule"}: the scheduling proxy's state; with params {"weights"/"prices"/"auto":…} sets them first
         commands.json("schedule", p -> {
-            if (p.has("weights")) {
+            if (p.has("weights") || p.has("prices") || p.has("auto")) {
                 manager.setWeights(p);
             }
             ObjectNode s = manager.schedule();

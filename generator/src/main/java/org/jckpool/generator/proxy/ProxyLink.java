@@ -101,7 +101,7 @@ public final class ProxyLink implements ControlServer.StreamAcceptor, UpstreamSi
             f = us.submit(user, gen, job, en2, ntime, nonce, vb);
             u = us.byGeneration(gen);
         } else {
-            f = m == null ? null : m.submit(gen, job, en2, ntime, nonce, vb);
+            f = m == null ? null : m.submit(gen, job, en2, ntime, nonce, vb, Json.text(p, "worker"));
             u = m == null ? null : m.byGeneration(gen);
         }
         if (f == null) {
@@ -111,18 +111,30 @@ public final class ProxyLink implements ControlServer.StreamAcceptor, UpstreamSi
             return;
         }
         forwarded.incrementAndGet();
+        String worker = Json.text(p, "worker");
+        StratumClient c = u == null ? null : u.client;
+        Double upstreamDiff = c == null ? null : c.difficulty();
         EventLog.global().event(EventLog.SHARE_FORWARDED, "upstream", u == null ? null : u.url(), "job_id", job,
-                "worker", Json.text(p, "worker"), "share_diff", p.path("share_diff").asDouble(0),
-                "upstream_diff", u == null || u.client == null ? null : u.client.difficulty());
+                "worker", worker, "share_diff", p.path("share_diff").asDouble(0), "upstream_diff", upstreamDiff);
         f.thenAccept(r -> {
-            EventLog.global().event(EventLog.SHARE_RESULT, "upstream", u == null ? null : u.url(), "job_id", job,
-                    "worker", Json.text(p, "worker"), "accepted", r.accepted(), "reason", r.reason(), "latency_ms",
-                    r.roundTripMillis());
+            shareResultEvent(EventLog.global(), u, job, worker, upstreamDiff, r);
             if (!r.accepted()) {
                 Log.info("Upstream %s rejected a share for job %s: %s", u == null ? "?" : u.url(), job, r.reason());
             }
             streams.reply(stream, resultFrame(id, gen, u, r, true));
         });
+    }
+
+    /**
+     * The {@code share_result} event for an upstream's answer to a forwarded share; {@code difficulty}: the
+     * upstream's difficulty when the share was sent (the work it is worth there), null when unknown.
+     */
+    static void shareResultEvent(EventLog log, Upstream u, String job, String worker, Double difficulty,
+                                 SubmitResult r) {
+        log.event(EventLog.SHARE_RESULT, "upstream", u == null ? null : u.url(),
+                "name", u == null ? null : u.config.displayName(), "index", u == null ? null : u.index,
+                "job_id", job, "worker", worker, "difficulty", difficulty, "accepted", r.accepted(),
+                "stale", r.stale(), "lost", r.lost(), "reason", r.reason(), "latency_ms", r.roundTripMillis());
     }
 
     /** upstream.share_result, built by hand: one goes back for every forwarded share. */

@@ -37,6 +37,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class UpstreamManager implements AutoCloseable {
     static final int REJECT_LIMIT = 20;
+    /** Miners listed in the schedule's state (every 2 s to the stratifier, /api/schedule, /metrics). */
+    static final int MINERS_SHOWN = 32;
     private static final AtomicLong GENERATIONS = new AtomicLong(System.currentTimeMillis());
 
     private final List<Upstream> upstreams = new ArrayList<>();
@@ -52,6 +54,8 @@ public final class UpstreamManager implements AutoCloseable {
     private final Thread loop;
     /** The scheduling proxy's scheduler; null: priority failover. */
     private final WeightedScheduler scheduler;
+    /** The scheduling proxy's per-miner figures; null: priority failover. */
+    private final MinerLedger miners;
     private volatile boolean running = true;
     private volatile Upstream active;
     /** Some upstream has been active: from then on the next live one is taken at once (failover). */
@@ -70,13 +74,19 @@ public final class UpstreamManager implements AutoCloseable {
         }
         if (schedule != null) {
             double[] weights = new double[configs.size()];
+            double[] prices = new double[configs.size()];
             for (int i = 0; i < weights.length; i++) {
-                weights[i] = configs.get(i).weight();
+                ProxyConfig c = configs.get(i);
+                weights[i] = c.weight() == null ? 0 : c.weight();
+                prices[i] = c.price() == null ? Double.NaN : c.price();
             }
             scheduler = new WeightedScheduler(configs.stream().map(ProxyConfig::displayName).toList(), weights,
-                    schedule.sliceMillis(), schedule.graceMillis(), System.currentTimeMillis());
+                    prices, schedule.auto(), schedule.sliceMillis(), schedule.graceMillis(),
+                    System.currentTimeMillis());
+            miners = new MinerLedger(configs.stream().map(ProxyConfig::displayName).toList());
         } else {
             scheduler = null;
+            miners = null;
         }
         this.sink = sink;
         this.versionMask = versionMask;
@@ -156,6 +166,11 @@ public final class UpstreamManager implements AutoCloseable {
         for (Upstream u : upstreams) {
             dropIfFailing(u, now);
             up[u.index] = u.alive();
+        }
+        double[] auto = scheduler.autoWeights(up, now);
+        if (auto != null) {
+            Log.notice("Auto-balance: weights now %s (prices and healthy upstreams)", java.util.Arrays.toString(auto));
+            EventLog.global().event("schedule_weights", "weights", java.util.Arrays.toString(auto), "auto", true);
         }
         WeightedScheduler.Switch s = scheduler.choose(up, now);
         if (s != null) {
@@ -340,6 +355,12 @@ public final class UpstreamManager implements AutoCloseable {
      */
     public CompletableFuture<SubmitResult> submit(long generation, String jobId, String extranonce2, String ntime,
                                                   String nonce, String versionBits) {
+        return submit(generation, jobId, extranonce2, ntime, nonce, versionBits, null);
+    }
+
+    /** As above; {@code worker}: the miner's name, for the scheduling proxy's per-miner figures (may be null). */
+    public CompletableFuture<SubmitResult> submit(long generation, String jobId, String extranonce2, String ntime,
+                                                  String nonce, String versionBits, String worker) {
         Upstream u = scheduler == null ? active : byGeneration(generation);
         StratumClient c = u == null ? null : u.client;
         if (u == null || c == null || !u.ready || u.generation != generation) {
@@ -353,7 +374,9 @@ public final class UpstreamManager implements AutoCloseable {
         return c.submit(u.config.auth(), jobId, extranonce2, ntime, nonce, versionBits).thenApply(r -> {
             if (r.accepted()) {
                 if (scheduler != null) {
-                    scheduler.accepted(u.index, diff, System.currentTimeMillis());
+                    long now = System.currentTimeMillis();
+                    scheduler.accepted(u.index, diff, now);
+                    miners.accepted(worker, u.index, diff, now);
                 }
                 u.accepted.incrementAndGet();
                 u.consecutiveRejects.set(0);
@@ -362,6 +385,9 @@ public final class UpstreamManager implements AutoCloseable {
                 u.lost.incrementAndGet();
             } else {
                 u.rejected.incrementAndGet();
+                if (miners != null) {
+                    miners.rejected(worker, u.index, r.stale());
+                }
                 if (r.stale()) {
                     u.stale.incrementAndGet();
                 } else {
@@ -408,7 +434,10 @@ public final class UpstreamManager implements AutoCloseable {
         return o;
     }
 
-    /** The scheduling proxy's state, with each upstream's accepted/rejected/stale counts; null in failover mode. */
+    /**
+     * The scheduling proxy's state, with each upstream's accepted/rejected/stale counts and the
+     * {@link #MINERS_SHOWN} miners with the most work in the last hour; null in failover mode.
+     */
     public ObjectNode schedule() {
         if (scheduler == null) {
             return null;
@@ -422,45 +451,76 @@ public final class UpstreamManager implements AutoCloseable {
             x.put("rejected", u.rejected.get());
             x.put("stale", u.stale.get());
         }
+        s.setAll(miners.status(MINERS_SHOWN, System.currentTimeMillis()));
         return s;
     }
 
     /**
-     * New weights at run time ({@code {"weights":{"name":w,…}}} naming some or all upstreams by name, or
-     * {@code {"weights":[w,…]}} one per upstream); the scheduler starts its account afresh.
+     * Live control ({@code schedule} method, POST /api/schedule): any of {@code "weights"}, {@code "prices"} (each
+     * {@code {name: number, …}} naming some or all upstreams, or an array of one number per upstream) and
+     * {@code "auto"} (true/false: auto-balance from the prices). New weights start the scheduler's account afresh;
+     * with auto-balance on weights cannot be set.
      *
-     * @throws IllegalArgumentException not a scheduling proxy, or weights that name no upstream or are not usable
+     * @throws IllegalArgumentException not a scheduling proxy, or values that name no upstream or are not usable
+     *                                  (then nothing changes)
      */
     public ObjectNode setWeights(com.fasterxml.jackson.databind.JsonNode params) {
         if (scheduler == null) {
             throw new IllegalArgumentException("not a scheduling proxy: give every proxy entry a weight in the config");
         }
-        com.fasterxml.jackson.databind.JsonNode w = params.path("weights");
-        double[] next = scheduler.weights();
+        double[] weights = params.has("weights") ? numbers(params.path("weights"), "weights", scheduler.weights())
+                : null;
+        double[] nan = new double[scheduler.size()];
+        java.util.Arrays.fill(nan, Double.NaN);
+        double[] prices = params.has("prices") ? numbers(params.path("prices"), "prices", nan) : null;
+        Boolean auto = null;
+        if (params.has("auto")) {
+            if (!params.path("auto").isBoolean()) {
+                throw new IllegalArgumentException("auto: must be true or false, got " + params.get("auto"));
+            }
+            auto = params.path("auto").booleanValue();
+        }
+        if (weights == null && prices == null && auto == null) {
+            throw new IllegalArgumentException("give \"weights\", \"prices\" or \"auto\"");
+        }
+        scheduler.control(prices, auto, weights, System.currentTimeMillis());
+        double[] now = scheduler.weights();
+        Log.notice("Schedule weights now %s%s%s", java.util.Arrays.toString(now),
+                prices == null ? "" : ", prices set " + java.util.Arrays.toString(prices),
+                scheduler.auto() ? " (auto-balance)" : "");
+        EventLog.global().event("schedule_weights", "weights", java.util.Arrays.toString(now), "auto",
+                scheduler.auto());
+        check(System.currentTimeMillis());
+        return schedule();
+    }
+
+    /**
+     * {@code {name: n, …}} (some or all upstreams, the others keep their value from {@code start}) or an array of
+     * one number per upstream.
+     */
+    private double[] numbers(com.fasterxml.jackson.databind.JsonNode w, String what, double[] start) {
+        double[] next = start.clone();
         if (w.isArray()) {
             if (w.size() != next.length) {
-                throw new IllegalArgumentException("weights: expected " + next.length + " numbers, got " + w.size());
+                throw new IllegalArgumentException(what + ": expected " + next.length + " numbers, got " + w.size());
             }
             for (int i = 0; i < next.length; i++) {
-                next[i] = weight(w.get(i), "weights[" + i + "]");
+                next[i] = weight(w.get(i), what + "[" + i + "]");
             }
         } else if (w.isObject() && w.size() > 0) {
             for (var it = w.fields(); it.hasNext(); ) {
                 var e = it.next();
                 int i = scheduler.indexOf(e.getKey());
                 if (i < 0) {
-                    throw new IllegalArgumentException("weights: no upstream named \"" + e.getKey() + "\"");
+                    throw new IllegalArgumentException(what + ": no upstream named \"" + e.getKey() + "\"");
                 }
-                next[i] = weight(e.getValue(), "weights." + e.getKey());
+                next[i] = weight(e.getValue(), what + "." + e.getKey());
             }
         } else {
-            throw new IllegalArgumentException("weights: give an object {name: weight} or an array of numbers");
+            throw new IllegalArgumentException(what + ": give an object {name: "
+                    + what.substring(0, what.length() - 1) + "} or an array of numbers");
         }
-        scheduler.weights(next, System.currentTimeMillis());
-        Log.notice("Schedule weights now %s", java.util.Arrays.toString(next));
-        EventLog.global().event("schedule_weights", "weights", java.util.Arrays.toString(next));
-        check(System.currentTimeMillis());
-        return schedule();
+        return next;
     }
 
     private static double weight(com.fasterxml.jackson.databind.JsonNode v, String what) {

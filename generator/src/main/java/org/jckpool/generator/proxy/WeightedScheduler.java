@@ -13,6 +13,8 @@ import java.util.List;
  * the accepted, difficulty-weighted work is chosen (a deficit scheduler), so the split of accepted work converges
  * to the weights whatever the miners' speeds. The account starts afresh whenever the weights or the set of healthy
  * upstreams change: an upstream that was down is not owed the work it missed. A down upstream counts as weight 0.
+ * With auto-balance on, the weights follow the prices and health ({@link PriceWeights}), recomputed at each
+ * check ({@link #autoWeights}) and whenever prices change.
  *
  * <p>Pure logic on a caller's clock (milliseconds); thread-safe.
  */
@@ -23,6 +25,9 @@ final class WeightedScheduler {
     private final long sliceMillis;
     private final long graceMillis;
     private final double[] weights;
+    /** Price per upstream (relative value of a unit of accepted work); NaN: none given. */
+    private final double[] prices;
+    private boolean auto;
     private boolean[] healthy;
     /** Accepted work since the account last started afresh: what the decision looks at. */
     private final double[] owedBasis;
@@ -41,15 +46,34 @@ final class WeightedScheduler {
     }
 
     WeightedScheduler(List<String> names, double[] weights, long sliceMillis, long graceMillis, long nowMillis) {
-        if (names.size() != weights.length || names.isEmpty()) {
-            throw new IllegalArgumentException("one weight per upstream");
+        this(names, weights, null, false, sliceMillis, graceMillis, nowMillis);
+    }
+
+    /**
+     * @param prices one per upstream (NaN: none given), or null for none
+     * @param auto   auto-balance: {@code weights} are ignored, the prices set them (every price given, one above 0)
+     */
+    WeightedScheduler(List<String> names, double[] weights, double[] prices, boolean auto, long sliceMillis,
+                      long graceMillis, long nowMillis) {
+        if (names.size() != weights.length || names.isEmpty() || (prices != null && prices.length != weights.length)) {
+            throw new IllegalArgumentException("one weight and price per upstream");
         }
         this.names = List.copyOf(names);
         this.sliceMillis = sliceMillis;
         this.graceMillis = graceMillis;
-        this.weights = weights.clone();
         int n = weights.length;
+        this.prices = new double[n];
+        Arrays.fill(this.prices, Double.NaN);
+        if (prices != null) {
+            System.arraycopy(prices, 0, this.prices, 0, n);
+        }
         this.healthy = new boolean[n];
+        if (auto) {
+            checkAuto(this.prices);
+            this.auto = true;
+            weights = PriceWeights.of(this.prices, healthy);
+        }
+        this.weights = weights.clone();
         this.owedBasis = new double[n];
         this.totalWork = new double[n];
         this.switchesTo = new long[n];
@@ -71,6 +95,89 @@ final class WeightedScheduler {
 
     /** New weights (same count, ≥ 0, not all 0); the account starts afresh and the next check may switch at once. */
     synchronized void weights(double[] w, long nowMillis) {
+        control(null, null, w, nowMillis);
+    }
+
+    /**
+     * Live control: new prices (one per upstream, NaN keeps that one's), auto-balance on or off, new weights; null
+     * leaves a part as it is. Everything is checked before anything changes. With auto-balance on (after this call)
+     * weights cannot be set: the prices set them.
+     */
+    synchronized void control(double[] newPrices, Boolean newAuto, double[] newWeights, long nowMillis) {
+        double[] p = prices.clone();
+        if (newPrices != null) {
+            if (newPrices.length != p.length) {
+                throw new IllegalArgumentException("expected " + p.length + " prices, got " + newPrices.length);
+            }
+            for (int i = 0; i < p.length; i++) {
+                if (!Double.isNaN(newPrices[i])) {
+                    if (!(newPrices[i] >= 0) || Double.isInfinite(newPrices[i])) {
+                        throw new IllegalArgumentException("prices must be finite numbers ≥ 0");
+                    }
+                    p[i] = newPrices[i];
+                }
+            }
+        }
+        boolean a = newAuto == null ? auto : newAuto;
+        if (a) {
+            checkAuto(p);
+            if (newWeights != null) {
+                throw new IllegalArgumentException("auto-balance is on: the prices set the weights (send \"auto\": "
+                        + "false to set weights)");
+            }
+        }
+        if (newWeights != null) {
+            checkWeights(newWeights);
+        }
+        System.arraycopy(p, 0, prices, 0, p.length);
+        auto = a;
+        if (newWeights != null) {
+            setWeights(newWeights, nowMillis);
+        } else if (auto) {
+            autoWeights(healthy, nowMillis);
+        }
+    }
+
+    /**
+     * Auto-balance: the weights the prices give with upstreams {@code up} healthy, set (account afresh) when they
+     * differ from the current ones; returns them then, else null (also with auto-balance off).
+     */
+    synchronized double[] autoWeights(boolean[] up, long nowMillis) {
+        if (!auto) {
+            return null;
+        }
+        double[] w = PriceWeights.of(prices, up);
+        if (Arrays.equals(w, weights)) {
+            return null;
+        }
+        setWeights(w, nowMillis);
+        return w.clone();
+    }
+
+    synchronized boolean auto() {
+        return auto;
+    }
+
+    private static void checkAuto(double[] p) {
+        double max = 0;
+        for (int i = 0; i < p.length; i++) {
+            if (Double.isNaN(p[i])) {
+                throw new IllegalArgumentException("auto-balance needs a price for every upstream (none for #" + i + ")");
+            }
+            max = Math.max(max, p[i]);
+        }
+        if (max <= 0) {
+            throw new IllegalArgumentException("auto-balance needs at least one price above 0");
+        }
+    }
+
+    private void setWeights(double[] w, long nowMillis) {
+        System.arraycopy(w, 0, weights, 0, w.length);
+        startAccount(nowMillis);
+        sliceStart = Long.MIN_VALUE / 2; // let the next check choose under the new weights
+    }
+
+    private void checkWeights(double[] w) {
         if (w.length != weights.length) {
             throw new IllegalArgumentException("expected " + weights.length + " weights, got " + w.length);
         }
@@ -84,9 +191,6 @@ final class WeightedScheduler {
         if (sum <= 0) {
             throw new IllegalArgumentException("at least one weight must be above 0");
         }
-        System.arraycopy(w, 0, weights, 0, w.length);
-        startAccount(nowMillis);
-        sliceStart = Long.MIN_VALUE / 2; // let the next check choose under the new weights
     }
 
     synchronized double[] weights() {
@@ -193,6 +297,7 @@ final class WeightedScheduler {
             o.putNull("current");
         }
         o.put("switches", switches);
+        o.put("auto", auto);
         o.put("account_since", accountSince / 1000);
         double weightSum = 0;
         double healthySum = 0;
@@ -216,6 +321,9 @@ final class WeightedScheduler {
             u.put("index", i);
             u.put("name", names.get(i));
             u.put("weight", weights[i]);
+            if (!Double.isNaN(prices[i])) {
+                u.put("price", prices[i]);
+            }
             u.put("target_percent", weightSum == 0 ? 0 : 100 * weights[i] / weightSum);
             u.put("effective_percent", healthy[i] && healthySum > 0 ? 100 * weights[i] / healthySum : 0);
             u.put("healthy", healthy[i]);

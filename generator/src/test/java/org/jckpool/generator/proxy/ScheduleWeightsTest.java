@@ -45,6 +45,8 @@ class ScheduleWeightsTest {
     void weightsByNameOrInConfigOrder() {
         try (UpstreamManager m = manager(WEIGHTED, new ScheduleConfig(2_000, 1_000))) {
             assertThat(target(m.schedule(), 0)).isEqualTo(70.0);
+            assertThat(m.schedule().path("miners").isArray()).isTrue();
+            assertThat(m.schedule().path("miners_tracked").asInt()).isZero();
             JsonNode s = m.setWeights(Json.parseOrNull("{\"weights\":{\"beta\":70}}"));
             assertThat(target(s, 0)).isEqualTo(50.0);
             assertThat(s.path("upstreams").path(1).path("weight").asDouble()).isEqualTo(70.0);
@@ -72,6 +74,35 @@ class ScheduleWeightsTest {
             assertThatThrownBy(() -> m.setWeights(Json.parseOrNull("{\"weights\":5}")))
                     .hasMessageContaining("an object {name: weight} or an array");
             assertThat(target(m.schedule(), 0)).isEqualTo(70.0);
+        }
+    }
+
+    @Test
+    void pricesAndAutoBalanceOverLiveControl() {
+        List<ProxyConfig> priced = List.of(new ProxyConfig("127.0.0.1:1", "a", "x", "alpha", null, 1.0),
+                new ProxyConfig("127.0.0.1:1", "b", "x", "beta", null, 0.9));
+        try (UpstreamManager m = manager(priced, new ScheduleConfig(2_000, 1_000, true))) {
+            JsonNode s = m.schedule();
+            assertThat(s.path("auto").asBoolean()).isTrue();
+            assertThat(target(s, 0)).isEqualTo(100.0);
+            s = m.setWeights(Json.parseOrNull("{\"prices\":{\"beta\":1.1}}"));
+            assertThat(target(s, 1)).isEqualTo(100.0);
+            assertThat(s.path("upstreams").path(1).path("price").asDouble()).isEqualTo(1.1);
+            assertThatThrownBy(() -> m.setWeights(Json.parseOrNull("{\"weights\":[1,1]}")))
+                    .hasMessageContaining("auto-balance is on");
+            assertThatThrownBy(() -> m.setWeights(Json.parseOrNull("{\"prices\":{\"beta\":-1}}")))
+                    .hasMessageContaining("prices.beta: must be a number ≥ 0");
+            assertThatThrownBy(() -> m.setWeights(Json.parseOrNull("{\"auto\":\"no\"}")))
+                    .hasMessageContaining("auto: must be true or false");
+            s = m.setWeights(Json.parseOrNull("{\"auto\":false,\"weights\":{\"alpha\":70,\"beta\":30}}"));
+            assertThat(s.path("auto").asBoolean()).isFalse();
+            assertThat(target(s, 0)).isEqualTo(70.0);
+        }
+        try (UpstreamManager m = manager(WEIGHTED, new ScheduleConfig(2_000, 1_000))) {
+            assertThatThrownBy(() -> m.setWeights(Json.parseOrNull("{\"auto\":true}")))
+                    .hasMessageContaining("a price for every upstream");
+            assertThat(m.setWeights(Json.parseOrNull("{\"prices\":[2,1],\"auto\":true}")).path("auto").asBoolean())
+                    .isTrue();
         }
     }
 

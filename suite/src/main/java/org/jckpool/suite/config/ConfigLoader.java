@@ -242,7 +242,8 @@ public final class ConfigLoader {
                 throw new ConfigException(key + ".name", shown(e.get("name")), "must be 1-64 characters");
             }
             Double weight = e.hasNonNull("weight") ? doubleIn(e, "weight", key + ".weight", 0, 0, 1_000_000) : null;
-            out.add(new ProxyConfig(url, auth, pass, name, weight));
+            Double price = e.hasNonNull("price") ? doubleIn(e, "price", key + ".price", 0, 0, 1e12) : null;
+            out.add(new ProxyConfig(url, auth, pass, name, weight, price));
         }
         checkWeights(out);
         return List.copyOf(out);
@@ -271,29 +272,73 @@ public final class ConfigLoader {
         }
     }
 
-    /** The {@code "schedule"} block: only with weighted {@code proxy} entries; slice and grace in seconds. */
+    /**
+     * The {@code "schedule"} block: only with weighted {@code proxy} entries, or with {@code auto} and a price on
+     * every entry (then no weights: the prices set them); slice and grace in seconds.
+     */
     private static ScheduleConfig schedule(JsonNode v, List<ProxyConfig> proxy) throws ConfigException {
         boolean weighted = !proxy.isEmpty() && proxy.get(0).weight() != null;
+        boolean auto = v != null && v.isObject() && v.has("auto") && bool(v, "auto", "schedule.auto");
+        checkPrices(proxy, auto, weighted);
         if (v == null || v.isNull()) {
             return weighted ? ScheduleConfig.DEFAULT : null;
         }
         if (!v.isObject()) {
             throw new ConfigException("schedule", shown(v), "must be an object {\"slice\": seconds, \"grace\": seconds}");
         }
-        if (!weighted) {
-            throw new ConfigException("schedule", shown(v), "needs a weight on every proxy entry");
+        if (!weighted && !auto) {
+            throw new ConfigException("schedule", shown(v), "needs a weight on every proxy entry (or \"auto\": true "
+                    + "and a price on every entry)");
         }
         for (Iterator<String> it = v.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            if (!k.equals("slice") && !k.equals("grace")) {
-                throw new ConfigException("schedule." + k, shown(v.get(k)), "unknown key (known: slice, grace)");
+            if (!k.equals("slice") && !k.equals("grace") && !k.equals("auto")) {
+                throw new ConfigException("schedule." + k, shown(v.get(k)), "unknown key (known: slice, grace, auto)");
             }
         }
         double slice = doubleIn(v, "slice", "schedule.slice", ScheduleConfig.DEFAULT.sliceMillis() / 1000.0,
                 ScheduleConfig.MIN_SLICE_SECONDS, ScheduleConfig.MAX_SLICE_SECONDS);
         double grace = doubleIn(v, "grace", "schedule.grace", ScheduleConfig.DEFAULT.graceMillis() / 1000.0, 0,
                 ScheduleConfig.MAX_GRACE_SECONDS);
-        return new ScheduleConfig(Math.round(slice * 1000), Math.round(grace * 1000));
+        return new ScheduleConfig(Math.round(slice * 1000), Math.round(grace * 1000), auto);
+    }
+
+    private static boolean bool(JsonNode v, String field, String key) throws ConfigException {
+        JsonNode b = v.get(field);
+        if (!b.isBoolean()) {
+            throw new ConfigException(key, shown(b), "must be true or false");
+        }
+        return b.booleanValue();
+    }
+
+    /**
+     * Prices are all or nothing and need a scheduling proxy; auto-balance needs them, at least one above 0, and
+     * no weights (the prices set the weights).
+     */
+    private static void checkPrices(List<ProxyConfig> proxies, boolean auto, boolean weighted)
+            throws ConfigException {
+        long priced = proxies.stream().filter(p -> p.price() != null).count();
+        if ((auto || priced > 0) && priced < proxies.size()) {
+            int i = 0;
+            while (proxies.get(i).price() != null) {
+                i++;
+            }
+            throw new ConfigException("proxy[" + i + "].price", "(missing)", auto
+                    ? "schedule.auto needs a price on every proxy entry"
+                    : "give every proxy entry a price or none");
+        }
+        if (auto && weighted) {
+            throw new ConfigException("proxy[0].weight", String.valueOf(proxies.get(0).weight()),
+                    "with schedule.auto the prices set the weights: drop the weights or auto");
+        }
+        if (priced > 0 && !auto && !weighted) {
+            throw new ConfigException("proxy[0].price", String.valueOf(proxies.get(0).price()),
+                    "prices are for the scheduling proxy: give every entry a weight, or set \"schedule\": "
+                            + "{\"auto\": true}");
+        }
+        if (auto && proxies.stream().mapToDouble(ProxyConfig::price).max().orElse(0) <= 0) {
+            throw new ConfigException("proxy", "(prices)", "schedule.auto needs at least one price above 0");
+        }
     }
 
     private static List<HostPort> hostPorts(JsonNode root, String key) throws ConfigException {

@@ -270,7 +270,10 @@ final class ApiHandler implements HttpHandler {
         return new Response(200, metrics.textContentType(), out.toByteArray(), new HashMap<>());
     }
 
-    /** POST /api/schedule (admin): new weights, {"weights":{name:w,…}} or {"weights":[w,…]}; answers the new state. */
+    /**
+     * POST /api/schedule (admin): new weights, {"weights":{name:w,…}} or {"weights":[w,…]}, prices alike
+     * ({"prices":…}) and/or {"auto":bool}; answers the new state.
+     */
     private Response setSchedule(HttpExchange exchange) throws HttpError, IOException {
         requireAdmin(exchange);
         byte[] body = exchange.getRequestBody().readNBytes(MAX_SCHEDULE_BODY + 1);
@@ -283,8 +286,9 @@ final class ApiHandler implements HttpHandler {
         } catch (IOException e) {
             throw HttpError.badRequest("body is not JSON");
         }
-        if (req == null || !req.isObject() || !req.has("weights")) {
-            throw HttpError.badRequest("body must be {\"weights\": {name: weight, …}} or {\"weights\": [weight, …]}");
+        if (req == null || !req.isObject() || !(req.has("weights") || req.has("prices") || req.has("auto"))) {
+            throw HttpError.badRequest("body must be {\"weights\": {name: weight, …}} or {\"weights\": [weight, …]}"
+                    + " (or \"prices\" alike, or \"auto\": true|false)");
         }
         return json(200, schedule(req));
     }

@@ -85,6 +85,11 @@ public final class Metrics {
     private final Gauge scheduleAchievedPercent;
     private final Gauge scheduleSwitches;
     private final Gauge scheduleAcceptedWork;
+    private final Gauge scheduleMinerWork;
+    private final Gauge scheduleMinerAchievedPercent;
+    private final Gauge scheduleMinerShares;
+    /** (miner, upstream, name) of the per-miner series last set: those not listed again are removed. */
+    private final Set<List<String>> knownMinerSeries = ConcurrentHashMap.newKeySet();
     private final Counter nodeFailovers;
     private final Gauge ipcQueueDepth;
     private final Histogram ipcLatency;
@@ -214,6 +219,16 @@ public final class Metrics {
         scheduleAcceptedWork = Gauge.builder().name("jckpool_schedule_accepted_work")
                 .help("Scheduling proxy: difficulty-weighted work the upstream accepted since start")
                 .labelNames("upstream", "name").register(registry);
+        scheduleMinerWork = Gauge.builder().name("jckpool_schedule_miner_accepted_work")
+                .help("Scheduling proxy: difficulty-weighted work of the miner the upstream accepted since start "
+                        + "(the miners with the most work in the last hour)")
+                .labelNames("miner", "upstream", "name").register(registry);
+        scheduleMinerAchievedPercent = Gauge.builder().name("jckpool_schedule_miner_achieved_percent")
+                .help("Scheduling proxy: the upstream's percent of the miner's accepted work over the window")
+                .labelNames("miner", "upstream", "name", "window").register(registry);
+        scheduleMinerShares = Gauge.builder().name("jckpool_schedule_miner_shares")
+                .help("Scheduling proxy: the upstream's answers to the miner's shares (stale: rejected as stale)")
+                .labelNames("miner", "upstream", "name", "result").register(registry);
         nodeFailovers = Counter.builder().name("jckpool_node_failovers")
                 .help("Switches of the active node").register(registry);
         ipcQueueDepth = Gauge.builder().name("jckpool_ipc_queue_depth")
@@ -368,6 +383,49 @@ public final class Metrics {
             scheduleSwitches.labelValues(i, name).set(u.path("switches").asDouble(0));
             scheduleAcceptedWork.labelValues(i, name).set(u.path("accepted_work").asDouble(0));
         }
+        scheduleMiners(status.path("schedule").path("miners"));
+    }
+
+    /** Per-miner series for the first {@link #MAX_LABEL_VALUES} miners listed (the generator sorts them by work). */
+    private void scheduleMiners(com.fasterxml.jackson.databind.JsonNode miners) {
+        Set<List<String>> seen = new HashSet<>();
+        int n = 0;
+        for (com.fasterxml.jackson.databind.JsonNode m : miners) {
+            if (n++ >= MAX_LABEL_VALUES) {
+                break;
+            }
+            String miner = m.path("worker").asText();
+            int ups = 0;
+            for (com.fasterxml.jackson.databind.JsonNode u : m.path("upstreams")) {
+                if (ups++ >= MAX_LABEL_VALUES) {
+                    break;
+                }
+                String i = u.path("index").asText();
+                String name = u.path("name").asText();
+                seen.add(List.of(miner, i, name));
+                scheduleMinerWork.labelValues(miner, i, name).set(u.path("accepted_work").asDouble(0));
+                scheduleMinerAchievedPercent.labelValues(miner, i, name, "10m")
+                        .set(u.path("achieved_10m_percent").asDouble(0));
+                scheduleMinerAchievedPercent.labelValues(miner, i, name, "1h")
+                        .set(u.path("achieved_1h_percent").asDouble(0));
+                for (String r : new String[] {"accepted", "rejected", "stale"}) {
+                    scheduleMinerShares.labelValues(miner, i, name, r).set(u.path(r).asDouble(0));
+                }
+            }
+        }
+        for (List<String> k : knownMinerSeries) {
+            if (!seen.contains(k)) {
+                scheduleMinerWork.remove(k.get(0), k.get(1), k.get(2));
+                for (String w : new String[] {"10m", "1h"}) {
+                    scheduleMinerAchievedPercent.remove(k.get(0), k.get(1), k.get(2), w);
+                }
+                for (String r : new String[] {"accepted", "rejected", "stale"}) {
+                    scheduleMinerShares.remove(k.get(0), k.get(1), k.get(2), r);
+                }
+                knownMinerSeries.remove(k);
+            }
+        }
+        knownMinerSeries.addAll(seen);
     }
 
     /**

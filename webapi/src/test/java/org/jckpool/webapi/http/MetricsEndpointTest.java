@@ -82,6 +82,42 @@ class MetricsEndpointTest {
     }
 
     @Test
+    void schedulingProxyFiguresPerMinerAreBoundedAndFollowTheList() throws Exception {
+        StringBuilder miners = new StringBuilder();
+        for (int k = 0; k < 40; k++) {
+            miners.append(k == 0 ? "" : ",").append("""
+                    {"worker":"w%d","upstreams":[
+                     {"index":0,"name":"alpha","accepted_work":%d,"achieved_10m_percent":70,"achieved_1h_percent":69,
+                      "accepted":7,"rejected":1,"stale":1},
+                     {"index":1,"name":"beta","accepted_work":3,"achieved_10m_percent":30,"achieved_1h_percent":31,
+                      "accepted":3,"rejected":0,"stale":0}]}""".formatted(k, 100 - k));
+        }
+        ObjectMapper json = new ObjectMapper();
+        metrics.upstreamStatus(json.readTree("{\"upstreams\":[],\"schedule\":{\"upstreams\":[],\"miners\":["
+                + miners + "]}}"));
+        Map<String, Double> m = scrape();
+        assertThat(m).containsEntry("jckpool_schedule_miner_accepted_work{miner=\"w0\",name=\"alpha\",upstream=\"0\"}",
+                        100.0)
+                .containsEntry("jckpool_schedule_miner_achieved_percent{miner=\"w1\",name=\"beta\",upstream=\"1\","
+                        + "window=\"10m\"}", 30.0)
+                .containsEntry("jckpool_schedule_miner_achieved_percent{miner=\"w1\",name=\"alpha\",upstream=\"0\","
+                        + "window=\"1h\"}", 69.0)
+                .containsEntry("jckpool_schedule_miner_shares{miner=\"w31\",name=\"alpha\",result=\"stale\","
+                        + "upstream=\"0\"}", 1.0)
+                .doesNotContainKey("jckpool_schedule_miner_accepted_work{miner=\"w32\",name=\"alpha\",upstream=\"0\"}");
+        assertThat(m.keySet().stream().filter(k -> k.startsWith("jckpool_schedule_miner_accepted_work{")))
+                .hasSize(32 * 2);
+
+        // a miner no longer listed loses its series
+        metrics.upstreamStatus(json.readTree("{\"upstreams\":[],\"schedule\":{\"upstreams\":[],\"miners\":["
+                + miners.substring(0, miners.indexOf(",{\"worker\":\"w1\"")) + "]}}"));
+        m = scrape();
+        assertThat(m.keySet().stream().filter(k -> k.startsWith("jckpool_schedule_miner_")))
+                .allMatch(k -> k.contains("miner=\"w0\""))
+                .hasSize(2 * (1 + 2 + 3));
+    }
+
+    @Test
     void gaugesComeFromThePoolViewAtEachScrape() throws Exception {
         Map<String, Double> m = scrape();
         assertThat(m).containsEntry("jckpool_shares_total{reason=\"none\",result=\"accepted\"}", 0.0)

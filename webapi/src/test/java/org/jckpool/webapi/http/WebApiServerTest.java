@@ -196,6 +196,12 @@ class WebApiServerTest {
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(json(ok).at("/weights_set/alpha").asInt()).isEqualTo(50);
         assertThat(view.weightRequests).hasSize(1);
+        // auto-balance inputs go the same way
+        HttpResponse<String> prices = post("/api/schedule", "{\"prices\":{\"alpha\":1.2},\"auto\":true}",
+                "Authorization", auth);
+        assertThat(prices.statusCode()).isEqualTo(200);
+        assertThat(view.weightRequests).hasSize(2);
+        assertThat(view.weightRequests.get(1).at("/prices/alpha").asDouble()).isEqualTo(1.2);
         HttpResponse<String> elsewhere = post("/api/pool", weights, "Authorization", auth);
         assertError(elsewhere, 405, "not allowed");
     }
