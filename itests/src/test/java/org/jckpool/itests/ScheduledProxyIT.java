@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.within;
  * weights 70:30 and a half-second slice (the split is off by up to one slice's work at any moment: short slices
  * keep that small against the few hundred shares the test can wait for), three testminers of different hash rates.
  * The split of accepted work is read from the upstream pools' own counts of the proxy's worker: within 3.5 points
- * (5 %) of 70:30; after weights 50:50 over ckpmsg, the work accepted since then within 2.5 points of 50:50; with one
+ * (5 %) of 70:30; after weights 50:50 over ckpmsg, the work accepted since then within 5 points of 50:50; with one
  * upstream killed every share goes to the other. Under 1 % of the shares are rejected, by the upstreams or by the
  * proxy. Also checks /api/schedule (read; weights with the admin token) and the schedule figures in /metrics.
  */
@@ -105,7 +105,9 @@ class ScheduledProxyIT {
             double db = upstreamShares(up2, "proxyuser.b") - b2;
             System.out.printf("SCHEDULE_50_50 alpha %.0f beta %.0f shares: %.2f %% to alpha%n", da, db,
                     100 * da / (da + db));
-            assertThat(100 * da / (da + db)).as("alpha's share since 50:50").isCloseTo(50, within(2.5));
+            // converged: within 5 points of 50:50 over the 200 shares since (the split is off by at most the shares
+            // of one slice at any moment, and a 0.5 s slice holds up to about 6 of them here)
+            assertThat(100 * da / (da + db)).as("alpha's share since 50:50").isCloseTo(50, within(5.0));
 
             // one upstream killed: all work to the other, nothing crashes
             up2.close();
