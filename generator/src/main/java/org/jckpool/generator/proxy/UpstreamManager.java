@@ -30,16 +30,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * With every upstream down nothing is sent: the stratifier keeps its last work and its miners.
  *
  * <p>Scheduling proxy (every entry has a {@code weight}): every upstream is kept connected, subscribed and
- * authorised, and a {@link WeightedScheduler} picks the active one slice by slice so that the accepted work splits
- * by weight; a switch is the new active upstream's current work sent once, clean, with its own extranonce and
- * difficulty. Shares go to the upstream whose job they solve: the active one, or the one before it within the
- * grace period.
+ * authorised, and a {@link WeightedScheduler} (held with the per-miner figures by {@link UpstreamSchedule}) picks
+ * the active one slice by slice so that the accepted work splits by weight; a switch is the new active upstream's
+ * current work sent once, clean, with its own extranonce and difficulty. Shares go to the upstream whose job they
+ * solve: the active one, or the one before it within the grace period.
+ *
+ * <p>Each upstream's client reports to an {@link UpstreamEvents}.
  */
 public final class UpstreamManager implements AutoCloseable {
     static final int REJECT_LIMIT = 20;
-    /** Miners listed in the schedule's state (every 2 s to the stratifier, /api/schedule, /metrics). */
-    static final int MINERS_SHOWN = 32;
     private static final AtomicLong GENERATIONS = new AtomicLong(System.currentTimeMillis());
+
+    /** A number no upstream connection has had yet (unique within this process). */
+    static long nextGeneration() {
+        return GENERATIONS.incrementAndGet();
+    }
 
     private final List<Upstream> upstreams = new ArrayList<>();
     private final UpstreamSink sink;
@@ -52,10 +57,8 @@ public final class UpstreamManager implements AutoCloseable {
         return t;
     });
     private final Thread loop;
-    /** The scheduling proxy's scheduler; null: priority failover. */
-    private final WeightedScheduler scheduler;
-    /** The scheduling proxy's per-miner figures; null: priority failover. */
-    private final MinerLedger miners;
+    /** The scheduling proxy's scheduler and per-miner figures; null: priority failover. */
+    private final UpstreamSchedule scheduling;
     private volatile boolean running = true;
     private volatile Upstream active;
     /** Some upstream has been active: from then on the next live one is taken at once (failover). */
@@ -72,22 +75,7 @@ public final class UpstreamManager implements AutoCloseable {
         for (int i = 0; i < configs.size(); i++) {
             upstreams.add(new Upstream(i, configs.get(i)));
         }
-        if (schedule != null) {
-            double[] weights = new double[configs.size()];
-            double[] prices = new double[configs.size()];
-            for (int i = 0; i < weights.length; i++) {
-                ProxyConfig c = configs.get(i);
-                weights[i] = c.weight() == null ? 0 : c.weight();
-                prices[i] = c.price() == null ? Double.NaN : c.price();
-            }
-            scheduler = new WeightedScheduler(configs.stream().map(ProxyConfig::displayName).toList(), weights,
-                    prices, schedule.auto(), schedule.sliceMillis(), schedule.graceMillis(),
-                    System.currentTimeMillis());
-            miners = new MinerLedger(configs.stream().map(ProxyConfig::displayName).toList());
-        } else {
-            scheduler = null;
-            miners = null;
-        }
+        scheduling = schedule == null ? null : new UpstreamSchedule(configs, schedule);
         this.sink = sink;
         this.versionMask = versionMask;
         this.notifyTimeoutMillis = notifyTimeoutMillis;
@@ -116,7 +104,7 @@ public final class UpstreamManager implements AutoCloseable {
     }
 
     synchronized void check(long now) {
-        if (scheduler != null) {
+        if (scheduling != null) {
             checkScheduled(now);
             return;
         }
@@ -167,12 +155,8 @@ public final class UpstreamManager implements AutoCloseable {
             dropIfFailing(u, now);
             up[u.index] = u.alive();
         }
-        double[] auto = scheduler.autoWeights(up, now);
-        if (auto != null) {
-            Log.notice("Auto-balance: weights now %s (prices and healthy upstreams)", java.util.Arrays.toString(auto));
-            EventLog.global().event("schedule_weights", "weights", java.util.Arrays.toString(auto), "auto", true);
-        }
-        WeightedScheduler.Switch s = scheduler.choose(up, now);
+        scheduling.updateAutoWeights(up, now);
+        WeightedScheduler.Switch s = scheduling.choose(up, now);
         if (s != null) {
             Upstream from = s.from() < 0 ? null : upstreams.get(s.from());
             Upstream to = s.to() < 0 ? null : upstreams.get(s.to());
@@ -241,12 +225,12 @@ public final class UpstreamManager implements AutoCloseable {
     private void connect(Upstream u) {
         StratumClient c = new StratumClient(new StratumClient.Options(u.host, u.port, u.config.auth(),
                 u.config.pass(), StratumClient.VERSION, versionMask, true, u.sessionId, 3000, 5000),
-                new Events(u));
+                new UpstreamEvents(this, sink, u));
         try {
             u.ready = false;
             u.client = c;
             c.connect();
-            u.generation = GENERATIONS.incrementAndGet();
+            u.generation = nextGeneration();
             u.sessionId = c.sessionId();
             u.consecutiveRejects.set(0);
             u.readySince = System.currentTimeMillis();
@@ -281,74 +265,6 @@ public final class UpstreamManager implements AutoCloseable {
         }
     }
 
-    private final class Events implements StratumClient.Listener {
-        private final Upstream u;
-
-        Events(Upstream u) {
-            this.u = u;
-        }
-
-        @Override
-        public void onNotify(StratumClient c, Notify n) {
-            if (u.ready && u.client == c && active == u) {
-                sink.work(u, u.generation, c, n, n.clean());
-            }
-        }
-
-        @Override
-        public void onDifficulty(StratumClient c, double diff) {
-            if (u.ready && u.client == c && active == u) {
-                sink.difficulty(u, u.generation, diff);
-            }
-        }
-
-        @Override
-        public void onExtranonce(StratumClient c, String en1, int size) {
-            Log.notice("Upstream %d %s: new extranonce1 %s, extranonce2 size %d", u.index, u.url(), en1, size);
-            // shares on the old extranonce1 are worthless upstream: a new generation, clean work
-            u.generation = GENERATIONS.incrementAndGet();
-            Notify n = c.lastNotify();
-            if (u.ready && u.client == c && active == u && n != null) {
-                sink.work(u, u.generation, c, n, true);
-            }
-        }
-
-        @Override
-        public void onReconnectRequest(StratumClient c, String host, int port, int waitSeconds) {
-            Log.notice("Upstream %d %s asks us to reconnect%s", u.index, u.url(),
-                    host == null ? "" : " to " + host + ":" + port + " (reconnecting to the configured url instead)");
-            u.nextAttemptMillis = System.currentTimeMillis() + Math.min(waitSeconds, 60) * 1000L;
-            c.close("client.reconnect");
-        }
-
-        @Override
-        public void onMessage(StratumClient c, String text) {
-            Log.notice("Upstream %d %s says: %s", u.index, u.url(), text);
-        }
-
-        @Override
-        public void onClosed(StratumClient c, String reason) {
-            if (u.client != c) {
-                return;
-            }
-            boolean wasReady = u.ready;
-            u.ready = false;
-            if (wasReady) {
-                u.remoteFailures.incrementAndGet();
-                u.lastProblem = reason;
-                if (u.nextAttemptMillis < System.currentTimeMillis()) {
-                    u.nextAttemptMillis = System.currentTimeMillis() + u.retry.nextDelayMillis();
-                }
-                Log.warning("Upstream %d %s down: %s", u.index, u.url(), reason);
-                EventLog.global().event(EventLog.UPSTREAM_DOWN, "index", u.index, "url", u.url(), "problem", reason,
-                        "connected", true);
-                Thread t = new Thread(() -> check(System.currentTimeMillis()), "proxy-failover");
-                t.setDaemon(true);
-                t.start();
-            }
-        }
-    }
-
     /**
      * Submits a share found on work of {@code generation}; a share for any other connection than the active
      * upstream's current one is stale and is not sent (null).
@@ -361,22 +277,20 @@ public final class UpstreamManager implements AutoCloseable {
     /** As above; {@code worker}: the miner's name, for the scheduling proxy's per-miner figures (may be null). */
     public CompletableFuture<SubmitResult> submit(long generation, String jobId, String extranonce2, String ntime,
                                                   String nonce, String versionBits, String worker) {
-        Upstream u = scheduler == null ? active : byGeneration(generation);
+        Upstream u = scheduling == null ? active : byGeneration(generation);
         StratumClient c = u == null ? null : u.client;
         if (u == null || c == null || !u.ready || u.generation != generation) {
             return null;
         }
-        if (scheduler != null && !scheduler.mayForward(u.index, System.currentTimeMillis())) {
+        if (scheduling != null && !scheduling.mayForward(u.index, System.currentTimeMillis())) {
             return null; // the proxy left this upstream more than the grace period ago
         }
         u.forwarded.incrementAndGet();
         double diff = c.difficulty();
         return c.submit(u.config.auth(), jobId, extranonce2, ntime, nonce, versionBits).thenApply(r -> {
             if (r.accepted()) {
-                if (scheduler != null) {
-                    long now = System.currentTimeMillis();
-                    scheduler.accepted(u.index, diff, now);
-                    miners.accepted(worker, u.index, diff, now);
+                if (scheduling != null) {
+                    scheduling.accepted(worker, u.index, diff, System.currentTimeMillis());
                 }
                 u.accepted.incrementAndGet();
                 u.consecutiveRejects.set(0);
@@ -385,8 +299,8 @@ public final class UpstreamManager implements AutoCloseable {
                 u.lost.incrementAndGet();
             } else {
                 u.rejected.incrementAndGet();
-                if (miners != null) {
-                    miners.rejected(worker, u.index, r.stale());
+                if (scheduling != null) {
+                    scheduling.rejected(worker, u.index, r.stale());
                 }
                 if (r.stale()) {
                     u.stale.incrementAndGet();
@@ -428,7 +342,7 @@ public final class UpstreamManager implements AutoCloseable {
         for (Upstream u : upstreams) {
             arr.add(u.toJson(u == a));
         }
-        if (scheduler != null) {
+        if (scheduling != null) {
             o.set("schedule", schedule());
         }
         return o;
@@ -436,23 +350,10 @@ public final class UpstreamManager implements AutoCloseable {
 
     /**
      * The scheduling proxy's state, with each upstream's accepted/rejected/stale counts and the
-     * {@link #MINERS_SHOWN} miners with the most work in the last hour; null in failover mode.
+     * {@link UpstreamSchedule#MINERS_SHOWN} miners with the most work in the last hour; null in failover mode.
      */
     public ObjectNode schedule() {
-        if (scheduler == null) {
-            return null;
-        }
-        ObjectNode s = scheduler.status(System.currentTimeMillis());
-        for (com.fasterxml.jackson.databind.JsonNode n : s.path("upstreams")) {
-            Upstream u = upstreams.get(n.path("index").asInt());
-            ObjectNode x = (ObjectNode) n;
-            x.put("url", u.url());
-            x.put("accepted", u.accepted.get());
-            x.put("rejected", u.rejected.get());
-            x.put("stale", u.stale.get());
-        }
-        s.setAll(miners.status(MINERS_SHOWN, System.currentTimeMillis()));
-        return s;
+        return scheduling == null ? null : scheduling.status(upstreams);
     }
 
     /**
@@ -465,69 +366,12 @@ public final class UpstreamManager implements AutoCloseable {
      *                                  (then nothing changes)
      */
     public ObjectNode setWeights(com.fasterxml.jackson.databind.JsonNode params) {
-        if (scheduler == null) {
+        if (scheduling == null) {
             throw new IllegalArgumentException("not a scheduling proxy: give every proxy entry a weight in the config");
         }
-        double[] weights = params.has("weights") ? numbers(params.path("weights"), "weights", scheduler.weights())
-                : null;
-        double[] nan = new double[scheduler.size()];
-        java.util.Arrays.fill(nan, Double.NaN);
-        double[] prices = params.has("prices") ? numbers(params.path("prices"), "prices", nan) : null;
-        Boolean auto = null;
-        if (params.has("auto")) {
-            if (!params.path("auto").isBoolean()) {
-                throw new IllegalArgumentException("auto: must be true or false, got " + params.get("auto"));
-            }
-            auto = params.path("auto").booleanValue();
-        }
-        if (weights == null && prices == null && auto == null) {
-            throw new IllegalArgumentException("give \"weights\", \"prices\" or \"auto\"");
-        }
-        scheduler.control(prices, auto, weights, System.currentTimeMillis());
-        double[] now = scheduler.weights();
-        Log.notice("Schedule weights now %s%s%s", java.util.Arrays.toString(now),
-                prices == null ? "" : ", prices set " + java.util.Arrays.toString(prices),
-                scheduler.auto() ? " (auto-balance)" : "");
-        EventLog.global().event("schedule_weights", "weights", java.util.Arrays.toString(now), "auto",
-                scheduler.auto());
+        scheduling.control(params);
         check(System.currentTimeMillis());
         return schedule();
-    }
-
-    /**
-     * {@code {name: n, …}} (some or all upstreams, the others keep their value from {@code start}) or an array of
-     * one number per upstream.
-     */
-    private double[] numbers(com.fasterxml.jackson.databind.JsonNode w, String what, double[] start) {
-        double[] next = start.clone();
-        if (w.isArray()) {
-            if (w.size() != next.length) {
-                throw new IllegalArgumentException(what + ": expected " + next.length + " numbers, got " + w.size());
-            }
-            for (int i = 0; i < next.length; i++) {
-                next[i] = weight(w.get(i), what + "[" + i + "]");
-            }
-        } else if (w.isObject() && w.size() > 0) {
-            for (var it = w.fields(); it.hasNext(); ) {
-                var e = it.next();
-                int i = scheduler.indexOf(e.getKey());
-                if (i < 0) {
-                    throw new IllegalArgumentException(what + ": no upstream named \"" + e.getKey() + "\"");
-                }
-                next[i] = weight(e.getValue(), what + "." + e.getKey());
-            }
-        } else {
-            throw new IllegalArgumentException(what + ": give an object {name: "
-                    + what.substring(0, what.length() - 1) + "} or an array of numbers");
-        }
-        return next;
-    }
-
-    private static double weight(com.fasterxml.jackson.databind.JsonNode v, String what) {
-        if (v == null || !v.isNumber() || !Double.isFinite(v.asDouble()) || v.asDouble() < 0) {
-            throw new IllegalArgumentException(what + ": must be a number ≥ 0, got " + v);
-        }
-        return v.asDouble();
     }
 
     List<Upstream> upstreams() {
