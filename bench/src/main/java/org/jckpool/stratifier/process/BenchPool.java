@@ -45,7 +45,7 @@ final class BenchPool {
         InstantSource clock = InstantSource.fixed(Instant.ofEpochSecond(Vectors.C_TIME + 10));
         StratumEngine[] engineRef = new StratumEngine[1];
         link = new ConnectorLink(new ClientEvents() {
-            // the same calls as StratifierProcess.EngineEvents, without the connection metrics
+            // the same calls as EngineEvents, without the connection metrics
             @Override
             public void connected(long clientId, String address, int serverIndex) {
                 engineRef[0].onConnect(clientId, address, serverIndex);

@@ -1,7 +1,6 @@
 package org.jckpool.stratifier.process;
 
 import org.jckpool.stratifier.link.ConnectorLink;
-import org.jckpool.stratifier.link.ClientEvents;
 import org.jckpool.stratifier.link.NodeWorkPublisher;
 import org.jckpool.stratifier.link.PassthroughLinks;
 import org.jckpool.stratifier.remote.RemoteLedger;
@@ -36,8 +35,6 @@ import org.jckpool.stratifier.restart.RestartKeeper;
 import org.jckpool.stratifier.session.ClientSession;
 import org.jckpool.stratifier.share.BlockSolution;
 import org.jckpool.stratifier.share.ShareResult;
-import org.jckpool.webapi.http.WebApiConfig;
-import org.jckpool.webapi.http.WebApiServer;
 import org.jckpool.webapi.metrics.Metrics;
 import org.jckpool.stratifier.share.SolutionGate;
 import org.jckpool.webapi.view.PoolSummary;
@@ -54,9 +51,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The stratifier process: wires the {@link StratumEngine} to the connector stream ({@link ConnectorLink}), the
- * generator stream ({@link GeneratorLink}), the control socket ({@link AdminCommands}), the status files, the
- * share log and the web API.
+ * The stratifier process: wires the {@link StratumEngine} to the connector stream ({@link ConnectorLink}, routed by
+ * {@link EngineEvents}), the generator stream ({@link GeneratorLink}, applied by {@link GeneratorEvents}), the
+ * control socket ({@link AdminCommands}, {@link AdminActions}), the status files, the share log and the web API
+ * ({@link WebApiLauncher}).
  *
  * <p>Threading: the engine is thread-safe (per-connection monitors), so nothing is queued in front of it. The
  * connector stream's reader thread calls the engine for every client line and the engine's replies go straight
@@ -91,19 +89,18 @@ public final class StratifierProcess {
     private final UpstreamRelay relay;
     private final ScheduledExecutorService timer;
     private final Instant startedAt = Instant.now();
-    private static final int WEB_RETRIES_AFTER_HANDOVER = 60;
     private final GeneratorEvents generatorEvents;
     private final HandoverSessions handover;
     private volatile long lastUpdateAsk;
     private long lastStatusWrite;
-    private volatile WebApiServer web;
+    private final WebApiLauncher web;
 
     private StratifierProcess(ChildRuntime rt, EngineConfig engineConfig, Optional<CkdbSettings> ckdbSettings) {
         this.rt = rt;
         this.cfg = rt.config();
         // the JVM's own metrics (JMX beans, a few hundred classes and some MB) only where /metrics is served
-        this.metrics = webApiWanted(cfg) ? Metrics.create() : Metrics.withoutJvm(clock);
-        EngineEvents events = new EngineEvents();
+        this.metrics = WebApiLauncher.wanted(cfg) ? Metrics.create() : Metrics.withoutJvm(clock);
+        EngineEvents events = new EngineEvents(metrics, rt.args().proxy());
         this.connector = new ConnectorLink(events, this::canServeMiners);
         Path logdir = Path.of(cfg.logdir());
         try {
@@ -142,6 +139,7 @@ public final class StratifierProcess {
         } catch (IOException e) {
             throw new UncheckedIOException("trusted remote files: " + e.getMessage(), e);
         }
+        events.bind(connector, passthrough, remotes, engine);
         if (ckdb != null) {
             remotes.ckdb(ckdb::forward);
         }
@@ -178,6 +176,7 @@ public final class StratifierProcess {
             t.setDaemon(true);
             return t;
         });
+        this.web = new WebApiLauncher(cfg, view, metrics, timer);
     }
 
     /** Work has arrived and, after a handover, the old instance's sessions too. */
@@ -229,7 +228,7 @@ public final class StratifierProcess {
             rt.commands().json("upstream", p -> reports.json());
         }
         rt.onShutdown(this::shutdown);
-        startWebApi();
+        web.start(handover.startedForHandover());
         lastStatusWrite = clock.millis();
         lastUpdateAsk = clock.millis();
         timer.scheduleAtFixedRate(this::everySecond, 1, 1, TimeUnit.SECONDS);
@@ -240,42 +239,6 @@ public final class StratifierProcess {
             ckdb.start();
         }
         generator.start();
-    }
-
-    private static boolean webApiWanted(PoolConfig cfg) {
-        try {
-            return WebApiConfig.fromConf(cfg.raw()).enabled();
-        } catch (RuntimeException e) {
-            return true; // a bad httpbind is reported by startWebApi
-        }
-    }
-
-    private void startWebApi() {
-        startWebApi(handover.startedForHandover() ? WEB_RETRIES_AFTER_HANDOVER : 0);
-    }
-
-    /**
-     * After a handover the old instance's stratifier holds the HTTP port until it stops: try again every 500 ms,
-     * {@code retries} times.
-     */
-    private void startWebApi(int retries) {
-        try {
-            WebApiConfig wc = WebApiConfig.fromConf(cfg.raw());
-            if (!wc.enabled()) {
-                Log.info("Web API off (httpbind is empty)");
-                return;
-            }
-            web = WebApiServer.start(wc, view, metrics);
-            Log.notice("Web API on %s", web.uri());
-        } catch (IOException e) {
-            if (retries > 0) {
-                timer.schedule(() -> startWebApi(retries - 1), 500, TimeUnit.MILLISECONDS);
-                return;
-            }
-            Log.err("Web API not started: %s", e.getMessage() == null ? e.toString() : e.getMessage());
-        } catch (RuntimeException e) {
-            Log.err("Web API not started: %s", e.getMessage() == null ? e.toString() : e.getMessage());
-        }
     }
 
     private void everySecond() {
@@ -332,9 +295,7 @@ public final class StratifierProcess {
 
     private void shutdown() {
         timer.shutdownNow();
-        if (web != null) {
-            web.close();
-        }
+        web.close();
         writeStatus();
         remotes.flush();
         if (!proxy) {
@@ -402,47 +363,5 @@ public final class StratifierProcess {
     private boolean askForUpdate() {
         lastUpdateAsk = clock.millis();
         return generator.requestUpdate();
-    }
-
-    private final class EngineEvents implements ClientEvents {
-        @Override
-        public void connected(long clientId, String address, int serverIndex) {
-            metrics.clientConnected();
-            remotes.connected(clientId, address, serverIndex);
-            engine.onConnect(clientId, address, serverIndex);
-        }
-
-        @Override
-        public void resumed(long clientId, String address, int serverIndex) {
-            metrics.clientConnected();
-            remotes.connected(clientId, address, serverIndex);
-            if (!engine.onResume(clientId, address, serverIndex) && proxy) {
-                // proxy modes keep no restart snapshot: the miner holds work this stratifier never made and would
-                // only hear "Not subscribed"; closing makes it reconnect, subscribe and get fresh work
-                connector.drop(clientId, "session not kept across the proxy stratifier's restart");
-            }
-        }
-
-        @Override
-        public void line(long clientId, String line) {
-            if (!remotes.line(clientId, line) && !passthrough.line(clientId, line)) {
-                engine.onLine(clientId, line);
-            }
-        }
-
-        @Override
-        public void line(long clientId, byte[] buf, int off, int len) {
-            if (!remotes.line(clientId, buf, off, len) && !passthrough.line(clientId, buf, off, len)) {
-                engine.onLine(clientId, buf, off, len);
-            }
-        }
-
-        @Override
-        public void disconnected(long clientId, String reason) {
-            metrics.clientDisconnected();
-            passthrough.disconnected(clientId);
-            remotes.disconnected(clientId);
-            engine.onDisconnect(clientId, reason);
-        }
     }
 }
