@@ -30,7 +30,7 @@ import org.jckpool.webapi.view.WorkerSummary;
 
 /**
  * Every request of the web server goes through here: JSON API under /api/, /health, /metrics and the dashboard
- * files. Refusals are JSON {@code {"error": …, "status": …}} with the right 4xx code; unexpected failures are
+ * files; the proxy endpoints are answered by {@link ProxyEndpoints}. Refusals are JSON {@code {"error": …, "status": …}} with the right 4xx code; unexpected failures are
  * logged and answered with a bare 500, never a stack trace.
  */
 final class ApiHandler implements HttpHandler {
