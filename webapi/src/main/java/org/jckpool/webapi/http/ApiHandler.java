@@ -1,5 +1,11 @@
 package org.jckpool.webapi.http;
 
+import static org.jckpool.webapi.http.RequestParams.MAX_LIMIT;
+import static org.jckpool.webapi.http.RequestParams.limit;
+import static org.jckpool.webapi.http.RequestParams.name;
+import static org.jckpool.webapi.http.RequestParams.parseQuery;
+import static org.jckpool.webapi.http.RequestParams.truncate;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,15 +14,11 @@ import com.sun.net.httpserver.HttpHandler;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jckpool.webapi.metrics.Metrics;
@@ -28,17 +30,14 @@ import org.jckpool.webapi.view.WorkerSummary;
 
 /**
  * Every request of the web server goes through here: JSON API under /api/, /health, /metrics and the dashboard
- * files. Refusals are JSON {@code {"error": …, "status": …}} with the right 4xx code; unexpected failures are
+ * files; the proxy endpoints are answered by {@link ProxyEndpoints}. Refusals are JSON {@code {"error": …, "status": …}} with the right 4xx code; unexpected failures are
  * logged and answered with a bare 500, never a stack trace.
  */
 final class ApiHandler implements HttpHandler {
 
     private static final System.Logger LOG = System.getLogger("org.jckpool.webapi");
     static final int MAX_URI = 2048;
-    static final int MAX_NAME = 256;
-    static final int MAX_LIMIT = 1000;
     static final int DEFAULT_BLOCK_LIMIT = 50;
-    static final int MAX_SCHEDULE_BODY = 4096;
     private static final String HTML_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; "
             + "script-src 'self'; connect-src 'self'; frame-ancestors 'none'";
 
@@ -52,7 +51,8 @@ final class ApiHandler implements HttpHandler {
     private final HashrateHistory history;
     private final StaticAssets assets;
     private final Clock clock;
-    private final byte[] adminTokenBytes;
+    private final AdminAuth admin;
+    private final ProxyEndpoints proxy;
 
     ApiHandler(PoolView view, Metrics metrics, WebApiConfig config, HashrateHistory history, StaticAssets assets,
             Clock clock) {
@@ -63,8 +63,8 @@ final class ApiHandler implements HttpHandler {
         this.history = history;
         this.assets = assets;
         this.clock = clock;
-        this.adminTokenBytes = config.adminToken() == null ? null
-                : config.adminToken().getBytes(StandardCharsets.UTF_8);
+        this.admin = new AdminAuth(config.adminToken());
+        this.proxy = new ProxyEndpoints(view, admin);
     }
 
     @Override
@@ -103,8 +103,8 @@ final class ApiHandler implements HttpHandler {
             throw new HttpError(414, "URI too long (limit " + MAX_URI + " characters)");
         }
         String method = exchange.getRequestMethod();
-        if (method.equals("POST") && (rawPath.equals("/api/schedule") || rawPath.equals("/api/schedule/"))) {
-            return setSchedule(exchange);
+        if (method.equals("POST") && ProxyEndpoints.isSchedulePath(rawPath)) {
+            return json(200, proxy.setSchedule(exchange));
         }
         if (!method.equals("GET") && !method.equals("HEAD")) {
             throw new HttpError(405, "method " + truncate(method, 20) + " not allowed; use GET");
@@ -176,7 +176,7 @@ final class ApiHandler implements HttpHandler {
                 break;
             case "clients":
                 if (parts.length == 1) {
-                    requireAdmin(exchange);
+                    admin.require(exchange);
                     ObjectNode body = ApiJson.MAPPER.createObjectNode();
                     List<?> clients = view.clients();
                     body.put("count", clients.size());
@@ -186,19 +186,17 @@ final class ApiHandler implements HttpHandler {
                 break;
             case "upstreams":
                 if (parts.length == 1) {
-                    return json(200, view.upstreams()
-                            .orElseThrow(() -> HttpError.notFound("not a proxy: no upstream pools")));
+                    return json(200, proxy.upstreams());
                 }
                 break;
             case "passthrough":
                 if (parts.length == 1) {
-                    return json(200, view.passthrough()
-                            .orElseThrow(() -> HttpError.notFound("no passthrough status")));
+                    return json(200, proxy.passthrough());
                 }
                 break;
             case "schedule":
                 if (parts.length == 1) {
-                    return json(200, schedule(null));
+                    return json(200, proxy.schedule());
                 }
                 break;
             case "blocks":
@@ -270,114 +268,6 @@ final class ApiHandler implements HttpHandler {
         return new Response(200, metrics.textContentType(), out.toByteArray(), new HashMap<>());
     }
 
-    /**
-     * POST /api/schedule (admin): new weights, {"weights":{name:w,…}} or {"weights":[w,…]}, prices alike
-     * ({"prices":…}) and/or {"auto":bool}; answers the new state.
-     */
-    private Response setSchedule(HttpExchange exchange) throws HttpError, IOException {
-        requireAdmin(exchange);
-        byte[] body = exchange.getRequestBody().readNBytes(MAX_SCHEDULE_BODY + 1);
-        if (body.length > MAX_SCHEDULE_BODY) {
-            throw new HttpError(413, "body longer than " + MAX_SCHEDULE_BODY + " bytes");
-        }
-        JsonNode req;
-        try {
-            req = ApiJson.MAPPER.readTree(body);
-        } catch (IOException e) {
-            throw HttpError.badRequest("body is not JSON");
-        }
-        if (req == null || !req.isObject() || !(req.has("weights") || req.has("prices") || req.has("auto"))) {
-            throw HttpError.badRequest("body must be {\"weights\": {name: weight, …}} or {\"weights\": [weight, …]}"
-                    + " (or \"prices\" alike, or \"auto\": true|false)");
-        }
-        return json(200, schedule(req));
-    }
-
-    private JsonNode schedule(JsonNode setWeights) throws HttpError {
-        try {
-            return view.schedule(setWeights)
-                    .orElseThrow(() -> HttpError.notFound("not a scheduling proxy: no weights on the upstream pools"));
-        } catch (IllegalArgumentException e) {
-            throw HttpError.badRequest(truncate(String.valueOf(e.getMessage()), 300));
-        } catch (IOException e) {
-            throw new HttpError(503, "the scheduler did not answer: " + truncate(String.valueOf(e.getMessage()), 200));
-        }
-    }
-
-    private void requireAdmin(HttpExchange exchange) throws HttpError {
-        if (adminTokenBytes == null) {
-            throw new HttpError(403, "admin endpoints are off: set \"admintoken\" in the config");
-        }
-        String header = exchange.getRequestHeaders().getFirst("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new HttpError(401, "admin token required: send \"Authorization: Bearer <admintoken>\"");
-        }
-        byte[] offered = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(offered, adminTokenBytes)) {
-            throw new HttpError(401, "wrong admin token");
-        }
-    }
-
-    private static String name(String rawSegment, String what) throws HttpError {
-        String name = decode(rawSegment);
-        if (name.isEmpty()) {
-            throw HttpError.badRequest(what + " name is empty");
-        }
-        if (name.length() > MAX_NAME) {
-            throw HttpError.badRequest(what + " name longer than " + MAX_NAME + " characters");
-        }
-        if (name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw HttpError.badRequest(what + " name contains control characters");
-        }
-        return name;
-    }
-
-    private static int limit(Map<String, String> query, int defaultLimit) throws HttpError {
-        String text = query.get("limit");
-        if (text == null) {
-            return defaultLimit;
-        }
-        try {
-            int limit = Integer.parseInt(text);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw HttpError.badRequest("limit must be an integer 1.." + MAX_LIMIT + ", got \"" + truncate(text, 40) + "\"");
-    }
-
-    private static Map<String, String> parseQuery(String rawQuery) throws HttpError {
-        Map<String, String> query = new LinkedHashMap<>();
-        if (rawQuery == null || rawQuery.isEmpty()) {
-            return query;
-        }
-        for (String pair : rawQuery.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String key = eq < 0 ? pair : pair.substring(0, eq);
-            String value = eq < 0 ? "" : pair.substring(eq + 1);
-            query.putIfAbsent(decodeQuery(key), decodeQuery(value));
-        }
-        return query;
-    }
-
-    /** Percent-decodes a path segment ('+' stays '+'). */
-    private static String decode(String raw) throws HttpError {
-        return decodeQuery(raw.replace("+", "%2B"));
-    }
-
-    private static String decodeQuery(String raw) throws HttpError {
-        try {
-            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw HttpError.badRequest("bad percent-encoding in the URL");
-        }
-    }
-
     private static Response json(int status, JsonNode body) {
         try {
             return new Response(status, "application/json; charset=utf-8",
@@ -417,12 +307,5 @@ final class ApiHandler implements HttpHandler {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(response.body);
         }
-    }
-
-    private static String truncate(String text, int max) {
-        if (text == null) {
-            return "";
-        }
-        return text.length() <= max ? text : text.substring(0, max) + "…";
     }
 }

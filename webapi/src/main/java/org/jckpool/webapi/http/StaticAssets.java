@@ -17,6 +17,9 @@ final class StaticAssets {
             "index.html", "text/html; charset=utf-8",
             "user.html", "text/html; charset=utf-8",
             "dashboard.css", "text/css; charset=utf-8",
+            "dashboard-common.js", "text/javascript; charset=utf-8",
+            "dashboard-passthrough.js", "text/javascript; charset=utf-8",
+            "dashboard-schedule.js", "text/javascript; charset=utf-8",
             "dashboard.js", "text/javascript; charset=utf-8",
             "favicon.svg", "image/svg+xml");
 

@@ -1,5 +1,6 @@
 package org.jckpool.webapi.metrics;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -67,40 +68,18 @@ public final class Metrics {
     private final Counter blockSolutions;
     private final Gauge nodeUp;
     private final Gauge nodeActive;
-    private final Gauge upstreamUp;
-    private final Gauge upstreamActive;
-    private final Gauge upstreamShares;
-    private final Gauge upstreamFailures;
-    private final Gauge upstreamDifficulty;
-    private final Gauge upstreamLatency;
-    private final Gauge upstreamRejectedPercent;
-    private final Gauge mode;
-    private final Gauge passthroughUpstreamUp;
-    private final Gauge passthroughClients;
-    private final Gauge redirectorMiners;
-    private final Gauge downstreamPassthroughs;
-    private final Gauge downstreamClients;
-    private final Gauge scheduleWeight;
-    private final Gauge scheduleTargetPercent;
-    private final Gauge scheduleAchievedPercent;
-    private final Gauge scheduleSwitches;
-    private final Gauge scheduleAcceptedWork;
-    private final Gauge scheduleMinerWork;
-    private final Gauge scheduleMinerAchievedPercent;
-    private final Gauge scheduleMinerShares;
-    /** (miner, upstream, name) of the per-miner series last set: those not listed again are removed. */
-    private final Set<List<String>> knownMinerSeries = ConcurrentHashMap.newKeySet();
     private final Counter nodeFailovers;
     private final Gauge ipcQueueDepth;
     private final Histogram ipcLatency;
     private final Counter processRestarts;
     private final Counter httpRequests;
+    private final UpstreamMetrics upstreams;
+    private final ScheduleMetrics schedule;
+    private final PassthroughMetrics passthrough;
     private final RemoteMetrics remotes;
 
     private final AtomicReference<Instant> templateTime = new AtomicReference<>();
     private final Set<String> knownNodes = ConcurrentHashMap.newKeySet();
-    private final Set<List<String>> knownDownstream = ConcurrentHashMap.newKeySet();
-    private volatile String knownMode;
     private final LabelCap rejectReasons = new LabelCap();
     private final LabelCap ipcStreams = new LabelCap();
     private final LabelCap processes = new LabelCap();
@@ -168,67 +147,6 @@ public final class Metrics {
                 .help("1 if the node answers RPC, else 0").labelNames("node").register(registry);
         nodeActive = Gauge.builder().name("jckpool_node_active")
                 .help("1 for the node the pool takes work from, else 0").labelNames("node").register(registry);
-        upstreamUp = Gauge.builder().name("jckpool_upstream_up")
-                .help("Proxy mode: 1 if the upstream pool is connected with work, else 0")
-                .labelNames("upstream", "url").register(registry);
-        upstreamActive = Gauge.builder().name("jckpool_upstream_active")
-                .help("Proxy mode: 1 for the upstream pool miners work for, else 0")
-                .labelNames("upstream", "url").register(registry);
-        upstreamShares = Gauge.builder().name("jckpool_upstream_shares")
-                .help("Proxy mode: shares submitted upstream by result (accepted, rejected, stale, lost)")
-                .labelNames("upstream", "url", "result").register(registry);
-        upstreamFailures = Gauge.builder().name("jckpool_upstream_failures")
-                .help("Proxy mode: failed connection attempts (get) and lost working connections (remote)")
-                .labelNames("upstream", "url", "kind").register(registry);
-        upstreamDifficulty = Gauge.builder().name("jckpool_upstream_difficulty")
-                .help("Proxy mode: the upstream's share difficulty").labelNames("upstream", "url").register(registry);
-        upstreamLatency = Gauge.builder().name("jckpool_upstream_latency_seconds")
-                .help("Proxy mode: round trip of the last answered request upstream")
-                .labelNames("upstream", "url").register(registry);
-        mode = Gauge.builder().name("jckpool_mode")
-                .help("1 for the mode this instance runs in (pool, proxy, passthrough, redirector, node, remote)")
-                .labelNames("mode").register(registry);
-        passthroughUpstreamUp = Gauge.builder().name("jckpool_passthrough_upstream_up")
-                .help("Passthrough/redirector mode: 1 while the link to the upstream pool is connected, else 0")
-                .register(registry);
-        passthroughClients = Gauge.builder().name("jckpool_passthrough_clients")
-                .help("Passthrough/redirector mode: miners routed over the upstream link").register(registry);
-        redirectorMiners = Gauge.builder().name("jckpool_redirector_miners")
-                .help("Redirector mode: miners redirected and dropped idle since start, and those still screened")
-                .labelNames("state").register(registry);
-        downstreamPassthroughs = Gauge.builder().name("jckpool_downstream_passthroughs")
-                .help("Pool mode: downstream passthrough instances connected").register(registry);
-        downstreamClients = Gauge.builder().name("jckpool_downstream_clients")
-                .help("Pool mode: miners behind each downstream passthrough instance")
-                .labelNames("link", "address").register(registry);
-        upstreamRejectedPercent = Gauge.builder().name("jckpool_upstream_rejected_percent")
-                .help("Proxy mode: percent of submitted shares the upstream rejected")
-                .labelNames("upstream", "url").register(registry);
-        scheduleWeight = Gauge.builder().name("jckpool_schedule_weight")
-                .help("Scheduling proxy: the upstream's weight as set (config or live control)")
-                .labelNames("upstream", "name").register(registry);
-        scheduleTargetPercent = Gauge.builder().name("jckpool_schedule_target_percent")
-                .help("Scheduling proxy: the upstream's weight as a percent of all weights")
-                .labelNames("upstream", "name").register(registry);
-        scheduleAchievedPercent = Gauge.builder().name("jckpool_schedule_achieved_percent")
-                .help("Scheduling proxy: the upstream's percent of the accepted difficulty-weighted work over the window")
-                .labelNames("upstream", "name", "window").register(registry);
-        scheduleSwitches = Gauge.builder().name("jckpool_schedule_switches")
-                .help("Scheduling proxy: switches to the upstream since start")
-                .labelNames("upstream", "name").register(registry);
-        scheduleAcceptedWork = Gauge.builder().name("jckpool_schedule_accepted_work")
-                .help("Scheduling proxy: difficulty-weighted work the upstream accepted since start")
-                .labelNames("upstream", "name").register(registry);
-        scheduleMinerWork = Gauge.builder().name("jckpool_schedule_miner_accepted_work")
-                .help("Scheduling proxy: difficulty-weighted work of the miner the upstream accepted since start "
-                        + "(the miners with the most work in the last hour)")
-                .labelNames("miner", "upstream", "name").register(registry);
-        scheduleMinerAchievedPercent = Gauge.builder().name("jckpool_schedule_miner_achieved_percent")
-                .help("Scheduling proxy: the upstream's percent of the miner's accepted work over the window")
-                .labelNames("miner", "upstream", "name", "window").register(registry);
-        scheduleMinerShares = Gauge.builder().name("jckpool_schedule_miner_shares")
-                .help("Scheduling proxy: the upstream's answers to the miner's shares (stale: rejected as stale)")
-                .labelNames("miner", "upstream", "name", "result").register(registry);
         nodeFailovers = Counter.builder().name("jckpool_node_failovers")
                 .help("Switches of the active node").register(registry);
         ipcQueueDepth = Gauge.builder().name("jckpool_ipc_queue_depth")
@@ -245,6 +163,9 @@ public final class Metrics {
                 .help("Child processes restarted by the supervisor").labelNames("process").register(registry);
         httpRequests = Counter.builder().name("jckpool_http_requests")
                 .help("Requests served by the web API, by status code").labelNames("code").register(registry);
+        upstreams = new UpstreamMetrics(registry);
+        schedule = new ScheduleMetrics(registry);
+        passthrough = new PassthroughMetrics(registry);
         remotes = new RemoteMetrics(registry);
 
         // Series that should read 0 rather than be absent before the first event (rate() and alerts need them).
@@ -349,130 +270,21 @@ public final class Metrics {
         knownNodes.addAll(seen);
     }
 
-    /** Proxy mode: the generator's upstream.status params {"active","upstreams":[{index,url,alive,…}]}. */
-    public void upstreamStatus(com.fasterxml.jackson.databind.JsonNode status) {
-        int n = 0;
-        for (com.fasterxml.jackson.databind.JsonNode u : status.path("upstreams")) {
-            if (n++ >= MAX_LABEL_VALUES) {
-                break;
-            }
-            String i = u.path("index").asText();
-            String url = u.path("url").asText();
-            upstreamUp.labelValues(i, url).set(u.path("alive").asBoolean() ? 1 : 0);
-            upstreamActive.labelValues(i, url).set(u.path("active").asBoolean() ? 1 : 0);
-            for (String r : new String[] {"accepted", "rejected", "stale", "lost"}) {
-                upstreamShares.labelValues(i, url, r).set(u.path(r).asDouble(0));
-            }
-            upstreamFailures.labelValues(i, url, "get").set(u.path("get_failures").asDouble(0));
-            upstreamFailures.labelValues(i, url, "remote").set(u.path("remote_failures").asDouble(0));
-            upstreamDifficulty.labelValues(i, url).set(u.path("difficulty").asDouble(0));
-            upstreamLatency.labelValues(i, url).set(u.path("latency_ms").asDouble(0) / 1000.0);
-            upstreamRejectedPercent.labelValues(i, url).set(u.path("pool_rejected_percent").asDouble(0));
-        }
-        n = 0;
-        for (com.fasterxml.jackson.databind.JsonNode u : status.path("schedule").path("upstreams")) {
-            if (n++ >= MAX_LABEL_VALUES) {
-                break;
-            }
-            String i = u.path("index").asText();
-            String name = u.path("name").asText();
-            scheduleWeight.labelValues(i, name).set(u.path("weight").asDouble(0));
-            scheduleTargetPercent.labelValues(i, name).set(u.path("target_percent").asDouble(0));
-            scheduleAchievedPercent.labelValues(i, name, "10m").set(u.path("achieved_10m_percent").asDouble(0));
-            scheduleAchievedPercent.labelValues(i, name, "1h").set(u.path("achieved_1h_percent").asDouble(0));
-            scheduleSwitches.labelValues(i, name).set(u.path("switches").asDouble(0));
-            scheduleAcceptedWork.labelValues(i, name).set(u.path("accepted_work").asDouble(0));
-        }
-        scheduleMiners(status.path("schedule").path("miners"));
-    }
-
-    /** Per-miner series for the first {@link #MAX_LABEL_VALUES} miners listed (the generator sorts them by work). */
-    private void scheduleMiners(com.fasterxml.jackson.databind.JsonNode miners) {
-        Set<List<String>> seen = new HashSet<>();
-        int n = 0;
-        for (com.fasterxml.jackson.databind.JsonNode m : miners) {
-            if (n++ >= MAX_LABEL_VALUES) {
-                break;
-            }
-            String miner = m.path("worker").asText();
-            int ups = 0;
-            for (com.fasterxml.jackson.databind.JsonNode u : m.path("upstreams")) {
-                if (ups++ >= MAX_LABEL_VALUES) {
-                    break;
-                }
-                String i = u.path("index").asText();
-                String name = u.path("name").asText();
-                seen.add(List.of(miner, i, name));
-                scheduleMinerWork.labelValues(miner, i, name).set(u.path("accepted_work").asDouble(0));
-                scheduleMinerAchievedPercent.labelValues(miner, i, name, "10m")
-                        .set(u.path("achieved_10m_percent").asDouble(0));
-                scheduleMinerAchievedPercent.labelValues(miner, i, name, "1h")
-                        .set(u.path("achieved_1h_percent").asDouble(0));
-                for (String r : new String[] {"accepted", "rejected", "stale"}) {
-                    scheduleMinerShares.labelValues(miner, i, name, r).set(u.path(r).asDouble(0));
-                }
-            }
-        }
-        for (List<String> k : knownMinerSeries) {
-            if (!seen.contains(k)) {
-                scheduleMinerWork.remove(k.get(0), k.get(1), k.get(2));
-                for (String w : new String[] {"10m", "1h"}) {
-                    scheduleMinerAchievedPercent.remove(k.get(0), k.get(1), k.get(2), w);
-                }
-                for (String r : new String[] {"accepted", "rejected", "stale"}) {
-                    scheduleMinerShares.remove(k.get(0), k.get(1), k.get(2), r);
-                }
-                knownMinerSeries.remove(k);
-            }
-        }
-        knownMinerSeries.addAll(seen);
+    /** Proxy mode: the generator's upstream.status params {"active","upstreams":[{index,url,alive,…}],"schedule"}. */
+    public void upstreamStatus(JsonNode status) {
+        upstreams.update(status.path("upstreams"));
+        schedule.update(status.path("schedule"));
     }
 
     /**
      * The passthrough family, from the {@code /api/passthrough} document: the mode, in {@code -P}/{@code -R} the
-     * upstream link and routed miners (and the redirector's figures), in a pool its downstream instances and its
-     * trusted remotes, in a trusted remote its upstream link and outbox ({@link RemoteMetrics}); downstream links no
-     * longer listed lose their series.
+     * upstream link and routed miners (and the redirector's figures), in a pool its downstream instances
+     * ({@link PassthroughMetrics}) and its trusted remotes, in a trusted remote its upstream link and outbox
+     * ({@link RemoteMetrics}).
      */
-    public void passthroughStatus(com.fasterxml.jackson.databind.JsonNode status) {
-        String m = status.path("mode").asText("");
-        if (!m.isEmpty() && !m.equals(knownMode)) {
-            if (knownMode != null) {
-                mode.remove(knownMode);
-            }
-            knownMode = m;
-            mode.labelValues(m).set(1);
-        }
+    public void passthroughStatus(JsonNode status) {
+        passthrough.update(status);
         remotes.update(status);
-        if (status.has("upstream") && !"remote".equals(m)) {
-            passthroughUpstreamUp.set(status.path("upstream").path("connected").asBoolean() ? 1 : 0);
-            passthroughClients.set(status.path("clients").asDouble(0));
-        }
-        com.fasterxml.jackson.databind.JsonNode r = status.path("redirector");
-        if (r.isObject()) {
-            redirectorMiners.labelValues("redirected").set(r.path("redirected").asDouble(0));
-            redirectorMiners.labelValues("dropped_idle").set(r.path("dropped_idle").asDouble(0));
-            redirectorMiners.labelValues("screening").set(r.path("screening").asDouble(0));
-        }
-        if (status.has("downstream")) {
-            Set<List<String>> seen = new HashSet<>();
-            for (com.fasterxml.jackson.databind.JsonNode d : status.path("downstream")) {
-                if (seen.size() >= MAX_LABEL_VALUES) {
-                    break;
-                }
-                List<String> labels = List.of(d.path("id").asText(), d.path("address").asText());
-                seen.add(labels);
-                downstreamClients.labelValues(labels.get(0), labels.get(1)).set(d.path("clients").asDouble(0));
-            }
-            for (List<String> labels : knownDownstream) {
-                if (!seen.contains(labels)) {
-                    downstreamClients.remove(labels.get(0), labels.get(1));
-                    knownDownstream.remove(labels);
-                }
-            }
-            knownDownstream.addAll(seen);
-            downstreamPassthroughs.set(status.path("downstream").size());
-        }
     }
 
     public void nodeFailover() {

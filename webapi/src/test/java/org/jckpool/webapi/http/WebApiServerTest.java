@@ -326,6 +326,18 @@ class WebApiServerTest {
         HttpResponse<String> js = get("/dashboard.js");
         assertThat(js.headers().firstValue("Content-Type")).hasValue("text/javascript; charset=utf-8");
         assertThat(js.body()).contains("/api/pool");
+        // The panel scripts load after the shared helpers and before dashboard.js, which starts the page.
+        assertThat(index.body()).containsSubsequence("<script src=\"dashboard-common.js\"></script>",
+                "<script src=\"dashboard-passthrough.js\"></script>", "<script src=\"dashboard-schedule.js\"></script>",
+                "<script src=\"dashboard.js\"></script>");
+        assertThat(get("/user.html").body()).containsSubsequence("<script src=\"dashboard-common.js\"></script>",
+                "<script src=\"dashboard.js\"></script>");
+        for (String part : new String[] {"common", "passthrough", "schedule"}) {
+            HttpResponse<String> partJs = get("/dashboard-" + part + ".js");
+            assertThat(partJs.statusCode()).isEqualTo(200);
+            assertThat(partJs.headers().firstValue("Content-Type")).hasValue("text/javascript; charset=utf-8");
+            assertThat(partJs.body()).contains("window.jckpool");
+        }
         assertThat(get("/dashboard.css").headers().firstValue("Content-Type")).hasValue("text/css; charset=utf-8");
         assertThat(get("/favicon.svg").statusCode()).isEqualTo(200);
     }
