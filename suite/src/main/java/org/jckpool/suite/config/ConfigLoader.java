@@ -179,18 +179,24 @@ public final class ConfigLoader {
         return sb.toString();
     }
 
-    private static List<BtcdConfig> btcds(JsonNode v) throws ConfigException {
-        if (v == null || v.isNull()) {
-            return List.of(BtcdConfig.DEFAULT);
-        }
+    /** A key that takes one object or an array of them (btcd, proxy): its elements; {@code error} otherwise. */
+    static List<JsonNode> entries(JsonNode v, String key, String error) throws ConfigException {
         List<JsonNode> entries = new ArrayList<>();
         if (v.isObject()) {
             entries.add(v);
         } else if (v.isArray()) {
             v.forEach(entries::add);
         } else {
-            throw new ConfigException("btcd", shown(v), "must be an object or an array of objects {url, auth, pass, notify}");
+            throw new ConfigException(key, shown(v), error);
         }
+        return entries;
+    }
+
+    private static List<BtcdConfig> btcds(JsonNode v) throws ConfigException {
+        if (v == null || v.isNull()) {
+            return List.of(BtcdConfig.DEFAULT);
+        }
+        List<JsonNode> entries = entries(v, "btcd", "must be an object or an array of objects {url, auth, pass, notify}");
         if (entries.isEmpty()) {
             throw new ConfigException("btcd", shown(v), "array is empty");
         }

@@ -26,14 +26,7 @@ final class ProxyConfigParser {
         if (v == null || v.isNull()) {
             return List.of();
         }
-        List<JsonNode> entries = new ArrayList<>();
-        if (v.isObject()) {
-            entries.add(v);
-        } else if (v.isArray()) {
-            v.forEach(entries::add);
-        } else {
-            throw new ConfigException("proxy", shown(v), "must be an array of objects {url, auth, pass}");
-        }
+        List<JsonNode> entries = ConfigLoader.entries(v, "proxy", "must be an array of objects {url, auth, pass}");
         List<ProxyConfig> out = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             JsonNode e = entries.get(i);
