@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 import org.jckpool.suite.config.ConfigException;
 import org.jckpool.suite.config.ConfigLoader;
@@ -17,49 +16,28 @@ import org.jckpool.libpool.log.EventLog;
 import org.jckpool.libpool.log.Log;
 import org.jckpool.suite.process.ChildRuntime;
 import org.jckpool.libpool.ipc.SocketDirs;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code ckpool}: parses ckpool's command line, checks the config, and runs the {@link Supervisor}. */
-@Command(name = "ckpool", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Start the jckpool suite: listener, generator, stratifier and connector.")
-public final class CkpoolMain implements Callable<Integer> {
-    @Option(names = {"-c", "--config"}, paramLabel = "CONFIG", description = "Config file (default <name>.conf).")
+public final class CkpoolMain {
     String config;
-    @Option(names = {"-n", "--name"}, paramLabel = "NAME",
-            description = "Instance name (default ckpool; ckproxy, ckpassthrough, cknode, ckredirector by mode).")
     String name;
-    @Option(names = {"-s", "--sockdir"}, paramLabel = "SOCKDIR", description = "Socket directory (default /tmp/<name>).")
     String sockdir;
-    @Option(names = {"-l", "--loglevel"}, paramLabel = "LOGLEVEL", description = "Log level 0-7 (default 5, notice).")
     int loglevel = Log.DEFAULT_LEVEL;
-    @Option(names = {"-k", "--killold"}, description = "Kill a running instance of the same name first.")
     boolean killOld;
-    @Option(names = {"-D", "--daemonise"}, description = "Run in the background.")
     boolean daemonise;
-    @Option(names = {"-q", "--quiet"}, description = "Print only errors to the console.")
     boolean quiet;
-    @Option(names = {"-g", "--group"}, paramLabel = "GROUP", description = "Group that owns the sockets.")
     String group;
-    @Option(names = {"-B", "--btcsolo"}, description = "Solo mining: each user mines to their own address.")
     boolean btcsolo;
-    @Option(names = {"-L", "--log-shares"}, description = "Log every share.")
     boolean logShares;
-    @Option(names = {"-p", "--proxy"}, description = "Proxy mode: mine on the upstream pools in \"proxy\".")
     boolean proxy;
-    @Option(names = {"-P", "--passthrough"}, description = "Passthrough proxy mode.")
     boolean passthrough;
-    @Option(names = {"-H", "--handover"}, description = "Take over the sockets of a running instance (implies -k).")
     boolean handover;
-    @Option(names = {"-N", "--node"}, description = "Node mode (passthrough with a local bitcoind).")
     boolean node;
-    @Option(names = {"-R", "--redirector"}, description = "Redirector mode (send miners to \"redirecturl\").")
     boolean redirector;
-    @Option(names = {"-u", "--userproxy"}, description = "User proxy mode: as -p, one upstream session per user.")
     boolean userproxy;
-    @Option(names = {"-t", "--trusted"}, description = "Trusted remote mode (to \"upstream\").")
     boolean trusted;
+    boolean help;
+    boolean version;
 
     private final String[] originalArgs;
 
@@ -68,12 +46,27 @@ public final class CkpoolMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        int code = new CommandLine(new CkpoolMain(args)).execute(args);
-        System.exit(code);
+        CkpoolMain m = new CkpoolMain(args);
+        try {
+            CkpoolArgs.parse(args, m);
+        } catch (CkpoolArgs.UsageException e) {
+            System.err.println("ckpool: " + e.getMessage());
+            System.err.print(CkpoolArgs.usage());
+            System.exit(2);
+        }
+        if (m.help) {
+            System.out.print(CkpoolArgs.usage());
+            System.exit(0);
+        }
+        if (m.version) {
+            String v = CkpoolMain.class.getPackage().getImplementationVersion();
+            System.out.println("ckpool (jckpool) " + (v == null ? "development build" : v));
+            System.exit(0);
+        }
+        System.exit(m.call());
     }
 
-    @Override
-    public Integer call() {
+    int call() {
         Log.setProcess("listener");
         String problem = checkFlags();
         if (problem != null) {
@@ -124,6 +117,7 @@ public final class CkpoolMain implements Callable<Integer> {
         SuiteSettings s = new SuiteSettings(instance, dir, cfgPath, loglevel, group, quiet, killOld, btcsolo,
                 logShares, proxy, passthrough || redirector, userproxy, redirector, node, trusted, serverurls,
                 handover);
+        markArchiveComplete();
         try {
             return new Supervisor(s, new ChildLauncher(), this::startSuccessor).run();
         } catch (IOException e) {
@@ -131,6 +125,21 @@ public final class CkpoolMain implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
+        }
+    }
+
+    /**
+     * scripts/ckpool keeps the class-data archive this run writes at exit only when this file exists: a run that
+     * got here starts the suite, so its archive holds the classes a start needs (a --help run's would not).
+     */
+    private static void markArchiveComplete() {
+        String mark = System.getProperty("jckpool.cds.complete");
+        if (mark != null) {
+            try {
+                Files.writeString(Path.of(mark), "");
+            } catch (IOException e) {
+                Log.warning("cannot mark the class-data archive complete (%s): %s", mark, e.getMessage());
+            }
         }
     }
 
@@ -187,14 +196,6 @@ public final class CkpoolMain implements Callable<Integer> {
 
     private boolean anyProxyMode() {
         return proxy || passthrough || node || redirector || userproxy;
-    }
-
-    private static void notYet(boolean given, String what, String instead) {
-        if (given) {
-            String msg = "ckpool: " + what + " is not yet supported; " + instead;
-            System.err.println(msg);
-            Log.warning("%s", msg);
-        }
     }
 
     private static int fail(String message) {

@@ -9,12 +9,15 @@ import org.jckpool.suite.config.ConfigLoader;
 import org.jckpool.suite.config.PoolConfig;
 import org.jckpool.suite.process.ChildArgs;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class CkpoolMainTest {
     private static CkpoolMain parse(String... args) {
         CkpoolMain m = new CkpoolMain(args);
-        new CommandLine(m).parseArgs(args);
+        try {
+            CkpoolArgs.parse(args, m);
+        } catch (CkpoolArgs.UsageException e) {
+            throw new AssertionError(e);
+        }
         return m;
     }
 
