@@ -53,9 +53,11 @@ class SolutionDurabilityIT {
             assertThat(blockAt(suite, tip + 1)).isNull();
             long generator = suite.pool.pid(NAME, "generator").orElseThrow();
             signal("KILL", generator);
+            long killed = System.nanoTime();
             suite.rpc.call("simnode.setmode", "ok");
             assertThat(Await.within(30_000, () -> first.equals(blockAt(suite, tip + 1))))
                     .as("block %s lands after the generator restarts; log:\n%s", first, log(suite)).isTrue();
+            figure("generator killed holding the block", killed);
             assertThat(suite.pool.pid(NAME, "generator").orElse(generator)).isNotEqualTo(generator);
 
             // 2. stratifier killed after the miner's answer, before any generator had the block
@@ -79,9 +81,11 @@ class SolutionDurabilityIT {
                     signal("CONT", listener);
                 }
             }
+            long stratifierKilled = System.nanoTime();
             assertThat(blockAt(suite, tip + 2)).isNull();
             assertThat(Await.within(40_000, () -> second.equals(blockAt(suite, tip + 2))))
                     .as("block %s lands after the stratifier restarts; log:\n%s", second, log(suite)).isTrue();
+            figure("stratifier and generator killed, block only in the journal", stratifierKilled);
             assertThat(log(suite)).contains("Resubmitting journaled block " + second);
 
             // 3. generator stopped, stratifier killed right after the answer
@@ -97,8 +101,10 @@ class SolutionDurabilityIT {
                     signal("CONT", generator);
                 }
             }
+            long thirdKilled = System.nanoTime();
             assertThat(Await.within(40_000, () -> third.equals(blockAt(suite, tip + 3))))
                     .as("block %s lands; log:\n%s", third, log(suite)).isTrue();
+            figure("generator stopped, stratifier killed after the answer", thirdKilled);
 
             // every journaled solution is resolved in the end, and the journal is compacted at the next start
             assertThat(Await.within(20_000, () -> {
@@ -107,6 +113,12 @@ class SolutionDurabilityIT {
             })).as("stats %s", suite.stratifier("{\"method\":\"stats\"}")).isTrue();
             assertThat(suite.rpc.getBlockCount()).isEqualTo(tip + 3);
         }
+    }
+
+    /** A line scripts/faults prints: how long after the kill the block was on the node. */
+    private static void figure(String scenario, long killedNanos) {
+        System.out.printf("DURABILITY %s: block on the node %d ms after the kill%n", scenario,
+                (System.nanoTime() - killedNanos) / 1_000_000);
     }
 
     /** Waits until the stratifier's work builds on the block at {@code height}. */
