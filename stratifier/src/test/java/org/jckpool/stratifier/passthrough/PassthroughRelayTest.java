@@ -187,7 +187,7 @@ class PassthroughRelayTest {
         RedirectTargets targets = new RedirectTargets(List.of(new HostPort("a.example", 3334),
                 new HostPort("b.example", 3335)));
         relay = new PassthroughRelay(miners, List.of(new HostPort("127.0.0.1", upstream.port())), 90_000,
-                RelayTap.NONE, new RedirectDecisions(targets, 1));
+                Integer.MAX_VALUE, RelayTap.NONE, new RedirectDecisions(targets, 1));
         relay.keeper().start();
         Await.until("upstream connected", () -> relay.keeper().current() != null);
         relay.connected(1, "10.0.0.1:4001", 0);
@@ -222,7 +222,7 @@ class PassthroughRelayTest {
         upstream.linkMethod = "mining.node";
         NodeWatchTest.RecordingSubmitter submitter = new NodeWatchTest.RecordingSubmitter();
         relay = new PassthroughRelay(miners, List.of(new HostPort("127.0.0.1", upstream.port())), 90_000,
-                new NodeWatch(submitter), null);
+                Integer.MAX_VALUE, new NodeWatch(submitter), null);
         relay.keeper().start();
         Await.until("upstream connected", () -> relay.keeper().current() != null);
         assertThat(Json.parseOrNull(upstream.firstLine).path("method").asText()).isEqualTo("mining.node");
