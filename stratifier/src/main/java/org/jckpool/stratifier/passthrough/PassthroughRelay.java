@@ -249,6 +249,8 @@ public final class PassthroughRelay implements ClientEvents, UpstreamSlots.Liste
             }
             case FULL -> sendAway(List.of(clientId), "its upstream connection " + slot.id() + " is not up and"
                     + " holds " + UpstreamSlots.MAX_HELD_LINES + " lines already");
+            case DISCARDED -> {
+            }
         }
     }
 

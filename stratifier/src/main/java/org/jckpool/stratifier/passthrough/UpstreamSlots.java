@@ -37,7 +37,8 @@ final class UpstreamSlots {
         void notConnected(Slot slot, String error, List<Long> waiting);
     }
 
-    enum Sent { SENT, HELD, FULL }
+    /** What became of a line: written, kept until the connection is up, refused (full), or not needed. */
+    enum Sent { SENT, HELD, FULL, DISCARDED }
 
     /** One upstream connection and the miners placed on it. */
     final class Slot implements UpstreamKeeper.Events {
@@ -117,6 +118,9 @@ final class UpstreamSlots {
             if (ready && c != null) {
                 boolean ok = answered ? c.send(line) : c.sendUnanswered(line);
                 return ok ? Sent.SENT : Sent.HELD; // a failed write closed it: the loss tells the miner
+            }
+            if (!answered && held.isEmpty()) {
+                return Sent.DISCARDED; // a mining.term with nothing waiting: its miner's session went with the link
             }
             if (held.size() >= MAX_HELD_LINES) {
                 return Sent.FULL;

@@ -141,6 +141,39 @@ class UpstreamSlotsTest {
     }
 
     @Test
+    void aMinerThatLeavesWhileItsConnectionIsDownIsNotEndedOnTheNextOne() throws Exception {
+        start(Integer.MAX_VALUE);
+        relay.connected(1, "10.0.0.1:4000", 0);
+        subscribe(1, 1);
+        Await.until("line up", () -> upstream.received.size() == 1);
+        upstream.dropLink(0);
+        Await.until("told to reconnect", () -> rec.sent.contains(
+                new PassthroughRelayTest.Sent(1, PassthroughLines.RECONNECT)));
+        relay.disconnected(1, "connector stream closed"); // as the closed stream reports every miner
+        Await.until("connected again", () -> upstream.connections.get() == 2 && relay.keeper().current() != null);
+        assertThat(Await.holdsFor(300, () -> upstream.receivedOn.get(1).isEmpty()))
+                .as("no mining.term for a session the lost link took with it: %s", upstream.receivedOn).isTrue();
+    }
+
+    @Test
+    void linesOfAMinerWhoseNewConnectionIsStillOpeningGoUpInOrderOnceItIs() throws Exception {
+        start(1);
+        relay.connected(1, "10.0.0.1:4000", 0);
+        relay.connected(2, "10.0.0.2:4000", 0);
+        for (int i = 1; i <= 5; i++) {
+            subscribe(2, i);
+        }
+        relay.disconnected(2, "gone");
+        Await.until("the second link has them", () -> upstream.connections.get() == 2
+                && upstream.receivedOn.get(1).size() == 6);
+        List<String> got = upstream.receivedOn.get(1);
+        for (int i = 1; i <= 5; i++) {
+            assertThat(Json.parseOrNull(got.get(i - 1)).path("id").asInt()).isEqualTo(i);
+        }
+        assertThat(got.get(5)).contains("mining.term");
+    }
+
+    @Test
     void withoutACapEveryMinerSharesOneConnection() throws Exception {
         start(Integer.MAX_VALUE);
         for (long m = 1; m <= 20; m++) {
