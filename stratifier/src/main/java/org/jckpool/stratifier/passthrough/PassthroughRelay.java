@@ -1,10 +1,7 @@
 package org.jckpool.stratifier.passthrough;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.libpool.net.HostPort;
-import org.jckpool.suite.config.PoolConfig;
-import org.jckpool.suite.config.ProxyConfig;
 import org.jckpool.libpool.ipc.FrameStream;
 import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.Log;
@@ -13,7 +10,6 @@ import org.jckpool.stratifier.engine.ClientOutbound;
 import org.jckpool.stratifier.link.ClientEvents;
 import org.jckpool.stratifier.link.ConnectorLink;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,10 +36,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * dropped {@code dropidle} seconds after it connected.
  */
 public final class PassthroughRelay implements ClientEvents, UpstreamSlots.Listener {
-    static final String TIMEOUT_KEY = "upstream_timeout";
-    /** jckpool's key: miners per upstream connection before the relay opens another. */
-    static final String MAX_CLIENTS_KEY = "passthrough_clients";
-    static final int DEFAULT_MAX_CLIENTS = 1_000;
     private static final long FLUSH_BEFORE_CLOSE_MS = 2_000;
 
     private final ClientOutbound miners;
@@ -94,9 +86,9 @@ public final class PassthroughRelay implements ClientEvents, UpstreamSlots.Liste
         RedirectDecisions redirects = null;
         int maxClients;
         try {
-            upstreams = upstreams(rt.config());
-            silence = seconds(rt.config().raw(), TIMEOUT_KEY, 90) * 1000;
-            maxClients = maxClients(rt.config().raw());
+            upstreams = RelayConfig.upstreams(rt.config());
+            silence = RelayConfig.seconds(rt.config().raw(), RelayConfig.TIMEOUT_KEY, 90) * 1000;
+            maxClients = RelayConfig.maxClients(rt.config().raw());
             if (rt.args().node()) {
                 tap = new NodeWatch(new NodeBlockSubmitter(rt.config().btcd()));
                 maxClients = Integer.MAX_VALUE; // one link: the node's work arrives on it once
@@ -139,56 +131,17 @@ public final class PassthroughRelay implements ClientEvents, UpstreamSlots.Liste
             relay.slots.stop();
             relay.tap.stop();
         });
+        String connections = maxClients == Integer.MAX_VALUE ? "one upstream connection"
+                : "a connection per " + maxClients + " miners";
         Log.notice("%s mode: %d upstream pool(s) %s, upstream_timeout %d s, %s%s", label, upstreams.size(),
-                upstreams, silence / 1000, maxClients == Integer.MAX_VALUE ? "one upstream connection"
-                        : "a connection per " + maxClients + " miners", rt.args().node() ? ", submitting solved blocks to " + rt.config().btcd().size()
-                        + " btcd" : "");
+                upstreams, silence / 1000, connections, rt.args().node()
+                        ? ", submitting solved blocks to " + rt.config().btcd().size() + " btcd" : "");
         if (redirects != null) {
             Log.notice("Redirector mode: miners with an accepted share go to %s; dropidle %d s",
                     redirects.targets().all(), redirects.dropIdleMillis() / 1000);
         }
         relay.slots.start();
         web.start(rt.config().raw());
-    }
-
-    static List<HostPort> upstreams(PoolConfig cfg) {
-        List<HostPort> out = new ArrayList<>();
-        for (ProxyConfig p : cfg.proxy()) {
-            HostPort hp = HostPort.parse(p.url());
-            if (hp == null) {
-                throw new IllegalArgumentException("config key \"proxy\" url \"" + p.url() + "\": not host:port");
-            }
-            out.add(hp);
-        }
-        if (out.isEmpty()) {
-            throw new IllegalArgumentException("no \"proxy\" entries: passthrough mode needs its upstream pool there");
-        }
-        return out;
-    }
-
-    /** {@code passthrough_clients} from the raw config (1 to 2^31-1), else {@link #DEFAULT_MAX_CLIENTS}. */
-    static int maxClients(JsonNode raw) {
-        JsonNode v = raw == null ? null : raw.get(MAX_CLIENTS_KEY);
-        if (v == null || v.isNull()) {
-            return DEFAULT_MAX_CLIENTS;
-        }
-        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < 1) {
-            throw new IllegalArgumentException("config key \"" + MAX_CLIENTS_KEY + "\" = " + v
-                    + ": must be a whole number of miners from 1 to " + Integer.MAX_VALUE);
-        }
-        return v.asInt();
-    }
-
-    private static long seconds(JsonNode raw, String key, long dflt) {
-        JsonNode v = raw == null ? null : raw.get(key);
-        if (v == null || v.isNull()) {
-            return dflt;
-        }
-        if (!v.canConvertToLong() || v.asLong() < 1) {
-            throw new IllegalArgumentException("config key \"" + key + "\" = " + v + ": must be a whole number of"
-                    + " seconds ≥ 1");
-        }
-        return v.asLong();
     }
 
     private boolean upstreamUp() {
@@ -426,7 +379,7 @@ public final class PassthroughRelay implements ClientEvents, UpstreamSlots.Liste
         return base;
     }
 
-    UpstreamSlots keeper() {
+    UpstreamSlots slots() {
         return slots;
     }
 

@@ -25,15 +25,15 @@ class UpstreamSlotsTest {
         upstream = new FakeUpstream();
         relay = new PassthroughRelay(rec.miners, List.of(new HostPort("127.0.0.1", upstream.port())), 90_000,
                 maxClients, RelayTap.NONE, null);
-        relay.keeper().start();
-        Await.until("first connection up", () -> relay.keeper().current() != null);
+        relay.slots().start();
+        Await.until("first connection up", () -> relay.slots().current() != null);
         return relay;
     }
 
     @AfterEach
     void stop() throws Exception {
         if (relay != null) {
-            relay.keeper().stop();
+            relay.slots().stop();
         }
         if (upstream != null) {
             upstream.close();
@@ -150,7 +150,7 @@ class UpstreamSlotsTest {
         Await.until("told to reconnect", () -> rec.sent.contains(
                 new PassthroughRelayTest.Sent(1, PassthroughLines.RECONNECT)));
         relay.disconnected(1, "connector stream closed"); // as the closed stream reports every miner
-        Await.until("connected again", () -> upstream.connections.get() == 2 && relay.keeper().current() != null);
+        Await.until("connected again", () -> upstream.connections.get() == 2 && relay.slots().current() != null);
         assertThat(Await.holdsFor(300, () -> upstream.receivedOn.get(1).isEmpty()))
                 .as("no mining.term for a session the lost link took with it: %s", upstream.receivedOn).isTrue();
     }
@@ -186,10 +186,10 @@ class UpstreamSlotsTest {
 
     @Test
     void theCapComesFromPassthroughClients() {
-        assertThat(PassthroughRelay.maxClients(Json.parseOrNull("{}"))).isEqualTo(PassthroughRelay.DEFAULT_MAX_CLIENTS);
-        assertThat(PassthroughRelay.maxClients(Json.parseOrNull("{\"passthrough_clients\":3}"))).isEqualTo(3);
+        assertThat(RelayConfig.maxClients(Json.parseOrNull("{}"))).isEqualTo(RelayConfig.DEFAULT_MAX_CLIENTS);
+        assertThat(RelayConfig.maxClients(Json.parseOrNull("{\"passthrough_clients\":3}"))).isEqualTo(3);
         for (String bad : List.of("0", "-1", "2.5", "\"10\"", "3000000000")) {
-            assertThatThrownBy(() -> PassthroughRelay.maxClients(Json.parseOrNull("{\"passthrough_clients\":" + bad
+            assertThatThrownBy(() -> RelayConfig.maxClients(Json.parseOrNull("{\"passthrough_clients\":" + bad
                     + "}"))).as(bad).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("passthrough_clients");
         }
