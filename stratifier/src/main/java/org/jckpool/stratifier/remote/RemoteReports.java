@@ -60,6 +60,7 @@ public final class RemoteReports implements AutoCloseable {
         this.reporter = reporter;
         this.authoriser = new UpstreamAuthoriser(reporter::sendIfConnected);
         reporter.authResults(authoriser::result);
+        reporter.onConnected(authoriser::reconcile);
     }
 
     /** Authorises this remote's miners through the main pool ({@code auth} / {@code auth.result}). */

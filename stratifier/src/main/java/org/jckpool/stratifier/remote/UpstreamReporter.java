@@ -45,6 +45,8 @@ public final class UpstreamReporter implements AutoCloseable {
     /** Epoch seconds the current connection was accepted, 0 while not connected. */
     private volatile long connectedSince;
     private volatile String lastError = "";
+    private volatile Runnable onConnected = () -> {
+    };
     private volatile Consumer<JsonNode> authResults = n -> Log.info("auth.result with no authoriser: %s", n);
 
     public UpstreamReporter(HostPort upstream, String agent, String remoteId, RemoteOutbox outbox) {
@@ -81,6 +83,11 @@ public final class UpstreamReporter implements AutoCloseable {
             lost(s, "write: " + e.getMessage());
             return false;
         }
+    }
+
+    /** Run on the reporter's thread each time the link is up, before the outbox is sent. */
+    public void onConnected(Runnable r) {
+        this.onConnected = r;
     }
 
     /** Who hears the upstream's {@code auth.result} lines. */
@@ -145,6 +152,7 @@ public final class UpstreamReporter implements AutoCloseable {
             Log.warning("Connected to upstream server %s as trusted remote %s; %d messages owed after seq %d",
                     upstream, remoteId, outbox.pendingCount(), outbox.acked());
             reader.start();
+            onConnected.run();
             return s;
         } catch (IOException e) {
             closeQuietly(s);

@@ -19,6 +19,8 @@ class UpstreamAuthoriserTest {
     volatile boolean connected = true;
     UpstreamAuthoriser auth;
 
+    final List<String> drops = new CopyOnWriteArrayList<>();
+
     UpstreamAuthoriser start(long waitMillis) {
         auth = new UpstreamAuthoriser(msg -> {
             if (!connected) {
@@ -27,6 +29,7 @@ class UpstreamAuthoriserTest {
             up.add(msg);
             return true;
         }, waitMillis);
+        auth.dropWith((id, why) -> drops.add(id + " " + why));
         return auth;
     }
 
@@ -67,8 +70,9 @@ class UpstreamAuthoriserTest {
         assertThat(decisions.get(1)).isEqualTo(Authoriser.Decision.refuse("Unknown user"));
         assertThat(auth.result(Json.parseOrNull("{\"result\":true,\"id\":2,\"method\":\"auth.result\","
                 + "\"client_id\":2}"))).as("answered once only").isFalse();
-        assertThat(auth.json().toString()).isEqualTo(
-                "{\"upstream_allowed\":1,\"upstream_refused\":1,\"local\":0,\"waiting\":0}");
+        assertThat(drops).isEmpty();
+        assertThat(auth.json().toString()).isEqualTo("{\"upstream_allowed\":1,\"upstream_refused\":1,"
+                + "\"local\":0,\"unconfirmed\":0,\"refused_later\":0,\"waiting\":0}");
     }
 
     @Test
@@ -82,13 +86,39 @@ class UpstreamAuthoriserTest {
     }
 
     @Test
-    void aMainPoolThatDoesNotAnswerInTimeLeavesTheDecisionHereAndItsLateAnswerIsIgnored() throws Exception {
+    void aMainPoolThatDoesNotAnswerInTimeLeavesTheDecisionHereAndItsLateRefusalDropsTheMiner() throws Exception {
         start(200);
         auth.authorise(request("alice.rig"), decisions::add);
         Await.until("decided here", () -> decisions.size() == 1);
         assertThat(decisions).containsExactly(Authoriser.Decision.allow(0));
-        assertThat(auth.result(Json.parseOrNull("{\"result\":false,\"error\":null,\"id\":2,"
-                + "\"method\":\"auth.result\",\"client_id\":1}"))).isFalse();
-        assertThat(decisions).hasSize(1);
+        assertThat(auth.result(Json.parseOrNull("{\"result\":false,\"error\":\"Unknown user\",\"id\":2,"
+                + "\"method\":\"auth.result\",\"client_id\":1}"))).isTrue();
+        assertThat(decisions).as("the miner was answered once").hasSize(1);
+        assertThat(drops).containsExactly("77 refused by the main pool: Unknown user");
+    }
+
+    @Test
+    void workersAuthorisedHereAreAskedAgainOnceTheMainPoolIsBackAndARefusedOneIsDropped() {
+        start(60_000);
+        connected = false;
+        auth.authorise(request("alice.rig"), decisions::add);
+        auth.authorise(new Authoriser.Request(78, "bob", "bob.rig", "", "10.0.0.2:1", "x", "5", ""),
+                decisions::add);
+        assertThat(decisions).hasSize(2);
+        assertThat(auth.json().path("unconfirmed").asLong()).isEqualTo(2);
+        auth.reconcile();
+        assertThat(up).as("still away: nothing sent").isEmpty();
+
+        connected = true;
+        auth.reconcile();
+        assertThat(up).extracting(m -> m.path("clientid").asLong()).containsExactly(1L, 2L);
+        assertThat(up.get(1).path("params").path(0).asText()).isEqualTo("bob.rig");
+        auth.result(Json.parseOrNull(RemoteProtocol.authResult(null, 1, true, null)));
+        auth.result(Json.parseOrNull(RemoteProtocol.authResult(null, 2, false, "No such user")));
+        assertThat(drops).containsExactly("78 refused by the main pool: No such user");
+        assertThat(auth.json().toString()).isEqualTo("{\"upstream_allowed\":0,\"upstream_refused\":0,"
+                + "\"local\":2,\"unconfirmed\":0,\"refused_later\":1,\"waiting\":0}");
+        auth.reconcile();
+        assertThat(up).as("nothing left to ask").hasSize(2);
     }
 }
