@@ -57,6 +57,10 @@ class TrustedRemoteIT {
             LineProcess miner = edge.startTestminer("miner.err", "-u", WORKER, "-p", "x", "-t", "1",
                     "--hashrate-limit", "20000", "--duration", "300", "--status-interval", "0");
             assertThat(miner.awaitLine(0, l -> l.startsWith("ACCEPTED"), 60_000)).as(miner.output()).isPresent();
+            // its mining.authorize was decided by the main pool (ckpool's auth / auth.result), not locally
+            JsonNode auth = edge.stratifier("{\"method\":\"upstream\"}").path("auth");
+            assertThat(auth.path("upstream_allowed").asLong()).as("%s", auth).isEqualTo(1);
+            assertThat(auth.path("local").asLong()).as("%s", auth).isZero();
             assertThat(Await.within(15_000, () -> workerAccepted(main) > 0))
                     .as("the remote's shares in the main pool's worker stats: %s\n%s",
                             main.stratifier("{\"method\":\"getworker\",\"params\":{\"worker\":\"" + WORKER + "\"}}"),

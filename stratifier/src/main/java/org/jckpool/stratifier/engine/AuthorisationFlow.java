@@ -48,6 +48,10 @@ final class AuthorisationFlow {
         this.authoriser = a;
     }
 
+    Authoriser authoriser() {
+        return authoriser;
+    }
+
     void authorize(ClientSession s, StratumMessage req) {
         long now = clock.millis();
         if (!s.isSubscribed()) {
@@ -95,7 +99,10 @@ final class AuthorisationFlow {
         long attempt = s.beginAuth(now, () -> decided(s, 0, id, worker, user, pay,
                 Authoriser.Decision.refuse("Authorisation timed out")));
         try {
-            a.authorise(new Authoriser.Request(s.clientId, user, worker, s.userAgent(), s.address),
+            String pass = req.string(1);
+            String enonce1 = s.extranonce1Hex();
+            a.authorise(new Authoriser.Request(s.clientId, user, worker, s.userAgent(), s.address,
+                            pass == null ? "" : pass, id, enonce1 == null ? "" : enonce1),
                     d -> decided(s, attempt, id, worker, user, pay, d));
         } catch (RuntimeException e) {
             Log.err("authoriser failed for worker %s: %s", worker, e);

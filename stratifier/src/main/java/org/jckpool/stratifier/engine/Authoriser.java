@@ -15,8 +15,15 @@ public interface Authoriser {
      */
     void authorise(Request request, Consumer<Decision> done);
 
-    /** What is being authorised; {@code worker} is the full name as the miner sent it. */
-    record Request(long clientId, String user, String worker, String userAgent, String address) {
+    /**
+     * What is being authorised; {@code worker} is the full name as the miner sent it, {@code password} its second
+     * param ("" without one), {@code idJson} the request's id as JSON, {@code extranonce1} hex ("" unknown).
+     */
+    record Request(long clientId, String user, String worker, String userAgent, String address, String password,
+                   String idJson, String extranonce1) {
+        public Request(long clientId, String user, String worker, String userAgent, String address) {
+            this(clientId, user, worker, userAgent, address, "", "null", "");
+        }
     }
 
     /**

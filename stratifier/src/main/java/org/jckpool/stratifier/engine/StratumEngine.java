@@ -118,6 +118,11 @@ public final class StratumEngine {
         auth.authoriser(a);
     }
 
+    /** The authoriser in use, or null (every valid worker name is allowed). */
+    public Authoriser authoriser() {
+        return auth.authoriser();
+    }
+
     /**
      * A worker's default difficulty changed (ckdb heartbeat): above 0 it becomes the start and floor of every
      * connection authorised as that worker, sent at once; 0 removes the floor. @return connections affected

@@ -1,10 +1,7 @@
 package org.jckpool.stratifier.passthrough;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.libpool.net.HostPort;
-import org.jckpool.suite.config.PoolConfig;
-import org.jckpool.suite.config.ProxyConfig;
 import org.jckpool.libpool.ipc.FrameStream;
 import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.Log;
@@ -13,7 +10,6 @@ import org.jckpool.stratifier.engine.ClientOutbound;
 import org.jckpool.stratifier.link.ClientEvents;
 import org.jckpool.stratifier.link.ConnectorLink;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,11 +18,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code ckpool -P}: the stratifier process as a passthrough relay (no work, no share checks). The connector
- * stream ({@link ConnectorLink}, as in pool mode) brings the miners' lines; each goes up the one upstream
- * connection with the miner's own {@code client_id} ({@link ClientRoutes}), and each upstream line comes back to
- * the miner its {@code client_id} names. A miner that leaves is ended upstream with {@code mining.term}.
+ * stream ({@link ConnectorLink}, as in pool mode) brings the miners' lines; each goes up the miner's upstream
+ * connection ({@link UpstreamSlots}: one per {@code passthrough_clients} miners, a miner stays on its own for life)
+ * with the miner's own {@code client_id} ({@link ClientRoutes}), and each upstream line comes back to the miner its
+ * {@code client_id} names. A miner that leaves is ended upstream with {@code mining.term}.
  *
- * <p>Upstream loss: every routed miner is sent {@code client.reconnect} and the connector stream is closed and
+ * <p>Loss of one connection while another is up: its miners are told to reconnect and come back on another. Loss
+ * of the last one: every routed miner is sent {@code client.reconnect} and the connector stream is closed and
  * refused until an upstream is connected again. The connector then holds its miners and their lines as it does
  * for a restarting stratifier (bounded, for at most a minute, then it drops them). When the stream is back, miners
  * that connected meanwhile are served with their held lines; those the connector reports as resumed had their
@@ -37,14 +35,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * sent {@code client.reconnect} to its {@code redirecturl} target right after that reply; one never redirected is
  * dropped {@code dropidle} seconds after it connected.
  */
-public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Events {
-    static final String TIMEOUT_KEY = "upstream_timeout";
+public final class PassthroughRelay implements ClientEvents, UpstreamSlots.Listener {
     private static final long FLUSH_BEFORE_CLOSE_MS = 2_000;
 
     private final ClientOutbound miners;
     private final ConnectorLink connector;
     private final ClientRoutes routes = new ClientRoutes();
-    private final UpstreamKeeper keeper;
+    private final UpstreamSlots slots;
     private final AtomicLong linesUp = new AtomicLong();
     private final AtomicLong linesDown = new AtomicLong();
     private final AtomicLong unroutable = new AtomicLong();
@@ -58,26 +55,27 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
      * A relay on the process's connector stream; {@code tap} adds a mode's work ({@link RelayTap#NONE} in -P and
      * -R), {@code redirects} null unless -R.
      */
-    PassthroughRelay(List<HostPort> upstreams, long silenceMillis, RelayTap tap, RedirectDecisions redirects) {
+    PassthroughRelay(List<HostPort> upstreams, long silenceMillis, int maxClients, RelayTap tap,
+                     RedirectDecisions redirects) {
         this.connector = new ConnectorLink(this, this::upstreamUp);
         this.miners = connector;
         this.tap = tap;
         this.redirects = redirects;
-        this.keeper = new UpstreamKeeper(upstreams, silenceMillis, this, tap.handshake());
+        this.slots = new UpstreamSlots(upstreams, silenceMillis, tap.handshake(), maxClients, this);
     }
 
     /** For tests: miners reached through {@code miners}, nothing listening for a connector. */
     PassthroughRelay(ClientOutbound miners, List<HostPort> upstreams, long silenceMillis) {
-        this(miners, upstreams, silenceMillis, RelayTap.NONE, null);
+        this(miners, upstreams, silenceMillis, Integer.MAX_VALUE, RelayTap.NONE, null);
     }
 
-    PassthroughRelay(ClientOutbound miners, List<HostPort> upstreams, long silenceMillis, RelayTap tap,
-                     RedirectDecisions redirects) {
+    PassthroughRelay(ClientOutbound miners, List<HostPort> upstreams, long silenceMillis, int maxClients,
+                     RelayTap tap, RedirectDecisions redirects) {
         this.connector = null;
         this.miners = miners;
         this.tap = tap;
         this.redirects = redirects;
-        this.keeper = new UpstreamKeeper(upstreams, silenceMillis, this, tap.handshake());
+        this.slots = new UpstreamSlots(upstreams, silenceMillis, tap.handshake(), maxClients, this);
     }
 
     /** The ChildRuntime setup of the stratifier process in {@code -P}, {@code -R} and {@code -N} mode. */
@@ -86,11 +84,14 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
         long silence;
         RelayTap tap = RelayTap.NONE;
         RedirectDecisions redirects = null;
+        int maxClients;
         try {
-            upstreams = upstreams(rt.config());
-            silence = seconds(rt.config().raw(), TIMEOUT_KEY, 90) * 1000;
+            upstreams = RelayConfig.upstreams(rt.config());
+            silence = RelayConfig.seconds(rt.config().raw(), RelayConfig.TIMEOUT_KEY, 90) * 1000;
+            maxClients = RelayConfig.maxClients(rt.config().raw());
             if (rt.args().node()) {
                 tap = new NodeWatch(new NodeBlockSubmitter(rt.config().btcd()));
+                maxClients = Integer.MAX_VALUE; // one link: the node's work arrives on it once
             }
             if (rt.args().redirector()) {
                 redirects = new RedirectDecisions(new RedirectTargets(rt.config().redirecturl()),
@@ -103,7 +104,7 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
             rt.commands().json("stats", p -> rt.baseStats().put("error", e.getMessage()));
             return;
         }
-        PassthroughRelay relay = new PassthroughRelay(upstreams, silence, tap, redirects);
+        PassthroughRelay relay = new PassthroughRelay(upstreams, silence, maxClients, tap, redirects);
         rt.onStream(relay.connector);
         rt.commands().json("stats", p -> relay.stats(rt.baseStats()));
         rt.commands().json("passthrough", p -> relay.stats(Json.object())); // as /api/passthrough
@@ -127,50 +128,24 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
         rt.onShutdown(() -> {
             web.close();
             timer.shutdownNow();
-            relay.keeper.stop();
+            relay.slots.stop();
             relay.tap.stop();
         });
-        Log.notice("%s mode: %d upstream pool(s) %s, upstream_timeout %d s%s", label, upstreams.size(), upstreams,
-                silence / 1000, rt.args().node() ? ", submitting solved blocks to " + rt.config().btcd().size()
-                        + " btcd" : "");
+        String connections = maxClients == Integer.MAX_VALUE ? "one upstream connection"
+                : "a connection per " + maxClients + " miners";
+        Log.notice("%s mode: %d upstream pool(s) %s, upstream_timeout %d s, %s%s", label, upstreams.size(),
+                upstreams, silence / 1000, connections, rt.args().node()
+                        ? ", submitting solved blocks to " + rt.config().btcd().size() + " btcd" : "");
         if (redirects != null) {
             Log.notice("Redirector mode: miners with an accepted share go to %s; dropidle %d s",
                     redirects.targets().all(), redirects.dropIdleMillis() / 1000);
         }
-        relay.keeper.start();
+        relay.slots.start();
         web.start(rt.config().raw());
     }
 
-    static List<HostPort> upstreams(PoolConfig cfg) {
-        List<HostPort> out = new ArrayList<>();
-        for (ProxyConfig p : cfg.proxy()) {
-            HostPort hp = HostPort.parse(p.url());
-            if (hp == null) {
-                throw new IllegalArgumentException("config key \"proxy\" url \"" + p.url() + "\": not host:port");
-            }
-            out.add(hp);
-        }
-        if (out.isEmpty()) {
-            throw new IllegalArgumentException("no \"proxy\" entries: passthrough mode needs its upstream pool there");
-        }
-        return out;
-    }
-
-    private static long seconds(JsonNode raw, String key, long dflt) {
-        JsonNode v = raw == null ? null : raw.get(key);
-        if (v == null || v.isNull()) {
-            return dflt;
-        }
-        if (!v.canConvertToLong() || v.asLong() < 1) {
-            throw new IllegalArgumentException("config key \"" + key + "\" = " + v + ": must be a whole number of"
-                    + " seconds ≥ 1");
-        }
-        return v.asLong();
-    }
-
     private boolean upstreamUp() {
-        UpstreamConnection c = keeper.current();
-        return c != null && c.isOpen();
+        return slots.anyReady();
     }
 
     // ---------------------------------------------------------------- miners (connector stream reader thread)
@@ -178,6 +153,7 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
     @Override
     public void connected(long clientId, String address, int serverIndex) {
         routes.add(clientId, ipOf(address), serverIndex);
+        slots.place(clientId);
         if (redirects != null) {
             redirects.connected(clientId, ipOf(address), System.currentTimeMillis());
         }
@@ -210,14 +186,39 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
         if (redirects != null) {
             redirects.fromMiner(clientId, line, System.currentTimeMillis());
         }
-        UpstreamConnection c = keeper.current();
-        if (c != null && c.send(up)) {
-            linesUp.incrementAndGet();
-            tap.fromMiner(r, line);
+        UpstreamSlots.Slot slot = slots.of(clientId);
+        if (slot == null) {
+            slot = slots.place(clientId); // its connection was lost or never made: not a miner the relay dropped
+        }
+        if (!slot.ready() && !slots.anyReady()) {
+            // no upstream at all: the loss is being handled, or this stream opened just after it
+            upstreamGone("no upstream for a miner's line");
             return;
         }
-        // no upstream (the line is not answered): the loss is being handled, or this stream opened just after it
-        upstreamGone("no upstream for a miner's line");
+        switch (slots.send(slot, up)) {
+            case SENT, HELD -> {
+                linesUp.incrementAndGet();
+                tap.fromMiner(r, line);
+            }
+            case FULL -> sendAway(List.of(clientId), "its upstream connection " + slot.id() + " is not up and"
+                    + " holds " + UpstreamSlots.MAX_HELD_LINES + " lines already");
+            case DISCARDED -> {
+            }
+        }
+    }
+
+    /** Tells miners to reconnect and drops them (their upstream sessions are gone or never began). */
+    private void sendAway(List<Long> ids, String why) {
+        for (long id : ids) {
+            ClientRoutes.Route r = routes.remove(id);
+            slots.release(id);
+            if (r != null) {
+                tap.minerGone(r);
+            }
+            miners.send(id, PassthroughLines.RECONNECT);
+            miners.drop(id, why);
+        }
+        toldToReconnect.addAndGet(ids.size());
     }
 
     @Override
@@ -226,12 +227,12 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
             redirects.disconnected(clientId);
         }
         ClientRoutes.Route r = routes.remove(clientId);
-        UpstreamConnection c = keeper.current();
+        UpstreamSlots.Slot slot = slots.release(clientId);
         if (r != null) {
             tap.minerGone(r);
         }
-        if (r != null && c != null) {
-            c.sendUnanswered(PassthroughLines.term(r.upstreamId(), r.address(), r.server()));
+        if (r != null && slot != null) {
+            slots.sendUnanswered(slot, PassthroughLines.term(r.upstreamId(), r.address(), r.server()));
         }
     }
 
@@ -253,11 +254,6 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
     }
 
     // ---------------------------------------------------------------- upstream (its reader thread)
-
-    @Override
-    public void up(UpstreamConnection c, int index) {
-        // the connector retries its stream every 100 ms while it holds miners, and is admitted now
-    }
 
     @Override
     public void line(UpstreamConnection c, String line) {
@@ -283,11 +279,37 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
         }
     }
 
+    /**
+     * A connection ended. While another is up only its miners are told to reconnect (and dropped: their sessions
+     * were on it); they come back on a connection that is up. With none up, as with a single connection: every
+     * miner is told and the connector holds them until an upstream is back.
+     */
     @Override
-    public void closed(UpstreamConnection c, String reason) {
+    public void lost(UpstreamSlots.Slot slot, String reason, List<Long> onIt) {
+        if (slots.anyReady()) {
+            sendAway(onIt, "its upstream connection " + slot.id() + " was lost");
+            Log.warning("Passthrough: upstream connection %d lost (%s): its %d miners told to reconnect", slot.id(),
+                    reason, onIt.size());
+            return;
+        }
         tap.upstreamLost();
         Log.warning("Passthrough: upstream lost (%s): %d miners told to reconnect; new miners wait in the connector"
                 + " until an upstream is back", reason, upstreamGone("upstream lost: " + reason));
+    }
+
+    /** A new connection could not be made: its waiting miners go (to come back on one that is up). */
+    @Override
+    public void notConnected(UpstreamSlots.Slot slot, String error, List<Long> waiting) {
+        if (waiting.isEmpty()) {
+            return;
+        }
+        if (slots.anyReady()) {
+            sendAway(waiting, "its upstream connection " + slot.id() + " could not be made: " + error);
+            Log.warning("Passthrough: upstream connection %d could not be made (%s): its %d waiting miners told to"
+                    + " reconnect", slot.id(), error, waiting.size());
+        } else {
+            upstreamGone("no upstream reachable: " + error);
+        }
     }
 
     /**
@@ -334,8 +356,10 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
     /** {@code stats}: the upstream link's state and the miners routed over it. */
     ObjectNode stats(ObjectNode base) {
         base.put("mode", redirects == null ? "passthrough" : "redirector");
-        base.set("upstream", keeper.status());
+        base.set("upstream", slots.status());
         base.put("clients", routes.size());
+        base.put("max_clients_per_connection", slots.maxClients());
+        base.set("connections", slots.connections());
         base.put("connector_connected", connector != null && connector.connected());
         base.put("lines_up", linesUp.get());
         base.put("lines_down", linesDown.get());
@@ -355,8 +379,8 @@ public final class PassthroughRelay implements ClientEvents, UpstreamKeeper.Even
         return base;
     }
 
-    UpstreamKeeper keeper() {
-        return keeper;
+    UpstreamSlots slots() {
+        return slots;
     }
 
     ClientRoutes routes() {

@@ -11,7 +11,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Keeps one passthrough connection up: tries the upstreams in priority order (the config's {@code proxy}
+ * Keeps one passthrough connection up (one of the relay's {@link UpstreamSlots}): tries the upstreams in priority order (the config's {@code proxy}
  * entries, as ckpool's passthrough reads them) with back-off between rounds, tells the relay when a connection is
  * up and when it is lost, and ends a connection that has sent nothing for {@code silenceMillis} while a line we
  * sent waits (without miners a pool may rightly be silent for any time).
@@ -22,6 +22,10 @@ final class UpstreamKeeper {
 
     interface Events extends UpstreamConnection.Listener {
         void up(UpstreamConnection c, int index);
+
+        /** A round over every upstream found none that answered (the keeper tries again after a back-off). */
+        default void roundFailed(String lastError) {
+        }
     }
 
     private final List<HostPort> upstreams;
@@ -39,21 +43,26 @@ final class UpstreamKeeper {
     private Thread thread;
 
     private final String handshake;
+    private final int slot;
 
     UpstreamKeeper(List<HostPort> upstreams, long silenceMillis, Events events) {
-        this(upstreams, silenceMillis, events, PassthroughLines.PASSTHROUGH_REQUEST);
+        this(upstreams, silenceMillis, events, PassthroughLines.PASSTHROUGH_REQUEST, 0);
     }
 
-    /** @param handshake the first line on each connection ({@code mining.passthrough}, or {@code mining.node}) */
-    UpstreamKeeper(List<HostPort> upstreams, long silenceMillis, Events events, String handshake) {
+    /**
+     * @param handshake the first line on each connection ({@code mining.passthrough}, or {@code mining.node})
+     * @param slot      which of the relay's upstream connections this keeper keeps (for names and logs)
+     */
+    UpstreamKeeper(List<HostPort> upstreams, long silenceMillis, Events events, String handshake, int slot) {
         this.handshake = handshake;
+        this.slot = slot;
         this.upstreams = List.copyOf(upstreams);
         this.silenceMillis = silenceMillis;
         this.events = events;
     }
 
     void start() {
-        thread = new Thread(this::run, "passthrough-keeper");
+        thread = new Thread(this::run, "passthrough-keeper-" + slot);
         thread.setDaemon(true);
         thread.start();
     }
@@ -68,6 +77,9 @@ final class UpstreamKeeper {
             UpstreamConnection c = current;
             if (c == null) {
                 if (!connectRound()) {
+                    if (running) {
+                        events.roundFailed(lastError);
+                    }
                     pause(backoff.nextDelayMillis());
                 }
             } else {
@@ -101,12 +113,12 @@ final class UpstreamKeeper {
                     connects++;
                 }
                 backoff.reset();
-                Log.notice("Passthrough upstream %d %s connected", i, hp);
+                Log.notice("Passthrough connection %d: upstream %d %s connected", slot, i, hp);
                 events.up(c, i);
                 return true;
             } catch (IOException e) {
                 if (!e.getMessage().equals(lastError)) {
-                    Log.warning("Passthrough upstream %d %s: %s", i, hp, e.getMessage());
+                    Log.warning("Passthrough connection %d: upstream %d %s: %s", slot, i, hp, e.getMessage());
                 }
                 lastError = e.getMessage();
             }
@@ -133,7 +145,7 @@ final class UpstreamKeeper {
                 lastError = reason;
                 lock.notifyAll();
             }
-            Log.warning("Passthrough upstream %s lost: %s", c.address(), reason);
+            Log.warning("Passthrough connection %d: upstream %s lost: %s", slot, c.address(), reason);
             events.closed(c, reason);
         }
     }
@@ -164,9 +176,22 @@ final class UpstreamKeeper {
         }
     }
 
+    int slot() {
+        return slot;
+    }
+
+    long connects() {
+        return connects;
+    }
+
+    long losses() {
+        return losses;
+    }
+
     /** The link's state for {@code stats}. */
     ObjectNode status() {
         ObjectNode o = Json.object();
+        o.put("id", slot);
         UpstreamConnection c = current;
         o.put("connected", c != null && c.isOpen());
         if (c != null) {

@@ -145,7 +145,10 @@ public final class StratifierProcess {
         }
         if (reports != null) {
             generatorEvents.workObserver(b -> reports.workinfo(b, clock.millis()));
+            engine.authoriser(reports.authoriser()); // the main pool decides, as ckpool's remote asks it
+            reports.authoriser().dropWith((id, why) -> passthrough.drop(id, why));
         }
+        remotes.authoriser(engine::authoriser);
         this.generator = new GeneratorLink(rt.socketOf("generator"), generatorEvents);
         this.proxy = rt.args().proxy();
         this.relay = proxy ? new UpstreamRelay(generator, engine) : null;

@@ -52,11 +52,20 @@ public final class RemoteReports implements AutoCloseable {
     private final String instance;
     private final RemoteOutbox outbox;
     private final UpstreamReporter reporter;
+    private final UpstreamAuthoriser authoriser;
 
     private RemoteReports(String instance, RemoteOutbox outbox, UpstreamReporter reporter) {
         this.instance = instance;
         this.outbox = outbox;
         this.reporter = reporter;
+        this.authoriser = new UpstreamAuthoriser(reporter::sendIfConnected);
+        reporter.authResults(authoriser::result);
+        reporter.onConnected(authoriser::reconcile);
+    }
+
+    /** Authorises this remote's miners through the main pool ({@code auth} / {@code auth.result}). */
+    public UpstreamAuthoriser authoriser() {
+        return authoriser;
     }
 
     /** Opens the outbox in {@code dir} (with the remote's id, made once) and starts the upstream connection. */
@@ -131,7 +140,9 @@ public final class RemoteReports implements AutoCloseable {
     }
 
     public ObjectNode json() {
-        return reporter.json();
+        ObjectNode n = reporter.json();
+        n.set("auth", authoriser.json());
+        return n;
     }
 
     RemoteOutbox outbox() {
@@ -140,6 +151,7 @@ public final class RemoteReports implements AutoCloseable {
 
     @Override
     public void close() {
+        authoriser.close();
         reporter.close();
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.Log;
+import org.jckpool.stratifier.engine.Authoriser;
 import org.jckpool.stratifier.engine.ClientOutbound;
 import org.jckpool.stratifier.link.PassthroughLinks;
 import org.jckpool.stratifier.session.WorkerName;
@@ -19,6 +20,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The main pool's side of ckpool's trusted remotes. A connection that sends {@code mining.remote} on one of the
@@ -58,6 +60,7 @@ public final class TrustedRemotes {
     private final ConcurrentMap<Long, Long> toAck = new ConcurrentHashMap<>();
     private volatile BiConsumer<String, ObjectNode> ckdb = (id, msg) -> {
     };
+    private volatile Supplier<Authoriser> authoriser = () -> null;
 
     /**
      * @param trustedServers server indexes of the {@code trusted} entries
@@ -74,6 +77,11 @@ public final class TrustedRemotes {
         this.leaveEngine = leaveEngine;
         this.clock = clock;
         this.workIds = workIds;
+    }
+
+    /** Who decides a remote's {@code auth} requests (this pool's own authoriser, ckdb; null: every valid name). */
+    public void authoriser(Supplier<Authoriser> a) {
+        this.authoriser = a;
     }
 
     /** Where remote shares, share errors, blocks and work bases go to ckdb (ckdb's message id, then the fields). */
@@ -129,7 +137,7 @@ public final class TrustedRemotes {
         String m = n == null ? "" : n.path("method").asText("");
         return switch (m) {
             case RemoteProtocol.SHARE, RemoteProtocol.SHAREERR, RemoteProtocol.WORKINFO, RemoteProtocol.BLOCK,
-                 RemoteProtocol.WORKERSTATS, RemoteProtocol.WORKERS, RemoteProtocol.PING -> true;
+                 RemoteProtocol.WORKERSTATS, RemoteProtocol.WORKERS, RemoteProtocol.PING, RemoteProtocol.AUTH -> true;
             default -> false;
         };
     }
@@ -202,6 +210,10 @@ public final class TrustedRemotes {
             connector.send(l.clientId, RemoteProtocol.PONG);
             return;
         }
+        if (RemoteProtocol.AUTH.equals(method)) {
+            auth(l, msg);
+            return;
+        }
         long seq = msg.path("seq").asLong(0);
         if (seq > 0 && seq <= ledger.seq(l.remoteId)) {
             Log.debug("Trusted remote %s replayed seq %d, already accounted", l.remoteId, seq);
@@ -232,6 +244,55 @@ public final class TrustedRemotes {
         ledger.record(l.remoteId, seq, method, diff, height);
         if (seq > 0) {
             toAck.merge(l.clientId, seq, Math::max);
+        }
+    }
+
+    /**
+     * A remote miner's {@code mining.authorize}, decided as this pool decides its own miners' (worker name, then
+     * the authoriser, ckdb), answered with {@code auth.result}. As in ckpool, the remote's {@code clientid} comes
+     * back as {@code client_id}; an allowed user counts as authorised here.
+     */
+    private void auth(Link l, ObjectNode msg) {
+        JsonNode id = msg.get("id");
+        long clientId = msg.path("clientid").asLong(0);
+        String worker = msg.path("params").path(0).asText("");
+        String problem = WorkerName.problem(worker);
+        if (problem != null) {
+            connector.send(l.clientId, RemoteProtocol.authResult(id, clientId, false, problem));
+            return;
+        }
+        String user = WorkerName.user(worker);
+        Authoriser a = authoriser.get();
+        if (a == null) {
+            authDecided(l, id, clientId, worker, user, Authoriser.Decision.allow(0));
+            return;
+        }
+        // a ckpool upstream keys the remote's miner as (link id << 32) | clientid: the authoriser sees that id
+        long subId = (l.clientId << 32) | (clientId & 0xffffffffL);
+        try {
+            a.authorise(new Authoriser.Request(subId, user, worker, msg.path("useragent").asText(""),
+                            msg.path("address").asText(l.address), msg.path("params").path(1).asText(""),
+                            id == null ? "null" : id.toString(), msg.path("enonce1").asText("")),
+                    d -> authDecided(l, id, clientId, worker, user, d));
+        } catch (RuntimeException e) {
+            Log.err("authoriser failed for remote %s worker %s: %s", l.remoteId, worker, e);
+            authDecided(l, id, clientId, worker, user, Authoriser.Decision.refuse("Authorisation failed"));
+        }
+    }
+
+    private void authDecided(Link l, JsonNode id, long clientId, String worker, String user,
+                             Authoriser.Decision d) {
+        boolean ok = d != null && d.allowed();
+        if (ok) {
+            stats.user(user, clock.millis()).authorised(clock.millis());
+            Log.info("Authorised worker %s of trusted remote %s", worker, l.remoteId);
+        } else {
+            Log.info("Refused worker %s of trusted remote %s: %s", worker, l.remoteId,
+                    d == null ? "no decision" : d.reason());
+        }
+        if (links.containsKey(l.clientId)) {
+            connector.send(l.clientId, RemoteProtocol.authResult(id, clientId, ok,
+                    ok ? null : d == null || d.reason() == null ? "Unauthorised worker" : d.reason()));
         }
     }
 

@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -44,6 +45,9 @@ public final class UpstreamReporter implements AutoCloseable {
     /** Epoch seconds the current connection was accepted, 0 while not connected. */
     private volatile long connectedSince;
     private volatile String lastError = "";
+    private volatile Runnable onConnected = () -> {
+    };
+    private volatile Consumer<JsonNode> authResults = n -> Log.info("auth.result with no authoriser: %s", n);
 
     public UpstreamReporter(HostPort upstream, String agent, String remoteId, RemoteOutbox outbox) {
         this(upstream, agent, remoteId, outbox, RETRY_MILLIS);
@@ -63,17 +67,32 @@ public final class UpstreamReporter implements AutoCloseable {
         thread.start();
     }
 
-    /** A message to send now if the upstream is connected, not kept (statistics: a later one supersedes it). */
-    public void sendIfConnected(ObjectNode msg) {
+    /**
+     * A message to send now if the upstream is connected, not kept (statistics: a later one supersedes it; an
+     * authorisation is decided here when it cannot go). False when it was not written.
+     */
+    public boolean sendIfConnected(ObjectNode msg) {
         Socket s = socket;
         if (s == null || !connected) {
-            return;
+            return false;
         }
         try {
             write(s, msg.toString());
+            return true;
         } catch (IOException e) {
             lost(s, "write: " + e.getMessage());
+            return false;
         }
+    }
+
+    /** Run on the reporter's thread each time the link is up, before the outbox is sent. */
+    public void onConnected(Runnable r) {
+        this.onConnected = r;
+    }
+
+    /** Who hears the upstream's {@code auth.result} lines. */
+    public void authResults(Consumer<JsonNode> c) {
+        this.authResults = c;
     }
 
     private void run() {
@@ -133,6 +152,7 @@ public final class UpstreamReporter implements AutoCloseable {
             Log.warning("Connected to upstream server %s as trusted remote %s; %d messages owed after seq %d",
                     upstream, remoteId, outbox.pendingCount(), outbox.acked());
             reader.start();
+            onConnected.run();
             return s;
         } catch (IOException e) {
             closeQuietly(s);
@@ -177,6 +197,8 @@ public final class UpstreamReporter implements AutoCloseable {
                 String method = n == null ? "" : n.path("method").asText("");
                 if (RemoteProtocol.ACK.equals(method) && n.path("seq").canConvertToLong()) {
                     outbox.ack(n.get("seq").asLong());
+                } else if (RemoteProtocol.AUTH_RESULT.equals(method)) {
+                    authResults.accept(n);
                 } else if (!"pong".equals(method)) {
                     Log.info("Upstream pool %s sent '%s', ignored", upstream, line.length() > 200
                             ? line.substring(0, 200) + "..." : line);

@@ -25,6 +25,9 @@ final class FakeUpstream implements AutoCloseable {
     volatile String linkMethod = "mining.passthrough";
     volatile String firstLine;
     private volatile Socket current;
+    /** Every accepted link in order, and the lines each brought. */
+    final List<Socket> links = new CopyOnWriteArrayList<>();
+    final List<List<String>> receivedOn = new CopyOnWriteArrayList<>();
 
     FakeUpstream() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -59,10 +62,16 @@ final class FakeUpstream implements AutoCloseable {
                 return;
             }
             s.getOutputStream().write((answer + "\n").getBytes(StandardCharsets.UTF_8));
-            current = s;
-            connections.incrementAndGet();
+            List<String> mine = new CopyOnWriteArrayList<>();
+            synchronized (links) {
+                links.add(s);
+                receivedOn.add(mine);
+                current = s;
+                connections.incrementAndGet();
+            }
             String line;
             while ((line = in.readLine()) != null) {
+                mine.add(line);
                 received.add(line);
             }
         } catch (IOException e) {
@@ -76,6 +85,18 @@ final class FakeUpstream implements AutoCloseable {
         out.flush();
     }
 
+    /** Sends a line down link {@code n} (in accept order). */
+    void send(int n, String line) throws IOException {
+        OutputStream out = links.get(n).getOutputStream();
+        out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    /** Ends link {@code n}. */
+    void dropLink(int n) throws IOException {
+        links.get(n).close();
+    }
+
     /** Ends the current connection (the upstream pool going away). */
     void dropConnection() throws IOException {
         current.close();
@@ -84,8 +105,7 @@ final class FakeUpstream implements AutoCloseable {
     @Override
     public void close() throws IOException {
         server.close();
-        Socket s = current;
-        if (s != null) {
+        for (Socket s : links) {
             s.close();
         }
     }

@@ -42,15 +42,15 @@ class PassthroughRelayTest {
     PassthroughRelay start(long silenceMillis) throws Exception {
         upstream = new FakeUpstream();
         relay = new PassthroughRelay(miners, List.of(new HostPort("127.0.0.1", upstream.port())), silenceMillis);
-        relay.keeper().start();
-        Await.until("upstream connected", () -> relay.keeper().current() != null);
+        relay.slots().start();
+        Await.until("upstream connected", () -> relay.slots().current() != null);
         return relay;
     }
 
     @AfterEach
     void stop() throws Exception {
         if (relay != null) {
-            relay.keeper().stop();
+            relay.slots().stop();
         }
         if (upstream != null) {
             upstream.close();
@@ -119,7 +119,7 @@ class PassthroughRelayTest {
         Await.until("line upstream", () -> upstream.received.size() == 1);
         upstream.dropConnection();
         Await.until("miner told to reconnect", () -> sent.contains(new Sent(5, PassthroughLines.RECONNECT)));
-        Await.until("connected again", () -> upstream.connections.get() == 2 && relay.keeper().current() != null);
+        Await.until("connected again", () -> upstream.connections.get() == 2 && relay.slots().current() != null);
         JsonNode st = relay.stats(Json.object());
         assertThat(st.path("upstream").path("losses").asLong()).isEqualTo(1);
         assertThat(st.path("upstream").path("connects").asLong()).isEqualTo(2);
@@ -156,8 +156,8 @@ class PassthroughRelayTest {
             upstream = new FakeUpstream();
             relay = new PassthroughRelay(miners, List.of(new HostPort("127.0.0.1", refusing.port()),
                     new HostPort("127.0.0.1", upstream.port())), 90_000);
-            relay.keeper().start();
-            Await.until("connected to the second", () -> relay.keeper().current() != null);
+            relay.slots().start();
+            Await.until("connected to the second", () -> relay.slots().current() != null);
             JsonNode up = relay.stats(Json.object()).path("upstream");
             assertThat(up.path("index").asInt()).isEqualTo(1);
             assertThat(up.path("url").asText()).isEqualTo("127.0.0.1:" + upstream.port());
@@ -174,10 +174,10 @@ class PassthroughRelayTest {
         upstream = new FakeUpstream();
         upstream.answer = "{\"id\":null,\"result\":null,\"error\":[20,\"Method not supported: mining.passthrough\",null]}";
         relay = new PassthroughRelay(miners, List.of(new HostPort("127.0.0.1", upstream.port())), 90_000);
-        relay.keeper().start();
+        relay.slots().start();
         Await.until("refusal recorded", () -> relay.stats(Json.object()).path("upstream").path("last_error")
                 .asText().contains("passthrough refused"));
-        assertThat(relay.keeper().current()).isNull();
+        assertThat(relay.slots().current()).isNull();
         assertThat(relay.stats(Json.object()).path("upstream").path("connected").asBoolean()).isFalse();
     }
 
@@ -187,9 +187,9 @@ class PassthroughRelayTest {
         RedirectTargets targets = new RedirectTargets(List.of(new HostPort("a.example", 3334),
                 new HostPort("b.example", 3335)));
         relay = new PassthroughRelay(miners, List.of(new HostPort("127.0.0.1", upstream.port())), 90_000,
-                RelayTap.NONE, new RedirectDecisions(targets, 1));
-        relay.keeper().start();
-        Await.until("upstream connected", () -> relay.keeper().current() != null);
+                Integer.MAX_VALUE, RelayTap.NONE, new RedirectDecisions(targets, 1));
+        relay.slots().start();
+        Await.until("upstream connected", () -> relay.slots().current() != null);
         relay.connected(1, "10.0.0.1:4001", 0);
         relay.connected(2, "10.0.0.2:4002", 0);
         relay.line(1, "{\"id\":5,\"method\":\"mining.submit\",\"params\":[\"w\",\"1\",\"00\",\"5f\",\"01\"]}");
@@ -222,9 +222,9 @@ class PassthroughRelayTest {
         upstream.linkMethod = "mining.node";
         NodeWatchTest.RecordingSubmitter submitter = new NodeWatchTest.RecordingSubmitter();
         relay = new PassthroughRelay(miners, List.of(new HostPort("127.0.0.1", upstream.port())), 90_000,
-                new NodeWatch(submitter), null);
-        relay.keeper().start();
-        Await.until("upstream connected", () -> relay.keeper().current() != null);
+                Integer.MAX_VALUE, new NodeWatch(submitter), null);
+        relay.slots().start();
+        Await.until("upstream connected", () -> relay.slots().current() != null);
         assertThat(Json.parseOrNull(upstream.firstLine).path("method").asText()).isEqualTo("mining.node");
 
         long miner = 9;

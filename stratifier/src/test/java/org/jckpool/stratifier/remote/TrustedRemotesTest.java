@@ -2,6 +2,7 @@ package org.jckpool.stratifier.remote;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.libpool.json.Json;
+import org.jckpool.stratifier.engine.Authoriser;
 import org.jckpool.stratifier.engine.ClientOutbound;
 import org.jckpool.stratifier.stats.StatsRegistry;
 import org.jckpool.stratifier.stats.UserStats;
@@ -127,6 +128,58 @@ class TrustedRemotesTest {
         assertThat(r.json().at("/remotes/0/connected").asBoolean()).as("still connected through 11").isTrue();
         r.disconnected(11);
         assertThat(r.json().at("/remotes/0/connected").asBoolean()).isFalse();
+    }
+
+    /** ckpool's remote auth line for a miner of the remote (clientid 5, the miner's own id 4). */
+    static final String CKPOOL_AUTH = "{\"params\":[\"bob.rig1\",\"x\"],\"id\":4,\"method\":\"auth\","
+            + "\"useragent\":\"cgminer/4.10\",\"enonce1\":\"a1b2c3d4\",\"address\":\"192.0.2.7\","
+            + "\"clientid\":5}";
+
+    @Test
+    void aRemotesAuthIsDecidedByThisPoolsAuthoriserAndAnsweredWithAuthResult() throws Exception {
+        TrustedRemotes r = remotes();
+        List<Authoriser.Request> asked = new ArrayList<>();
+        r.authoriser(() -> (req, done) -> {
+            asked.add(req);
+            done.accept(req.user().equals("bob") ? Authoriser.Decision.allow(0)
+                    : Authoriser.Decision.refuse("Unknown user"));
+        });
+        r.connected(9, "10.0.0.9", TRUSTED);
+        r.line(9, RemoteProtocol.hello("ckpool/0.9.9", "edge1"));
+        sent.clear();
+
+        assertThat(r.line(9, CKPOOL_AUTH)).isTrue();
+        assertThat(sent).containsExactly(
+                "9 {\"result\":true,\"error\":null,\"id\":4,\"method\":\"auth.result\",\"client_id\":5}");
+        assertThat(asked).hasSize(1);
+        Authoriser.Request q = asked.get(0);
+        assertThat(q.worker()).isEqualTo("bob.rig1");
+        assertThat(q.password()).isEqualTo("x");
+        assertThat(q.address()).isEqualTo("192.0.2.7");
+        assertThat(q.userAgent()).isEqualTo("cgminer/4.10");
+        assertThat(q.clientId()).as("(link << 32) | clientid, as ckpool keys it").isEqualTo((9L << 32) | 5);
+        assertThat(stats.existingUser("bob")).as("an allowed user is known here").isNotNull();
+
+        sent.clear();
+        r.line(9, CKPOOL_AUTH.replace("bob.rig1", "eve.rig").replace("\"clientid\":5", "\"clientid\":6"));
+        assertThat(sent).containsExactly("9 {\"result\":false,\"error\":\"Unknown user\",\"id\":4,"
+                + "\"method\":\"auth.result\",\"client_id\":6}");
+        sent.clear();
+        r.line(9, CKPOOL_AUTH.replace("bob.rig1", ".rig"));
+        assertThat(sent).hasSize(1).first().asString().contains("\"result\":false").contains("auth.result");
+        assertThat(asked).as("a bad name is refused before the authoriser").hasSize(2);
+        assertThat(r.json().at("/remotes/0/seq").asLong()).as("auth is not a report: no seq, no ledger").isZero();
+    }
+
+    @Test
+    void withoutAnAuthoriserEveryValidRemoteWorkerIsAllowed() throws Exception {
+        TrustedRemotes r = remotes();
+        r.connected(9, "10.0.0.9", TRUSTED);
+        r.line(9, RemoteProtocol.hello("jckpool/0.1", "edge1"));
+        sent.clear();
+        r.line(9, CKPOOL_AUTH);
+        assertThat(sent).containsExactly(
+                "9 {\"result\":true,\"error\":null,\"id\":4,\"method\":\"auth.result\",\"client_id\":5}");
     }
 
     @Test

@@ -17,6 +17,10 @@ final class PassthroughMetrics {
     private final Gauge mode;
     private final Gauge passthroughUpstreamUp;
     private final Gauge passthroughClients;
+    private final Gauge passthroughConnections;
+    private final Gauge passthroughConnectionClients;
+    private final Gauge passthroughConnectionUp;
+    private final Set<String> knownConnections = ConcurrentHashMap.newKeySet();
     private final Gauge redirectorMiners;
     private final Gauge downstreamPassthroughs;
     private final Gauge downstreamClients;
@@ -33,6 +37,14 @@ final class PassthroughMetrics {
                 .register(registry);
         passthroughClients = Gauge.builder().name("jckpool_passthrough_clients")
                 .help("Passthrough/redirector mode: miners routed over the upstream link").register(registry);
+        passthroughConnections = Gauge.builder().name("jckpool_passthrough_connections")
+                .help("Passthrough/redirector mode: upstream connections that are up").register(registry);
+        passthroughConnectionClients = Gauge.builder().name("jckpool_passthrough_connection_clients")
+                .help("Passthrough/redirector mode: miners placed on each upstream connection")
+                .labelNames("connection").register(registry);
+        passthroughConnectionUp = Gauge.builder().name("jckpool_passthrough_connection_up")
+                .help("Passthrough/redirector mode: 1 while that upstream connection is up, else 0")
+                .labelNames("connection").register(registry);
         redirectorMiners = Gauge.builder().name("jckpool_redirector_miners")
                 .help("Redirector mode: miners redirected and dropped idle since start, and those still screened")
                 .labelNames("state").register(registry);
@@ -56,6 +68,9 @@ final class PassthroughMetrics {
             passthroughUpstreamUp.set(status.path("upstream").path("connected").asBoolean() ? 1 : 0);
             passthroughClients.set(status.path("clients").asDouble(0));
         }
+        if (status.path("connections").isArray()) {
+            connections(status.path("connections"));
+        }
         JsonNode r = status.path("redirector");
         if (r.isObject()) {
             redirectorMiners.labelValues("redirected").set(r.path("redirected").asDouble(0));
@@ -65,6 +80,31 @@ final class PassthroughMetrics {
         if (status.has("downstream")) {
             downstream(status.path("downstream"));
         }
+    }
+
+    private void connections(JsonNode list) {
+        int up = 0;
+        Set<String> seen = new HashSet<>();
+        for (JsonNode c : list) {
+            boolean connected = c.path("connected").asBoolean();
+            up += connected ? 1 : 0;
+            if (seen.size() >= Metrics.MAX_LABEL_VALUES) {
+                continue;
+            }
+            String id = c.path("id").asText();
+            seen.add(id);
+            passthroughConnectionClients.labelValues(id).set(c.path("clients").asDouble(0));
+            passthroughConnectionUp.labelValues(id).set(connected ? 1 : 0);
+        }
+        for (String id : knownConnections) {
+            if (!seen.contains(id)) {
+                passthroughConnectionClients.remove(id);
+                passthroughConnectionUp.remove(id);
+                knownConnections.remove(id);
+            }
+        }
+        knownConnections.addAll(seen);
+        passthroughConnections.set(up);
     }
 
     private void downstream(JsonNode links) {

@@ -218,6 +218,26 @@ class MetricsEndpointTest {
     }
 
     @Test
+    void eachUpstreamConnectionOfAPassthroughIsExportedAndGoneOnesLoseTheirSeries() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        metrics.passthroughStatus(json.readTree("{\"mode\":\"passthrough\",\"upstream\":{\"connected\":true},"
+                + "\"clients\":5,\"connections\":[{\"id\":0,\"connected\":true,\"clients\":3},"
+                + "{\"id\":1,\"connected\":false,\"clients\":2}]}"));
+        Map<String, Double> m = scrape();
+        assertThat(m).containsEntry("jckpool_passthrough_connections", 1.0)
+                .containsEntry("jckpool_passthrough_connection_clients{connection=\"0\"}", 3.0)
+                .containsEntry("jckpool_passthrough_connection_clients{connection=\"1\"}", 2.0)
+                .containsEntry("jckpool_passthrough_connection_up{connection=\"0\"}", 1.0)
+                .containsEntry("jckpool_passthrough_connection_up{connection=\"1\"}", 0.0);
+        metrics.passthroughStatus(json.readTree("{\"mode\":\"passthrough\",\"upstream\":{\"connected\":true},"
+                + "\"clients\":3,\"connections\":[{\"id\":0,\"connected\":true,\"clients\":3}]}"));
+        m = scrape();
+        assertThat(m).containsEntry("jckpool_passthrough_connections", 1.0)
+                .doesNotContainKey("jckpool_passthrough_connection_clients{connection=\"1\"}")
+                .doesNotContainKey("jckpool_passthrough_connection_up{connection=\"1\"}");
+    }
+
+    @Test
     void downstreamPassthroughsAreExportedAndGoneLinksLoseTheirSeries() throws Exception {
         ObjectMapper json = new ObjectMapper();
         metrics.passthroughStatus(json.readTree("{\"mode\":\"pool\",\"downstream\":["
