@@ -207,6 +207,9 @@ public final class UpstreamManager implements AutoCloseable {
     }
 
     private void connectDisconnected(long now) {
+        if (!running) {
+            return; // closed: a late check (proxy-failover) must not hand work to the stopped connectors
+        }
         for (Upstream u : upstreams) {
             StratumClient c = u.client;
             boolean open = c != null && c.isOpen();
