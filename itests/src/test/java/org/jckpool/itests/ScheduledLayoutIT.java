@@ -1,11 +1,17 @@
 package org.jckpool.itests;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.jckpool.libpool.json.Json;
 import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,6 +46,13 @@ class ScheduledLayoutIT {
             assertThat(Await.within(10_000, () -> schedule(px).path("upstreams").path(1).path("compatible")
                     .asBoolean() && schedule(px).path("upstreams").path(0).path("compatible").asBoolean()))
                     .as("both compatible: %s", schedule(px)).isTrue();
+            // the stratifier's view (/api/upstreams, /metrics) has it from the generator's status every 2 s
+            HttpClient web = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+            String smallSeries = "jckpool_upstream_compatible{upstream=\"1\",url=\"127.0.0.1:" + small.stratumPort
+                    + "\"} 1.0";
+            assertThat(Await.within(10_000, () -> get(web, px, "/metrics").contains(smallSeries)
+                    && Json.parseOrNull(get(web, px, "/api/upstreams")).path("upstreams").path(1).path("compatible")
+                    .asBoolean())).as("/metrics and /api/upstreams show both compatible").isTrue();
             JsonNode layout = forwarding(px);
             assertThat(layout.path("miner_extranonce1_size").asInt()).as("%s", layout).isEqualTo(2);
             assertThat(layout.path("miner_extranonce2_size").asInt()).as("%s", layout).isEqualTo(2);
@@ -87,6 +100,11 @@ class ScheduledLayoutIT {
         return proxy.startLines(List.of(proxy.root.resolve("scripts/testminer").toString(), "-o",
                 "stratum+tcp://127.0.0.1:" + px.stratum(), "-u", user, "-p", "x", "-t", "1", "--hashrate-limit",
                 "160000", "--duration", "60", "--status-interval", "0"), user + ".err");
+    }
+
+    private static String get(HttpClient web, ProxyIT.Proxy px, String path) throws Exception {
+        return web.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + px.http() + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static JsonNode schedule(ProxyIT.Proxy px) {
