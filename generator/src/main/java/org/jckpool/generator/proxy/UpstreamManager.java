@@ -244,9 +244,15 @@ public final class UpstreamManager implements AutoCloseable {
         }
         int room = l.fix(sizes, undecided, now);
         if (room > 0) {
+            StringBuilder seen = new StringBuilder();
+            for (Upstream u : upstreams) {
+                if (sizes[u.index] >= 0) {
+                    seen.append(seen.isEmpty() ? "" : ", ").append(u.config.displayName()).append(' ')
+                            .append(sizes[u.index]);
+                }
+            }
             Log.notice("Scheduling proxy layout: %d bytes of each upstream's extranonce2 are the miners' (the smallest"
-                    + " among the upstreams subscribed: %s); an upstream with less is incompatible", room,
-                    java.util.Arrays.toString(sizes));
+                    + " of the upstreams subscribed: %s); an upstream with less is incompatible", room, seen);
         }
         return room;
     }
