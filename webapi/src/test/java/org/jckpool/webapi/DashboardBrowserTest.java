@@ -459,6 +459,18 @@ class DashboardBrowserTest {
             assertThat(proxy.weightRequests.get(0).toString()).isEqualTo("{\"weights\":{\"alpha\":50,\"beta\":50}}");
             Files.write(Paths.get("target", "dashboard-schedule.png"),
                     ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES));
+
+            // beta has too little extranonce2 room for the layout: the table says so, the reason on hover
+            com.fasterxml.jackson.databind.node.ObjectNode incompatible = schedule(100.0);
+            com.fasterxml.jackson.databind.node.ObjectNode beta =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) incompatible.path("upstreams").get(1);
+            beta.put("healthy", false).put("compatible", false)
+                    .put("incompatible", "extranonce2 size 4 is smaller than the proxy's layout (8 bytes)");
+            proxy.schedule = incompatible;
+            waiting().until(d -> cells("#schedule tr[data-upstream='1'] td").contains("incompatible"));
+            assertThat(js("return document.querySelector(\"#schedule tr[data-upstream='1'] td:last-child\").title;"))
+                    .isEqualTo("extranonce2 size 4 is smaller than the proxy's layout (8 bytes)");
+            assertThat(cells("#schedule tr[data-upstream='0'] td")).endsWith("yes");
         }
     }
 

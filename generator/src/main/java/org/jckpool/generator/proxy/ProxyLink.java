@@ -78,6 +78,15 @@ public final class ProxyLink implements ControlServer.StreamAcceptor, UpstreamSi
                 }
             }
             case "update" -> { } // templates are the upstream's business in proxy mode
+            case "upstream.layout" -> {
+                UpstreamManager m = manager;
+                int size = msg.path("params").path("extranonce2_size").asInt(-1);
+                if (size < 0) {
+                    Log.warning("upstream.layout without an extranonce2_size: %s", msg);
+                } else if (m != null) {
+                    m.stratifierLayout(size);
+                }
+            }
             default -> {
                 StreamSends.unknownMethod(stream, msg, "unknown method in proxy mode: " + method);
             }
@@ -184,6 +193,11 @@ public final class ProxyLink implements ControlServer.StreamAcceptor, UpstreamSi
         p.put("generation", generation);
         p.put("extranonce1", c.extranonce1());
         p.put("extranonce2_size", c.extranonce2Size());
+        UpstreamManager m = manager;
+        int room = m == null || user != null ? 0 : m.layoutRoom();
+        if (room > 0) {
+            p.put("layout_extranonce2_size", room);
+        }
         p.put("difficulty", c.difficulty());
         p.put("version_mask", String.format("%08x", c.versionMask()));
         p.put("clean", clean);

@@ -41,6 +41,12 @@ final class Upstream {
     volatile long lastRoundTripMillis = -1;
     volatile String lastProblem;
     volatile String sessionId;
+    /** Scheduling proxy: the current connection was checked against the layout room ({@link LayoutRoom}). */
+    volatile boolean layoutChecked;
+    /** Why the current connection cannot get work (its extranonce2 is too small), or null. */
+    volatile String incompatible;
+    /** The generation whose incompatibility was logged (once per connection). */
+    volatile long incompatibleLogged = Long.MIN_VALUE;
 
     Upstream(int index, ProxyConfig config) {
         this.index = index;
@@ -133,6 +139,19 @@ final class Upstream {
         if (lastProblem != null) {
             o.put("problem", lastProblem);
         }
+        putCompatibility(o);
         return o;
+    }
+
+    /** Scheduling proxy, once its connection was checked: {@code compatible} and, when not, {@code incompatible}. */
+    void putCompatibility(ObjectNode o) {
+        if (!layoutChecked || !ready) {
+            return;
+        }
+        String why = incompatible;
+        o.put("compatible", why == null);
+        if (why != null) {
+            o.put("incompatible", why);
+        }
     }
 }

@@ -23,7 +23,7 @@ final class UpstreamEvents implements StratumClient.Listener {
 
     @Override
     public void onNotify(StratumClient c, Notify n) {
-        if (u.ready && u.client == c && manager.activeUpstream() == u) {
+        if (u.ready && u.client == c && manager.activeUpstream() == u && manager.fitsLayout(c)) {
             sink.work(u, u.generation, c, n, n.clean());
         }
     }
@@ -41,7 +41,8 @@ final class UpstreamEvents implements StratumClient.Listener {
         // shares on the old extranonce1 are worthless upstream: a new generation, clean work
         u.generation = UpstreamManager.nextGeneration();
         Notify n = c.lastNotify();
-        if (u.ready && u.client == c && manager.activeUpstream() == u && n != null) {
+        // with too little room now, the scheduler moves away on its next check; until then nothing is sent
+        if (u.ready && u.client == c && manager.activeUpstream() == u && n != null && manager.fitsLayout(c)) {
             sink.work(u, u.generation, c, n, true);
         }
     }

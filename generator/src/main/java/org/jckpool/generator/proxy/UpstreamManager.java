@@ -59,6 +59,8 @@ public final class UpstreamManager implements AutoCloseable {
     private final Thread loop;
     /** The scheduling proxy's scheduler and per-miner figures; null: priority failover. */
     private final UpstreamSchedule scheduling;
+    /** The scheduling proxy's extranonce2 room (set in {@link #start}); null: priority failover. */
+    private volatile LayoutRoom layout;
     private volatile boolean running = true;
     private volatile Upstream active;
     /** Some upstream has been active: from then on the next live one is taken at once (failover). */
@@ -85,6 +87,14 @@ public final class UpstreamManager implements AutoCloseable {
     }
 
     public void start() {
+        start(System.currentTimeMillis());
+    }
+
+    /** Tests: starts as if at {@code nowMillis} (the scheduling proxy's hold for the layout counts from then). */
+    void start(long nowMillis) {
+        if (scheduling != null) {
+            layout = new LayoutRoom(nowMillis);
+        }
         loop.start();
     }
 
@@ -148,12 +158,21 @@ public final class UpstreamManager implements AutoCloseable {
         }
     }
 
-    /** Scheduling proxy: every upstream stays connected; the scheduler says which one the miners work for. */
+    /**
+     * Scheduling proxy: every upstream stays connected; the scheduler says which one the miners work for. No work
+     * goes out until the layout room is fixed; an upstream whose extranonce2 is smaller counts as down.
+     */
     private void checkScheduled(long now) {
         boolean[] up = new boolean[upstreams.size()];
+        int room = fixLayout(now);
         for (Upstream u : upstreams) {
             dropIfFailing(u, now);
-            up[u.index] = u.alive();
+            boolean fit = room > 0 && fits(u);
+            up[u.index] = fit && u.alive();
+        }
+        if (room == 0) {
+            connectDisconnected(now); // holding the first work until the upstreams have answered
+            return;
         }
         scheduling.updateAutoWeights(up, now);
         WeightedScheduler.Switch s = scheduling.choose(up, now);
@@ -184,6 +203,13 @@ public final class UpstreamManager implements AutoCloseable {
                 }
             }
         }
+        connectDisconnected(now);
+    }
+
+    private void connectDisconnected(long now) {
+        if (!running) {
+            return; // closed: a late check (proxy-failover) must not hand work to the stopped connectors
+        }
         for (Upstream u : upstreams) {
             StratumClient c = u.client;
             boolean open = c != null && c.isOpen();
@@ -192,6 +218,98 @@ public final class UpstreamManager implements AutoCloseable {
                 connectors.execute(() -> connect(u));
             }
         }
+    }
+
+    /**
+     * The layout room, fixed on the first call that can (see {@link LayoutRoom}): the candidates are the upstreams
+     * that may get work (weight or price above 0). 0 while it is still held.
+     */
+    private int fixLayout(long now) {
+        LayoutRoom l = layout;
+        if (l == null) {
+            return 0; // not started
+        }
+        int before = l.room();
+        if (before > 0) {
+            return before;
+        }
+        boolean[] candidates = scheduling.candidates();
+        int[] sizes = new int[upstreams.size()];
+        boolean[] undecided = new boolean[sizes.length];
+        for (Upstream u : upstreams) {
+            StratumClient c = u.client;
+            boolean subscribed = candidates[u.index] && u.ready && c != null && c.isOpen();
+            sizes[u.index] = subscribed ? c.extranonce2Size() : -1;
+            undecided[u.index] = candidates[u.index] && !u.attempted;
+        }
+        int room = l.fix(sizes, undecided, now);
+        if (room > 0) {
+            StringBuilder seen = new StringBuilder();
+            for (Upstream u : upstreams) {
+                if (sizes[u.index] >= 0) {
+                    seen.append(seen.isEmpty() ? "" : ", ").append(u.config.displayName()).append(' ')
+                            .append(sizes[u.index]);
+                }
+            }
+            Log.notice("Scheduling proxy layout: %d bytes of each upstream's extranonce2 are the miners' (the smallest"
+                    + " of the upstreams subscribed: %s); an upstream with less is incompatible", room, seen);
+        }
+        return room;
+    }
+
+    /**
+     * Scheduling proxy: whether {@code u}'s connection leaves the layout room; records why not for the status and
+     * logs it once per connection.
+     */
+    private boolean fits(Upstream u) {
+        StratumClient c = u.client;
+        if (c == null || !u.ready) {
+            return false;
+        }
+        String problem = layout.problem(c.extranonce2Size());
+        u.incompatible = problem;
+        u.layoutChecked = true;
+        if (problem != null && u.incompatibleLogged != u.generation) {
+            u.incompatibleLogged = u.generation;
+            Log.warning("Upstream %d %s: %s: incompatible, it gets no work (weight 0) until it reconnects with an "
+                    + "extranonce2 of %d bytes or more", u.index, u.url(), problem,
+                    Math.max(layout.room(), LayoutRoom.MIN_ROOM));
+            EventLog.global().event("upstream_incompatible", "index", u.index, "name", u.config.displayName(),
+                    "url", u.url(), "extranonce2_size", c.extranonce2Size(), "layout_extranonce2_size",
+                    layout.room());
+        }
+        return problem == null;
+    }
+
+    /**
+     * Whether work of {@code c} (an upstream's current connection) may go to the stratifier: always in failover
+     * mode; in the scheduling proxy only when its extranonce2 leaves the layout room (its size can change with
+     * {@code mining.set_extranonce} between two checks).
+     */
+    boolean fitsLayout(StratumClient c) {
+        LayoutRoom l = layout;
+        return l == null || (l.room() > 0 && l.problem(c.extranonce2Size()) == null);
+    }
+
+    /** The scheduling proxy's layout room carried in every upstream.work; 0: none (failover, or not fixed yet). */
+    int layoutRoom() {
+        LayoutRoom l = layout;
+        return l == null ? 0 : l.room();
+    }
+
+    /**
+     * A stratifier reports the layout its miners already have ({@code upstream.layout}, when its stream opens and
+     * when work carried a smaller room): the room grows to it if smaller, and upstreams with less become
+     * incompatible at once. Ignored in failover mode.
+     */
+    public void stratifierLayout(int extranonce2Size) {
+        LayoutRoom l = layout;
+        if (l == null || !l.stratifierLayout(extranonce2Size)) {
+            return;
+        }
+        Log.notice("A stratifier's miners already have a %d-byte layout: the proxy's layout room is now %d bytes",
+                extranonce2Size, l.room());
+        check(System.currentTimeMillis());
     }
 
     /** Closes {@code u}'s connection when it has been silent too long or keeps rejecting (it is retried). */
@@ -236,6 +354,8 @@ public final class UpstreamManager implements AutoCloseable {
             u.readySince = System.currentTimeMillis();
             u.retry.reset();
             u.lastProblem = null;
+            u.incompatible = null;
+            u.layoutChecked = false;
             u.ready = true;
             Log.notice("Upstream %d %s up: extranonce1 %s, extranonce2 size %d, difficulty %s, version mask %08x%s",
                     u.index, u.url(), c.extranonce1(), c.extranonce2Size(), c.difficulty(), c.versionMask(),
@@ -257,9 +377,9 @@ public final class UpstreamManager implements AutoCloseable {
             u.attempted = true;
             u.connecting = false;
         }
-        if (u.ready) {
+        if (u.ready || (layout != null && layout.room() == 0)) {
             synchronized (this) {
-                // a notify may have come before ready: let check() pick it up
+                // a notify may have come before ready: let check() pick it up; or the layout waits for this outcome
                 check(System.currentTimeMillis());
             }
         }
@@ -345,6 +465,9 @@ public final class UpstreamManager implements AutoCloseable {
         if (scheduling != null) {
             o.set("schedule", schedule());
         }
+        if (layoutRoom() > 0) {
+            o.put("layout_extranonce2_size", layoutRoom());
+        }
         return o;
     }
 
@@ -353,7 +476,17 @@ public final class UpstreamManager implements AutoCloseable {
      * {@link UpstreamSchedule#MINERS_SHOWN} miners with the most work in the last hour; null in failover mode.
      */
     public ObjectNode schedule() {
-        return scheduling == null ? null : scheduling.status(upstreams);
+        if (scheduling == null) {
+            return null;
+        }
+        ObjectNode s = scheduling.status(upstreams);
+        int room = layoutRoom();
+        if (room > 0) {
+            s.put("layout_extranonce2_size", room);
+        } else {
+            s.putNull("layout_extranonce2_size");
+        }
+        return s;
     }
 
     /**

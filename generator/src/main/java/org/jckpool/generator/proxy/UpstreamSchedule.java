@@ -45,6 +45,11 @@ final class UpstreamSchedule {
         }
     }
 
+    /** Upstreams that may get work: a weight above 0, or a price above 0 (auto-balance may give them weight). */
+    boolean[] candidates() {
+        return scheduler.candidates();
+    }
+
     /** The scheduler's switch, if any, given which upstreams are healthy. */
     WeightedScheduler.Switch choose(boolean[] up, long now) {
         return scheduler.choose(up, now);
@@ -77,6 +82,7 @@ final class UpstreamSchedule {
             x.put("accepted", u.accepted.get());
             x.put("rejected", u.rejected.get());
             x.put("stale", u.stale.get());
+            u.putCompatibility(x);
         }
         s.setAll(miners.status(MINERS_SHOWN, System.currentTimeMillis()));
         return s;

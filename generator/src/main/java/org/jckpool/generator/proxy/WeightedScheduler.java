@@ -197,6 +197,15 @@ final class WeightedScheduler {
         return weights.clone();
     }
 
+    /** Per upstream: its weight or its price is above 0 (it may be scheduled now or after a price change). */
+    synchronized boolean[] candidates() {
+        boolean[] c = new boolean[weights.length];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = weights[i] > 0 || prices[i] > 0;
+        }
+        return c;
+    }
+
     /** Difficulty-weighted work upstream {@code i} accepted. */
     synchronized void accepted(int i, double work, long nowMillis) {
         if (i < 0 || i >= weights.length || !(work > 0)) {

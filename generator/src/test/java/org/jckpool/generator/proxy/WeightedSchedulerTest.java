@@ -127,6 +127,27 @@ class WeightedSchedulerTest {
     }
 
     @Test
+    void anIncompatibleUpstreamGetsNothingAndTheOthersSplitByTheirWeights() {
+        // the manager passes an upstream with too little extranonce2 room for the layout as not healthy
+        WeightedScheduler s = new WeightedScheduler(List.of("big", "small", "other"), new double[] {30, 50, 20}, SLICE,
+                GRACE, 0);
+        boolean[] smallIncompatible = {true, false, true};
+        Miners miners = new Miners();
+        double[] work = new double[3];
+        for (long t = 0; t < 600_000; t += 100) {
+            s.choose(smallIncompatible, t);
+            double w = miners.work(100);
+            s.accepted(s.current(), w, t);
+            work[s.current()] += w;
+        }
+        assertThat(work[1]).isZero();
+        assertThat(work[0] / (work[0] + work[2])).isCloseTo(0.60, org.assertj.core.data.Offset.offset(0.05 * 0.60));
+        JsonNode st = s.status(600_000).path("upstreams");
+        assertThat(st.get(1).path("effective_percent").asDouble()).isZero();
+        assertThat(st.get(0).path("effective_percent").asDouble()).isEqualTo(60.0);
+    }
+
+    @Test
     void aDownUpstreamCountsAsWeightZeroUntilItIsBack() {
         WeightedScheduler s = scheduler(70, 30, 0);
         Miners miners = new Miners();

@@ -116,6 +116,9 @@ public final class StratumClient implements AutoCloseable {
             s.setKeepAlive(true);
         } catch (IOException e) {
             s.close();
+            // never open: isOpen() must say so, or an owner that reconnects on !isOpen() never tries again
+            closeReason = "cannot connect: " + e.getMessage();
+            closed.set(true);
             throw e;
         }
         socket = s;

@@ -168,6 +168,8 @@ class StratumClientTest {
         StratumClient refused = new StratumClient(new StratumClient.Options("127.0.0.1", port, "u", "p", "t", 0,
                 false, null, 1000, 300), recorder());
         assertThatThrownBy(refused::connect).isInstanceOf(IOException.class);
+        assertThat(refused.isOpen()).as("a refused connection is not open (its owner reconnects)").isFalse();
+        assertThat(client.isOpen()).isFalse();
     }
 
     @Test

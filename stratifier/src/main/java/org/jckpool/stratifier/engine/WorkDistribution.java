@@ -245,8 +245,9 @@ final class WorkDistribution {
 
     /**
      * Proxy mode: work from the active upstream ({@code upstream.work} params). The first one fixes the miners'
-     * extranonce layout; an upstream with more extranonce2 room than that gets zero padding, one with less is
-     * refused ({@link TemplateException}), as is one too small to share at all.
+     * extranonce layout, from its {@code layout_extranonce2_size} when given (the scheduling proxy's room), else
+     * from its own extranonce2 size; an upstream with more extranonce2 room than that gets zero padding, one with
+     * less is refused ({@link TemplateException}), as is one too small to share at all.
      */
     JobBook.Update onUpstreamWork(JsonNode params) {
         UpstreamWork w = UpstreamWork.parse(params);
@@ -254,9 +255,13 @@ final class WorkDistribution {
         synchronized (this) {
             layout = proxyLayout;
             if (layout == null) {
-                layout = ProxyLayout.forUpstream(w.extranonce2Size());
+                int room = params.path("layout_extranonce2_size").asInt(0);
+                if (room <= 0) {
+                    room = w.extranonce2Size();
+                }
+                layout = ProxyLayout.forUpstream(room);
                 if (layout == null) {
-                    throw new TemplateException("upstream " + w.url() + " extranonce2 size " + w.extranonce2Size()
+                    throw new TemplateException("upstream " + w.url() + " extranonce2 size " + room
                             + " is too small to proxy (needs 4 or more)");
                 }
                 proxyLayout = layout;

@@ -199,6 +199,7 @@ public final class GeneratorLink implements AutoCloseable {
             warned = false;
             Log.notice("Generator stream open");
             s.trySend(Frames.utf8("{\"method\":\"update\"}"));
+            listener.streamOpened();
             for (BlockSubmission b : pending.values()) {
                 s.trySend(submitFrame(b));
             }

@@ -18,6 +18,10 @@ public interface GeneratorListener {
     void blockResult(BlockSubmission submission, SolutionOutcome outcome, boolean confirmed, String reason,
                      String node);
 
+    /** The stream to the generator has just opened (after the request for work): proxy mode reports its layout. */
+    default void streamOpened() {
+    }
+
     /** Proxy mode: work from the active upstream (docs/INTERNALS.md, proxy mode). */
     default void upstreamWork(JsonNode params) {
     }

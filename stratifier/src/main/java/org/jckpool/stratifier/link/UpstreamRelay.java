@@ -117,6 +117,30 @@ public final class UpstreamRelay implements UpstreamForwarder {
         status = params;
     }
 
+    /**
+     * Tells the generator the miners' fixed layout ({@code upstream.layout}), so that a scheduling proxy never
+     * makes active an upstream with less extranonce2 room (its work would be refused here). Sent when the stream
+     * opens and when work announced a smaller room than ours (a generator that started after us).
+     */
+    public void reportLayout() {
+        ProxyLayout l = engine.proxyLayout();
+        if (l != null && !userProxy) {
+            generator.sendMessage("{\"method\":\"upstream.layout\",\"params\":{\"extranonce2_size\":" + l.room()
+                    + "}}");
+        }
+    }
+
+    /** After upstream.work: reports our layout when the work announced a smaller room than it. */
+    public void checkAnnouncedLayout(JsonNode work) {
+        int announced = work.path("layout_extranonce2_size").asInt(0);
+        ProxyLayout l = engine.proxyLayout();
+        if (announced > 0 && l != null && announced < l.room()) {
+            Log.notice("The generator announces a %d-byte layout room; our miners have %d bytes: telling it",
+                    announced, l.room());
+            reportLayout();
+        }
+    }
+
     /** The generator's last upstream.status plus our own counts. */
     public ObjectNode upstreams() {
         ObjectNode o = Json.object();

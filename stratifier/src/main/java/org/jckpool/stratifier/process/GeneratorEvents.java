@@ -123,6 +123,11 @@ final class GeneratorEvents implements GeneratorListener {
         } catch (TemplateException | IllegalArgumentException e) {
             Log.err("Unusable upstream work from %s: %s", Json.text(params, "url"), e.getMessage());
             return;
+        } finally {
+            UpstreamRelay r = relay;
+            if (r != null) {
+                r.checkAnnouncedLayout(params);
+            }
         }
         Instant now = Instant.now();
         long height = u.job().base().height();
@@ -142,6 +147,14 @@ final class GeneratorEvents implements GeneratorListener {
         if (!haveWork) {
             haveWork = true;
             Log.notice("First upstream work: accepting the connector");
+        }
+    }
+
+    @Override
+    public void streamOpened() {
+        UpstreamRelay r = relay;
+        if (r != null) {
+            r.reportLayout();
         }
     }
 

@@ -1,6 +1,7 @@
 package org.jckpool.stratifier.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.stratifier.share.SubmitParams;
 import org.jckpool.stratifier.work.TemplateException;
 import org.junit.jupiter.api.Test;
@@ -84,6 +85,39 @@ class ProxyWorkTest {
         assertThat(h.submit(c, 11, "minerA", h.jobId(c), "00000002", ntime, "00000000", null).path("result")
                 .asBoolean()).isTrue();
         assertThat(fw).hasSize(1);
+    }
+
+    @Test
+    void theAnnouncedLayoutRoomFixesTheLayoutWhateverTheFirstWorksOwnSize() {
+        EngineHarness h = new EngineHarness(Vectors.config(1e-10, 1e-10), Vectors.C_TIME);
+        List<Forwarded> fw = new ArrayList<>();
+        h.engine.upstreamForwarder((s, job, p, diff, block) -> fw.add(new Forwarded(p.worker(),
+                job.base().upstream().paddingHex() + s.extranonce1Hex() + p.extranonce2(), job.base().upstream().jobId(),
+                job.base().upstream().generation(), block)));
+        // the scheduling proxy's first work is from an 8-byte upstream, but another has only 4 bytes
+        h.engine.onUpstreamWork(withRoom(work(1, 8, "big", true, 1e-10), 4));
+        assertThat(h.engine.proxyLayout()).isEqualTo(new ProxyLayout(2, 2));
+        long c = h.miner(1, "minerA", false);
+        JsonNode sub = h.out.reply(c, 2);
+        assertThat(sub.path("result").get(1).asText()).hasSize(4);
+        assertThat(sub.path("result").get(2).asInt()).isEqualTo(2);
+        String en1 = sub.path("result").get(1).asText();
+        String ntime = String.format("%08x", Vectors.C_TIME);
+        assertThat(h.submit(c, 10, "minerA", h.jobId(c), "0001", ntime, "00000000", null).path("result")
+                .asBoolean()).isTrue();
+        assertThat(fw.get(0).en2()).as("4 bytes of padding on the 8-byte upstream").isEqualTo("00000000" + en1
+                + "0001");
+        // the 4-byte upstream's work is taken: no padding
+        h.engine.onUpstreamWork(withRoom(work(2, 4, "small", true, 1e-10), 4));
+        assertThat(h.submit(c, 11, "minerA", h.jobId(c), "0002", ntime, "00000000", null).path("result")
+                .asBoolean()).isTrue();
+        assertThat(fw.get(1).en2()).isEqualTo(en1 + "0002");
+        assertThat(fw.get(1).jobId()).isEqualTo("small");
+    }
+
+    static JsonNode withRoom(JsonNode work, int room) {
+        ((ObjectNode) work).put("layout_extranonce2_size", room);
+        return work;
     }
 
     @Test

@@ -17,6 +17,7 @@ final class UpstreamMetrics {
     private final Gauge upstreamDifficulty;
     private final Gauge upstreamLatency;
     private final Gauge upstreamRejectedPercent;
+    private final Gauge upstreamCompatible;
 
     UpstreamMetrics(PrometheusRegistry registry) {
         upstreamUp = Gauge.builder().name("jckpool_upstream_up")
@@ -39,6 +40,10 @@ final class UpstreamMetrics {
         upstreamRejectedPercent = Gauge.builder().name("jckpool_upstream_rejected_percent")
                 .help("Proxy mode: percent of submitted shares the upstream rejected")
                 .labelNames("upstream", "url").register(registry);
+        upstreamCompatible = Gauge.builder().name("jckpool_upstream_compatible")
+                .help("Scheduling proxy: 1 if the upstream's extranonce2 leaves the proxy's layout room, 0 if it is "
+                        + "incompatible (it gets no work); set once its connection was checked")
+                .labelNames("upstream", "url").register(registry);
     }
 
     void update(JsonNode upstreams) {
@@ -59,6 +64,9 @@ final class UpstreamMetrics {
             upstreamDifficulty.labelValues(i, url).set(u.path("difficulty").asDouble(0));
             upstreamLatency.labelValues(i, url).set(u.path("latency_ms").asDouble(0) / 1000.0);
             upstreamRejectedPercent.labelValues(i, url).set(u.path("pool_rejected_percent").asDouble(0));
+            if (u.has("compatible")) {
+                upstreamCompatible.labelValues(i, url).set(u.path("compatible").asBoolean() ? 1 : 0);
+            }
         }
     }
 }

@@ -55,7 +55,10 @@
       tr.appendChild(cell(percent(u.achieved_1h_percent), 'num'));
       tr.appendChild(cell(integer(u.switches), 'num'));
       tr.appendChild(cell(u.active ? 'active' : '', u.active ? 'yes' : ''));
-      tr.appendChild(cell(u.healthy ? 'yes' : 'no', u.healthy ? 'yes' : 'no'));
+      // an incompatible upstream (too little extranonce2 room for the proxy's layout) is up but gets no work
+      var health = cell(u.compatible === false ? 'incompatible' : u.healthy ? 'yes' : 'no', u.healthy ? 'yes' : 'no');
+      if (u.incompatible) { health.title = u.incompatible; }
+      tr.appendChild(health);
       return tr;
     });
   }

@@ -64,7 +64,9 @@ class MetricsEndpointTest {
     void schedulingProxyFiguresPerUpstream() throws Exception {
         JsonNode status = new ObjectMapper().readTree("""
                 {"active":0,"upstreams":[{"index":0,"url":"a:1","alive":true,"active":true,"accepted":70,"rejected":1,
-                 "stale":1}],
+                 "stale":1,"compatible":true},{"index":1,"url":"b:2","alive":true,"active":false,"compatible":false,
+                 "incompatible":"extranonce2 size 4 is smaller than the proxy's layout (8 bytes)"},
+                 {"index":2,"url":"c:3","alive":false,"active":false}],
                  "schedule":{"current":0,"upstreams":[
                   {"index":0,"name":"alpha","weight":70,"target_percent":70,"achieved_10m_percent":69.5,
                    "achieved_1h_percent":70.2,"switches":12,"accepted_work":0.0007},
@@ -78,7 +80,10 @@ class MetricsEndpointTest {
                 .containsEntry("jckpool_schedule_achieved_percent{name=\"beta\",upstream=\"1\",window=\"1h\"}", 29.8)
                 .containsEntry("jckpool_schedule_switches{name=\"beta\",upstream=\"1\"}", 11.0)
                 .containsEntry("jckpool_schedule_accepted_work{name=\"alpha\",upstream=\"0\"}", 0.0007)
-                .containsEntry("jckpool_upstream_shares{result=\"stale\",upstream=\"0\",url=\"a:1\"}", 1.0);
+                .containsEntry("jckpool_upstream_shares{result=\"stale\",upstream=\"0\",url=\"a:1\"}", 1.0)
+                .containsEntry("jckpool_upstream_compatible{upstream=\"0\",url=\"a:1\"}", 1.0)
+                .containsEntry("jckpool_upstream_compatible{upstream=\"1\",url=\"b:2\"}", 0.0)
+                .doesNotContainKey("jckpool_upstream_compatible{upstream=\"2\",url=\"c:3\"}");
     }
 
     @Test
