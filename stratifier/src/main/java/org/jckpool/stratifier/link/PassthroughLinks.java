@@ -45,6 +45,8 @@ public final class PassthroughLinks implements ClientOutbound {
 
     private final ClientOutbound connector;
     private final ClientEvents engine;
+    /** Mining nodes' bulk lines (transactions, workinfos), paced by the connector's drain reports. */
+    private final LinkPacer pacer;
     private final ConcurrentMap<Long, Link> links = new ConcurrentHashMap<>();
     private final ConcurrentMap<Long, SubClient> subs = new ConcurrentHashMap<>();
     private final Set<Long> subscribed = ConcurrentHashMap.newKeySet();
@@ -66,6 +68,7 @@ public final class PassthroughLinks implements ClientOutbound {
     public PassthroughLinks(ClientOutbound connector, ClientEvents engine) {
         this.connector = connector;
         this.engine = engine;
+        this.pacer = new LinkPacer(connector);
     }
 
     /**
@@ -165,6 +168,7 @@ public final class PassthroughLinks implements ClientOutbound {
     /** A connection ended: a link takes its sub-clients with it. The engine still hears of the connection. */
     public void disconnected(long clientId) {
         resumedUnknown.remove(clientId);
+        pacer.forget(clientId);
         Link link = links.remove(clientId);
         if (link == null) {
             return;
@@ -281,7 +285,7 @@ public final class PassthroughLinks implements ClientOutbound {
         int n = 0;
         for (Link l : links.values()) {
             if (l.node && l.id != skipLink) {
-                connector.send(l.id, line);
+                pacer.send(l.id, line);
                 n++;
             }
         }
@@ -297,8 +301,18 @@ public final class PassthroughLinks implements ClientOutbound {
     /** A line (no client_id) to one link. */
     public void toLink(long linkId, String line) {
         if (links.containsKey(linkId)) {
-            connector.send(linkId, line);
+            pacer.send(linkId, line);
         }
+    }
+
+    /** The connector wrote everything queued for a connection: a node link's paced lines go on. */
+    public void drained(long clientId) {
+        pacer.drained(clientId);
+    }
+
+    /** A node link's bulk bytes waiting for the connector to drain (see {@link LinkPacer}). */
+    public long pacedWaitingBytes(long linkId) {
+        return pacer.waitingBytes(linkId);
     }
 
     /** Whether any mining node is linked. */

@@ -72,6 +72,11 @@ final class EngineEvents implements ClientEvents {
     }
 
     @Override
+    public void drained(long clientId) {
+        passthrough.drained(clientId);
+    }
+
+    @Override
     public void disconnected(long clientId, String reason) {
         metrics.clientDisconnected();
         passthrough.disconnected(clientId);
