@@ -348,10 +348,14 @@ public final class PassthroughLinks implements ClientOutbound {
         return out;
     }
 
-    /** {@code downstreams}: each live link (a ckpool -P or -N in front of this pool), as {@link #status}. */
+    /**
+     * {@code downstreams}: each live link (a ckpool -P or -N in front of this pool), as {@link #status}, and
+     * {@code paced_pauses}: how often a node's bulk lines waited for the connector to drain (since the start).
+     */
     public ObjectNode describe() {
         ObjectNode o = JSON.createObjectNode();
         o.set("downstreams", status());
+        o.put("paced_pauses", pacer.pauses());
         return o;
     }
 
