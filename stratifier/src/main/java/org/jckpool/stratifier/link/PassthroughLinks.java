@@ -1,5 +1,6 @@
 package org.jckpool.stratifier.link;
 
+import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.Log;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.stratifier.engine.ClientOutbound;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,7 +55,7 @@ public final class PassthroughLinks implements ClientOutbound {
     private final AtomicLong lastSubId = new AtomicLong();
     private volatile Set<Integer> nodeServers = Set.of();
     private volatile LongConsumer nodeAdded = id -> { };
-    /** Counts changes the restart snapshot must see (links, sub-clients, subscriptions). */
+    /** Counts changes the restart snapshot must see (links, sub-clients, subscriptions); moved after each change. */
     private final AtomicLong changes = new AtomicLong();
     /** Links of the previous run (restart snapshot), until the connector reports their connection resumed. */
     private final ConcurrentMap<Long, JsonNode> awaitingResume = new ConcurrentHashMap<>();
@@ -91,7 +93,7 @@ public final class PassthroughLinks implements ClientOutbound {
         Link link = links.get(clientId);
         if (link == null) {
             return !resumedUnknown.isEmpty() && resumedUnknown.remove(clientId)
-                    && lostLink(clientId, new String(buf, off, len, java.nio.charset.StandardCharsets.UTF_8));
+                    && lostLink(clientId, new String(buf, off, len, StandardCharsets.UTF_8));
         }
         JsonNode n;
         try {
@@ -134,8 +136,12 @@ public final class PassthroughLinks implements ClientOutbound {
             }
             return;
         }
-        long sub = link.subByDownstreamId.computeIfAbsent(downstreamId, d -> newSub(link, d,
+        Long known = link.subByDownstreamId.get(downstreamId);
+        long sub = known != null ? known : link.subByDownstreamId.computeIfAbsent(downstreamId, d -> newSub(link, d,
                 address != null && address.isTextual() ? address.asText() : link.address));
+        if (known == null) {
+            changes.incrementAndGet(); // after the sub-client is in its link: the snapshot reads it from there
+        }
         engine.line(sub, msg.toString());
     }
 
@@ -146,7 +152,7 @@ public final class PassthroughLinks implements ClientOutbound {
      * plain client, its miners' lines would be misread.
      */
     private boolean lostLink(long clientId, String line) {
-        JsonNode n = org.jckpool.libpool.json.Json.parseOrNull(line);
+        JsonNode n = Json.parseOrNull(line);
         if (n == null || !n.has("client_id")) {
             return false;
         }
@@ -158,7 +164,6 @@ public final class PassthroughLinks implements ClientOutbound {
 
     private long newSub(Link link, long downstreamId, String address) {
         long id = -lastSubId.incrementAndGet();
-        changes.incrementAndGet();
         subs.put(id, new SubClient(id, link, downstreamId, address));
         Log.debug("passthrough %s client %s is sub-client %s", link.id, downstreamId, id);
         engine.connected(id, address, link.serverIndex);
@@ -451,7 +456,6 @@ public final class PassthroughLinks implements ClientOutbound {
         Link link = new Link(clientId, saved.path("address").asText(""), saved.path("server").asInt(),
                 saved.path("node").asBoolean(), saved.path("since").asLong(), new ConcurrentHashMap<>());
         links.put(clientId, link);
-        changes.incrementAndGet();
         int n = 0;
         for (JsonNode sub : saved.path("subs")) {
             long downstreamId = sub.path(0).asLong();
@@ -468,6 +472,7 @@ public final class PassthroughLinks implements ClientOutbound {
             }
             n++;
         }
+        changes.incrementAndGet();
         Log.notice("%s link %s (%s) resumed with %d clients", link.node ? "Mining node" : "Passthrough", clientId,
                 link.address, n);
         return true;
