@@ -1,6 +1,7 @@
 package org.jckpool.stratifier.link;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.jckpool.libpool.bitcoin.Hex;
 import org.jckpool.stratifier.engine.ManualClock;
 import org.jckpool.stratifier.engine.RecordingOutbound;
 import org.jckpool.stratifier.engine.StratumEngine;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PassthroughLinksRestartTest {
     static final String W = Vectors.MAIN_ADDR + ".rig1";
     static final long LINK = 100;
+    static final int NODESERVER = 1;
 
     @TempDir
     Path logdir;
@@ -68,6 +71,9 @@ class PassthroughLinksRestartTest {
                     Vectors.EN1);
             keeper = new RestartKeeper(engine, logdir, clock);
             keeper.keep("links", links::changes, links::snapshot, links::restore);
+            NodeWorkPublisher publisher = new NodeWorkPublisher(links, Hex.decode(Vectors.P2WPKH));
+            links.nodes(Set.of(NODESERVER), publisher::nodeAdded);
+            engine.jobObserver(publisher::job);
         }
 
         private StratumEngine engine() {
@@ -157,5 +163,26 @@ class PassthroughLinksRestartTest {
         // an ordinary miner's line is the engine's as before
         second.events.line(LINK + 1, "{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[]}");
         assertThat(second.connector.reply(LINK + 1, 1).path("result").isArray()).isTrue();
+    }
+
+    @Test
+    void aKeptNodeLinkIsStillANodeAfterTheRestart() {
+        Stratifier first = new Stratifier(logdir, Vectors.C_TIME + 30);
+        first.keeper.start();
+        first.engine.onTemplate(Vectors.templateC());
+        first.events.connected(LINK, "192.0.2.9", NODESERVER);
+        first.events.line(LINK, "{\"method\": \"mining.node\", \"params\": [\"ckpool/0.9.9\"]}");
+        first.fromMiner(7, "{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[]}");
+        first.keeper.close();
+
+        Stratifier second = new Stratifier(logdir, Vectors.C_TIME + 31);
+        assertThat(second.keeper.restore()).isTrue();
+        second.events.resumed(LINK, "192.0.2.9", NODESERVER);
+        assertThat(second.links.describe().path("downstreams").get(0).path("mode").asText()).isEqualTo("node");
+        assertThat(second.connector.received(LINK)).as("nothing sent again on resuming").isEmpty();
+        // the next work reaches the node with its transactions and workinfo, and the miner behind it
+        second.engine.onTemplate(Vectors.templateCNextBlock());
+        assertThat(second.connector.received(LINK)).anyMatch(n -> n.path("node.method").asText().equals("workinfo"))
+                .anyMatch(n -> n.path("method").asText().equals("mining.notify") && n.path("client_id").asLong() == 7);
     }
 }
