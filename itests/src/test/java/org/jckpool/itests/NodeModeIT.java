@@ -23,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class NodeModeIT {
     static final String DIFFS = "\"mindiff\":0.000001,\"startdiff\":0.000001,\"highdiff\":0.000001";
+    static final int TXS = 3000;
 
     @TempDir
     Path dir;
@@ -30,8 +31,9 @@ class NodeModeIT {
     @Test
     void theNodeSubmitsTheBlockItsMinerFoundToItsOwnBitcoind() throws Exception {
         int nodeserver = MiningSuite.freePort();
+        // a mempool of 3,000 transactions: what a new node is sent is paced over the real connector (W/E frames)
         try (MiningSuite up = new MiningSuite(dir, "up", "1f00ffff",
-                DIFFS + ",\"nodeserver\":[\"127.0.0.1:" + nodeserver + "\"]");
+                DIFFS + ",\"nodeserver\":[\"127.0.0.1:" + nodeserver + "\"]", List.of("--txs", String.valueOf(TXS)));
              PoolProcesses node = new PoolProcesses(dir)) {
             assertThat(up.awaitReady(90_000)).as("pool ready; log:\n%s", up.poolLog()).isTrue();
             int stratum = MiningSuite.freePort();
@@ -52,8 +54,13 @@ class NodeModeIT {
             assertThat(up.poolLog()).contains("as mining node on server 1");
             JsonNode linked = ProxyIT.request(sock.resolve("stratifier"), "{\"method\":\"stats\"}");
             assertThat(linked.path("mode").asText()).isEqualTo("node");
-            assertThat(linked.path("node").path("transactions").asLong()).as("simnode's mempool, from the pool")
-                    .isPositive();
+            assertThat(Await.within(30_000, () -> stats(sock).path("node").path("transactions").asLong() >= TXS))
+                    .as("simnode's whole mempool, from the pool: %s", stats(sock)).isTrue();
+            JsonNode upConnector = ProxyIT.request(up.pool.sockdir("up").resolve("connector"), "{\"method\":\"stats\"}");
+            assertThat(upConnector.path("dropped").path("slow").asLong()).as("%s", upConnector).isZero();
+            assertThat(up.poolLog()).contains("Sending new node client");
+            assertThat(up.stratifier("{\"method\":\"downstreams\"}").path("paced_pauses").asLong())
+                    .as("the burst waited for the connector to drain at least once").isPositive();
 
             long height = up.rpc.getBlockCount();
             long generator = up.pool.pid("up", "generator").orElseThrow();

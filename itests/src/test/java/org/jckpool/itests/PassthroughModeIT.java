@@ -144,7 +144,7 @@ class PassthroughModeIT {
                 .as("upstream processes %s gone", pids).isTrue();
     }
 
-    private static String log(Path logdir) {
+    static String log(Path logdir) {
         try {
             Path p = logdir.resolve("pt.log");
             return Files.exists(p) ? Files.readString(p) : "";
@@ -153,7 +153,7 @@ class PassthroughModeIT {
         }
     }
 
-    private static LineProcess miner(PoolProcesses pt, int port, String user) throws Exception {
+    static LineProcess miner(PoolProcesses pt, int port, String user) throws Exception {
         return pt.startLines(List.of(pt.root.resolve("scripts/testminer").toString(), "-o",
                 "stratum+tcp://127.0.0.1:" + port, "-u", user, "-p", "x", "-t", "1", "--hashrate-limit", "20000",
                 "--duration", "240", "--status-interval", "0", "--retry-max-wait", "1"), user + ".err");
@@ -164,15 +164,15 @@ class PassthroughModeIT {
         return m.output().lines().filter(l -> !l.startsWith("MESSAGE ")).collect(java.util.stream.Collectors.joining("\n"));
     }
 
-    private static String extranonce1(LineProcess m) {
+    static String extranonce1(LineProcess m) {
         return m.lines().stream().filter(l -> l.startsWith("SUBSCRIBED")).findFirst().orElseThrow().split(" ")[2];
     }
 
-    private static long accepted(LineProcess m) {
+    static long accepted(LineProcess m) {
         return m.lines().stream().filter(l -> l.startsWith("ACCEPTED")).count();
     }
 
-    private static long workerAccepted(MiningSuite up, String worker) {
+    static long workerAccepted(MiningSuite up, String worker) {
         JsonNode w = up.stratifier("{\"method\":\"getworker\",\"params\":{\"worker\":\"" + worker + "\"}}");
         return w == null ? -1 : w.path("accepted").asLong(-1);
     }

@@ -30,6 +30,8 @@ final class ClientConnection {
     boolean subscribed;
     /** Listed for the write after the current round of commands. */
     boolean flushPending;
+    /** The stratifier waits to hear that this client's output queue emptied ({@link Downstream#whenDrained}). */
+    boolean drainWanted;
 
     /** Bytes of an incomplete line carried over from earlier reads. */
     private byte[] partial;

@@ -20,6 +20,13 @@ public interface ClientEventSink {
     /** The client is gone; {@code reason} says why. */
     void disconnected(long id, String reason);
 
+    /**
+     * Everything queued for the client when {@link Downstream#whenDrained} asked has been written to its socket
+     * (its output queue is empty).
+     */
+    default void drained(long id) {
+    }
+
     /** The end of one round of the I/O loop: an upstream that gathers what it was given sends it now. */
     default void roundDone() {
     }

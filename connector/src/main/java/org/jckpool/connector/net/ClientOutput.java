@@ -6,6 +6,7 @@ import java.nio.channels.SelectionKey;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 import org.jckpool.libpool.log.Log;
 
@@ -26,10 +27,26 @@ final class ClientOutput {
     /** Clients given output in the current round of commands; written once the round is over. */
     private final ArrayList<ClientConnection> pendingFlush = new ArrayList<>();
 
-    ClientOutput(ConnectorSettings settings, ClientTable clients, ConnectorCounters counters) {
+    private final LongConsumer drained;
+
+    ClientOutput(ConnectorSettings settings, ClientTable clients, ConnectorCounters counters, LongConsumer drained) {
         this.settings = settings;
         this.clients = clients;
         this.counters = counters;
+        this.drained = drained;
+    }
+
+    /** See {@link Downstream#whenDrained}: reported now when nothing waits, else by {@link #flush} once it empties. */
+    void whenDrained(long id) {
+        ClientConnection client = clients.get(id);
+        if (client == null || client.closed) {
+            return; // its disconnect is (or was) reported instead
+        }
+        if (client.hasQueuedOutput()) {
+            client.drainWanted = true;
+        } else {
+            drained.accept(id);
+        }
     }
 
     /** Line (newline included) for one client; an unknown client's line is discarded. */
@@ -162,6 +179,10 @@ final class ClientOutput {
         SelectionKey key = client.key;
         if (queue.isEmpty()) {
             client.queuedBytes = 0;
+            if (client.drainWanted) {
+                client.drainWanted = false;
+                drained.accept(client.id);
+            }
         } else if (client.queuedBytes > counters.peakQueuedBytes.get()) {
             counters.peakQueuedBytes.set(client.queuedBytes); // only the I/O thread writes it
         }

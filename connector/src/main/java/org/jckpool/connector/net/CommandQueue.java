@@ -106,6 +106,7 @@ final class CommandQueue {
         static final int DROP_ALL = 5;
         static final int SUBSCRIBE = 6;
         static final int RUN = 7;
+        static final int DRAIN = 8;
 
         @SuppressWarnings("unchecked")
         void complete(Object value) {

@@ -64,7 +64,7 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
             throw e;
         }
         this.reader = new LineReader(settings, upstream, clients, counters);
-        this.output = new ClientOutput(settings, clients, counters);
+        this.output = new ClientOutput(settings, clients, counters, upstream::drained);
         this.housekeeping = new Housekeeping(settings, clients, counters);
         this.commands = new CommandQueue(selector);
         this.ioThread = new Thread(this::runLoop, "connector-io");
@@ -197,6 +197,16 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
     @Override
     public void subscribe(long id) {
         commands.submit(new Command(Command.SUBSCRIBE, id, null, null, null, null));
+    }
+
+    @Override
+    public void whenDrained(long id) {
+        // after the lines sent before it, which a polled stream's frames may have queued directly (see send)
+        if (Thread.currentThread() == ioThread && running && commands.isEmpty()) {
+            output.whenDrained(id);
+        } else {
+            commands.submit(new Command(Command.DRAIN, id, null, null, null, null));
+        }
     }
 
     private static ByteBuffer encodeLine(byte[] line, int offset, int length) {
@@ -356,6 +366,7 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
                 client.subscribed = true;
             }
             case Command.RUN -> command.task().run();
+            case Command.DRAIN -> output.whenDrained(command.id());
             default -> throw new IllegalStateException("unknown command " + command.kind());
         }
     }

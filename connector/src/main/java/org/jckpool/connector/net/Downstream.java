@@ -28,4 +28,10 @@ public interface Downstream {
 
     /** Marks the client subscribed: from now on it receives {@link #sendAll} lines. */
     void subscribe(long id);
+
+    /**
+     * Reports {@link ClientEventSink#drained} once everything sent to the client before this call has been written
+     * to its socket (at once when nothing waits). A client that goes first is reported disconnected instead.
+     */
+    void whenDrained(long id);
 }

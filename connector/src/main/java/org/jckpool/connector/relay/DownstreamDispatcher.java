@@ -33,6 +33,7 @@ public final class DownstreamDispatcher {
             case SEND_ALL -> downstream.sendAll(frame.buffer(), frame.bodyOffset(), frame.bodyLength());
             case DROP -> downstream.drop(frame.clientId(), frame.bodyText());
             case SUBSCRIBED -> downstream.subscribe(frame.clientId());
+            case DRAIN -> downstream.whenDrained(frame.clientId());
             default -> throw new RelayFrameException("relay frame " + (char) frame.type().code()
                     + " travels from connector to stratifier, not the other way");
         }

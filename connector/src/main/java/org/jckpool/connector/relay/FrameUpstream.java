@@ -42,4 +42,9 @@ public final class FrameUpstream implements ClientEventSink {
     public void disconnected(long id, String reason) {
         sink.accept(RelayCodec.disconnected(id, reason));
     }
+
+    @Override
+    public void drained(long id) {
+        sink.accept(RelayCodec.drained(id));
+    }
 }

@@ -59,6 +59,28 @@ class RelayBacklogTest {
     }
 
     @Test
+    void onALinkTheMinersClientIdIsPartOfTheMatch() {
+        // a downstream's request and the pool's reply name the miner in different places
+        assertThat(hash("{\"id\":5,\"method\":\"mining.submit\",\"client_id\":7,\"address\":\"10.0.0.7\"}"))
+                .isEqualTo(hash("{\"id\":5,\"result\":true,\"error\":null,\"client_id\":7}"))
+                .isNotEqualTo(hash("{\"id\":5,\"result\":true,\"error\":null,\"client_id\":8}"))
+                .isNotEqualTo(hash("{\"id\":5,\"result\":true}"));
+        assertThat(hash("{\"client_id\":7,\"method\":\"mining.notify\"}")).isEqualTo(StratumIds.NONE);
+    }
+
+    @Test
+    void twoMinersOfOneLinkWithTheSameIdEachWaitForTheirOwnReply() throws Exception {
+        RelayBacklog b = new RelayBacklog(HoldLimits.DEFAULT);
+        b.connected(1, RelayCodec.connected(1, "10.0.0.1", 5000, 0), true);
+        sent(b, 1, "{\"id\":5,\"method\":\"mining.submit\",\"client_id\":7}");
+        sent(b, 1, "{\"id\":5,\"method\":\"mining.submit\",\"client_id\":8}");
+        b.answered(1, hash("{\"id\":5,\"result\":true,\"error\":null,\"client_id\":8}"));
+        // miner 7's request is the one still unanswered: only it is replayed, miner 8 is not answered twice
+        assertThat(replay(b)).containsExactly("C1 10.0.0.1 5000 0 resumed",
+                "L1 {\"id\":5,\"method\":\"mining.submit\",\"client_id\":7}");
+    }
+
+    @Test
     void answeredLinesAreForgottenAndTheRestIsReplayedInOrderMarkedResumed() throws Exception {
         RelayBacklog b = new RelayBacklog(HoldLimits.DEFAULT);
         b.connected(1, RelayCodec.connected(1, "10.0.0.1", 5000, 0), true);

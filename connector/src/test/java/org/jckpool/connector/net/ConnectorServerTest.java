@@ -204,6 +204,29 @@ class ConnectorServerTest {
     }
 
     @Test
+    void drainIsReportedOnceEverythingSentBeforeItWasWritten() throws Exception {
+        InetSocketAddress address = start(settings().withMaxQueuedBytes(64 * 1024 * 1024)
+                .withStallTimeout(Duration.ZERO));
+        TestClient slow = new TestClient(address, 4096);
+        toClose.add(slow);
+        long id = upstream.next("C").id();
+        server.whenDrained(id); // nothing queued: reported at once
+        assertThat(upstream.next("E").id()).isEqualTo(id);
+
+        byte[] line = utf8("y".repeat(1023));
+        int lines = 16_384; // 16 MiB: more than the kernel buffers take while the client reads nothing
+        for (int i = 0; i < lines; i++) {
+            server.send(id, line);
+        }
+        server.whenDrained(id);
+        upstream.expectNothing(300); // the client is not reading: its output waits in the queue
+        assertThat(slow.skip(1024L * lines)).isTrue();
+        assertThat(upstream.next("E").id()).isEqualTo(id);
+        server.whenDrained(-99); // an unknown client: nothing
+        upstream.expectNothing(100);
+    }
+
+    @Test
     void clientWithPendingDataAndNoProgressIsDroppedAfterTheStallTimeout() throws Exception {
         InetSocketAddress address = start(settings().withMaxQueuedBytes(64 * 1024 * 1024)
                 .withStallTimeout(Duration.ofMillis(300)));

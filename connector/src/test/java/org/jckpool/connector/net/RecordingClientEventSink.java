@@ -42,6 +42,11 @@ final class RecordingClientEventSink implements ClientEventSink {
         }
     }
 
+    @Override
+    public void drained(long id) {
+        events.add(new Event("E", id, null, null, 0, 0));
+    }
+
     Event next(String kind) throws InterruptedException {
         Event e = events.poll(10, TimeUnit.SECONDS);
         assertThat(e).as("expected a " + kind + " event within 10 s").isNotNull();

@@ -54,6 +54,20 @@ final class TestClient implements AutoCloseable {
         }
     }
 
+    /** Reads and discards {@code bytes} bytes; false at end of stream before that. */
+    boolean skip(long bytes) throws IOException {
+        byte[] sink = new byte[64 * 1024];
+        long left = bytes;
+        while (left > 0) {
+            int n = in.read(sink, 0, (int) Math.min(sink.length, left));
+            if (n < 0) {
+                return false;
+            }
+            left -= n;
+        }
+        return true;
+    }
+
     /** True when the server closed the connection (EOF or reset) within the socket timeout. */
     boolean closedByServer() throws IOException {
         try {

@@ -25,7 +25,10 @@ class RelayAdaptersTest {
         byte[] buf = "xx{\"a\":1}yy".getBytes(StandardCharsets.US_ASCII);
         upstream.line(3, buf, 2, 7);
         upstream.disconnected(3, "client disconnected");
-        assertThat(sent).hasSize(3);
+        upstream.drained(4);
+        assertThat(sent).hasSize(4);
+        assertThat(RelayCodec.decode(sent.get(3)).type()).isEqualTo(RelayFrameType.DRAINED);
+        assertThat(RelayCodec.decode(sent.get(3)).clientId()).isEqualTo(4);
         assertThat(RelayCodec.parseConnected(RelayCodec.decode(sent.get(0))))
                 .isEqualTo(new ConnectedInfo("127.0.0.1", 4000, 2));
         RelayFrame line = RelayCodec.decode(sent.get(1));
@@ -60,17 +63,26 @@ class RelayAdaptersTest {
             public void subscribe(long id) {
                 calls.add("subscribe " + id);
             }
+
+            @Override
+            public void whenDrained(long id) {
+                calls.add("drain " + id);
+            }
         };
         DownstreamDispatcher dispatcher = new DownstreamDispatcher(recorder);
         dispatcher.dispatch(RelayCodec.send(11, "one".getBytes(StandardCharsets.UTF_8)));
         dispatcher.dispatch(RelayCodec.sendAll("two".getBytes(StandardCharsets.UTF_8)));
         dispatcher.dispatch(RelayCodec.drop(12, "unauthorised"));
         dispatcher.dispatch(RelayCodec.subscribed(13));
-        assertThat(calls).containsExactly("send 11 one", "all two", "drop 12 unauthorised", "subscribe 13");
+        dispatcher.dispatch(RelayCodec.drain(14));
+        assertThat(calls).containsExactly("send 11 one", "all two", "drop 12 unauthorised", "subscribe 13",
+                "drain 14");
 
         assertThatThrownBy(() -> dispatcher.dispatch(RelayCodec.connected(1, "1.1.1.1", 1, 0)))
                 .isInstanceOf(RelayFrameException.class).hasMessageContaining("C travels from connector");
         assertThatThrownBy(() -> dispatcher.dispatch(new byte[3])).isInstanceOf(RelayFrameException.class);
-        assertThat(calls).hasSize(4);
+        assertThatThrownBy(() -> dispatcher.dispatch(RelayCodec.drained(1)))
+                .isInstanceOf(RelayFrameException.class).hasMessageContaining("E travels from connector");
+        assertThat(calls).hasSize(5);
     }
 }

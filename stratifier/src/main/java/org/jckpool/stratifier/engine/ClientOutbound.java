@@ -19,6 +19,14 @@ public interface ClientOutbound {
     }
 
     /**
+     * Asks to hear {@code drained(clientId)} from the connector once everything sent to the client so far has been
+     * written to its socket. False when this transport cannot report it (then nothing will come).
+     */
+    default boolean whenDrained(long clientId) {
+        return false;
+    }
+
+    /**
      * The client sent mining.passthrough (ckpool's -P downstream): the engine has forgotten it; from now on its lines
      * carry other clients' messages. By default it is dropped (no passthrough support).
      */

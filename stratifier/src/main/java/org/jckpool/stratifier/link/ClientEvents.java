@@ -20,4 +20,8 @@ public interface ClientEvents {
     }
 
     void disconnected(long clientId, String reason);
+
+    /** The connector wrote everything queued for the client, as asked by {@code ClientOutbound.whenDrained}. */
+    default void drained(long clientId) {
+    }
 }

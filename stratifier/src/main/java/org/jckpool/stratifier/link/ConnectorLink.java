@@ -113,6 +113,16 @@ public final class ConnectorLink implements ClientOutbound, ControlServer.Stream
         deliver(RelayCodec.subscribed(clientId));
     }
 
+    /** A {@code W} frame, after the lines already queued for the client; the connector answers with {@code E}. */
+    @Override
+    public boolean whenDrained(long clientId) {
+        if (stream == null) {
+            return false;
+        }
+        deliver(RelayCodec.drain(clientId));
+        return true;
+    }
+
     private void deliver(byte[] frame) {
         FrameStream s = stream;
         if (s == null || s.trySend(frame)) {
@@ -199,6 +209,7 @@ public final class ConnectorLink implements ClientOutbound, ControlServer.Stream
                         events.disconnected(id, f.bodyText());
                     }
                 }
+                case DRAINED -> events.drained(id);
                 default -> Log.warning("Connector stream: unexpected %s frame from the connector", f.type());
             }
         }

@@ -51,9 +51,10 @@ public final class NodeMessages {
 
     /**
      * About the most transaction hex one {@code transactions} message carries: a line must stay under the
-     * connector's 1 MiB queue per client and a node's 1 MiB line cap (a node adds each message's transactions).
+     * connector's 1 MiB queue per client and a node's 1 MiB line cap (a node adds each message's transactions),
+     * and {@link LinkPacer} lets its budget plus one message at most wait in that queue.
      */
-    public static final int TRANSACTIONS_CHUNK = 512 * 1024;
+    public static final int TRANSACTIONS_CHUNK = 128 * 1024;
 
     /** The transactions as messages of at most about {@link #TRANSACTIONS_CHUNK} bytes of data each (one at least). */
     public static List<String> transactionsChunks(List<Txn> txns) {

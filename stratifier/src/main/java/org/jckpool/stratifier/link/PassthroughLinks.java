@@ -1,5 +1,6 @@
 package org.jckpool.stratifier.link;
 
+import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.Log;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jckpool.stratifier.engine.ClientOutbound;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,17 +39,29 @@ public final class PassthroughLinks implements ClientOutbound {
                         ConcurrentMap<Long, Long> subByDownstreamId) {
     }
 
-    private record SubClient(long id, Link link, long downstreamId) {
+    private record SubClient(long id, Link link, long downstreamId, String address) {
     }
+
+    /** How long links restored from the restart snapshot wait for the connector to report them resumed. */
+    static final long RESUME_WAIT_MILLIS = 30_000;
 
     private final ClientOutbound connector;
     private final ClientEvents engine;
+    /** Mining nodes' bulk lines (transactions, workinfos), paced by the connector's drain reports. */
+    private final LinkPacer pacer;
     private final ConcurrentMap<Long, Link> links = new ConcurrentHashMap<>();
     private final ConcurrentMap<Long, SubClient> subs = new ConcurrentHashMap<>();
     private final Set<Long> subscribed = ConcurrentHashMap.newKeySet();
     private final AtomicLong lastSubId = new AtomicLong();
     private volatile Set<Integer> nodeServers = Set.of();
     private volatile LongConsumer nodeAdded = id -> { };
+    /** Counts changes the restart snapshot must see (links, sub-clients, subscriptions); moved after each change. */
+    private final AtomicLong changes = new AtomicLong();
+    /** Links of the previous run (restart snapshot), until the connector reports their connection resumed. */
+    private final ConcurrentMap<Long, JsonNode> awaitingResume = new ConcurrentHashMap<>();
+    private volatile long restoredAtMillis;
+    /** Resumed connections that were no link here: the first line tells whether a downstream lost its link. */
+    private final Set<Long> resumedUnknown = ConcurrentHashMap.newKeySet();
 
     /**
      * @param connector where lines for real connections go
@@ -56,6 +70,7 @@ public final class PassthroughLinks implements ClientOutbound {
     public PassthroughLinks(ClientOutbound connector, ClientEvents engine) {
         this.connector = connector;
         this.engine = engine;
+        this.pacer = new LinkPacer(connector);
     }
 
     /**
@@ -77,7 +92,8 @@ public final class PassthroughLinks implements ClientOutbound {
     public boolean line(long clientId, byte[] buf, int off, int len) {
         Link link = links.get(clientId);
         if (link == null) {
-            return false;
+            return !resumedUnknown.isEmpty() && resumedUnknown.remove(clientId)
+                    && lostLink(clientId, new String(buf, off, len, StandardCharsets.UTF_8));
         }
         JsonNode n;
         try {
@@ -93,7 +109,7 @@ public final class PassthroughLinks implements ClientOutbound {
     public boolean line(long clientId, String line) {
         Link link = links.get(clientId);
         if (link == null) {
-            return false;
+            return !resumedUnknown.isEmpty() && resumedUnknown.remove(clientId) && lostLink(clientId, line);
         }
         JsonNode n;
         try {
@@ -120,14 +136,35 @@ public final class PassthroughLinks implements ClientOutbound {
             }
             return;
         }
-        long sub = link.subByDownstreamId.computeIfAbsent(downstreamId, d -> newSub(link, d,
+        Long known = link.subByDownstreamId.get(downstreamId);
+        long sub = known != null ? known : link.subByDownstreamId.computeIfAbsent(downstreamId, d -> newSub(link, d,
                 address != null && address.isTextual() ? address.asText() : link.address));
+        if (known == null) {
+            changes.incrementAndGet(); // after the sub-client is in its link: the snapshot reads it from there
+        }
         engine.line(sub, msg.toString());
+    }
+
+    /**
+     * The first line of a connection kept through a restart that this stratifier knows as no link: one carrying a
+     * {@code client_id} comes from a downstream whose link was not in the snapshot (it linked just before the
+     * restart, or the snapshot was lost). Closing it makes the downstream connect and link again; served as a
+     * plain client, its miners' lines would be misread.
+     */
+    private boolean lostLink(long clientId, String line) {
+        JsonNode n = Json.parseOrNull(line);
+        if (n == null || !n.has("client_id")) {
+            return false;
+        }
+        Log.notice("Client %s sent a passthrough line (client_id) but its link was not kept across the restart: "
+                + "closing it so that the downstream links again", clientId);
+        connector.drop(clientId, "passthrough link not kept across the stratifier's restart");
+        return true;
     }
 
     private long newSub(Link link, long downstreamId, String address) {
         long id = -lastSubId.incrementAndGet();
-        subs.put(id, new SubClient(id, link, downstreamId));
+        subs.put(id, new SubClient(id, link, downstreamId, address));
         Log.debug("passthrough %s client %s is sub-client %s", link.id, downstreamId, id);
         engine.connected(id, address, link.serverIndex);
         return id;
@@ -135,10 +172,13 @@ public final class PassthroughLinks implements ClientOutbound {
 
     /** A connection ended: a link takes its sub-clients with it. The engine still hears of the connection. */
     public void disconnected(long clientId) {
+        resumedUnknown.remove(clientId);
+        pacer.forget(clientId);
         Link link = links.remove(clientId);
         if (link == null) {
             return;
         }
+        changes.incrementAndGet();
         Log.info("passthrough %s closed with %s clients", clientId, link.subByDownstreamId.size());
         for (Long sub : link.subByDownstreamId.values()) {
             endSub(sub, "passthrough closed");
@@ -152,6 +192,7 @@ public final class PassthroughLinks implements ClientOutbound {
         }
         sc.link.subByDownstreamId.remove(sc.downstreamId, id);
         subscribed.remove(id);
+        changes.incrementAndGet();
         engine.disconnected(id, reason);
     }
 
@@ -198,8 +239,8 @@ public final class PassthroughLinks implements ClientOutbound {
     public void subscribed(long clientId) {
         if (!isSubClient(clientId)) {
             connector.subscribed(clientId);
-        } else if (subs.containsKey(clientId)) {
-            subscribed.add(clientId);
+        } else if (subs.containsKey(clientId) && subscribed.add(clientId)) {
+            changes.incrementAndGet();
         }
     }
 
@@ -211,6 +252,7 @@ public final class PassthroughLinks implements ClientOutbound {
         }
         links.put(clientId, new Link(clientId, address, serverIndex, false, System.currentTimeMillis() / 1000,
                 new ConcurrentHashMap<>()));
+        changes.incrementAndGet();
         connector.send(clientId, ACCEPTED);
     }
 
@@ -232,6 +274,7 @@ public final class PassthroughLinks implements ClientOutbound {
         }
         links.put(clientId, new Link(clientId, address, serverIndex, true, System.currentTimeMillis() / 1000,
                 new ConcurrentHashMap<>()));
+        changes.incrementAndGet();
         connector.send(clientId, ACCEPTED);
         Log.warning("Added client %s %s as mining node on server %s", clientId, address, serverIndex);
         nodeAdded.accept(clientId);
@@ -247,7 +290,7 @@ public final class PassthroughLinks implements ClientOutbound {
         int n = 0;
         for (Link l : links.values()) {
             if (l.node && l.id != skipLink) {
-                connector.send(l.id, line);
+                pacer.send(l.id, line);
                 n++;
             }
         }
@@ -263,8 +306,18 @@ public final class PassthroughLinks implements ClientOutbound {
     /** A line (no client_id) to one link. */
     public void toLink(long linkId, String line) {
         if (links.containsKey(linkId)) {
-            connector.send(linkId, line);
+            pacer.send(linkId, line);
         }
+    }
+
+    /** The connector wrote everything queued for a connection: a node link's paced lines go on. */
+    public void drained(long clientId) {
+        pacer.drained(clientId);
+    }
+
+    /** A node link's bulk bytes waiting for the connector to drain (see {@link LinkPacer}). */
+    public long pacedWaitingBytes(long linkId) {
+        return pacer.waitingBytes(linkId);
     }
 
     /** Whether any mining node is linked. */
@@ -300,10 +353,14 @@ public final class PassthroughLinks implements ClientOutbound {
         return out;
     }
 
-    /** {@code downstreams}: each live link (a ckpool -P or -N in front of this pool), as {@link #status}. */
+    /**
+     * {@code downstreams}: each live link (a ckpool -P or -N in front of this pool), as {@link #status}, and
+     * {@code paced_pauses}: how often a node's bulk lines waited for the connector to drain (since the start).
+     */
     public ObjectNode describe() {
         ObjectNode o = JSON.createObjectNode();
         o.set("downstreams", status());
+        o.put("paced_pauses", pacer.pauses());
         return o;
     }
 
@@ -312,5 +369,112 @@ public final class PassthroughLinks implements ClientOutbound {
         Map<Long, Integer> out = new java.util.TreeMap<>();
         links.forEach((id, l) -> out.put(id, l.subByDownstreamId.size()));
         return out;
+    }
+
+    // ---------------------------------------------------------------- restart snapshot
+
+    /** Moves whenever something {@link #snapshot} returns changed. */
+    public long changes() {
+        return changes.get();
+    }
+
+    /**
+     * The links for the restart snapshot: per link its connection id, address, server index, mode, since and
+     * sub-clients ({@code [downstream id, sub-client id, address, subscribed]}), and the last sub-client id given
+     * out. Links restored but not yet resumed are kept in it (a second restart soon after the first keeps them).
+     */
+    public ObjectNode snapshot() {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("last_sub", lastSubId.get());
+        var arr = o.putArray("links");
+        for (Link l : links.values()) {
+            ObjectNode lo = arr.addObject().put("id", l.id).put("address", l.address).put("server", l.serverIndex)
+                    .put("node", l.node).put("since", l.since);
+            var sa = lo.putArray("subs");
+            l.subByDownstreamId.forEach((downstreamId, subId) -> {
+                SubClient sc = subs.get(subId);
+                if (sc != null) {
+                    sa.addArray().add(downstreamId).add(subId).add(sc.address).add(subscribed.contains(subId));
+                }
+            });
+        }
+        if (!awaitingResume.isEmpty()) {
+            if (System.currentTimeMillis() - restoredAtMillis > RESUME_WAIT_MILLIS) {
+                awaitingResume.clear(); // their connections are gone: the connector reports the kept ones at once
+                changes.incrementAndGet();
+            } else {
+                awaitingResume.values().forEach(arr::add);
+            }
+        }
+        return o;
+    }
+
+    /**
+     * At start, before the connector stream: the links of the previous run wait for their connections to be
+     * reported resumed ({@link #resumed}); sub-client ids go on from the last one given out, so that a restored
+     * sub-client's id (its engine session waits under it) is never given to another miner.
+     */
+    public void restore(JsonNode saved) {
+        if (saved == null || !saved.path("links").isArray()) {
+            Log.warning("Restart snapshot: passthrough links unreadable, none restored");
+            return;
+        }
+        long last = saved.path("last_sub").asLong(0);
+        restoredAtMillis = System.currentTimeMillis();
+        for (JsonNode l : saved.get("links")) {
+            if (!l.path("id").canConvertToLong() || isSubClient(l.get("id").asLong())) {
+                Log.warning("Restart snapshot: passthrough link entry %s unusable, skipped", l);
+                continue;
+            }
+            awaitingResume.put(l.get("id").asLong(), l);
+            for (JsonNode sub : l.path("subs")) {
+                last = Math.max(last, -sub.path(1).asLong(0));
+            }
+        }
+        lastSubId.accumulateAndGet(last, Math::max);
+        if (!awaitingResume.isEmpty()) {
+            Log.notice("Restart snapshot: %d passthrough/node links wait for their connections",
+                    awaitingResume.size());
+        }
+    }
+
+    /**
+     * A connection the connector kept through a restart. When it was a link, the link is back with its
+     * sub-clients, each resumed in the engine (its restored session: same extranonce1, difficulty, worker), and
+     * true is returned: the connection itself is no client of the engine. Otherwise false, and its first line is
+     * watched for a passthrough line of a link this stratifier does not know ({@link #lostLink}).
+     */
+    public boolean resumed(long clientId) {
+        if (isSubClient(clientId)) {
+            return false;
+        }
+        JsonNode saved = awaitingResume.remove(clientId);
+        if (saved == null) {
+            resumedUnknown.add(clientId);
+            return false;
+        }
+        Link link = new Link(clientId, saved.path("address").asText(""), saved.path("server").asInt(),
+                saved.path("node").asBoolean(), saved.path("since").asLong(), new ConcurrentHashMap<>());
+        links.put(clientId, link);
+        int n = 0;
+        for (JsonNode sub : saved.path("subs")) {
+            long downstreamId = sub.path(0).asLong();
+            long subId = sub.path(1).asLong();
+            if (!isSubClient(subId) || subs.containsKey(subId)) {
+                continue;
+            }
+            String address = sub.path(2).asText(link.address);
+            subs.put(subId, new SubClient(subId, link, downstreamId, address));
+            link.subByDownstreamId.put(downstreamId, subId);
+            engine.resumed(subId, address, link.serverIndex);
+            if (sub.path(3).asBoolean()) {
+                subscribed.add(subId);
+            }
+            n++;
+        }
+        changes.incrementAndGet();
+        Log.notice("%s link %s (%s) resumed with %d clients", link.node ? "Mining node" : "Passthrough", clientId,
+                link.address, n);
+        return true;
     }
 }

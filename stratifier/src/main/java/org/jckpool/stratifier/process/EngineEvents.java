@@ -9,7 +9,8 @@ import org.jckpool.webapi.metrics.Metrics;
 
 /**
  * What the connector stream delivers, routed: connection counts to the metrics, each line first to the trusted
- * remotes, then to the passthrough links, else to the engine. Calls come from the connector stream's reader thread.
+ * remotes, then to the passthrough links, else to the engine; a connection kept through a restart first to the
+ * passthrough links (a link restored from the snapshot), else to the engine. Calls come from the connector stream's reader thread.
  *
  * <p>The connector link and the passthrough links need this listener to be built, and the remotes and engine are
  * built after them: {@link #bind} completes it, in the process's constructor, before the connector link is handed
@@ -46,6 +47,9 @@ final class EngineEvents implements ClientEvents {
     public void resumed(long clientId, String address, int serverIndex) {
         metrics.clientConnected();
         remotes.connected(clientId, address, serverIndex);
+        if (passthrough.resumed(clientId)) {
+            return; // a passthrough or node link, back with its sub-clients (restart snapshot)
+        }
         if (!engine.onResume(clientId, address, serverIndex) && proxy) {
             // proxy modes keep no restart snapshot: the miner holds work this stratifier never made and would
             // only hear "Not subscribed"; closing makes it reconnect, subscribe and get fresh work
@@ -65,6 +69,11 @@ final class EngineEvents implements ClientEvents {
         if (!remotes.line(clientId, buf, off, len) && !passthrough.line(clientId, buf, off, len)) {
             engine.onLine(clientId, buf, off, len);
         }
+    }
+
+    @Override
+    public void drained(long clientId) {
+        passthrough.drained(clientId);
     }
 
     @Override

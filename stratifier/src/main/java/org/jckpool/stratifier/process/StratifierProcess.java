@@ -122,6 +122,7 @@ public final class StratifierProcess {
         this.status = new StatusStore(logdir);
         this.shareLog = rt.args().logShares() ? new ShareLog(logdir) : null;
         this.restart = new RestartKeeper(engine, logdir, clock);
+        restart.keep("links", passthrough::changes, passthrough::snapshot, passthrough::restore);
         this.engine.shareObserver(this::onShare);
         try {
             this.ckdb = ckdbSettings.isPresent() ? CkdbLink.open(ckdbSettings.get(), engine, clock) : null;

@@ -14,12 +14,16 @@ import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Keeps the restart snapshot of the engine ({@link RestartStore}, {@code <logdir>/restart/}) and reads it back
@@ -41,6 +45,12 @@ public final class RestartKeeper implements AutoCloseable {
     private long writtenMillis;
     private Set<Long> writtenBases = Set.of();
     private boolean failing;
+    private final Map<String, Part> parts = new LinkedHashMap<>();
+
+    /** State kept beside the engine's (see {@link #keep}). */
+    private record Part(LongSupplier changes, Supplier<JsonNode> save,
+                        Consumer<JsonNode> restore) {
+    }
 
     public RestartKeeper(StratumEngine engine, Path logdir, InstantSource clock) {
         this.engine = engine;
@@ -51,6 +61,16 @@ public final class RestartKeeper implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * Keeps another part in the snapshot under {@code name}: {@code save} is written whenever {@code changes}
+     * moved, and {@code restore} gets it back at start after the engine's jobs and sessions (not when the
+     * snapshot has no usable work). Call before {@link #restore}.
+     */
+    public void keep(String name, LongSupplier changes, Supplier<JsonNode> save,
+                     Consumer<JsonNode> restore) {
+        parts.put(name, new Part(changes, save, restore));
     }
 
     /**
@@ -79,6 +99,12 @@ public final class RestartKeeper implements AutoCloseable {
                 Log.warning("Restart snapshot in %s has no usable work: starting afresh", store.dir());
                 return false;
             }
+            parts.forEach((name, part) -> {
+                JsonNode saved = snap.parts().get(name);
+                if (saved != null) {
+                    part.restore().accept(saved);
+                }
+            });
             Log.notice("Restored from the restart snapshot (written %d ms ago): %d work bases, %d jobs, current job "
                             + "%s, %d sessions waiting for their clients", now - snap.writtenMillis(), templates.size(),
                     snap.jobs().jobs().size(), current.idHex(), snap.sessions().size());
@@ -113,12 +139,17 @@ public final class RestartKeeper implements AutoCloseable {
     public synchronized void writeIfChanged() {
         long now = clock.millis();
         long changes = engine.stateChanges(); // read first: a change during the export makes another write
+        for (Part p : parts.values()) {
+            changes += p.changes().getAsLong(); // each only grows: the sum moves when any does
+        }
         if (changes == writtenChanges && now - writtenMillis < REFRESH_MILLIS) {
             return;
         }
         try {
             JobBook.State jobs = engine.jobState();
-            store.writeSnapshot(new RestartSnapshot(now, jobs, engine.sessionRecords()));
+            Map<String, JsonNode> saved = new HashMap<>();
+            parts.forEach((name, part) -> saved.put(name, part.save().get()));
+            store.writeSnapshot(new RestartSnapshot(now, jobs, engine.sessionRecords(), saved));
             Set<Long> bases = new HashSet<>();
             jobs.bases().forEach(b -> bases.add(b.id()));
             if (!bases.equals(writtenBases)) {

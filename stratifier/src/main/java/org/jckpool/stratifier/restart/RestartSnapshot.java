@@ -12,8 +12,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The restart snapshot's main file ({@code state.json}): jobs (templates apart) and sessions, as JSON. */
-public record RestartSnapshot(long writtenMillis, JobBook.State jobs, List<SessionRecord> sessions) {
+/**
+ * The restart snapshot's main file ({@code state.json}): jobs (templates apart), sessions and the parts kept
+ * beside the engine's state (by name, each part's own JSON: {@link RestartKeeper#keep}).
+ */
+public record RestartSnapshot(long writtenMillis, JobBook.State jobs, List<SessionRecord> sessions,
+                              Map<String, JsonNode> parts) {
+
+    public RestartSnapshot(long writtenMillis, JobBook.State jobs, List<SessionRecord> sessions) {
+        this(writtenMillis, jobs, sessions, Map.of());
+    }
 
     public ObjectNode toJson() {
         ObjectNode o = Json.object();
@@ -49,6 +57,10 @@ public record RestartSnapshot(long writtenMillis, JobBook.State jobs, List<Sessi
                 jd.addArray().add(d.jobId()).add(d.diff());
             }
         }
+        if (!parts.isEmpty()) {
+            ObjectNode p = o.putObject("parts");
+            parts.forEach(p::set);
+        }
         return o;
     }
 
@@ -81,7 +93,9 @@ public record RestartSnapshot(long writtenMillis, JobBook.State jobs, List<Sessi
                     s.path("xsub").asBoolean(), s.path("diff").asDouble(), s.path("suggested").asDouble(),
                     s.path("minimum").asDouble(), s.path("best").asDouble(), jd));
         }
-        return new RestartSnapshot(o.get("written").asLong(), state, sessions);
+        Map<String, JsonNode> parts = new HashMap<>();
+        o.path("parts").fields().forEachRemaining(e -> parts.put(e.getKey(), e.getValue()));
+        return new RestartSnapshot(o.get("written").asLong(), state, sessions, parts);
     }
 
     private static String textOrNull(JsonNode o, String field) {

@@ -116,6 +116,41 @@ class ConnectorLinkTest {
     }
 
     @Test
+    void drainRequestsGoDownAsWFramesAndReportsComeBackAsDrained() throws Exception {
+        List<Long> drained = new CopyOnWriteArrayList<>();
+        ClientEvents events = new ClientEvents() {
+            @Override
+            public void connected(long id, String address, int serverIndex) {
+            }
+
+            @Override
+            public void line(long id, String line) {
+            }
+
+            @Override
+            public void disconnected(long id, String reason) {
+            }
+
+            @Override
+            public void drained(long id) {
+                drained.add(id);
+            }
+        };
+        ConnectorLink link = new ConnectorLink(events, () -> true);
+        assertThat(link.whenDrained(5)).as("no stream: nothing could report").isFalse();
+        FrameStream c = connector(link, new CountDownLatch(1));
+        assertThat(waitFor(link::connected)).isTrue();
+        link.send(5, "{\"bulk\":1}");
+        assertThat(link.whenDrained(5)).isTrue();
+        assertThat(waitFor(() -> down.size() == 2)).isTrue();
+        assertThat(down).extracting(RelayFrame::type).containsExactly(RelayFrameType.SEND, RelayFrameType.DRAIN);
+        assertThat(down.get(1).clientId()).isEqualTo(5);
+        c.send(RelayCodec.drained(5));
+        assertThat(waitFor(() -> drained.equals(List.of(5L)))).as("%s", drained).isTrue();
+        c.close();
+    }
+
+    @Test
     void refusedUntilReadyAndOtherPeersAreRefused() throws Exception {
         AtomicBoolean ready = new AtomicBoolean(false);
         ConnectorLink link = new ConnectorLink(recording, ready::get);

@@ -101,7 +101,7 @@ class NodeLinksTest {
                         + "\"node.method\":\"transactions\"}");
         assertThat(engine.session(NODE)).isNull();
         assertThat(links.describe().toString()).matches("\\{\"downstreams\":\\[\\{\"id\":200,\"address\":\"192.0.2.9\","
-                + "\"server\":1,\"clients\":0,\"mode\":\"node\",\"since\":\\d+}]}");
+                + "\"server\":1,\"clients\":0,\"mode\":\"node\",\"since\":\\d+}],\"paced_pauses\":0}");
     }
 
     @Test

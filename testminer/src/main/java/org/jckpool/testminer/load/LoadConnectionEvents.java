@@ -42,6 +42,8 @@ final class LoadConnectionEvents implements StratumClientSession.Handler {
         long sent = c.pendingSubmits.remove(m.idLong());
         if (sent != PendingSubmits.ABSENT) {
             shared.replies().answered(sent, c.lastReadNanos, c.pendingSubmits.removedMeasured(), SubmitReply.of(m));
+        } else {
+            shared.stats().strayReplies.incrementAndGet(); // answered twice, or an id this connection never sent
         }
     }
 

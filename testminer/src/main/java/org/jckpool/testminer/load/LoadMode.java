@@ -209,10 +209,10 @@ public final class LoadMode {
         long lastAnswer = stats.lastAnswerNanos.get();
         double answerSeconds = lastAnswer > submitStart ? (lastAnswer - submitStart) / 1e9 : seconds;
         out.event("LOAD_SUBMITS sent=%d answered=%d unanswered=%d accepted=%d rejected=%d duration_s=%.3f "
-                        + "sent_per_s=%.1f answered_per_s=%.1f skipped=%d",
+                        + "sent_per_s=%.1f answered_per_s=%.1f skipped=%d stray=%d",
                 stats.sent.get(), stats.answered.get(), outstanding, stats.accepted.get(), stats.rejected.get(),
                 seconds, stats.sent.get() / seconds, stats.answered.get() / Math.max(seconds, answerSeconds),
-                stats.noReadyConnection.get());
+                stats.noReadyConnection.get(), stats.strayReplies.get());
         out.event("LOAD_LATENCY_MS samples=%d p50=%s p90=%s p99=%s max=%s", latencies.count(),
                 ms(latencies.percentileMillis(0.5)), ms(latencies.percentileMillis(0.9)),
                 ms(latencies.percentileMillis(0.99)), ms(latencies.maxMillis()));

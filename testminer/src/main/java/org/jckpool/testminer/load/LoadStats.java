@@ -20,6 +20,8 @@ final class LoadStats {
     final AtomicLong outstanding = new AtomicLong();
     final AtomicLong accepted = new AtomicLong();
     final AtomicLong rejected = new AtomicLong();
+    /** Replies to no request of ours that is waiting: a request answered twice, or a stranger's reply. */
+    final AtomicLong strayReplies = new AtomicLong();
     final AtomicLong malformed = new AtomicLong();
     final AtomicLong notifies = new AtomicLong();
     final AtomicLong reconnectRequests = new AtomicLong();

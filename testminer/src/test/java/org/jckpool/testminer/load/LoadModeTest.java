@@ -42,6 +42,7 @@ class LoadModeTest {
             assertThat(sent).isBetween(500L, 1000L);
             assertThat(answered).isEqualTo(sent);
             assertThat(value(submits, "unanswered")).isEqualTo("0");
+            assertThat(value(submits, "stray")).isEqualTo("0");
             // Fake submits: the pool recomputed each hash and found it above target (or stale after the block).
             assertThat(pool.submitList()).hasSize((int) sent);
             assertThat(Long.parseLong(value(submits, "rejected")) + Long.parseLong(value(submits, "accepted")))

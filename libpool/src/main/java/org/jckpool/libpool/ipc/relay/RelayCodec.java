@@ -78,6 +78,16 @@ public final class RelayCodec {
         return encode(RelayFrameType.SUBSCRIBED, clientId, new byte[0]);
     }
 
+    /** A {@code W} frame: report {@code E} once the client's queued output has been written. */
+    public static byte[] drain(long clientId) {
+        return encode(RelayFrameType.DRAIN, clientId, new byte[0]);
+    }
+
+    /** An {@code E} frame: the client's output queue emptied after a {@code W}. */
+    public static byte[] drained(long clientId) {
+        return encode(RelayFrameType.DRAINED, clientId, new byte[0]);
+    }
+
     /** The client id of a payload of at least {@link #HEADER_BYTES} bytes, without decoding the rest. */
     public static long clientIdOf(byte[] payload) {
         return getLongLE(payload, 1);

@@ -18,7 +18,14 @@ public enum RelayFrameType {
      * stratifier → connector: the client has subscribed; from now on it receives {@link #SEND_ALL} lines (a
      * client not yet subscribed gets none). Empty body.
      */
-    SUBSCRIBED('P');
+    SUBSCRIBED('P'),
+    /**
+     * stratifier → connector: report with {@link #DRAINED} once everything queued for the client so far has been
+     * written to its socket (at once when nothing is queued). Empty body. Paces large bursts to one client.
+     */
+    DRAIN('W'),
+    /** connector → stratifier: the client's output queue emptied after a {@link #DRAIN} request. Empty body. */
+    DRAINED('E');
 
     private final byte code;
 
@@ -41,6 +48,8 @@ public enum RelayFrameType {
             case 'A': return SEND_ALL;
             case 'X': return DROP;
             case 'P': return SUBSCRIBED;
+            case 'W': return DRAIN;
+            case 'E': return DRAINED;
             default: return null;
         }
     }

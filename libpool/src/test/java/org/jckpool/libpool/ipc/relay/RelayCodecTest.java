@@ -112,4 +112,17 @@ class RelayCodecTest {
         assertThat(frame.clientId()).isEqualTo(77);
         assertThat(frame.bodyLength()).isZero();
     }
+
+    @Test
+    void drainRequestAndReportCarryTheIdAndNoBody() throws Exception {
+        RelayFrame w = RelayCodec.decode(RelayCodec.drain(-5));
+        assertThat(w.type()).isEqualTo(RelayFrameType.DRAIN);
+        assertThat(RelayCodec.drain(5)[0]).isEqualTo((byte) 'W');
+        assertThat(w.clientId()).isEqualTo(-5);
+        assertThat(w.bodyLength()).isZero();
+        RelayFrame e = RelayCodec.decode(RelayCodec.drained(9));
+        assertThat(e.type()).isEqualTo(RelayFrameType.DRAINED);
+        assertThat(RelayCodec.drained(9)[0]).isEqualTo((byte) 'E');
+        assertThat(e.clientId()).isEqualTo(9);
+    }
 }
