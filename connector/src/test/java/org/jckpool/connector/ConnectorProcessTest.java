@@ -230,6 +230,8 @@ class ConnectorProcessTest {
         assertThat(st.path("bytes_out").asLong()).isPositive();
         assertThat(st.path("stream").path("state").asText()).isEqualTo("up");
         assertThat(st.path("stream").path("connects").asLong()).isEqualTo(1);
+        // ckpool's text form (ckpmsg -N connector stats): connected now and created since start
+        assertThat(commands.handle("stats")).isEqualTo("{\"clients\":{\"count\":2,\"generated\":2}}");
 
         // dropclient: the client goes, the stratifier hears D with the reason.
         assertThat(commands.handle("dropclient=" + idA)).isEqualTo("dropped");

@@ -94,7 +94,10 @@ final class Supervisor {
         commands.text(Handover.RELEASE, r -> releaseToSuccessor());
         commands.text(Handover.FINISH, r -> finishForSuccessor());
         commands.text("update", queries::forwardToStratifier);
-        commands.text("reconnect", queries::forwardToStratifier);
+        commands.text("reconnect", r -> queries.forwardToStratifier(r, "reconnecting"));
+        commands.text("dropall", r -> queries.forwardToStratifier(r, "dropping all"));
+        commands.text("stratifierstats", r -> queries.childStats("stratifier"));
+        commands.text("connectorstats", r -> queries.childStats("connector"));
         commands.json("stats", p -> queries.stats());
         commands.json("restarts", p -> queries.restarts());
         commands.json("upstreams", p -> queries.upstreams());
