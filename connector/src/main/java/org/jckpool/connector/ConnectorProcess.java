@@ -116,12 +116,22 @@ public final class ConnectorProcess implements AutoCloseable {
 
     /**
      * Adds the connector's control commands: JSON {@code stats} (replacing the base one, which it extends),
-     * text {@code stats} (ckpool's connector_stats form), text {@code clients} (the count) and
-     * {@code dropclient=<id>}.
+     * text {@code stats} (ckpool's connector_stats form), {@code accept}/{@code reject} (ckpool's: stop or resume
+     * taking new connections), text {@code clients} (the count) and {@code dropclient=<id>}.
      */
     public void registerCommands(CommandTable commands, Supplier<ObjectNode> baseStats) {
         commands.json("stats", params -> stats(baseStats.get()));
         commands.text("stats", request -> Json.write(ckpoolStats()));
+        commands.text("accept", request -> {
+            server.holdNewConnections(false);
+            Log.notice("Connector: accepting new connections (operator)");
+            return "accepting";
+        });
+        commands.text("reject", request -> {
+            server.holdNewConnections(true);
+            Log.notice("Connector: holding new connections in the listen backlog (operator reject)");
+            return "rejecting";
+        });
         commands.text("clients", request -> String.valueOf(server.clientCount()));
         commands.text("dropclient", this::dropClient);
     }
@@ -173,6 +183,7 @@ public final class ConnectorProcess implements AutoCloseable {
         into.put("clients", s.clients());
         into.put("accepted", s.accepted());
         into.put("admitting", server.isAdmitting());
+        into.put("operator_hold", server.isHoldingNewConnections());
         ObjectNode dropped = into.putObject("dropped");
         dropped.put("refused_full", s.refusedFull());
         dropped.put("refused_no_stratifier", s.refusedNotAdmitting());

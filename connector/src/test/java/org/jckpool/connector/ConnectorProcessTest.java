@@ -331,6 +331,37 @@ class ConnectorProcessTest {
     }
 
     @Test
+    void ckpoolsRejectHoldsNewConnectionsInTheBacklogUntilAccept() throws Exception {
+        Path socket = Files.createTempDirectory("jckpool-connector").resolve("stratifier");
+        ConnectorProcess process = ConnectorProcess.start(
+                ConnectorSettings.defaults(List.of(ListenAddress.parse("127.0.0.1:0"))), socket, FAST, () -> { });
+        toClose.add(process);
+        CommandTable commands = new CommandTable();
+        process.registerCommands(commands, Json::object);
+        FakeStratifier stratifier = new FakeStratifier(socket);
+        toClose.add(stratifier);
+        await("stream up", () -> streamUp(process) && process.server().isAdmitting());
+        InetSocketAddress address = process.server().boundAddresses().get(0);
+        Miner served = miner(address);
+        assertThat(RelayCodec.parseConnected(stratifier.next(RelayFrameType.CONNECTED)).port()).isEqualTo(served.port());
+
+        assertThat(commands.handle("reject")).isEqualTo("rejecting");
+        assertThat(stats(commands).path("operator_hold").asBoolean()).isTrue();
+        Miner waiting = miner(address); // the kernel completes the connect; the connector does not accept it
+        assertThat(Await.holdsFor(500, stratifier.frames::isEmpty)).as("no connect while held").isTrue();
+        served.send("still served");
+        assertThat(served.readLine()).isEqualTo("echo still served");
+        assertThat(stratifier.next(RelayFrameType.LINE).bodyText()).isEqualTo("still served");
+
+        assertThat(commands.handle("accept")).isEqualTo("accepting");
+        assertThat(RelayCodec.parseConnected(stratifier.next(RelayFrameType.CONNECTED)).port()).isEqualTo(waiting.port());
+        waiting.send("hello");
+        assertThat(waiting.readLine()).isEqualTo("echo hello");
+        assertThat(stats(commands).path("operator_hold").asBoolean()).isFalse();
+        assertThat(stats(commands).path("dropped").path("refused_no_stratifier").asLong()).isZero();
+    }
+
+    @Test
     void aStratifierThatRefusesTheStreamAdmitsNoMiners() throws Exception {
         Path socket = Files.createTempDirectory("jckpool-connector").resolve("stratifier");
         ControlServer notReady = ControlServer.open(socket, request -> "unknown"); // no stream handler yet

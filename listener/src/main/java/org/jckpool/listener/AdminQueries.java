@@ -92,6 +92,21 @@ final class AdminQueries {
     }
 
     /**
+     * ckpool's {@code accept}/{@code reject}: passed to the connector (take or hold new connections); its reply
+     * ({@code accepting}/{@code rejecting}, as ckpool's listener answers), or {@code failed: …}.
+     */
+    String forwardToConnector(String request) {
+        try {
+            Optional<String> r = ControlClient.request(ManagedChild.named(children, "connector").controlSocket(sockdir),
+                    request, CONTROL_TIMEOUT_MS);
+            return r.orElse("failed: no answer from the connector");
+        } catch (IOException | RuntimeException e) {
+            Log.warning("Could not forward %s to the connector: %s", request, e.getMessage());
+            return "failed: connector not reachable";
+        }
+    }
+
+    /**
      * Proxy mode: the generator's per-upstream figures (ckpmsg '{"method":"upstreams"}'); passthrough mode (no
      * generator): the relay's upstream link from its stats.
      */
