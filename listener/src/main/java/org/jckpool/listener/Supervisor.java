@@ -96,6 +96,7 @@ final class Supervisor {
         commands.text("update", queries::forwardToStratifier);
         commands.text("reconnect", r -> queries.forwardToStratifier(r, "reconnecting"));
         commands.text("dropall", r -> queries.forwardToStratifier(r, "dropping all"));
+        commands.text("resetshares", r -> queries.forwardToStratifier(r, "resetting"));
         commands.text("accept", queries::forwardToConnector);
         commands.text("reject", queries::forwardToConnector);
         commands.text("stratifierstats", r -> queries.childStats("stratifier"));

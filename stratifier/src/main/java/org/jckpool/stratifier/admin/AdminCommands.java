@@ -19,7 +19,7 @@ import java.util.function.Supplier;
 /**
  * The stratifier's control-socket vocabulary on top of ChildRuntime's built-ins. Text (ckpool): {@code update},
  * {@code reconnect}, {@code reconnect=host:port}, {@code dropclient=<id>}, {@code dropall} (reply
- * {@code dropped <n>}); ckpool's text API (stats, poolstats, users, …) is {@link CkpoolApi}. JSON: stats, poolstats, users, workers,
+ * {@code dropped <n>}), {@code resetshares}; ckpool's text API (stats, poolstats, users, …) is {@link CkpoolApi}. JSON: stats, poolstats, users, workers,
  * clients, getuser {user}, getworker {worker}, getclient {id}, uptime, dropclient {id}. Everything is read from
  * the published snapshot, so the answers never wait for the share path.
  */
@@ -37,6 +37,9 @@ public final class AdminCommands {
 
         /** Drop every client (ckpool's dropall); returns how many were asked to go. */
         int dropAll();
+
+        /** ckpool's resetshares: best shares of the pool, users and workers back to zero. */
+        void resetBestShares();
 
         /** Fields added to {"method":"stats"} beside the pool summary (links, queue depths). */
         ObjectNode processStats();
@@ -72,6 +75,10 @@ public final class AdminCommands {
             }
         });
         t.text("dropall", r -> "dropped " + actions.dropAll());
+        t.text("resetshares", r -> {
+            actions.resetBestShares();
+            return "success";
+        });
         t.json("stats", p -> stats());
         t.json("poolstats", p -> AdminJson.tree(view.pool()));
         t.json("users", p -> AdminJson.tree(view.users()));

@@ -72,6 +72,12 @@ final class AdminActions implements AdminCommands.Actions {
     }
 
     @Override
+    public void resetBestShares() {
+        Log.warning("Resetting best shares");
+        engine.stats().resetBestShares();
+    }
+
+    @Override
     public ObjectNode processStats() {
         ObjectNode o = Json.object();
         o.put("connector_connected", connector.connected());

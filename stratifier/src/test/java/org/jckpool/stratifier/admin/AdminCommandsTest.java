@@ -56,6 +56,11 @@ class AdminCommandsTest {
             }
 
             @Override
+            public void resetBestShares() {
+                done.add("resetshares");
+            }
+
+            @Override
             public ObjectNode processStats() {
                 return Json.object().put("connector_connected", true);
             }
@@ -83,8 +88,9 @@ class AdminCommandsTest {
         assertThat(table.handle("dropclient=6")).startsWith("failed");
         assertThat(table.handle("dropclient=x")).startsWith("failed");
         assertThat(table.handle("dropall")).isEqualTo("dropped 1");
+        assertThat(table.handle("resetshares")).isEqualTo("success");
         assertThat(done).containsExactly("update", "reconnect null 0", "reconnect pool.example 3334",
-                "reconnect ::1 3334", "drop 5", "drop 6", "dropall");
+                "reconnect ::1 3334", "drop 5", "drop 6", "dropall", "resetshares");
     }
 
     @Test
