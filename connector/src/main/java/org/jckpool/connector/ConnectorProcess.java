@@ -24,6 +24,7 @@ import org.jckpool.connector.relay.FrameUpstream;
 import org.jckpool.libpool.net.HostPort;
 import org.jckpool.suite.config.PoolConfig;
 import org.jckpool.libpool.ipc.CommandTable;
+import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.Log;
 
 /**
@@ -115,10 +116,22 @@ public final class ConnectorProcess implements AutoCloseable {
 
     /**
      * Adds the connector's control commands: JSON {@code stats} (replacing the base one, which it extends),
-     * text {@code clients} (the count) and {@code dropclient=<id>}.
+     * text {@code stats} (ckpool's connector_stats form), {@code accept}/{@code reject} (ckpool's: stop or resume
+     * taking new connections), text {@code clients} (the count) and {@code dropclient=<id>}.
      */
     public void registerCommands(CommandTable commands, Supplier<ObjectNode> baseStats) {
         commands.json("stats", params -> stats(baseStats.get()));
+        commands.text("stats", request -> Json.write(ckpoolStats()));
+        commands.text("accept", request -> {
+            server.holdNewConnections(false);
+            Log.notice("Connector: accepting new connections (operator)");
+            return "accepting";
+        });
+        commands.text("reject", request -> {
+            server.holdNewConnections(true);
+            Log.notice("Connector: holding new connections in the listen backlog (operator reject)");
+            return "rejecting";
+        });
         commands.text("clients", request -> String.valueOf(server.clientCount()));
         commands.text("dropclient", this::dropClient);
     }
@@ -152,12 +165,25 @@ public final class ConnectorProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * ckpool's connector_stats as its {@code ckpmsg -N connector stats} shows it: {@code {"clients":{"count":
+     * connected now,"generated":accepted since start}}}. ckpool's {@code memory} and its dead-client and send-queue
+     * objects have no counterpart here and are left out.
+     */
+    ObjectNode ckpoolStats() {
+        ConnectorStats s = server.stats();
+        ObjectNode o = Json.object();
+        o.putObject("clients").put("count", s.clients()).put("generated", s.accepted());
+        return o;
+    }
+
     /** The connector's counters added to {@code into}. */
     public ObjectNode stats(ObjectNode into) {
         ConnectorStats s = server.stats();
         into.put("clients", s.clients());
         into.put("accepted", s.accepted());
         into.put("admitting", server.isAdmitting());
+        into.put("operator_hold", server.isHoldingNewConnections());
         ObjectNode dropped = into.putObject("dropped");
         dropped.put("refused_full", s.refusedFull());
         dropped.put("refused_no_stratifier", s.refusedNotAdmitting());

@@ -230,6 +230,8 @@ class ConnectorProcessTest {
         assertThat(st.path("bytes_out").asLong()).isPositive();
         assertThat(st.path("stream").path("state").asText()).isEqualTo("up");
         assertThat(st.path("stream").path("connects").asLong()).isEqualTo(1);
+        // ckpool's text form (ckpmsg -N connector stats): connected now and created since start
+        assertThat(commands.handle("stats")).isEqualTo("{\"clients\":{\"count\":2,\"generated\":2}}");
 
         // dropclient: the client goes, the stratifier hears D with the reason.
         assertThat(commands.handle("dropclient=" + idA)).isEqualTo("dropped");
@@ -326,6 +328,37 @@ class ConnectorProcessTest {
         // the miner sees its close a moment before the I/O thread reports the drop (and frees its lines)
         await("held lines freed", () -> stats(commands).path("stream").path("held_lines").asInt() == 0);
         assertThat(stats(commands).path("dropped").path("stratifier_lost").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void ckpoolsRejectHoldsNewConnectionsInTheBacklogUntilAccept() throws Exception {
+        Path socket = Files.createTempDirectory("jckpool-connector").resolve("stratifier");
+        ConnectorProcess process = ConnectorProcess.start(
+                ConnectorSettings.defaults(List.of(ListenAddress.parse("127.0.0.1:0"))), socket, FAST, () -> { });
+        toClose.add(process);
+        CommandTable commands = new CommandTable();
+        process.registerCommands(commands, Json::object);
+        FakeStratifier stratifier = new FakeStratifier(socket);
+        toClose.add(stratifier);
+        await("stream up", () -> streamUp(process) && process.server().isAdmitting());
+        InetSocketAddress address = process.server().boundAddresses().get(0);
+        Miner served = miner(address);
+        assertThat(RelayCodec.parseConnected(stratifier.next(RelayFrameType.CONNECTED)).port()).isEqualTo(served.port());
+
+        assertThat(commands.handle("reject")).isEqualTo("rejecting");
+        assertThat(stats(commands).path("operator_hold").asBoolean()).isTrue();
+        Miner waiting = miner(address); // the kernel completes the connect; the connector does not accept it
+        assertThat(Await.holdsFor(500, stratifier.frames::isEmpty)).as("no connect while held").isTrue();
+        served.send("still served");
+        assertThat(served.readLine()).isEqualTo("echo still served");
+        assertThat(stratifier.next(RelayFrameType.LINE).bodyText()).isEqualTo("still served");
+
+        assertThat(commands.handle("accept")).isEqualTo("accepting");
+        assertThat(RelayCodec.parseConnected(stratifier.next(RelayFrameType.CONNECTED)).port()).isEqualTo(waiting.port());
+        waiting.send("hello");
+        assertThat(waiting.readLine()).isEqualTo("echo hello");
+        assertThat(stats(commands).path("operator_hold").asBoolean()).isFalse();
+        assertThat(stats(commands).path("dropped").path("refused_no_stratifier").asLong()).isZero();
     }
 
     @Test

@@ -74,7 +74,14 @@ class MiningEndToEndIT {
             assertThat(suite.stratifier("{\"method\":\"poolstats\"}").path("shares").path("accepted").asLong())
                     .isGreaterThanOrEqualTo(3);
             assertThat(suite.stratifierText("update")).isEqualTo("success");
-            assertThat(suite.pool.ckpmsg("e2e", "reconnect").out()).contains("success");
+            assertThat(suite.pool.ckpmsg("e2e", "reconnect").out()).contains("reconnecting");
+            // ckpool's text forms, as its own ckpmsg sends them: through the listener and on the stratifier socket
+            assertThat(suite.pool.ckpmsg("e2e", "stratifierstats").out()).contains("\"clients\":{\"count\":");
+            assertThat(suite.pool.ckpmsg("e2e", "connectorstats").out()).contains("\"generated\":");
+            JsonNode ckPoolstats = Json.parseOrNull(suite.stratifierText("poolstats"));
+            assertThat(ckPoolstats.path("shares").asLong()).as("%s", ckPoolstats).isGreaterThanOrEqualTo(3);
+            assertThat(ckPoolstats.path("accepted").asDouble()).isPositive();
+            assertThat(suite.stratifierText("getworker={\"worker\":\"" + WORKER + "\"}")).contains(WORKER);
 
             Path shares = suite.logdir.resolve("shares");
             assertThat(Await.within(3_000, () -> Files.isDirectory(shares))).isTrue();

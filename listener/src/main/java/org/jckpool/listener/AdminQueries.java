@@ -67,6 +67,46 @@ final class AdminQueries {
     }
 
     /**
+     * ckpool's {@code stratifierstats}/{@code connectorstats}: the child's answer to the text {@code stats} (ckpool's
+     * JSON form), or {@code failed: …} when it cannot be asked.
+     */
+    String childStats(String process) {
+        try {
+            Optional<String> r = ControlClient.request(ManagedChild.named(children, process).controlSocket(sockdir),
+                    "stats", CONTROL_TIMEOUT_MS);
+            return r.orElse("failed: no answer from the " + process);
+        } catch (IOException | RuntimeException e) {
+            Log.warning("Could not ask the %s for its stats: %s", process, e.getMessage());
+            return "failed: " + process + " not reachable";
+        }
+    }
+
+    /**
+     * A command passed to the stratifier that ckpool's listener answers with a fixed word ({@code reconnect} →
+     * {@code reconnecting}, {@code dropall} → {@code dropping all}): that word once the stratifier took it, else the
+     * stratifier's own refusal ({@code failed: …}).
+     */
+    String forwardToStratifier(String request, String ckpoolReply) {
+        String r = forwardToStratifier(request);
+        return r.startsWith("failed") ? r : ckpoolReply;
+    }
+
+    /**
+     * ckpool's {@code accept}/{@code reject}: passed to the connector (take or hold new connections); its reply
+     * ({@code accepting}/{@code rejecting}, as ckpool's listener answers), or {@code failed: …}.
+     */
+    String forwardToConnector(String request) {
+        try {
+            Optional<String> r = ControlClient.request(ManagedChild.named(children, "connector").controlSocket(sockdir),
+                    request, CONTROL_TIMEOUT_MS);
+            return r.orElse("failed: no answer from the connector");
+        } catch (IOException | RuntimeException e) {
+            Log.warning("Could not forward %s to the connector: %s", request, e.getMessage());
+            return "failed: connector not reachable";
+        }
+    }
+
+    /**
      * Proxy mode: the generator's per-upstream figures (ckpmsg '{"method":"upstreams"}'); passthrough mode (no
      * generator): the relay's upstream link from its stats.
      */

@@ -94,7 +94,13 @@ final class Supervisor {
         commands.text(Handover.RELEASE, r -> releaseToSuccessor());
         commands.text(Handover.FINISH, r -> finishForSuccessor());
         commands.text("update", queries::forwardToStratifier);
-        commands.text("reconnect", queries::forwardToStratifier);
+        commands.text("reconnect", r -> queries.forwardToStratifier(r, "reconnecting"));
+        commands.text("dropall", r -> queries.forwardToStratifier(r, "dropping all"));
+        commands.text("resetshares", r -> queries.forwardToStratifier(r, "resetting"));
+        commands.text("accept", queries::forwardToConnector);
+        commands.text("reject", queries::forwardToConnector);
+        commands.text("stratifierstats", r -> queries.childStats("stratifier"));
+        commands.text("connectorstats", r -> queries.childStats("connector"));
         commands.json("stats", p -> queries.stats());
         commands.json("restarts", p -> queries.restarts());
         commands.json("upstreams", p -> queries.upstreams());

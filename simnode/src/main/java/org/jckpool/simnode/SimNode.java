@@ -19,6 +19,7 @@ import org.jckpool.simnode.notify.BlockNotifyCommand;
 import org.jckpool.simnode.notify.ZmqHashBlockPublisher;
 import org.jckpool.simnode.rpc.AddressRpc;
 import org.jckpool.simnode.rpc.BlockchainRpc;
+import org.jckpool.simnode.rpc.RawTransactionRpc;
 import org.jckpool.simnode.rpc.ControlRpc;
 import org.jckpool.simnode.rpc.MiningRpc;
 import org.jckpool.simnode.rpc.RpcAuth;
@@ -88,6 +89,7 @@ public final class SimNode implements AutoCloseable {
             BlockchainRpc.register(dispatcher, chain);
             MiningRpc.register(dispatcher, chain, options.longPollMaxMillis);
             AddressRpc.register(dispatcher);
+            RawTransactionRpc.register(dispatcher, chain);
             long startMillis = System.currentTimeMillis();
             server = new RpcServer(new ObjectMapper(), dispatcher, auth, options.mode, options.authFailureDelayMillis,
                     new RpcWorkQueue(options.rpcThreads, options.rpcWorkQueue), options.templateDelayMillis);

@@ -179,4 +179,33 @@ class NodeServicesTest {
         assertThat(info.get("ismine").asBoolean()).isFalse();
         assertThat(rpc.callRaw("getaddressinfo", "garbage").get("error").get("code").asInt()).isEqualTo(-5);
     }
+
+    @Test
+    void rawTransactionsAreDecodedAndFoundInTheMempoolOrAGivenBlockAsCoreDoes() throws Exception {
+        SimNodeOptions o = new SimNodeOptions();
+        o.txs = 2;
+        start(o);
+        String txid = rpc.call("getrawmempool").get(0).asText();
+        String hex = rpc.call("getrawtransaction", txid).asText();
+        JsonNode decoded = rpc.call("decoderawtransaction", hex);
+        assertThat(decoded.get("txid").asText()).isEqualTo(txid);
+        assertThat(decoded.has("hex")).as("decoderawtransaction has no hex field").isFalse();
+        assertThat(decoded.get("vin").size()).isPositive();
+        assertThat(rpc.call("getrawtransaction", txid, true).get("hex").asText()).isEqualTo(hex);
+        assertThat(rpc.callRaw("decoderawtransaction", "00").get("error").get("code").asInt()).isEqualTo(-22);
+        assertThat(rpc.callRaw("decoderawtransaction", "00").get("error").get("message").asText())
+                .isEqualTo("TX decode failed");
+
+        String block = rpc.call("generatetoaddress", 1, ADDRESS).get(0).asText();
+        JsonNode missing = rpc.callRaw("getrawtransaction", txid).get("error");
+        assertThat(missing.get("code").asInt()).isEqualTo(-5);
+        assertThat(missing.get("message").asText()).startsWith("No such mempool transaction. Use -txindex");
+        JsonNode inBlock = rpc.call("getrawtransaction", txid, 1, block);
+        assertThat(inBlock.get("blockhash").asText()).isEqualTo(block);
+        assertThat(inBlock.get("confirmations").asInt()).isEqualTo(1);
+        assertThat(inBlock.get("hex").asText()).isEqualTo(hex);
+        assertThat(rpc.callRaw("getrawtransaction", "ab".repeat(32), false, block).get("error").get("message")
+                .asText()).startsWith("No such transaction found in the provided block");
+        assertThat(rpc.callRaw("getrawtransaction", "xyz").get("error").get("code").asInt()).isEqualTo(-8);
+    }
 }

@@ -137,6 +137,66 @@ class RpcProtocolTest {
         assertThat(replies.get(2).get("result").asText()).startsWith("0f9188f1");
     }
 
+    /** What ckpool's json_rpc_call writes: header lines ending in a bare LF, a JSON-RPC 1.0 body without an id. */
+    private static String ckpoolRequest(int port, String body) {
+        return "POST / HTTP/1.1\n"
+                + "Authorization: Basic YWxpY2U6c2VjcmV0\n"
+                + "Host: 127.0.0.1:" + port + "\n"
+                + "Content-type: application/json\n"
+                + "Content-Length: " + body.length() + "\n\n" + body;
+    }
+
+    /** Reads one response: the status line, then the body by Content-Length. */
+    private static String[] readResponse(java.io.InputStream in) throws java.io.IOException {
+        String status = null;
+        int length = 0;
+        StringBuilder line = new StringBuilder();
+        for (int b = in.read(); b >= 0; b = in.read()) {
+            if (b != '\n') {
+                line.append((char) b);
+                continue;
+            }
+            String l = line.toString().strip();
+            line.setLength(0);
+            if (status == null) {
+                status = l;
+            } else if (l.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(l.substring(15).trim());
+            } else if (l.isEmpty()) {
+                return new String[] {status, new String(in.readNBytes(length), java.nio.charset.StandardCharsets.UTF_8)};
+            }
+        }
+        return new String[] {status, null};
+    }
+
+    @Test
+    void ckpoolsBareLineFeedRequestsAreServedOnOneKeptAliveConnection() throws Exception {
+        startWithPassword();
+        int port = URI.create(node.url()).getPort();
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            var out = s.getOutputStream();
+            var in = new java.io.BufferedInputStream(s.getInputStream());
+            out.write(ckpoolRequest(port, "{\"method\": \"getblockcount\"}").getBytes());
+            String[] first = readResponse(in);
+            // ckpool checks the first 15 characters of the status line, then reads the line starting with '{'
+            assertThat(first[0]).startsWith("HTTP/1.1 200 OK");
+            assertThat(first[1]).isEqualTo("{\"result\":0,\"error\":null,\"id\":null}\n");
+            out.write(ckpoolRequest(port, "{\"method\": \"getbestblockhash\"}").getBytes());
+            String[] second = readResponse(in);
+            assertThat(second[0]).startsWith("HTTP/1.1 200 OK");
+            assertThat(second[1]).startsWith("{\"result\":\"0f9188f1");
+            // a chunked body, as an HTTP/1.1 client may send it
+            out.write(("POST / HTTP/1.1\r\nAuthorization: Basic YWxpY2U6c2VjcmV0\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "10\r\n{\"method\": \"getb\r\n13\r\nlockcount\", \"id\":7}\r\n0\r\n\r\n").getBytes());
+            assertThat(readResponse(in)[1]).isEqualTo("{\"result\":0,\"error\":null,\"id\":7}\n");
+            // a request line that is not HTTP: 400, and the connection ends
+            out.write("NONSENSE\n\n".getBytes());
+            assertThat(readResponse(in)[0]).startsWith("HTTP/1.1 400");
+            assertThat(in.read()).isEqualTo(-1);
+        }
+    }
+
     @Test
     void onlyPostIsServed() throws Exception {
         startWithPassword();

@@ -37,6 +37,8 @@ final class ClientAcceptor {
     private final RateLimitedLog acceptFailLog = new RateLimitedLog(Log.ERR, LOG_INTERVAL_NANOS);
     private final RateLimitedLog notAdmittingLog = new RateLimitedLog(Log.NOTICE, TimeUnit.SECONDS.toNanos(10));
     private volatile boolean admitting = true;
+    /** ckpool's {@code reject}: new connects wait in every port's backlog until {@code accept}. */
+    private volatile boolean operatorHold;
 
     ClientAcceptor(ConnectorSettings settings, ClientEventSink upstream, AcceptFunction acceptFunction, Selector selector,
                    ClientTable clients, ConnectorCounters counters) {
@@ -115,8 +117,16 @@ final class ClientAcceptor {
         return admitting;
     }
 
+    void setOperatorHold(boolean hold) {
+        operatorHold = hold;
+    }
+
+    boolean isOperatorHold() {
+        return operatorHold;
+    }
+
     void accept(ListeningPort port) {
-        if (!admitting && port.handedOver) {
+        if (operatorHold || (!admitting && port.handedOver)) {
             hold(port);
             return;
         }
@@ -211,7 +221,8 @@ final class ClientAcceptor {
 
     /**
      * Not admitting: a socket held by the listener keeps its connects queued in the backlog (a connector restart
-     * or handover should not refuse anyone). Accepting resumes in the first round after admitting is turned on.
+     * or handover should not refuse anyone); the operator's hold does so on every port. Accepting resumes in the
+     * first round after admitting is on and the operator's hold is off.
      */
     private void hold(ListeningPort port) {
         port.held = true;
@@ -220,9 +231,9 @@ final class ClientAcceptor {
         }
     }
 
-    /** Resumes held ports once admitting and paused ports whose pause is over. */
+    /** Resumes held ports once admitting (and not held by the operator) and paused ports whose pause is over. */
     void resume(long now) {
-        if (admitting) {
+        if (admitting && !operatorHold) {
             for (ListeningPort p : ports) {
                 if (p.held) {
                     p.held = false;

@@ -129,6 +129,21 @@ public final class ConnectorServer implements Downstream, AutoCloseable {
     }
 
     /**
+     * ckpool's {@code reject} (true) and {@code accept} (false): while held no new connection is accepted on any
+     * port (connects wait in the listen backlog); connected clients are served as before.
+     */
+    public void holdNewConnections(boolean hold) {
+        acceptor.setOperatorHold(hold);
+        if (!hold) {
+            selector.wakeup(); // held ports resume accepting in the next round
+        }
+    }
+
+    public boolean isHoldingNewConnections() {
+        return acceptor.isOperatorHold();
+    }
+
+    /**
      * Has the I/O thread read {@code channel} (the stratifier's stream) in its selector: its frames are handled
      * on the I/O thread as they arrive, and what they ask of this server (send, drop...) is done in the same
      * round, with no hand-over between threads. The registration ends when the channel closes.

@@ -8,12 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jckpool.simnode.rpc.FailureMode;
 
 /**
- * bitcoind's HTTP JSON-RPC front end on the JDK HTTP server (HTTP/1.1 keep-alive): basic auth, JSON-RPC 1.0
+ * bitcoind's HTTP JSON-RPC front end on {@link RpcHttpServer} (HTTP/1.1 keep-alive, LF or CRLF header lines as
+ * Core's libevent server reads them): basic auth, JSON-RPC 1.0
  * ("legacy") and 2.0 request forms, batches, Core's status codes and error shapes, plus the simulated
  * failure modes. Methods named {@code simnode.*} are admin calls and bypass the failure mode.
  */
@@ -41,7 +37,7 @@ public final class RpcServer {
     private final Object modeLock = new Object();
     private FailureMode mode;
     private boolean stopping;
-    private HttpServer server;
+    private RpcHttpServer server;
     private ExecutorService executor;
 
     public RpcServer(ObjectMapper mapper, RpcDispatcher dispatcher, RpcAuth auth, FailureMode mode,
@@ -67,17 +63,14 @@ public final class RpcServer {
 
     /** Binds and starts serving; returns the bound port. */
     public int start(String host, int port) throws IOException {
-        server = HttpServer.create(new InetSocketAddress(host, port), 64);
         AtomicInteger threadCount = new AtomicInteger();
         executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "simnode-http-" + threadCount.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
-        return server.getAddress().getPort();
+        server = new RpcHttpServer(this::handle, executor, MAX_BODY);
+        return server.start(host, port, 64);
     }
 
     public void stop() {
@@ -86,7 +79,7 @@ public final class RpcServer {
             modeLock.notifyAll();
         }
         if (server != null) {
-            server.stop(0);
+            server.stop();
             executor.shutdownNow();
         }
     }
@@ -115,20 +108,20 @@ public final class RpcServer {
         }
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
+    private void handle(RpcHttpExchange exchange) throws IOException {
         try (exchange) {
-            if (!"POST".equals(exchange.getRequestMethod())) {
+            if (!"POST".equals(exchange.method())) {
                 send(exchange, 405, "text/html", "JSONRPC server handles only POST requests");
                 return;
             }
-            if (!auth.accepts(exchange.getRequestHeaders().getFirst("Authorization"))) {
-                Log.warning("incorrect RPC password from %s", exchange.getRemoteAddress());
+            if (!auth.accepts(exchange.header("Authorization"))) {
+                Log.warning("incorrect RPC password from %s", exchange.remoteAddress());
                 Pause.quietly(authFailureDelayMillis);
-                exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"jsonrpc\"");
+                exchange.setHeader("WWW-Authenticate", "Basic realm=\"jsonrpc\"");
                 send(exchange, 401, null, "");
                 return;
             }
-            byte[] body = readBody(exchange.getRequestBody());
+            byte[] body = exchange.body();
             if (body == null) {
                 send(exchange, 413, "text/plain", "request body too large");
                 return;
@@ -168,7 +161,7 @@ public final class RpcServer {
     }
 
     /** Answers one request (object or batch). */
-    private void serve(HttpExchange exchange, JsonNode request) throws IOException {
+    private void serve(RpcHttpExchange exchange, JsonNode request) throws IOException {
         if (request.isObject()) {
             handleSingle(exchange, request);
         } else if (request.isArray()) {
@@ -186,7 +179,7 @@ public final class RpcServer {
         }
     }
 
-    private void handleSingle(HttpExchange exchange, JsonNode request) throws IOException {
+    private void handleSingle(RpcHttpExchange exchange, JsonNode request) throws IOException {
         Reply reply = execute(request);
         if (reply.body() == null) {
             send(exchange, 204, null, "");
@@ -305,7 +298,7 @@ public final class RpcServer {
     }
 
     /** Returns true when the request should be served normally. */
-    private boolean applyFailureMode(HttpExchange exchange) throws IOException {
+    private boolean applyFailureMode(RpcHttpExchange exchange) throws IOException {
         FailureMode current;
         synchronized (modeLock) {
             while (mode == FailureMode.HANG && !stopping) {
@@ -340,29 +333,15 @@ public final class RpcServer {
         }
     }
 
-    private void sendJson(HttpExchange exchange, int status, JsonNode body) throws IOException {
+    private void sendJson(RpcHttpExchange exchange, int status, JsonNode body) throws IOException {
         send(exchange, status, "application/json", mapper.writeValueAsString(body) + "\n");
     }
 
-    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    private static void send(RpcHttpExchange exchange, int status, String contentType, String body) throws IOException {
         if (contentType != null) {
-            exchange.getResponseHeaders().set("Content-Type", contentType);
+            exchange.setHeader("Content-Type", contentType);
         }
-        if (status == 204 || bytes.length == 0) {
-            exchange.sendResponseHeaders(status, -1);
-            return;
-        }
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
-    /** Reads the whole body, or returns null when it exceeds {@link #MAX_BODY}. */
-    private static byte[] readBody(InputStream in) throws IOException {
-        byte[] all = in.readNBytes(MAX_BODY + 1);
-        return all.length > MAX_BODY ? null : all;
+        exchange.respond(status, body.getBytes(StandardCharsets.UTF_8));
     }
 
 }

@@ -18,7 +18,8 @@ import java.util.function.Supplier;
 
 /**
  * The stratifier's control-socket vocabulary on top of ChildRuntime's built-ins. Text (ckpool): {@code update},
- * {@code reconnect}, {@code reconnect=host:port}, {@code dropclient=<id>}. JSON: stats, poolstats, users, workers,
+ * {@code reconnect}, {@code reconnect=host:port}, {@code dropclient=<id>}, {@code dropall} (reply
+ * {@code dropped <n>}), {@code resetshares}; ckpool's text API (stats, poolstats, users, …) is {@link CkpoolApi}. JSON: stats, poolstats, users, workers,
  * clients, getuser {user}, getworker {worker}, getclient {id}, uptime, dropclient {id}. Everything is read from
  * the published snapshot, so the answers never wait for the share path.
  */
@@ -33,6 +34,12 @@ public final class AdminCommands {
 
         /** Drop one client; false when it is not connected. */
         boolean dropClient(long id);
+
+        /** Drop every client (ckpool's dropall); returns how many were asked to go. */
+        int dropAll();
+
+        /** ckpool's resetshares: best shares of the pool, users and workers back to zero. */
+        void resetBestShares();
 
         /** Fields added to {"method":"stats"} beside the pool summary (links, queue depths). */
         ObjectNode processStats();
@@ -66,6 +73,11 @@ public final class AdminCommands {
             } catch (NumberFormatException e) {
                 return "failed: not a client id";
             }
+        });
+        t.text("dropall", r -> "dropped " + actions.dropAll());
+        t.text("resetshares", r -> {
+            actions.resetBestShares();
+            return "success";
         });
         t.json("stats", p -> stats());
         t.json("poolstats", p -> AdminJson.tree(view.pool()));

@@ -61,6 +61,23 @@ final class AdminActions implements AdminCommands.Actions {
     }
 
     @Override
+    public int dropAll() {
+        int n = 0;
+        for (var s : engine.sessions()) {
+            connector.drop(s.clientId, "dropped by administrator (dropall)");
+            n++;
+        }
+        Log.notice("Dropping all %d clients on request", n);
+        return n;
+    }
+
+    @Override
+    public void resetBestShares() {
+        Log.warning("Resetting best shares");
+        engine.stats().resetBestShares();
+    }
+
+    @Override
     public ObjectNode processStats() {
         ObjectNode o = Json.object();
         o.put("connector_connected", connector.connected());

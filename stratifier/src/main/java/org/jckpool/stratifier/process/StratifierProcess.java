@@ -20,6 +20,7 @@ import org.jckpool.stratifier.status.ShareLog;
 import org.jckpool.stratifier.status.RestartWatch;
 import org.jckpool.stratifier.solutions.SolutionJournal;
 import org.jckpool.stratifier.admin.AdminCommands;
+import org.jckpool.stratifier.admin.CkpoolApi;
 import org.jckpool.stratifier.admin.HandoverSessions;
 
 import org.jckpool.suite.config.PoolConfig;
@@ -221,6 +222,7 @@ public final class StratifierProcess {
         rt.onStream(connector);
         new AdminCommands(view, new AdminActions(engine, connector, generator, journal, status, ckdb,
                 this::askForUpdate, rt::uptime), rt::baseStats).register(rt.commands());
+        new CkpoolApi(view, engine, clock).register(rt.commands());
         handover.register(rt.commands());
         rt.commands().json("downstreams", p -> passthrough.describe());
         if (relay != null) {

@@ -153,6 +153,11 @@ public class ShareTally {
         return Double.longBitsToDouble(bestShareBits.get());
     }
 
+    /** ckpool's resetshares: the best share starts again from zero; the best ever stays. */
+    public void resetBestShare() {
+        bestShareBits.set(0);
+    }
+
     public double bestEver() {
         return Double.longBitsToDouble(bestEverBits.get());
     }

@@ -56,6 +56,15 @@ public final class StatsRegistry {
         }
     }
 
+    /** ckpool's resetshares: the best share of the pool and of every user and worker back to zero. */
+    public void resetBestShares() {
+        pool.resetBestShare();
+        for (UserStats u : users()) {
+            u.resetBestShare();
+            u.workers().forEach(WorkerStats::resetBestShare);
+        }
+    }
+
     /** Folds pending shares of the pool and of every user and worker into their averages (each tick). */
     public void fold(long nowMillis) {
         pool.fold(nowMillis);

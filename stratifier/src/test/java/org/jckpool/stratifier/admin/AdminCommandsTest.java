@@ -50,6 +50,17 @@ class AdminCommandsTest {
             }
 
             @Override
+            public int dropAll() {
+                done.add("dropall");
+                return 1;
+            }
+
+            @Override
+            public void resetBestShares() {
+                done.add("resetshares");
+            }
+
+            @Override
             public ObjectNode processStats() {
                 return Json.object().put("connector_connected", true);
             }
@@ -76,8 +87,10 @@ class AdminCommandsTest {
         assertThat(table.handle("dropclient=5")).isEqualTo("success");
         assertThat(table.handle("dropclient=6")).startsWith("failed");
         assertThat(table.handle("dropclient=x")).startsWith("failed");
+        assertThat(table.handle("dropall")).isEqualTo("dropped 1");
+        assertThat(table.handle("resetshares")).isEqualTo("success");
         assertThat(done).containsExactly("update", "reconnect null 0", "reconnect pool.example 3334",
-                "reconnect ::1 3334", "drop 5", "drop 6");
+                "reconnect ::1 3334", "drop 5", "drop 6", "dropall", "resetshares");
     }
 
     @Test

@@ -80,6 +80,14 @@ class StatsTest {
         assertThat(w.bestShare()).isEqualTo(99);
         assertThat(u.acceptedDiff()).isEqualTo(4);
         assertThat(u.lastShareMillis()).isEqualTo(1000);
+
+        reg.resetBestShares();
+        assertThat(reg.pool().bestShare()).isZero();
+        assertThat(u.bestShare()).isZero();
+        assertThat(w.bestShare()).isZero();
+        assertThat(w.bestEver()).isEqualTo(99);
+        reg.best(u, w, 7);
+        assertThat(w.bestShare()).isEqualTo(7);
     }
 
     @Test
