@@ -1,6 +1,8 @@
 package org.jckpool.suite.process;
 
 import org.jckpool.libpool.ipc.SocketDirs;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,6 +56,7 @@ public final class ChildRuntime {
     private final Instant started = Instant.now();
     private volatile ControlServer.StreamAcceptor streamAcceptor;
     private volatile ControlServer server;
+    private volatile ParentWatch parentWatch;
     private volatile int maxRequestBytes = ControlServer.DEFAULT_MAX_REQUEST_BYTES;
 
     /**
@@ -146,7 +149,7 @@ public final class ChildRuntime {
             server.onStream(a);
         }
         if (args.parentWatch()) {
-            ParentWatch.start(System.in, this::requestShutdown);
+            parentWatch = ParentWatch.start(new FileInputStream(FileDescriptor.in).getChannel(), this::requestShutdown);
         }
         Log.notice("%s started, pid %d, socket %s", process, ProcessHandle.current().pid(), socketOf(process));
         EventLog.global().event(EventLog.PROCESS_START, "pid", ProcessHandle.current().pid());
@@ -186,6 +189,10 @@ public final class ChildRuntime {
         ControlServer s = server;
         if (s != null) {
             s.close();
+        }
+        ParentWatch w = parentWatch;
+        if (w != null) {
+            w.close();
         }
         PidFile.removeIfOurs(pidFile());
         Log.notice("%s exiting", process);

@@ -1,10 +1,11 @@
 package org.jckpool.suite.process;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -65,14 +66,25 @@ class ProcessHelpersTest {
 
     @Test
     void parentWatchFiresOnEof() throws Exception {
-        PipedOutputStream supervisorEnd = new PipedOutputStream();
-        PipedInputStream childStdin = new PipedInputStream(supervisorEnd);
+        Pipe stdin = Pipe.open();
         CountDownLatch gone = new CountDownLatch(1);
-        ParentWatch.start(childStdin, gone::countDown);
-        supervisorEnd.write("ignored".getBytes());
+        ParentWatch.start(stdin.source(), gone::countDown);
+        stdin.sink().write(ByteBuffer.wrap("ignored".getBytes()));
         assertThat(gone.await(200, TimeUnit.MILLISECONDS)).isFalse();
-        supervisorEnd.close();
+        stdin.sink().close();
         assertThat(gone.await(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void closingTheWatchEndsItsBlockedReadWithoutFiring() throws Exception {
+        Pipe stdin = Pipe.open();
+        CountDownLatch gone = new CountDownLatch(1);
+        ParentWatch w = ParentWatch.start(stdin.source(), gone::countDown);
+        assertThat(w.awaitEnd(100)).isFalse();
+        w.close();
+        assertThat(w.awaitEnd(5_000)).isTrue();
+        assertThat(gone.getCount()).isEqualTo(1);
+        stdin.sink().close();
     }
 
     @Test
