@@ -99,6 +99,8 @@ class UpstreamLayoutTest {
                 assertThat(upstream(m, 0).path("compatible").asBoolean()).isTrue();
                 assertThat(upstream(m, 1).path("compatible").asBoolean()).isTrue();
                 assertThat(m.schedule().path("layout_extranonce2_size").asInt()).isEqualTo(4);
+                // the late one counts as up once its work has arrived, which may follow its subscribe
+                Await.until("the late upstream alive", () -> upstream(m, lateIndex).path("alive").asBoolean());
                 assertThat(slicesAhead(m, 3)).as("the small one may be active").contains(1);
             }
         }
