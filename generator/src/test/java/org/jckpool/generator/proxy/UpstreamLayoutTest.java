@@ -62,6 +62,10 @@ class UpstreamLayoutTest {
         return m;
     }
 
+    private static boolean checkedAndUp(UpstreamManager m, int i) {
+        return upstream(m, i).has("compatible") && upstream(m, i).path("alive").asBoolean();
+    }
+
     private static JsonNode upstream(UpstreamManager m, int i) {
         return m.status().path("upstreams").path(i);
     }
@@ -144,7 +148,8 @@ class UpstreamLayoutTest {
              TinyStratumPool small = new TinyStratumPool(0, "bb000001", 4);
              UpstreamManager m = manager(r, big.url(), small.url())) {
             m.start();
-            Await.until("both checked", () -> upstream(m, 0).has("compatible") && upstream(m, 1).has("compatible"));
+            // checked against the layout, and up: its work arrived (which may follow the check)
+            Await.until("both checked and up", () -> checkedAndUp(m, 0) && checkedAndUp(m, 1));
             assertThat(m.layoutRoom()).isEqualTo(4);
             m.stratifierLayout(8); // a stratifier that outlived an earlier generator has an 8-byte layout
             assertThat(m.layoutRoom()).isEqualTo(8);
