@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,20 +36,9 @@ class PassthroughRestartIT {
         try (MiningSuite up = new MiningSuite(dir, "up", "1d00ffff", PassthroughModeIT.DIFFS);
              PoolProcesses pt = new PoolProcesses(dir)) {
             assertThat(up.awaitReady(90_000)).as("pool ready; log:\n%s", up.poolLog()).isTrue();
-            int stratum = MiningSuite.freePort();
-            Path logdir = dir.resolve("logs-pt");
-            Path conf = dir.resolve("pt.conf");
-            Files.writeString(conf, "{\"proxy\":[{\"url\":\"127.0.0.1:" + up.stratumPort + "\",\"auth\":\"x\","
-                    + "\"pass\":\"x\"}],\"serverurl\":[\"127.0.0.1:" + stratum + "\"],\"logdir\":\"" + logdir
-                    + "\",\"upstream_timeout\":30,\"httpbind\":\"\"}\n");
-            pt.startPool("pt", conf, Map.of(), "-P");
-            Path sock = pt.sockdir("pt");
-            assertThat(Await.within(60_000, () -> {
-                JsonNode s = ProxyIT.request(sock.resolve("stratifier"), "{\"method\":\"stats\"}");
-                JsonNode c = ProxyIT.request(sock.resolve("connector"), "{\"method\":\"stats\"}");
-                return s != null && s.path("upstream").path("connected").asBoolean()
-                        && s.path("connector_connected").asBoolean() && c != null && c.path("admitting").asBoolean();
-            })).as("passthrough ready; log:\n%s", PassthroughModeIT.log(logdir)).isTrue();
+            PassthroughInFront front = PassthroughInFront.start(dir, pt, up.stratumPort, "\"upstream_timeout\":30");
+            int stratum = front.stratumPort;
+            Path sock = front.sockdir;
 
             String url = "stratum+tcp://127.0.0.1:" + stratum;
             LineProcess miner = pt.startLines(List.of(pt.root.resolve("scripts/testminer").toString(), "-o", url,
