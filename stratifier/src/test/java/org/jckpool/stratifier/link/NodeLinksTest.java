@@ -27,16 +27,13 @@ class NodeLinksTest {
             "node.method");
 
     final RecordingOutbound connector = new RecordingOutbound();
-    StratumEngine engine;
-    PassthroughLinks links;
-    ClientEvents events;
+    final LinkedEngine wired = new LinkedEngine(connector).withNodes(NODESERVER);
+    final StratumEngine engine = wired.engine;
+    final PassthroughLinks links = wired.links;
+    final ClientEvents events = wired.events;
 
     @BeforeEach
     void setUp() {
-        LinkedEngine wired = new LinkedEngine(connector).withNodes(NODESERVER);
-        engine = wired.engine;
-        links = wired.links;
-        events = wired.events;
         engine.onTemplate(Vectors.templateC());
     }
 

@@ -7,7 +7,6 @@ import org.jckpool.libpool.json.Json;
 import org.jckpool.stratifier.engine.ClientOutbound;
 import org.jckpool.stratifier.engine.StratumEngine;
 import org.jckpool.stratifier.engine.Vectors;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -73,17 +72,10 @@ class NodePacingTest {
     }
 
     final SlowConnector connector = new SlowConnector();
-    StratumEngine engine;
-    PassthroughLinks links;
-    ClientEvents events;
-
-    @BeforeEach
-    void setUp() {
-        LinkedEngine wired = new LinkedEngine(connector).withNodes(NODESERVER);
-        engine = wired.engine;
-        links = wired.links;
-        events = wired.events;
-    }
+    final LinkedEngine wired = new LinkedEngine(connector).withNodes(NODESERVER);
+    final StratumEngine engine = wired.engine;
+    final PassthroughLinks links = wired.links;
+    final ClientEvents events = wired.events;
 
     /** Template C with {@code count} transactions of 500 bytes each, ids from {@code first}. */
     static JsonNode bigTemplate(int first, int count) {

@@ -18,18 +18,14 @@ class PassthroughLinksTest {
     static final long LINK = 100;
 
     final RecordingOutbound connector = new RecordingOutbound();
-    ManualClock clock;
-    StratumEngine engine;
-    PassthroughLinks links;
-    ClientEvents events;
+    final LinkedEngine wired = new LinkedEngine(connector);
+    final ManualClock clock = wired.clock;
+    final StratumEngine engine = wired.engine;
+    final PassthroughLinks links = wired.links;
+    final ClientEvents events = wired.events;
 
     @BeforeEach
     void setUp() {
-        LinkedEngine wired = new LinkedEngine(connector);
-        engine = wired.engine;
-        links = wired.links;
-        events = wired.events;
-        clock = wired.clock;
         engine.onTemplate(Vectors.templateC());
         events.connected(LINK, "192.0.2.1", 0);
         // ckpool's generator (passthrough_stratum) sends exactly this: no id, its version as the one param
