@@ -66,9 +66,9 @@ class FanoutEndToEndIT {
             System.out.printf("fanout: blocks mined within %d ms of LOAD_READY; whole test %.1f s%n",
                     blocksDoneAfter, (System.currentTimeMillis() - t0) / 1000.0);
 
-            assertThat(line(out, "LOAD_SUMMARY ")).contains("connections=" + CONNECTIONS, "connected=" + CONNECTIONS,
-                    "connect_failed=0", "ready_at_end=" + CONNECTIONS, "disconnects=0");
-            assertThat(line(out, "LOAD_FANOUT ")).as(load.output())
+            assertThat(LineProcess.first(out, "LOAD_SUMMARY ")).contains("connections=" + CONNECTIONS,
+                    "connected=" + CONNECTIONS, "connect_failed=0", "ready_at_end=" + CONNECTIONS, "disconnects=0");
+            assertThat(LineProcess.first(out, "LOAD_FANOUT ")).as(load.output())
                     .startsWith("LOAD_FANOUT block_changes=" + BLOCKS + " complete=" + BLOCKS
                             + " connections=" + CONNECTIONS + " ");
             List<Matcher> blocks = out.stream().map(BLOCK_LINE::matcher).filter(Matcher::matches).toList();
@@ -83,11 +83,6 @@ class FanoutEndToEndIT {
                         .isBetween(0L, (long) Math.ceil(Double.parseDouble(m.group(4))) + 2);
             }
         }
-    }
-
-    private static String line(List<String> out, String prefix) {
-        return out.stream().filter(l -> l.startsWith(prefix)).findFirst()
-                .orElseThrow(() -> new AssertionError("no " + prefix + "line\n" + String.join("\n", out)));
     }
 
     /** Stratum's prevhash: the block hash's 4-byte words in reverse order (docs/PROTOCOL.md §2.2). */

@@ -46,6 +46,12 @@ final class LineProcess {
         return process.pid();
     }
 
+    /** The first of {@code out} that starts with {@code prefix}; an AssertionError showing them all when none. */
+    static String first(List<String> out, String prefix) {
+        return out.stream().filter(l -> l.startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + prefix + "line\n" + String.join("\n", out)));
+    }
+
     List<String> lines() {
         synchronized (lines) {
             return List.copyOf(lines);

@@ -145,6 +145,16 @@ final class MiningSuite implements AutoCloseable {
         }
     }
 
+    /** The pool's connector's stats, or null when it does not answer. */
+    JsonNode connectorStats() {
+        try {
+            return Json.parseOrNull(ControlClient.request(pool.sockdir(name).resolve("connector"),
+                    "{\"method\":\"stats\"}", 3000).orElse(""));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     String stratifierText(String request) throws IOException {
         return ControlClient.request(stratifierSocket(), request, 3000).orElse("");
     }

@@ -5,11 +5,9 @@ import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,19 +27,9 @@ class PassthroughConnectionsIT {
         try (MiningSuite up = new MiningSuite(dir, "up", "1d00ffff", PassthroughModeIT.DIFFS);
              PoolProcesses pt = new PoolProcesses(dir)) {
             assertThat(up.awaitReady(90_000)).as("upstream ready; log:\n%s", up.poolLog()).isTrue();
-            int stratum = MiningSuite.freePort();
-            Path logdir = dir.resolve("logs-pt");
-            Path conf = dir.resolve("pt.conf");
-            Files.writeString(conf, "{\"proxy\":[{\"url\":\"127.0.0.1:" + up.stratumPort + "\",\"auth\":\"x\","
-                    + "\"pass\":\"x\"}],\"serverurl\":[\"127.0.0.1:" + stratum + "\"],\"logdir\":\"" + logdir
-                    + "\",\"passthrough_clients\":3,\"httpbind\":\"\"}\n");
-            pt.startPool("pt", conf, Map.of(), "-P");
-            Path sock = pt.sockdir("pt");
-            assertThat(Await.within(60_000, () -> {
-                JsonNode s = ProxyIT.request(sock.resolve("stratifier"), "{\"method\":\"stats\"}");
-                return s != null && s.path("upstream").path("connected").asBoolean()
-                        && s.path("connector_connected").asBoolean();
-            })).as("passthrough ready").isTrue();
+            PassthroughInFront front = PassthroughInFront.start(dir, pt, up.stratumPort, "\"passthrough_clients\":3");
+            int stratum = front.stratumPort;
+            Path sock = front.sockdir;
 
             LineProcess load = pt.startLines(List.of(pt.root.resolve("scripts/testminer").toString(), "-o",
                     "stratum+tcp://127.0.0.1:" + stratum, "--load", "--valid", "-u", "cap", "--connections",

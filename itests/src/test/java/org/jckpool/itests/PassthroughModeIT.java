@@ -31,21 +31,9 @@ class PassthroughModeIT {
         try (MiningSuite up = new MiningSuite(dir, "up", "1f00ffff", DIFFS);
              PoolProcesses pt = new PoolProcesses(dir)) {
             assertThat(up.awaitReady(90_000)).as("upstream ready; log:\n%s", up.poolLog()).isTrue();
-            int stratum = MiningSuite.freePort();
-            Path logdir = dir.resolve("logs-pt");
-            Path conf = dir.resolve("pt.conf");
-            // ckpool's passthrough takes its upstream from "proxy"; no btcd, no btcaddress
-            Files.writeString(conf, "{\"proxy\":[{\"url\":\"127.0.0.1:" + up.stratumPort + "\",\"auth\":\"x\","
-                    + "\"pass\":\"x\"}],\"serverurl\":[\"127.0.0.1:" + stratum + "\"],\"logdir\":\"" + logdir
-                    + "\",\"upstream_timeout\":30,\"httpbind\":\"\"}\n"); // -P serves HTTP too: not on 3380 here
-            pt.startPool("pt", conf, Map.of(), "-P");
-            Path sock = pt.sockdir("pt");
-            assertThat(Await.within(60_000, () -> {
-                JsonNode s = ProxyIT.request(sock.resolve("stratifier"), "{\"method\":\"stats\"}");
-                JsonNode c = ProxyIT.request(sock.resolve("connector"), "{\"method\":\"stats\"}");
-                return s != null && s.path("upstream").path("connected").asBoolean()
-                        && s.path("connector_connected").asBoolean() && c != null && c.path("admitting").asBoolean();
-            })).as("passthrough ready; log:\n%s", log(logdir)).isTrue();
+            PassthroughInFront front = PassthroughInFront.start(dir, pt, up.stratumPort, "\"upstream_timeout\":30");
+            int stratum = front.stratumPort;
+            Path sock = front.sockdir;
             assertThat(Files.exists(sock.resolve("generator"))).as("no generator in -P").isFalse();
             long relayPid = pt.pid("pt", "stratifier").orElseThrow();
 
@@ -90,7 +78,7 @@ class PassthroughModeIT {
                 JsonNode s = ProxyIT.request(sock.resolve("stratifier"), "{\"method\":\"stats\"}");
                 return s != null && !s.path("upstream").path("connected").asBoolean()
                         && s.path("upstream").path("losses").asLong() == 1;
-            })).as("loss seen; log:\n%s", log(logdir)).isTrue();
+            })).as("loss seen; log:\n%s", front.log()).isTrue();
             assertThat(a.awaitLine(fromA, l -> l.startsWith("RECONNECT"), 10_000)).as(a.output()).isPresent();
             assertThat(b.awaitLine(fromB, l -> l.startsWith("RECONNECT"), 10_000)).as(b.output()).isPresent();
             // they reconnect to the passthrough, whose connector holds them (and their lines) while no upstream is up
@@ -114,7 +102,7 @@ class PassthroughModeIT {
             for (LineProcess m : List.of(a, b)) {
                 int from = m == a ? fromA : fromB;
                 assertThat(m.awaitLine(from, l -> l.startsWith("ACCEPTED"), 60_000))
-                        .as("mining again: %s\npassthrough log:\n%s", m.output(), log(logdir)).isPresent();
+                        .as("mining again: %s\npassthrough log:\n%s", m.output(), front.log()).isPresent();
             }
             long back = Math.max(a.arrivalAfter(fromA, "ACCEPTED"), b.arrivalAfter(fromB, "ACCEPTED")) - restarted;
             assertThat(Await.within(5_000, () -> up.stratifier("{\"method\":\"stats\"}").path("clients").asLong() == 2))
@@ -142,15 +130,6 @@ class PassthroughModeIT {
         }
         assertThat(Await.within(10_000, () -> pids.stream().noneMatch(PoolProcesses::alive)))
                 .as("upstream processes %s gone", pids).isTrue();
-    }
-
-    static String log(Path logdir) {
-        try {
-            Path p = logdir.resolve("pt.log");
-            return Files.exists(p) ? Files.readString(p) : "";
-        } catch (java.io.IOException e) {
-            return e.toString();
-        }
     }
 
     static LineProcess miner(PoolProcesses pt, int port, String user) throws Exception {

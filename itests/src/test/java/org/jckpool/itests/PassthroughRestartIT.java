@@ -1,7 +1,6 @@
 package org.jckpool.itests;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.jckpool.libpool.ipc.ControlClient;
 import org.jckpool.libpool.json.Json;
 import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.Test;
@@ -11,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,20 +35,9 @@ class PassthroughRestartIT {
         try (MiningSuite up = new MiningSuite(dir, "up", "1d00ffff", PassthroughModeIT.DIFFS);
              PoolProcesses pt = new PoolProcesses(dir)) {
             assertThat(up.awaitReady(90_000)).as("pool ready; log:\n%s", up.poolLog()).isTrue();
-            int stratum = MiningSuite.freePort();
-            Path logdir = dir.resolve("logs-pt");
-            Path conf = dir.resolve("pt.conf");
-            Files.writeString(conf, "{\"proxy\":[{\"url\":\"127.0.0.1:" + up.stratumPort + "\",\"auth\":\"x\","
-                    + "\"pass\":\"x\"}],\"serverurl\":[\"127.0.0.1:" + stratum + "\"],\"logdir\":\"" + logdir
-                    + "\",\"upstream_timeout\":30,\"httpbind\":\"\"}\n");
-            pt.startPool("pt", conf, Map.of(), "-P");
-            Path sock = pt.sockdir("pt");
-            assertThat(Await.within(60_000, () -> {
-                JsonNode s = ProxyIT.request(sock.resolve("stratifier"), "{\"method\":\"stats\"}");
-                JsonNode c = ProxyIT.request(sock.resolve("connector"), "{\"method\":\"stats\"}");
-                return s != null && s.path("upstream").path("connected").asBoolean()
-                        && s.path("connector_connected").asBoolean() && c != null && c.path("admitting").asBoolean();
-            })).as("passthrough ready; log:\n%s", PassthroughModeIT.log(logdir)).isTrue();
+            PassthroughInFront front = PassthroughInFront.start(dir, pt, up.stratumPort, "\"upstream_timeout\":30");
+            int stratum = front.stratumPort;
+            Path sock = front.sockdir;
 
             String url = "stratum+tcp://127.0.0.1:" + stratum;
             LineProcess miner = pt.startLines(List.of(pt.root.resolve("scripts/testminer").toString(), "-o", url,
@@ -79,7 +66,7 @@ class PassthroughRestartIT {
             assertThat(Await.within(5_000, () -> !PoolProcesses.alive(pid.getAsLong()))).isTrue();
             assertThat(Await.within(30_000, () -> {
                 OptionalLong now = up.pool.pid(up.name, "stratifier");
-                JsonNode c = connectorStats(up);
+                JsonNode c = up.connectorStats();
                 return now.isPresent() && now.getAsLong() != pid.getAsLong() && c != null
                         && "up".equals(c.path("stream").path("state").asText())
                         && "yes".equals(c.path("stream").path("replayed").asText());
@@ -121,8 +108,8 @@ class PassthroughRestartIT {
 
             List<String> out = load.lines();
             out.stream().filter(l -> l.startsWith("LOAD_")).forEach(l -> System.out.println("pt-restart: " + l));
-            String summary = line(out, "LOAD_SUMMARY ");
-            String submits = line(out, "LOAD_SUBMITS ");
+            String summary = LineProcess.first(out, "LOAD_SUMMARY ");
+            String submits = LineProcess.first(out, "LOAD_SUBMITS ");
             assertThat(summary).contains("connected=" + LOAD_CONNECTIONS, "ready_at_end=" + LOAD_CONNECTIONS,
                     "disconnects=0");
             assertThat(submits).contains("unanswered=0", "stray=0");
@@ -130,7 +117,7 @@ class PassthroughRestartIT {
             assertThat(rejects).as("no share refused for a lost session or job")
                     .doesNotContain("Invalid JobID", "ubscribed", "nauthori", "restarting");
             assertThat(out).noneMatch(l -> l.startsWith("LOAD_ERRORS") && !l.contains("reconnect_requests=0"));
-            JsonNode c = connectorStats(up);
+            JsonNode c = up.connectorStats();
             assertThat(c.path("dropped").path("stratifier_lost").asLong()).isZero();
             System.out.println("pt-restart: pool connector stream " + c.path("stream"));
         }
@@ -169,19 +156,5 @@ class PassthroughRestartIT {
         JsonNode d = up.stratifier("{\"method\":\"downstreams\"}");
         JsonNode links = d == null ? null : d.path("downstreams");
         return links == null || links.size() != 1 ? -1 : links.get(0).path("clients").asInt(-1);
-    }
-
-    private static JsonNode connectorStats(MiningSuite suite) {
-        try {
-            return Json.parseOrNull(ControlClient.request(suite.pool.sockdir(suite.name).resolve("connector"),
-                    "{\"method\":\"stats\"}", 3000).orElse(""));
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static String line(List<String> out, String prefix) {
-        return out.stream().filter(l -> l.startsWith(prefix)).findFirst()
-                .orElseThrow(() -> new AssertionError("no " + prefix + "line\n" + String.join("\n", out)));
     }
 }

@@ -1,13 +1,10 @@
 package org.jckpool.itests;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.jckpool.libpool.ipc.ControlClient;
-import org.jckpool.libpool.json.Json;
 import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
@@ -52,21 +49,21 @@ class StratifierRestartIT {
             // back: a new stratifier process, the connector's stream up again and the backlog replayed
             assertThat(Await.within(30_000, () -> {
                 OptionalLong now = suite.pool.pid(suite.name, "stratifier");
-                JsonNode c = connectorStats(suite);
+                JsonNode c = suite.connectorStats();
                 return now.isPresent() && now.getAsLong() != pid.getAsLong() && c != null
                         && "up".equals(c.path("stream").path("state").asText())
                         && "yes".equals(c.path("stream").path("replayed").asText());
             })).as("stratifier back\n%s", suite.poolLog()).isTrue();
             long streamBackMs = System.currentTimeMillis() - killedAt;
-            JsonNode connector = connectorStats(suite);
+            JsonNode connector = suite.connectorStats();
 
             assertThat(load.awaitExit(90_000)).as(load.output()).isZero();
             List<String> out = load.lines();
             out.stream().filter(l -> l.startsWith("LOAD_")).forEach(l -> System.out.println("restart: " + l));
             System.out.println("restart: connector stream " + connector.path("stream"));
-            String summary = line(out, "LOAD_SUMMARY ");
-            String submits = line(out, "LOAD_SUBMITS ");
-            Matcher m = MAX_LATENCY.matcher(line(out, "LOAD_LATENCY_MS "));
+            String summary = LineProcess.first(out, "LOAD_SUMMARY ");
+            String submits = LineProcess.first(out, "LOAD_SUBMITS ");
+            Matcher m = MAX_LATENCY.matcher(LineProcess.first(out, "LOAD_LATENCY_MS "));
             assertThat(m.find()).isTrue();
             double maxLatencyMs = Double.parseDouble(m.group(1));
             System.out.printf("restart: kill -9 -> connector stream up and replayed after %d ms; longest reply wait "
@@ -83,19 +80,5 @@ class StratifierRestartIT {
             assertThat(suite.poolLog()).contains("Restored from the restart snapshot");
             assertThat(maxLatencyMs).as("replies stopped for a few seconds at most").isLessThan(15_000);
         }
-    }
-
-    private static JsonNode connectorStats(MiningSuite suite) {
-        try {
-            return Json.parseOrNull(ControlClient.request(suite.pool.sockdir(suite.name).resolve("connector"),
-                    "{\"method\":\"stats\"}", 3000).orElse(""));
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static String line(List<String> out, String prefix) {
-        return out.stream().filter(l -> l.startsWith(prefix)).findFirst()
-                .orElseThrow(() -> new AssertionError("no " + prefix + "line\n" + String.join("\n", out)));
     }
 }

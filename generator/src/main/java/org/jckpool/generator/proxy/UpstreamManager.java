@@ -14,8 +14,6 @@ import org.jckpool.libpool.stratum.SubmitResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -26,14 +24,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #REJECT_LIMIT} shares in a row; otherwise its connection is closed and the next live upstream (in
  * priority order) becomes active at once, its current work sent with clean_jobs. Upstreams above the active one
  * are kept connected as probes; one that has been alive for {@code recoverMillis} takes over again. Connection
- * attempts run on their own threads with back-off ({@link Upstream#retry}), so a hanging upstream delays no other.
+ * attempts ({@link UpstreamConnector}) run on their own threads with back-off ({@link Upstream#retry}), so a
+ * hanging upstream delays no other; shares go out through the {@link UpstreamSubmitter}.
  * With every upstream down nothing is sent: the stratifier keeps its last work and its miners.
  *
  * <p>Scheduling proxy (every entry has a {@code weight}): every upstream is kept connected, subscribed and
  * authorised, and a {@link WeightedScheduler} (held with the per-miner figures by {@link UpstreamSchedule}) picks
  * the active one slice by slice so that the accepted work splits by weight; a switch is the new active upstream's
- * current work sent once, clean, with its own extranonce and difficulty. Shares go to the upstream whose job they
- * solve: the active one, or the one before it within the grace period.
+ * current work sent once, clean, with its own extranonce and difficulty, and only once the
+ * {@link ScheduledLayout} has fixed the miners' extranonce2 room. Shares go to the upstream whose job they solve:
+ * the active one, or the one before it within the grace period.
  *
  * <p>Each upstream's client reports to an {@link UpstreamEvents}.
  */
@@ -48,19 +48,15 @@ public final class UpstreamManager implements AutoCloseable {
 
     private final List<Upstream> upstreams = new ArrayList<>();
     private final UpstreamSink sink;
-    private final int versionMask;
     private final long notifyTimeoutMillis;
     private final long recoverMillis;
-    private final ExecutorService connectors = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "proxy-connect");
-        t.setDaemon(true);
-        return t;
-    });
+    private final UpstreamConnector connectors;
+    private final UpstreamSubmitter submitter;
     private final Thread loop;
     /** The scheduling proxy's scheduler and per-miner figures; null: priority failover. */
     private final UpstreamSchedule scheduling;
-    /** The scheduling proxy's extranonce2 room (set in {@link #start}); null: priority failover. */
-    private volatile LayoutRoom layout;
+    /** The scheduling proxy's extranonce2 room; null: priority failover. */
+    private final ScheduledLayout layout;
     private volatile boolean running = true;
     private volatile Upstream active;
     /** Some upstream has been active: from then on the next live one is taken at once (failover). */
@@ -78,8 +74,10 @@ public final class UpstreamManager implements AutoCloseable {
             upstreams.add(new Upstream(i, configs.get(i)));
         }
         scheduling = schedule == null ? null : new UpstreamSchedule(configs, schedule);
+        layout = scheduling == null ? null : new ScheduledLayout(upstreams, scheduling);
         this.sink = sink;
-        this.versionMask = versionMask;
+        this.connectors = new UpstreamConnector(this, sink, versionMask, this::attempted);
+        this.submitter = new UpstreamSubmitter(scheduling);
         this.notifyTimeoutMillis = notifyTimeoutMillis;
         this.recoverMillis = recoverMillis;
         this.loop = new Thread(this::run, "proxy-upstreams");
@@ -92,8 +90,8 @@ public final class UpstreamManager implements AutoCloseable {
 
     /** Tests: starts as if at {@code nowMillis} (the scheduling proxy's hold for the layout counts from then). */
     void start(long nowMillis) {
-        if (scheduling != null) {
-            layout = new LayoutRoom(nowMillis);
+        if (layout != null) {
+            layout.start(nowMillis);
         }
         loop.start();
     }
@@ -152,8 +150,7 @@ public final class UpstreamManager implements AutoCloseable {
                 u.ready = false;
                 c.close("not needed");
             } else if (wanted && !open && !u.connecting && now >= u.nextAttemptMillis) {
-                u.connecting = true;
-                connectors.execute(() -> connect(u));
+                connectors.open(u);
             }
         }
     }
@@ -164,10 +161,10 @@ public final class UpstreamManager implements AutoCloseable {
      */
     private void checkScheduled(long now) {
         boolean[] up = new boolean[upstreams.size()];
-        int room = fixLayout(now);
+        int room = layout.fix(now);
         for (Upstream u : upstreams) {
             dropIfFailing(u, now);
-            boolean fit = room > 0 && fits(u);
+            boolean fit = room > 0 && layout.fits(u);
             up[u.index] = fit && u.alive();
         }
         if (room == 0) {
@@ -214,71 +211,9 @@ public final class UpstreamManager implements AutoCloseable {
             StratumClient c = u.client;
             boolean open = c != null && c.isOpen();
             if (!open && !u.connecting && now >= u.nextAttemptMillis) {
-                u.connecting = true;
-                connectors.execute(() -> connect(u));
+                connectors.open(u);
             }
         }
-    }
-
-    /**
-     * The layout room, fixed on the first call that can (see {@link LayoutRoom}): the candidates are the upstreams
-     * that may get work (weight or price above 0). 0 while it is still held.
-     */
-    private int fixLayout(long now) {
-        LayoutRoom l = layout;
-        if (l == null) {
-            return 0; // not started
-        }
-        int before = l.room();
-        if (before > 0) {
-            return before;
-        }
-        boolean[] candidates = scheduling.candidates();
-        int[] sizes = new int[upstreams.size()];
-        boolean[] undecided = new boolean[sizes.length];
-        for (Upstream u : upstreams) {
-            StratumClient c = u.client;
-            boolean subscribed = candidates[u.index] && u.ready && c != null && c.isOpen();
-            sizes[u.index] = subscribed ? c.extranonce2Size() : -1;
-            undecided[u.index] = candidates[u.index] && !u.attempted;
-        }
-        int room = l.fix(sizes, undecided, now);
-        if (room > 0) {
-            StringBuilder seen = new StringBuilder();
-            for (Upstream u : upstreams) {
-                if (sizes[u.index] >= 0) {
-                    seen.append(seen.isEmpty() ? "" : ", ").append(u.config.displayName()).append(' ')
-                            .append(sizes[u.index]);
-                }
-            }
-            Log.notice("Scheduling proxy layout: %d bytes of each upstream's extranonce2 are the miners' (the smallest"
-                    + " of the upstreams subscribed: %s); an upstream with less is incompatible", room, seen);
-        }
-        return room;
-    }
-
-    /**
-     * Scheduling proxy: whether {@code u}'s connection leaves the layout room; records why not for the status and
-     * logs it once per connection.
-     */
-    private boolean fits(Upstream u) {
-        StratumClient c = u.client;
-        if (c == null || !u.ready) {
-            return false;
-        }
-        String problem = layout.problem(c.extranonce2Size());
-        u.incompatible = problem;
-        u.layoutChecked = true;
-        if (problem != null && u.incompatibleLogged != u.generation) {
-            u.incompatibleLogged = u.generation;
-            Log.warning("Upstream %d %s: %s: incompatible, it gets no work (weight 0) until it reconnects with an "
-                    + "extranonce2 of %d bytes or more", u.index, u.url(), problem,
-                    Math.max(layout.room(), LayoutRoom.MIN_ROOM));
-            EventLog.global().event("upstream_incompatible", "index", u.index, "name", u.config.displayName(),
-                    "url", u.url(), "extranonce2_size", c.extranonce2Size(), "layout_extranonce2_size",
-                    layout.room());
-        }
-        return problem == null;
     }
 
     /**
@@ -287,14 +222,12 @@ public final class UpstreamManager implements AutoCloseable {
      * {@code mining.set_extranonce} between two checks).
      */
     boolean fitsLayout(StratumClient c) {
-        LayoutRoom l = layout;
-        return l == null || (l.room() > 0 && l.problem(c.extranonce2Size()) == null);
+        return layout == null || layout.admits(c);
     }
 
     /** The scheduling proxy's layout room carried in every upstream.work; 0: none (failover, or not fixed yet). */
     int layoutRoom() {
-        LayoutRoom l = layout;
-        return l == null ? 0 : l.room();
+        return layout == null ? 0 : layout.room();
     }
 
     /**
@@ -303,13 +236,9 @@ public final class UpstreamManager implements AutoCloseable {
      * incompatible at once. Ignored in failover mode.
      */
     public void stratifierLayout(int extranonce2Size) {
-        LayoutRoom l = layout;
-        if (l == null || !l.stratifierLayout(extranonce2Size)) {
-            return;
+        if (layout != null && layout.stratifierLayout(extranonce2Size)) {
+            check(System.currentTimeMillis());
         }
-        Log.notice("A stratifier's miners already have a %d-byte layout: the proxy's layout room is now %d bytes",
-                extranonce2Size, l.room());
-        check(System.currentTimeMillis());
     }
 
     /** Closes {@code u}'s connection when it has been silent too long or keeps rejecting (it is retried). */
@@ -340,48 +269,10 @@ public final class UpstreamManager implements AutoCloseable {
         }
     }
 
-    private void connect(Upstream u) {
-        StratumClient c = new StratumClient(new StratumClient.Options(u.host, u.port, u.config.auth(),
-                u.config.pass(), StratumClient.VERSION, versionMask, true, u.sessionId, 3000, 5000),
-                new UpstreamEvents(this, sink, u));
-        try {
-            u.ready = false;
-            u.client = c;
-            c.connect();
-            u.generation = nextGeneration();
-            u.sessionId = c.sessionId();
-            u.consecutiveRejects.set(0);
-            u.readySince = System.currentTimeMillis();
-            u.retry.reset();
-            u.lastProblem = null;
-            u.incompatible = null;
-            u.layoutChecked = false;
-            u.ready = true;
-            Log.notice("Upstream %d %s up: extranonce1 %s, extranonce2 size %d, difficulty %s, version mask %08x%s",
-                    u.index, u.url(), c.extranonce1(), c.extranonce2Size(), c.difficulty(), c.versionMask(),
-                    c.resumed() ? ", session resumed" : "");
-            EventLog.global().event(EventLog.UPSTREAM_UP, "index", u.index, "url", u.url(), "extranonce1",
-                    c.extranonce1(), "extranonce2_size", c.extranonce2Size(), "difficulty", c.difficulty());
-        } catch (Exception e) {
-            u.getFailures.incrementAndGet();
-            u.lastProblem = e.getMessage();
-            long delay = u.retry.nextDelayMillis();
-            u.nextAttemptMillis = System.currentTimeMillis() + delay;
-            if (u.retry.failures() <= 3 || u.retry.failures() % 20 == 0) {
-                Log.warning("Upstream %d %s: cannot connect (%s); retrying in %d ms", u.index, u.url(),
-                        e.getMessage(), delay);
-            }
-            EventLog.global().event(EventLog.UPSTREAM_DOWN, "index", u.index, "url", u.url(), "problem",
-                    e.getMessage(), "connected", false);
-        } finally {
-            u.attempted = true;
-            u.connecting = false;
-        }
-        if (u.ready || (layout != null && layout.room() == 0)) {
-            synchronized (this) {
-                // a notify may have come before ready: let check() pick it up; or the layout waits for this outcome
-                check(System.currentTimeMillis());
-            }
+    /** After a connection attempt: a notify may have come before ready, or the layout waits for this outcome. */
+    private void attempted(Upstream u) {
+        if (u.ready || (layout != null && layout.holding())) {
+            check(System.currentTimeMillis());
         }
     }
 
@@ -398,41 +289,7 @@ public final class UpstreamManager implements AutoCloseable {
     public CompletableFuture<SubmitResult> submit(long generation, String jobId, String extranonce2, String ntime,
                                                   String nonce, String versionBits, String worker) {
         Upstream u = scheduling == null ? active : byGeneration(generation);
-        StratumClient c = u == null ? null : u.client;
-        if (u == null || c == null || !u.ready || u.generation != generation) {
-            return null;
-        }
-        if (scheduling != null && !scheduling.mayForward(u.index, System.currentTimeMillis())) {
-            return null; // the proxy left this upstream more than the grace period ago
-        }
-        u.forwarded.incrementAndGet();
-        double diff = c.difficulty();
-        return c.submit(u.config.auth(), jobId, extranonce2, ntime, nonce, versionBits).thenApply(r -> {
-            if (r.accepted()) {
-                if (scheduling != null) {
-                    scheduling.accepted(worker, u.index, diff, System.currentTimeMillis());
-                }
-                u.accepted.incrementAndGet();
-                u.consecutiveRejects.set(0);
-                u.lastShareMillis = System.currentTimeMillis();
-            } else if (r.lost()) {
-                u.lost.incrementAndGet();
-            } else {
-                u.rejected.incrementAndGet();
-                if (scheduling != null) {
-                    scheduling.rejected(worker, u.index, r.stale());
-                }
-                if (r.stale()) {
-                    u.stale.incrementAndGet();
-                } else {
-                    u.consecutiveRejects.incrementAndGet();
-                }
-            }
-            if (r.roundTripMillis() >= 0) {
-                u.lastRoundTripMillis = r.roundTripMillis();
-            }
-            return r;
-        });
+        return submitter.submit(u, generation, jobId, extranonce2, ntime, nonce, versionBits, worker);
     }
 
     /** The upstream of {@code generation} (for logs and events), or null. */
@@ -515,7 +372,7 @@ public final class UpstreamManager implements AutoCloseable {
     public void close() {
         running = false;
         loop.interrupt();
-        connectors.shutdownNow();
+        connectors.close();
         for (Upstream u : upstreams) {
             StratumClient c = u.client;
             if (c != null) {

@@ -49,10 +49,10 @@ final class WorkDistribution {
     private volatile UpstreamForwarder forwarder;
     /** Proxy mode: the version bits the active upstream granted (miners get the intersection). */
     private volatile int upstreamVersionMask = 0xffffffff;
-    private final ConcurrentMap<Long, UpstreamTarget> upstreamTargets = new ConcurrentHashMap<>();
     /** User proxy mode ({@code ckpool -u}): each user's work from its own upstream session. */
     private volatile boolean userProxy;
     private final ConcurrentMap<String, UserLane> lanes = new ConcurrentHashMap<>();
+    private final UpstreamTargets upstreamTargets;
     private volatile BiConsumer<WorkBase, JsonNode> templateObserver = (b, t) -> { };
     private volatile BiConsumer<Job, JsonNode> jobObserver = (j, t) -> { };
     private volatile SolvedShareObserver solvedObserver = SolvedShareObserver.NONE;
@@ -68,6 +68,7 @@ final class WorkDistribution {
         this.jobs = new JobBook(clock.millis(), config.jobGraceMillis());
         this.nonce2Length = config.work().nonce2Length();
         this.checker = new ShareChecker(jobs, nonce2Length, this::submitBlock);
+        this.upstreamTargets = new UpstreamTargets(jobs, lanes);
     }
 
     JobBook jobs() {
@@ -255,15 +256,7 @@ final class WorkDistribution {
         synchronized (this) {
             layout = proxyLayout;
             if (layout == null) {
-                int room = params.path("layout_extranonce2_size").asInt(0);
-                if (room <= 0) {
-                    room = w.extranonce2Size();
-                }
-                layout = ProxyLayout.forUpstream(room);
-                if (layout == null) {
-                    throw new TemplateException("upstream " + w.url() + " extranonce2 size " + room
-                            + " is too small to proxy (needs 4 or more)");
-                }
+                layout = ProxyLayout.forFirstWork(params, w);
                 proxyLayout = layout;
                 nonce2Length = layout.minerNonce2();
                 sessions.extranonce1Length(layout.carved());
@@ -273,14 +266,8 @@ final class WorkDistribution {
                         layout.carved(), layout.minerNonce2());
             }
         }
-        int pad = w.extranonce2Size() - layout.carved() - layout.minerNonce2();
-        if (pad < 0) {
-            throw new TemplateException("upstream " + w.url() + " extranonce2 size " + w.extranonce2Size()
-                    + " is smaller than the miners' layout (" + layout.carved() + " + " + layout.minerNonce2() + ")");
-        }
-        UpstreamTarget target = upstreamTargets.computeIfAbsent(w.generation(), g -> new UpstreamTarget(w.difficulty()));
-        target.set(w.difficulty());
-        upstreamTargets.keySet().removeIf(g -> g != w.generation() && !jobsOfGenerationLive(g));
+        int pad = layout.padding(w);
+        UpstreamTarget target = upstreamTargets.forWork(w.generation(), w.difficulty());
         byte[] padding = new byte[pad];
         byte[] c1 = new byte[w.coinb1().length + w.extranonce1().length + pad];
         System.arraycopy(w.coinb1(), 0, c1, 0, w.coinb1().length);
@@ -303,29 +290,9 @@ final class WorkDistribution {
         return u;
     }
 
-    private boolean jobsOfGenerationLive(long generation) {
-        if (isCurrentGeneration(jobs, generation)) {
-            return true;
-        }
-        for (UserLane l : lanes.values()) {
-            if (isCurrentGeneration(l.jobs(), generation)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean isCurrentGeneration(JobBook book, long generation) {
-        Job cur = book.current();
-        return cur != null && cur.base().upstream() != null && cur.base().upstream().generation() == generation;
-    }
-
     /** Proxy mode: the upstream connection {@code generation} changed its share difficulty. */
     void upstreamDifficulty(long generation, double diff) {
-        UpstreamTarget t = upstreamTargets.get(generation);
-        if (t != null && diff > 0) {
-            t.set(diff);
-        }
+        upstreamTargets.difficulty(generation, diff);
     }
 
     /** New work to every authorised miner, or with {@code user} (user proxy mode) to that user's miners only. */

@@ -1,6 +1,5 @@
 package org.jckpool.stratifier.link;
 
-import org.jckpool.libpool.json.Json;
 import org.jckpool.libpool.log.Log;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,15 +34,12 @@ public final class PassthroughLinks implements ClientOutbound {
     public static final String ACCEPTED = "{\"result\": true}";
     static final String TERM = "mining.term";
 
-    private record Link(long id, String address, int serverIndex, boolean node, long since,
-                        ConcurrentMap<Long, Long> subByDownstreamId) {
+    record Link(long id, String address, int serverIndex, boolean node, long since,
+                ConcurrentMap<Long, Long> subByDownstreamId) {
     }
 
-    private record SubClient(long id, Link link, long downstreamId, String address) {
+    record SubClient(long id, Link link, long downstreamId, String address) {
     }
-
-    /** How long links restored from the restart snapshot wait for the connector to report them resumed. */
-    static final long RESUME_WAIT_MILLIS = 30_000;
 
     private final ClientOutbound connector;
     private final ClientEvents engine;
@@ -57,11 +53,7 @@ public final class PassthroughLinks implements ClientOutbound {
     private volatile LongConsumer nodeAdded = id -> { };
     /** Counts changes the restart snapshot must see (links, sub-clients, subscriptions); moved after each change. */
     private final AtomicLong changes = new AtomicLong();
-    /** Links of the previous run (restart snapshot), until the connector reports their connection resumed. */
-    private final ConcurrentMap<Long, JsonNode> awaitingResume = new ConcurrentHashMap<>();
-    private volatile long restoredAtMillis;
-    /** Resumed connections that were no link here: the first line tells whether a downstream lost its link. */
-    private final Set<Long> resumedUnknown = ConcurrentHashMap.newKeySet();
+    private final PassthroughRestart restart;
 
     /**
      * @param connector where lines for real connections go
@@ -71,6 +63,7 @@ public final class PassthroughLinks implements ClientOutbound {
         this.connector = connector;
         this.engine = engine;
         this.pacer = new LinkPacer(connector);
+        this.restart = new PassthroughRestart(links, subs, subscribed, lastSubId, changes, connector, engine);
     }
 
     /**
@@ -92,8 +85,8 @@ public final class PassthroughLinks implements ClientOutbound {
     public boolean line(long clientId, byte[] buf, int off, int len) {
         Link link = links.get(clientId);
         if (link == null) {
-            return !resumedUnknown.isEmpty() && resumedUnknown.remove(clientId)
-                    && lostLink(clientId, new String(buf, off, len, StandardCharsets.UTF_8));
+            return restart.firstLineWatched(clientId)
+                    && restart.lostLink(clientId, new String(buf, off, len, StandardCharsets.UTF_8));
         }
         JsonNode n;
         try {
@@ -109,7 +102,7 @@ public final class PassthroughLinks implements ClientOutbound {
     public boolean line(long clientId, String line) {
         Link link = links.get(clientId);
         if (link == null) {
-            return !resumedUnknown.isEmpty() && resumedUnknown.remove(clientId) && lostLink(clientId, line);
+            return restart.firstLineWatched(clientId) && restart.lostLink(clientId, line);
         }
         JsonNode n;
         try {
@@ -145,23 +138,6 @@ public final class PassthroughLinks implements ClientOutbound {
         engine.line(sub, msg.toString());
     }
 
-    /**
-     * The first line of a connection kept through a restart that this stratifier knows as no link: one carrying a
-     * {@code client_id} comes from a downstream whose link was not in the snapshot (it linked just before the
-     * restart, or the snapshot was lost). Closing it makes the downstream connect and link again; served as a
-     * plain client, its miners' lines would be misread.
-     */
-    private boolean lostLink(long clientId, String line) {
-        JsonNode n = Json.parseOrNull(line);
-        if (n == null || !n.has("client_id")) {
-            return false;
-        }
-        Log.notice("Client %s sent a passthrough line (client_id) but its link was not kept across the restart: "
-                + "closing it so that the downstream links again", clientId);
-        connector.drop(clientId, "passthrough link not kept across the stratifier's restart");
-        return true;
-    }
-
     private long newSub(Link link, long downstreamId, String address) {
         long id = -lastSubId.incrementAndGet();
         subs.put(id, new SubClient(id, link, downstreamId, address));
@@ -172,7 +148,7 @@ public final class PassthroughLinks implements ClientOutbound {
 
     /** A connection ended: a link takes its sub-clients with it. The engine still hears of the connection. */
     public void disconnected(long clientId) {
-        resumedUnknown.remove(clientId);
+        restart.forget(clientId);
         pacer.forget(clientId);
         Link link = links.remove(clientId);
         if (link == null) {
@@ -371,7 +347,7 @@ public final class PassthroughLinks implements ClientOutbound {
         return out;
     }
 
-    // ---------------------------------------------------------------- restart snapshot
+    // ---------------------------------------------------------------- restart snapshot (kept by PassthroughRestart)
 
     /** Moves whenever something {@link #snapshot} returns changed. */
     public long changes() {
@@ -384,29 +360,7 @@ public final class PassthroughLinks implements ClientOutbound {
      * out. Links restored but not yet resumed are kept in it (a second restart soon after the first keeps them).
      */
     public ObjectNode snapshot() {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("last_sub", lastSubId.get());
-        var arr = o.putArray("links");
-        for (Link l : links.values()) {
-            ObjectNode lo = arr.addObject().put("id", l.id).put("address", l.address).put("server", l.serverIndex)
-                    .put("node", l.node).put("since", l.since);
-            var sa = lo.putArray("subs");
-            l.subByDownstreamId.forEach((downstreamId, subId) -> {
-                SubClient sc = subs.get(subId);
-                if (sc != null) {
-                    sa.addArray().add(downstreamId).add(subId).add(sc.address).add(subscribed.contains(subId));
-                }
-            });
-        }
-        if (!awaitingResume.isEmpty()) {
-            if (System.currentTimeMillis() - restoredAtMillis > RESUME_WAIT_MILLIS) {
-                awaitingResume.clear(); // their connections are gone: the connector reports the kept ones at once
-                changes.incrementAndGet();
-            } else {
-                awaitingResume.values().forEach(arr::add);
-            }
-        }
-        return o;
+        return restart.snapshot();
     }
 
     /**
@@ -415,66 +369,16 @@ public final class PassthroughLinks implements ClientOutbound {
      * sub-client's id (its engine session waits under it) is never given to another miner.
      */
     public void restore(JsonNode saved) {
-        if (saved == null || !saved.path("links").isArray()) {
-            Log.warning("Restart snapshot: passthrough links unreadable, none restored");
-            return;
-        }
-        long last = saved.path("last_sub").asLong(0);
-        restoredAtMillis = System.currentTimeMillis();
-        for (JsonNode l : saved.get("links")) {
-            if (!l.path("id").canConvertToLong() || isSubClient(l.get("id").asLong())) {
-                Log.warning("Restart snapshot: passthrough link entry %s unusable, skipped", l);
-                continue;
-            }
-            awaitingResume.put(l.get("id").asLong(), l);
-            for (JsonNode sub : l.path("subs")) {
-                last = Math.max(last, -sub.path(1).asLong(0));
-            }
-        }
-        lastSubId.accumulateAndGet(last, Math::max);
-        if (!awaitingResume.isEmpty()) {
-            Log.notice("Restart snapshot: %d passthrough/node links wait for their connections",
-                    awaitingResume.size());
-        }
+        restart.restore(saved);
     }
 
     /**
      * A connection the connector kept through a restart. When it was a link, the link is back with its
      * sub-clients, each resumed in the engine (its restored session: same extranonce1, difficulty, worker), and
      * true is returned: the connection itself is no client of the engine. Otherwise false, and its first line is
-     * watched for a passthrough line of a link this stratifier does not know ({@link #lostLink}).
+     * watched for a passthrough line of a link this stratifier does not know ({@link PassthroughRestart#lostLink}).
      */
     public boolean resumed(long clientId) {
-        if (isSubClient(clientId)) {
-            return false;
-        }
-        JsonNode saved = awaitingResume.remove(clientId);
-        if (saved == null) {
-            resumedUnknown.add(clientId);
-            return false;
-        }
-        Link link = new Link(clientId, saved.path("address").asText(""), saved.path("server").asInt(),
-                saved.path("node").asBoolean(), saved.path("since").asLong(), new ConcurrentHashMap<>());
-        links.put(clientId, link);
-        int n = 0;
-        for (JsonNode sub : saved.path("subs")) {
-            long downstreamId = sub.path(0).asLong();
-            long subId = sub.path(1).asLong();
-            if (!isSubClient(subId) || subs.containsKey(subId)) {
-                continue;
-            }
-            String address = sub.path(2).asText(link.address);
-            subs.put(subId, new SubClient(subId, link, downstreamId, address));
-            link.subByDownstreamId.put(downstreamId, subId);
-            engine.resumed(subId, address, link.serverIndex);
-            if (sub.path(3).asBoolean()) {
-                subscribed.add(subId);
-            }
-            n++;
-        }
-        changes.incrementAndGet();
-        Log.notice("%s link %s (%s) resumed with %d clients", link.node ? "Mining node" : "Passthrough", clientId,
-                link.address, n);
-        return true;
+        return restart.resumed(clientId);
     }
 }

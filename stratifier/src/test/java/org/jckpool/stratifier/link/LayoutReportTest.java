@@ -7,7 +7,6 @@ import org.jckpool.libpool.ipc.Frames;
 import org.jckpool.libpool.json.Json;
 import org.jckpool.stratifier.engine.EngineHarness;
 import org.jckpool.stratifier.engine.Vectors;
-import org.jckpool.stratifier.share.SolutionOutcome;
 import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -67,20 +66,7 @@ class LayoutReportTest {
         EngineHarness h = new EngineHarness(Vectors.config(1e-10, 1e-10), Vectors.C_TIME);
         h.engine.onUpstreamWork(work(8, 6)); // the layout: 6 bytes of room (2 carved, 4 for the miners)
         UpstreamRelay[] relay = new UpstreamRelay[1];
-        link = new GeneratorLink(dir.resolve("generator"), new GeneratorListener() {
-            @Override
-            public void template(JsonNode template, String node, String reason) {
-            }
-
-            @Override
-            public void nodeStatus(JsonNode params) {
-            }
-
-            @Override
-            public void blockResult(BlockSubmission s, SolutionOutcome outcome, boolean confirmed, String reason,
-                                    String node) {
-            }
-
+        link = new GeneratorLink(dir.resolve("generator"), new QuietGeneratorListener() {
             @Override
             public void streamOpened() {
                 relay[0].reportLayout();

@@ -3,14 +3,10 @@ package org.jckpool.stratifier.link;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.jckpool.libpool.bitcoin.Hex;
 import org.jckpool.libpool.json.Json;
 import org.jckpool.stratifier.engine.ClientOutbound;
-import org.jckpool.stratifier.engine.ManualClock;
 import org.jckpool.stratifier.engine.StratumEngine;
 import org.jckpool.stratifier.engine.Vectors;
-import org.jckpool.stratifier.share.SolutionOutcome;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -76,38 +72,10 @@ class NodePacingTest {
     }
 
     final SlowConnector connector = new SlowConnector();
-    final ManualClock clock = new ManualClock((Vectors.C_TIME + 30) * 1000);
-    StratumEngine engine;
-    PassthroughLinks links;
-
-    final ClientEvents events = new ClientEvents() {
-        @Override
-        public void connected(long id, String address, int serverIndex) {
-            engine.onConnect(id, address, serverIndex);
-        }
-
-        @Override
-        public void line(long id, String line) {
-            if (!links.line(id, line)) {
-                engine.onLine(id, line);
-            }
-        }
-
-        @Override
-        public void disconnected(long id, String reason) {
-            links.disconnected(id);
-            engine.onDisconnect(id, reason);
-        }
-    };
-
-    @BeforeEach
-    void setUp() {
-        links = new PassthroughLinks(connector, events);
-        engine = new StratumEngine(Vectors.config(1, 1), links, b -> SolutionOutcome.SUBMITTED, clock, Vectors.EN1);
-        NodeWorkPublisher publisher = new NodeWorkPublisher(links, Hex.decode(Vectors.P2WPKH));
-        links.nodes(Set.of(NODESERVER), publisher::nodeAdded);
-        engine.jobObserver(publisher::job);
-    }
+    final LinkedEngine wired = new LinkedEngine(connector).withNodes(NODESERVER);
+    final StratumEngine engine = wired.engine;
+    final PassthroughLinks links = wired.links;
+    final ClientEvents events = wired.events;
 
     /** Template C with {@code count} transactions of 500 bytes each, ids from {@code first}. */
     static JsonNode bigTemplate(int first, int count) {

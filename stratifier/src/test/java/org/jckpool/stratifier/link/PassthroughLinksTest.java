@@ -5,7 +5,6 @@ import org.jckpool.stratifier.engine.ManualClock;
 import org.jckpool.stratifier.engine.RecordingOutbound;
 import org.jckpool.stratifier.engine.StratumEngine;
 import org.jckpool.stratifier.engine.Vectors;
-import org.jckpool.stratifier.share.SolutionOutcome;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,35 +18,14 @@ class PassthroughLinksTest {
     static final long LINK = 100;
 
     final RecordingOutbound connector = new RecordingOutbound();
-    final ManualClock clock = new ManualClock((Vectors.C_TIME + 30) * 1000);
-    StratumEngine engine;
-    PassthroughLinks links;
-
-    /** The process's wiring: connector events pass the links first, then reach the engine. */
-    final ClientEvents events = new ClientEvents() {
-        @Override
-        public void connected(long id, String address, int serverIndex) {
-            engine.onConnect(id, address, serverIndex);
-        }
-
-        @Override
-        public void line(long id, String line) {
-            if (!links.line(id, line)) {
-                engine.onLine(id, line);
-            }
-        }
-
-        @Override
-        public void disconnected(long id, String reason) {
-            links.disconnected(id);
-            engine.onDisconnect(id, reason);
-        }
-    };
+    final LinkedEngine wired = new LinkedEngine(connector);
+    final ManualClock clock = wired.clock;
+    final StratumEngine engine = wired.engine;
+    final PassthroughLinks links = wired.links;
+    final ClientEvents events = wired.events;
 
     @BeforeEach
     void setUp() {
-        links = new PassthroughLinks(connector, events);
-        engine = new StratumEngine(Vectors.config(1, 1), links, b -> SolutionOutcome.SUBMITTED, clock, Vectors.EN1);
         engine.onTemplate(Vectors.templateC());
         events.connected(LINK, "192.0.2.1", 0);
         // ckpool's generator (passthrough_stratum) sends exactly this: no id, its version as the one param

@@ -5,7 +5,6 @@ import org.jckpool.libpool.ipc.ControlServer;
 import org.jckpool.libpool.ipc.FrameStream;
 import org.jckpool.libpool.ipc.Frames;
 import org.jckpool.libpool.json.Json;
-import org.jckpool.stratifier.share.SolutionOutcome;
 import org.jckpool.testkit.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -66,20 +65,7 @@ class ShareForwardingTest {
     }
 
     private void startLink() throws Exception {
-        link = new GeneratorLink(dir.resolve("generator"), new GeneratorListener() {
-            @Override
-            public void template(JsonNode template, String node, String reason) {
-            }
-
-            @Override
-            public void nodeStatus(JsonNode params) {
-            }
-
-            @Override
-            public void blockResult(BlockSubmission s, SolutionOutcome outcome, boolean confirmed, String reason,
-                                    String node) {
-            }
-        });
+        link = new GeneratorLink(dir.resolve("generator"), new QuietGeneratorListener());
         link.start();
         Await.until("generator stream open", link::connected);
     }

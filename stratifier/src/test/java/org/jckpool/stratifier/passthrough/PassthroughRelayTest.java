@@ -41,7 +41,17 @@ class PassthroughRelayTest {
 
     PassthroughRelay start(long silenceMillis) throws Exception {
         upstream = new FakeUpstream();
-        relay = new PassthroughRelay(miners, List.of(new HostPort("127.0.0.1", upstream.port())), silenceMillis);
+        return startRelay(new PassthroughRelay(miners, upstreamAddress(), silenceMillis));
+    }
+
+    /** {@link #upstream} as the relay's only upstream. */
+    List<HostPort> upstreamAddress() {
+        return List.of(new HostPort("127.0.0.1", upstream.port()));
+    }
+
+    /** Starts {@code r} as {@link #relay} and waits for its first upstream connection; {@link #stop} ends both. */
+    PassthroughRelay startRelay(PassthroughRelay r) throws Exception {
+        relay = r;
         relay.slots().start();
         Await.until("upstream connected", () -> relay.slots().current() != null);
         return relay;
@@ -186,10 +196,8 @@ class PassthroughRelayTest {
         upstream = new FakeUpstream();
         RedirectTargets targets = new RedirectTargets(List.of(new HostPort("a.example", 3334),
                 new HostPort("b.example", 3335)));
-        relay = new PassthroughRelay(miners, List.of(new HostPort("127.0.0.1", upstream.port())), 90_000,
-                Integer.MAX_VALUE, RelayTap.NONE, new RedirectDecisions(targets, 1));
-        relay.slots().start();
-        Await.until("upstream connected", () -> relay.slots().current() != null);
+        startRelay(new PassthroughRelay(miners, upstreamAddress(), 90_000, Integer.MAX_VALUE, RelayTap.NONE,
+                new RedirectDecisions(targets, 1)));
         relay.connected(1, "10.0.0.1:4001", 0);
         relay.connected(2, "10.0.0.2:4002", 0);
         relay.line(1, "{\"id\":5,\"method\":\"mining.submit\",\"params\":[\"w\",\"1\",\"00\",\"5f\",\"01\"]}");
@@ -221,10 +229,8 @@ class PassthroughRelayTest {
         upstream = new FakeUpstream();
         upstream.linkMethod = "mining.node";
         NodeWatchTest.RecordingSubmitter submitter = new NodeWatchTest.RecordingSubmitter();
-        relay = new PassthroughRelay(miners, List.of(new HostPort("127.0.0.1", upstream.port())), 90_000,
-                Integer.MAX_VALUE, new NodeWatch(submitter), null);
-        relay.slots().start();
-        Await.until("upstream connected", () -> relay.slots().current() != null);
+        startRelay(new PassthroughRelay(miners, upstreamAddress(), 90_000, Integer.MAX_VALUE,
+                new NodeWatch(submitter), null));
         assertThat(Json.parseOrNull(upstream.firstLine).path("method").asText()).isEqualTo("mining.node");
 
         long miner = 9;

@@ -22,22 +22,15 @@ class UpstreamSlotsTest {
     PassthroughRelay relay;
 
     PassthroughRelay start(int maxClients) throws Exception {
-        upstream = new FakeUpstream();
-        relay = new PassthroughRelay(rec.miners, List.of(new HostPort("127.0.0.1", upstream.port())), 90_000,
-                maxClients, RelayTap.NONE, null);
-        relay.slots().start();
-        Await.until("first connection up", () -> relay.slots().current() != null);
+        upstream = rec.upstream = new FakeUpstream();
+        relay = rec.startRelay(new PassthroughRelay(rec.miners, rec.upstreamAddress(), 90_000, maxClients,
+                RelayTap.NONE, null));
         return relay;
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (relay != null) {
-            relay.slots().stop();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
+        rec.stop();
     }
 
     private void subscribe(long miner, int id) {
