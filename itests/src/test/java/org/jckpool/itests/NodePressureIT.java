@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class NodePressureIT {
     static final String WORKER = MiningSuite.ADDRESS + ".cpu";
-    static final int SECONDS = 60;
+    static final int SECONDS = 30; // some 300 blocks at this difficulty: the pressure a busy regtest chain puts on the node
 
     @TempDir
     Path dir;
