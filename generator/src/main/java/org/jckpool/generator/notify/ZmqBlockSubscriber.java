@@ -17,10 +17,18 @@ import org.zeromq.ZMQException;
  * the 32-byte block hash (RPC order), and a 4-byte little-endian sequence number; a gap in the sequence means
  * notifications were lost and is logged. Every hashblock triggers a "newblock" template fetch. ZMQ reconnects the
  * TCP link by itself; if the socket fails it is rebuilt after a pause. One thread owns the socket.
+ *
+ * <p>The ZMTP handshake is bounded at {@link #HANDSHAKE_MS}, not jeromq's 30 s: on a loaded machine jeromq (0.6.0)
+ * sometimes leaves a connection it has just opened out of its poller (it appears to find the connecter's cancelled
+ * selection key when the engine registers the same channel). That connection neither sends its greeting nor reads
+ * the publisher's, so every hashblock is lost until the handshake timer drops it and ZMQ reconnects. Seen as the
+ * subscriber's socket ESTABLISHED with the publisher's 10-byte signature unread and an idle I/O thread.
  */
 public final class ZmqBlockSubscriber implements AutoCloseable {
     private static final byte[] TOPIC = "hashblock".getBytes(StandardCharsets.US_ASCII);
     private static final int RECEIVE_TIMEOUT_MS = 250;
+    /** A ZMTP handshake takes milliseconds; one stalled longer is dropped and the link reconnected. */
+    static final int HANDSHAKE_MS = 3000;
 
     private final String endpoint;
     private final TemplateFetcher fetcher;
@@ -49,6 +57,7 @@ public final class ZmqBlockSubscriber implements AutoCloseable {
                 sub.setReceiveTimeOut(RECEIVE_TIMEOUT_MS);
                 sub.setReconnectIVL(100);
                 sub.setReconnectIVLMax(5000);
+                sub.setHandshakeIvl(HANDSHAKE_MS);
                 sub.subscribe(TOPIC);
                 sub.connect(endpoint);
                 Log.notice("ZMQ: subscribed to hashblock at %s", endpoint);
