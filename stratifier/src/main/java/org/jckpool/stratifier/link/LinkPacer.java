@@ -1,11 +1,13 @@
 package org.jckpool.stratifier.link;
 
+import org.jckpool.libpool.log.Log;
 import org.jckpool.stratifier.engine.ClientOutbound;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Paces bulk lines to one connection (a mining node's transactions and workinfos): at most {@link #BUDGET_BYTES}
@@ -13,24 +15,35 @@ import java.util.concurrent.atomic.AtomicLong;
  * written ({@link ClientOutbound#whenDrained}, answered by {@link #drained}). A slow link thus never fills the
  * connector's per-client queue (1 MiB, over which the connector drops the client), however large the burst. The
  * lines of one connection keep their order; other traffic to it (its miners' replies and work) is not held.
+ * A report that never comes (the connector died between request and answer) holds a lane for at most
+ * {@link #DRAIN_WAIT_MS}: the next bulk line after that goes on as if the output had been written.
  */
 final class LinkPacer {
     /** Bulk bytes handed to the connector per drain: well under its 1 MiB per-client cap, room left for the rest. */
     static final int BUDGET_BYTES = 256 * 1024;
+    /** How long a lane waits for a drain report before taking it as lost. */
+    static final long DRAIN_WAIT_MS = 10_000;
 
     private static final class Lane {
         final ArrayDeque<String> waiting = new ArrayDeque<>();
         long waitingBytes;
         long sinceDrain;
         boolean awaitingDrain;
+        long awaitingSince;
     }
 
     private final ClientOutbound connector;
+    private final LongSupplier clock;
     private final ConcurrentMap<Long, Lane> lanes = new ConcurrentHashMap<>();
     private final AtomicLong pauses = new AtomicLong();
 
     LinkPacer(ClientOutbound connector) {
+        this(connector, System::currentTimeMillis);
+    }
+
+    LinkPacer(ClientOutbound connector, LongSupplier clock) {
         this.connector = connector;
+        this.clock = clock;
     }
 
     /** One bulk line to the connection: sent now, or after the lines before it once the budget allows. */
@@ -40,6 +53,11 @@ final class LinkPacer {
             if (lane.awaitingDrain) {
                 lane.waiting.addLast(line);
                 lane.waitingBytes += line.length();
+                if (clock.getAsLong() - lane.awaitingSince >= DRAIN_WAIT_MS) {
+                    Log.warning("Link %d: no drain report from the connector in %d ms, sending on", clientId,
+                            DRAIN_WAIT_MS);
+                    release(clientId, lane);
+                }
             } else {
                 write(clientId, lane, line);
             }
@@ -53,12 +71,17 @@ final class LinkPacer {
             return;
         }
         synchronized (lane) {
-            lane.awaitingDrain = false;
-            while (!lane.awaitingDrain && !lane.waiting.isEmpty()) {
-                String line = lane.waiting.pollFirst();
-                lane.waitingBytes -= line.length();
-                write(clientId, lane, line);
-            }
+            release(clientId, lane);
+        }
+    }
+
+    /** The lane's waiting lines go, up to the next budget. Holding the lane's lock. */
+    private void release(long clientId, Lane lane) {
+        lane.awaitingDrain = false;
+        while (!lane.awaitingDrain && !lane.waiting.isEmpty()) {
+            String line = lane.waiting.pollFirst();
+            lane.waitingBytes -= line.length();
+            write(clientId, lane, line);
         }
     }
 
@@ -91,6 +114,7 @@ final class LinkPacer {
             // without a report to wait for (no connector stream), nothing would ever resume: send on unpaced
             if (connector.whenDrained(clientId)) {
                 lane.awaitingDrain = true;
+                lane.awaitingSince = clock.getAsLong();
                 pauses.incrementAndGet();
             }
         }
